@@ -1,0 +1,94 @@
+"""All settings in one place, read from the environment and `.env`.
+
+Every field here is documented in README.md and `.env.example`; the CLI, the API and the
+UI build their objects from one `Settings` instance instead of reading os.environ.
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+EmbeddingProvider = Literal["local", "use", "e5", "mistral"]
+LLMProvider = Literal["auto", "extractive", "mistral", "openai"]
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_file=".env", env_file_encoding="utf-8", extra="ignore", populate_by_name=True
+    )
+
+    # Storage
+    data_dir: Path = Field(default=Path("data"), alias="RAG_DATA_DIR")
+
+    # Embeddings
+    embedding_provider: EmbeddingProvider = Field(default="local", alias="EMBEDDING_PROVIDER")
+    embedding_model: str = Field(default="mistral-embed", alias="EMBEDDING_MODEL")
+    embedding_batch_size: int = Field(default=64, ge=1, le=1024, alias="EMBEDDING_BATCH_SIZE")
+
+    # Generation
+    llm_provider: LLMProvider = Field(default="auto", alias="LLM_PROVIDER")
+    llm_model: str = Field(default="mistral-small-latest", alias="LLM_MODEL")
+    llm_base_url: str | None = Field(default=None, alias="LLM_BASE_URL")
+    llm_api_key: SecretStr | None = Field(default=None, alias="LLM_API_KEY")
+    llm_timeout: float = Field(default=30.0, gt=0, alias="LLM_TIMEOUT")
+    llm_temperature: float = Field(default=0.2, ge=0, le=2, alias="LLM_TEMPERATURE")
+
+    # Mistral (chat and embeddings); MISTRAL_SERVER_URL points the SDK elsewhere (tests).
+    mistral_api_key: SecretStr | None = Field(default=None, alias="MISTRAL_API_KEY")
+    mistral_server_url: str | None = Field(default=None, alias="MISTRAL_SERVER_URL")
+
+    # Sources
+    openagenda_api_key: SecretStr | None = Field(default=None, alias="OPENAGENDA_API_KEY")
+    openagenda_base_url: str = Field(default="https://api.openagenda.com", alias="OPENAGENDA_BASE_URL")
+    openagenda_agendas: list[str] = Field(default_factory=list, alias="OPENAGENDA_AGENDAS")
+    opendatasoft_base_url: str = Field(
+        default="https://public.opendatasoft.com", alias="OPENDATASOFT_BASE_URL"
+    )
+    opendatasoft_dataset: str = Field(
+        default="evenements-publics-openagenda", alias="OPENDATASOFT_DATASET"
+    )
+    opendatasoft_where: str | None = Field(default=None, alias="OPENDATASOFT_WHERE")
+    http_timeout: float = Field(default=30.0, gt=0, alias="HTTP_TIMEOUT")
+    http_retries: int = Field(default=4, ge=0, le=10, alias="HTTP_RETRIES")
+
+    # Retrieval
+    timezone: str = Field(default="Europe/Paris", alias="RAG_TIMEZONE")
+    top_k: int = Field(default=5, ge=1, le=20, alias="RAG_TOP_K")
+
+    # Service
+    api_host: str = Field(default="0.0.0.0", alias="API_HOST")
+    api_port: int = Field(default=8000, alias="API_PORT")
+    ui_port: int = Field(default=8501, alias="UI_PORT")
+    api_url: str = Field(default="http://127.0.0.1:8000", alias="API_URL")
+    rebuild_api_key: SecretStr | None = Field(default=None, alias="REBUILD_API_KEY")
+    cors_origins: list[str] = Field(default_factory=list, alias="CORS_ORIGINS")
+
+    @cached_property
+    def raw_dir(self) -> Path:
+        return self.data_dir / "raw"
+
+    @cached_property
+    def processed_dir(self) -> Path:
+        return self.data_dir / "processed"
+
+    @cached_property
+    def indexes_dir(self) -> Path:
+        return self.data_dir / "indexes"
+
+    @cached_property
+    def cache_dir(self) -> Path:
+        return self.data_dir / "cache"
+
+    @property
+    def events_file(self) -> Path:
+        """The normalized, deduplicated corpus that `rag build` indexes."""
+        return self.processed_dir / "events.jsonl"
+
+
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,68 @@
+"""The public JSON contract: what `rag ask --json` prints and what the API returns."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class HistoryMessage(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    role: Literal["user", "assistant"]
+    content: str = Field(max_length=4000)
+
+
+class AskRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    question: str = Field(min_length=1, max_length=1000)
+    k: int = Field(default=5, ge=1, le=20)
+    as_of: dt.date | None = None
+    city: str | None = Field(default=None, max_length=100)
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    history: list[HistoryMessage] = Field(default_factory=list, max_length=20)
+
+
+class Source(BaseModel):
+    uid: str
+    title: str
+    url: str | None
+    venue: str | None
+    city: str | None
+    start: dt.datetime | None
+    end: dt.datetime | None
+    score: float
+    snippet: str
+
+
+class Understood(BaseModel):
+    as_of: dt.date
+    date_from: dt.datetime | None
+    date_to: dt.datetime | None
+    city: str | None
+    region: str | None
+
+
+class ProviderInfo(BaseModel):
+    embedder: str
+    generator: str
+    fallback: bool
+
+
+class Timings(BaseModel):
+    retrieve: float
+    generate: float
+    total: float
+
+
+class AskResponse(BaseModel):
+    answer: str
+    no_answer: bool
+    sources: list[Source]
+    understood: Understood
+    provider: ProviderInfo
+    timings_ms: Timings

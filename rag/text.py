@@ -1,0 +1,56 @@
+"""Text clean-up shared by ingestion, indexing and question understanding."""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+
+_BLOCK_TAGS = re.compile(
+    r"<\s*(?:br|/p|/div|/li|/h[1-6]|/tr|/blockquote|/ul|/ol)\b[^>]*>", re.IGNORECASE
+)
+_LIST_ITEM = re.compile(r"<\s*li\b[^>]*>", re.IGNORECASE)
+_INVISIBLE = re.compile(
+    r"<\s*(script|style|template|noscript)\b[^>]*>.*?<\s*/\s*\1\s*>", re.IGNORECASE | re.DOTALL
+)
+_TAG = re.compile(r"<[^>]*>")
+_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+_SPACES = re.compile(r"[ \t\r\f\v\u00a0\u200b]+")
+_NEWLINES = re.compile(r"\s*\n\s*")
+
+
+def clean_html(value: str | None) -> str:
+    """Plain text from OpenAgenda's HTML/Markdown-ish descriptions, keeping paragraph breaks."""
+    if not value:
+        return ""
+    text = _COMMENT.sub(" ", value)
+    text = _INVISIBLE.sub(" ", text)
+    text = _LIST_ITEM.sub("\n- ", text)
+    text = _BLOCK_TAGS.sub("\n", text)
+    text = _TAG.sub(" ", text)
+    text = html.unescape(html.unescape(text))
+    return normalize_space(text)
+
+
+def normalize_space(text: str) -> str:
+    """Collapse runs of blanks, keep single line breaks between paragraphs."""
+    text = unicodedata.normalize("NFC", text)
+    text = _SPACES.sub(" ", text)
+    text = _NEWLINES.sub("\n", text)
+    return text.strip()
+
+
+def fold(text: str) -> str:
+    """Lowercase without accents, so "Théâtre" and "theatre" compare equal."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    folded = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return folded.replace("œ", "oe").replace("æ", "ae").replace("’", "'")
+
+
+def truncate(text: str, limit: int) -> str:
+    """Cut at a word boundary and mark the cut, for snippets."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[:limit].rsplit(" ", 1)[0].rstrip(",;:.-–")
+    return cut + "…"
