@@ -6,7 +6,18 @@ lives in the modules named after each concept, so this file stays thin.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
 import typer
+
+if TYPE_CHECKING:
+    from rich.progress import TaskID
+
+    from rag.models import ProgressFn
 
 app = typer.Typer(
     name="rag",
@@ -19,16 +30,333 @@ app = typer.Typer(
 # --- ingest (rag.ingest) ---------------------------------------------------------------
 
 
+@contextmanager
+def progress_bar() -> Iterator[ProgressFn]:
+    """A rich progress bar on stderr, one line per stage, fed by a `ProgressFn`."""
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+    with Progress(
+        "[progress.description]{task.description}",
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=Console(stderr=True),
+        transient=False,
+    ) as bar:
+        tasks: dict[str, TaskID] = {}
+
+        def update(stage: str, done: int, total: int) -> None:
+            if stage not in tasks:
+                tasks[stage] = bar.add_task(stage, total=total or None)
+            bar.update(tasks[stage], completed=done, total=total or None)
+
+        yield update
+
+
+@app.command()
+def ingest(
+    paths: Annotated[
+        list[Path] | None,
+        typer.Argument(help="Event files or directories (ODS JSON/CSV, JSON Lines, events.jsonl)."),
+    ] = None,
+    opendatasoft: Annotated[
+        bool, typer.Option("--opendatasoft", help="Fetch from the Opendatasoft Explore API.")
+    ] = False,
+    where: Annotated[
+        str | None, typer.Option(help="ODSQL filter, e.g. 'location_city = \"Paris\"'.")
+    ] = None,
+    refine: Annotated[
+        list[str] | None, typer.Option(help="Facet filter FACET:VALUE (repeatable).")
+    ] = None,
+    limit: Annotated[int | None, typer.Option(min=1, help="At most N records.")] = None,
+    export: Annotated[
+        bool, typer.Option("--export", help="Use the export endpoint (no 10,000 ceiling).")
+    ] = False,
+    openagenda: Annotated[
+        list[str] | None,
+        typer.Option(help="OpenAgenda agenda uid (repeatable; needs OPENAGENDA_API_KEY)."),
+    ] = None,
+    since: Annotated[
+        datetime | None,
+        typer.Option(formats=["%Y-%m-%d"], help="OpenAgenda: events from this date."),
+    ] = None,
+    until: Annotated[
+        datetime | None,
+        typer.Option(formats=["%Y-%m-%d"], help="OpenAgenda: events until this date."),
+    ] = None,
+    append: Annotated[
+        bool, typer.Option("--append", help="Merge with the processed events.")
+    ] = False,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print the counts as JSON on stdout.")
+    ] = False,
+) -> None:
+    """Fetch events, normalize and deduplicate them into data/processed/events.jsonl."""
+    import json
+
+    from rag.config import Settings
+    from rag.http import HttpClient
+    from rag.ingest import ingest as run_ingest
+    from rag.sources import Source, SourceError
+    from rag.sources.files import file_sources
+    from rag.sources.openagenda import OpenAgendaSource
+    from rag.sources.opendatasoft import OpendatasoftSource
+
+    settings = Settings()
+    client = HttpClient.from_settings(settings)
+    if not (paths or opendatasoft or openagenda):
+        raise typer.BadParameter("give PATH..., --opendatasoft or --openagenda AGENDA_UID")
+    try:
+        sources: list[Source] = list(file_sources(paths or []))
+        if opendatasoft:
+            sources.append(
+                OpendatasoftSource.from_settings(
+                    settings, client, where, refine or (), limit, export
+                )
+            )
+        if openagenda:
+            sources.extend(
+                OpenAgendaSource.from_settings(
+                    settings,
+                    client,
+                    openagenda,
+                    since.date() if since else None,
+                    until.date() if until else None,
+                )
+            )
+        with progress_bar() as progress:
+            report = run_ingest(settings, sources, append=append, progress=progress)
+    except SourceError as exc:
+        typer.echo(f"Ingest failed: {exc}", err=True)
+        raise typer.Exit(1) from exc
+    for note in report.notes:
+        typer.echo(f"Note: {note}", err=True)
+    if as_json:
+        typer.echo(json.dumps(report.summary(), ensure_ascii=False))
+        return
+    typer.echo(
+        f"{report.events} events in {settings.events_file} "
+        f"({report.skipped} skipped, {report.duplicates} duplicates, {report.seconds:.1f} s)"
+    )
+    for reason, count in report.by_reason.items():
+        typer.echo(f"  skipped {count}: {reason}")
+
+
 # --- build / info (rag.index) ----------------------------------------------------------
 
 
+@app.command()
+def build(
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print the build report as JSON on stdout.")
+    ] = False,
+) -> None:
+    """Build a new index version from data/processed/ (unchanged passages are not re-embedded)."""
+    import json
+
+    from rag.config import Settings
+    from rag.embeddings import EmbeddingError, create_embedder
+    from rag.index import BuildInProgress, build_index
+    from rag.ingest import load_events
+
+    settings = Settings()
+    try:
+        events = load_events(settings)
+        embedder = create_embedder(settings)
+        with progress_bar() as progress:
+            report = build_index(settings, events, embedder, progress)
+    except (FileNotFoundError, ValueError, EmbeddingError, BuildInProgress) as exc:
+        typer.echo(f"Build failed: {exc}", err=True)
+        raise typer.Exit(1) from exc
+    if as_json:
+        typer.echo(json.dumps(report.to_dict()))
+        return
+    typer.echo(
+        f"Index {report.version}: {report.events} events, {report.passages} passages "
+        f"({report.embedded} embedded, {report.reused} from cache) in {report.seconds:.1f} s"
+    )
+
+
+@app.command()
+def info(
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print the manifest as JSON on stdout.")
+    ] = False,
+) -> None:
+    """Describe the active index (version, size, embedder) without loading it."""
+    import json
+
+    from rag.config import Settings
+    from rag.index import IndexError_, active_manifest
+
+    try:
+        manifest = active_manifest(Settings())
+    except IndexError_ as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(2) from exc
+    summary = {
+        "events": manifest.events,
+        "passages": manifest.passages,
+        "embedder": manifest.embedder,
+        "dimension": manifest.dimension,
+        "version": manifest.version,
+        "created_at": manifest.created_at,
+        "faiss_index": manifest.faiss_index,
+    }
+    if as_json:
+        typer.echo(json.dumps(summary))
+        return
+    for key, value in summary.items():
+        typer.echo(f"{key:>12}: {value}")
+
+
 # --- ask / eval (rag.engine, rag.evaluation) -------------------------------------------
+
+
+@app.command()
+def ask(
+    question: str = typer.Argument(..., help="La question, en français."),
+    as_of: str | None = typer.Option(None, "--as-of", help="Reference date YYYY-MM-DD."),
+    city: str | None = typer.Option(None, "--city", help="Only events in this city."),
+    date_from: str | None = typer.Option(None, "--date-from", help="From YYYY-MM-DD."),
+    date_to: str | None = typer.Option(None, "--date-to", help="Until YYYY-MM-DD."),
+    k: int = typer.Option(5, "--k", min=1, max=20, help="How many events to cite."),
+    as_json: bool = typer.Option(False, "--json", help="Print the JSON contract."),
+) -> None:
+    """Answer a question from the active index, citing the events used."""
+    from pydantic import ValidationError
+
+    from rag.config import Settings
+    from rag.engine import Assistant, NotReady
+    from rag.schemas import AskRequest
+
+    try:
+        request = AskRequest(
+            question=question, k=k, as_of=as_of, city=city, date_from=date_from, date_to=date_to
+        )
+    except ValidationError as exc:
+        raise typer.BadParameter(str(exc)) from exc
+    assistant = Assistant.from_settings(Settings())
+    try:
+        response = assistant.ask(request)
+    except NotReady as exc:
+        typer.echo(f"Not ready: {exc}", err=True)
+        raise typer.Exit(2) from exc
+    if as_json:
+        typer.echo(response.model_dump_json(indent=2))
+        return
+    typer.echo(response.answer)
+    if response.sources:
+        typer.echo("\nSources :")
+        for number, source in enumerate(response.sources, 1):
+            where = ", ".join(p for p in (source.venue, source.city) if p)
+            typer.echo(f"  [{number}] {source.title} — {where} {source.url or ''}".rstrip())
+
+
+DEFAULT_DEVSET = Path("eval/devset.jsonl")
+
+
+@app.command("eval")
+def eval_command(
+    devset: Annotated[Path, typer.Option("--devset", help="JSONL dev set.")] = DEFAULT_DEVSET,
+    k: int = typer.Option(5, "--k", min=1, max=20, help="Score the top k sources."),
+    as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
+    failures: bool = typer.Option(False, "--failures", help="Also list failing questions."),
+) -> None:
+    """Score the active index of RAG_DATA_DIR on the dev set (see eval/README.md)."""
+    import json
+
+    from rich.console import Console
+
+    from rag.config import Settings
+    from rag.engine import Assistant
+    from rag.evaluation import evaluate, load_devset
+
+    try:
+        questions = load_devset(devset)
+    except (OSError, ValueError) as exc:
+        raise typer.BadParameter(str(exc), param_hint="--devset") from exc
+    settings = Settings()
+    assistant = Assistant.from_settings(settings)
+    status = assistant.status()
+    if not status.ready:
+        typer.echo(f"Not ready: {status.reason}", err=True)
+        raise typer.Exit(2)
+    with progress_bar() as progress:
+        report = evaluate(
+            assistant.ask,
+            questions,
+            k=k,
+            events=assistant.event,
+            timezone=settings.timezone,
+            progress=progress,
+        )
+    if as_json:
+        typer.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
+        return
+    console = Console()
+    console.print(report)
+    if failures:
+        console.print(report.failures_table())
 
 
 # --- demo (rag.demo) -------------------------------------------------------------------
 
 
 # --- serve / ui / up (rag.api, ui/app.py, supervisord.conf) ----------------------------
+
+
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="Listen address [default: API_HOST].")] = None,
+    port: Annotated[int | None, typer.Option(help="Listen port [default: API_PORT].")] = None,
+) -> None:
+    """Run the API alone (uvicorn, one process; see /docs for the endpoints)."""
+    import logging
+
+    import uvicorn
+
+    from rag.api import create_app
+    from rag.config import Settings
+
+    settings = Settings()
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    uvicorn.run(
+        create_app(settings),
+        host=host or settings.api_host,
+        port=port or settings.api_port,
+        log_config=None,  # the root logging above: one format for uvicorn and rag
+        access_log=False,  # rag.api logs one line per request, with the latency
+        timeout_graceful_shutdown=10,
+    )
+
+
+@app.command()
+def ui(
+    host: Annotated[str | None, typer.Option(help="Listen address [default: UI_HOST].")] = None,
+    port: Annotated[int | None, typer.Option(help="Listen port [default: UI_PORT].")] = None,
+) -> None:
+    """Run the Streamlit chat alone; it talks to the API at API_URL."""
+    import os
+    import sys
+
+    from rag.config import Settings
+    from rag.supervisor import project_file
+
+    settings = Settings()
+    script = project_file("ui/app.py")
+    root = script.parents[1]
+    # Streamlit reads .streamlit/config.toml from the working directory; `ui.*` imports
+    # need the project root on the path (streamlit only adds the script's own folder).
+    os.chdir(root)
+    path = os.pathsep.join([str(root), os.environ.get("PYTHONPATH", "")])
+    argv = [sys.executable, "-m", "streamlit", "run", str(script)]
+    argv += ["--server.address", host or settings.ui_host]
+    argv += ["--server.port", str(port or settings.ui_port)]
+    os.execve(sys.executable, argv, {**os.environ, "PYTHONPATH": path})
 
 
 if __name__ == "__main__":

@@ -6,20 +6,26 @@ UI build their objects from one `Settings` instance instead of reading os.enviro
 
 from __future__ import annotations
 
+import json
 from functools import cached_property
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Field, SecretStr
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 EmbeddingProvider = Literal["local", "use", "e5", "mistral"]
 LLMProvider = Literal["auto", "extractive", "mistral", "openai"]
+NameList = Annotated[list[str], NoDecode]
 
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
-        env_file=".env", env_file_encoding="utf-8", extra="ignore", populate_by_name=True
+        env_file=".env",
+        env_file_encoding="utf-8",
+        env_ignore_empty=True,
+        extra="ignore",
+        populate_by_name=True,
     )
 
     # Storage
@@ -45,7 +51,7 @@ class Settings(BaseSettings):
     # Sources
     openagenda_api_key: SecretStr | None = Field(default=None, alias="OPENAGENDA_API_KEY")
     openagenda_base_url: str = Field(default="https://api.openagenda.com", alias="OPENAGENDA_BASE_URL")
-    openagenda_agendas: list[str] = Field(default_factory=list, alias="OPENAGENDA_AGENDAS")
+    openagenda_agendas: NameList = Field(default_factory=list, alias="OPENAGENDA_AGENDAS")
     opendatasoft_base_url: str = Field(
         default="https://public.opendatasoft.com", alias="OPENDATASOFT_BASE_URL"
     )
@@ -64,9 +70,27 @@ class Settings(BaseSettings):
     api_host: str = Field(default="0.0.0.0", alias="API_HOST")
     api_port: int = Field(default=8000, alias="API_PORT")
     ui_port: int = Field(default=8501, alias="UI_PORT")
+    # Where `rag ui` listens; 0.0.0.0 so a container publishes it, 127.0.0.1 to keep it local.
+    ui_host: str = Field(default="0.0.0.0", alias="UI_HOST")
     api_url: str = Field(default="http://127.0.0.1:8000", alias="API_URL")
     rebuild_api_key: SecretStr | None = Field(default=None, alias="REBUILD_API_KEY")
-    cors_origins: list[str] = Field(default_factory=list, alias="CORS_ORIGINS")
+    cors_origins: NameList = Field(default_factory=list, alias="CORS_ORIGINS")
+    # How often (seconds) the API looks for an index version built by another process
+    # (`rag build` by hand, another replica); 0 checks before every request.
+    index_reload_interval: float = Field(default=5.0, ge=0, alias="INDEX_RELOAD_INTERVAL")
+    # supervisord's pidfile, socket and log (`rag up`); must be writable.
+    run_dir: Path = Field(default=Path("/tmp/rag-events"), alias="RAG_RUN_DIR")
+
+    @field_validator("openagenda_agendas", "cors_origins", mode="before")
+    @classmethod
+    def _split_list(cls, value: object) -> object:
+        """Accept `a,b` as well as a JSON list, so .env files stay readable."""
+        if isinstance(value, str):
+            text = value.strip()
+            if text.startswith("["):
+                return json.loads(text)
+            return [item.strip() for item in text.split(",") if item.strip()]
+        return value
 
     @cached_property
     def raw_dir(self) -> Path:

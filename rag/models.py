@@ -6,9 +6,19 @@ dataclasses so that indexing 100k of them stays cheap.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, fields
 from datetime import datetime
 from typing import Any
+
+ProgressFn = Callable[[str, int, int], None]
+"""Progress callback for long work: (stage, done, total), e.g. ("embed", 120, 2048).
+
+The CLI turns it into a progress bar; the API into a rebuild job status."""
+
+
+def no_progress(stage: str, done: int, total: int) -> None:
+    """The default when nobody watches."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,7 +71,9 @@ class Event:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready dict (ISO-8601 datetimes); the format of `data/processed/`."""
-        data = asdict(self)
+        data = {name: getattr(self, name) for name in _EVENT_FIELDS}
+        data["keywords"] = list(self.keywords)
+        data["registration"] = list(self.registration)
         data["occurrences"] = [
             {"start": o.start.isoformat(), "end": o.end.isoformat()} for o in self.occurrences
         ]
@@ -78,6 +90,9 @@ class Event:
         updated = data.get("updated_at")
         values["updated_at"] = datetime.fromisoformat(updated) if updated else None
         return cls(**values)
+
+
+_EVENT_FIELDS = tuple(f.name for f in fields(Event))
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,132 @@
+"""The FastAPI application factory: builds the service objects at startup and hands them over."""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from functools import partial
+
+from fastapi import FastAPI, Request
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import JSONResponse
+from starlette.concurrency import run_in_threadpool
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from rag.api.deps import IndexWatcher, Services
+from rag.api.metrics import Metrics
+from rag.api.routes import router
+from rag.config import Settings
+from rag.engine import Assistant, NotReady
+from rag.rebuild import Rebuilder, RebuildJob, RebuildWork, rebuild
+
+log = logging.getLogger("rag.api")
+
+DESCRIPTION = """
+Ask French questions about cultural events ("Que faire ce week-end à Paris avec des
+enfants ?") and get an answer grounded in real OpenAgenda events, with the events cited.
+
+* `POST /ask` answers in one JSON document (the same as `rag ask --json`);
+  `POST /ask/stream` streams it as Server-Sent Events.
+* `GET /ready` says whether an index is loaded; `POST /rebuild` (with `X-API-Key`)
+  re-ingests and re-indexes in the background without interrupting answers.
+"""
+
+
+def create_app(
+    settings: Settings,
+    assistant: Assistant | None = None,
+    rebuild_work: RebuildWork | None = None,
+) -> FastAPI:
+    """The API. Without `assistant`, one is built from `settings` at startup (loading the
+    embedding model and the active index); `rebuild_work` replaces what a rebuild job does."""
+    metrics = Metrics()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        served = assistant or await run_in_threadpool(Assistant.from_settings, settings)
+
+        def finished(job: RebuildJob) -> None:
+            metrics.observe_rebuild(job.state, job.duration_s or 0.0)
+
+        rebuilder = Rebuilder(rebuild_work or partial(rebuild, settings, served), finished)
+        watcher = IndexWatcher(served, rebuilder, settings.index_reload_interval)
+        app.state.services = Services(settings, served, rebuilder, metrics, watcher)
+        status = served.status()
+        log.info(
+            "serving index %s (%d events) with %s + %s",
+            status.version or "-", status.events, status.embedder, status.generator,
+        )
+        yield
+
+    app = FastAPI(
+        title="rag-events",
+        description=DESCRIPTION,
+        version="0.1.0",
+        lifespan=lifespan,
+    )
+    app.include_router(router)
+    app.add_exception_handler(NotReady, _not_ready)
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=["GET", "POST"],
+            allow_headers=["Content-Type", "X-API-Key"],
+        )
+    app.add_middleware(RequestMiddleware, metrics=metrics)
+    return app
+
+
+async def _not_ready(request: Request, exc: Exception) -> JSONResponse:
+    return JSONResponse({"detail": f"Not ready: {exc}"}, status_code=503)
+
+
+class RequestMiddleware:
+    """One log line and one metric sample per request; turns any uncaught exception into a
+    JSON 500 so that no stack trace leaves the server (the log keeps it)."""
+
+    def __init__(self, app: ASGIApp, metrics: Metrics) -> None:
+        self.app = app
+        self.metrics = metrics
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        status = 500
+        response_started = False
+
+        async def send_wrapper(message: Message) -> None:
+            nonlocal status, response_started
+            if message["type"] == "http.response.start":
+                status, response_started = message["status"], True
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_wrapper)
+        except Exception:
+            log.exception("unhandled error on %s %s", scope["method"], scope["path"])
+            status = 500
+            if not response_started:
+                body = json.dumps({"detail": "Internal server error; the server log has details."})
+                await send(
+                    {
+                        "type": "http.response.start",
+                        "status": 500,
+                        "headers": [(b"content-type", b"application/json")],
+                    }
+                )
+                await send({"type": "http.response.body", "body": body.encode()})
+        finally:
+            seconds = time.perf_counter() - started
+            route = scope.get("route")
+            label = getattr(route, "path", "unmatched")
+            self.metrics.observe_request(scope["method"], label, status, seconds)
+            log.info(
+                "method=%s path=%s status=%d latency_ms=%.1f",
+                scope["method"], scope["path"], status, seconds * 1000,
+            )

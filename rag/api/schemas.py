@@ -1,0 +1,53 @@
+"""API-only response models: health, readiness, rebuild jobs, errors.
+
+The question/answer contract itself is `rag.schemas` (shared with `rag ask --json`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+from rag.rebuild import JobState
+
+
+class ErrorResponse(BaseModel):
+    detail: str = Field(description="What went wrong and what to do about it.")
+
+
+class HealthResponse(BaseModel):
+    status: Literal["ok"] = "ok"
+
+
+class ReadyResponse(BaseModel):
+    ready: bool
+    reason: str | None = Field(description="Why answers cannot be served yet (503 only).")
+    version: str | None = Field(description="Active index version (data/indexes/CURRENT).")
+    events: int
+    passages: int
+    embedder: str
+    generator: str
+    created_at: str | None = Field(description="When the active index was built.")
+    rebuilding: bool = Field(description="A rebuild job is running in this process.")
+
+
+class RebuildJobResponse(BaseModel):
+    id: str
+    state: JobState
+    stage: str | None = Field(description="Current step, e.g. 'ingest', 'embed'.")
+    done: int
+    total: int
+    created_at: dt.datetime
+    started_at: dt.datetime | None
+    finished_at: dt.datetime | None
+    duration_s: float | None
+    result: dict[str, Any] | None = Field(description="The build report once succeeded.")
+    error: str | None
+
+
+class RebuildAccepted(BaseModel):
+    id: str
+    state: JobState
+    status_url: str = Field(description="Poll this for progress: GET /rebuild/{id}.")

@@ -1,0 +1,61 @@
+"""Text → vectors: one small protocol, several providers, chosen by `EMBEDDING_PROVIDER`.
+
+Every embedder returns float32, L2-normalized vectors, so cosine similarity is a dot
+product and FAISS can use inner-product indexes. Models load once, when the embedder is
+built at startup; the object is then handed to whoever needs it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Protocol
+
+import numpy as np
+
+from rag.config import Settings
+
+LOCAL_DEFAULT = "use"
+"""What `EMBEDDING_PROVIDER=local` means; chosen by bench/embedders.py (docs/embeddings.md)."""
+
+
+class Embedder(Protocol):
+    id: str
+    """Stable name of model and version; an index only serves queries from the same id."""
+    dimension: int
+
+    def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
+        """(len(texts), dimension) float32, rows L2-normalized."""
+        ...
+
+    def embed_query(self, text: str) -> np.ndarray:
+        """(dimension,) float32, L2-normalized."""
+        ...
+
+
+class EmbeddingError(RuntimeError):
+    """The embedder cannot be built or cannot embed; the message says what to do."""
+
+
+def create_embedder(settings: Settings) -> Embedder:
+    """The embedder `EMBEDDING_PROVIDER` asks for (`local` is the measured best local one)."""
+    provider = settings.embedding_provider
+    if provider == "local":
+        provider = LOCAL_DEFAULT
+    if provider == "use":
+        from rag.embeddings.use import USEEmbedder
+
+        return USEEmbedder()
+    if provider == "e5":
+        from rag.embeddings.e5 import E5Embedder
+
+        return E5Embedder()
+    from rag.embeddings.mistral import MistralEmbedder
+
+    return MistralEmbedder.from_settings(settings)
+
+
+def normalize_rows(vectors: np.ndarray) -> np.ndarray:
+    """Unit rows in float32 (a zero row stays zero instead of becoming NaN)."""
+    vectors = np.asarray(vectors, dtype=np.float32)
+    norms = np.linalg.norm(vectors, axis=-1, keepdims=True)
+    return vectors / np.maximum(norms, 1e-12)

@@ -1,0 +1,272 @@
+"""The assistant: understands a question, retrieves events, writes a sourced answer.
+
+One `Assistant` is built at startup (CLI, API) and handed over. The index it serves can be
+swapped while it answers: the searchable state lives in one immutable `_Served` object
+replaced by a single assignment, so a request in flight keeps the version it started with.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from datetime import time as clock
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from rag.config import Settings
+from rag.embeddings import Embedder, create_embedder
+from rag.generation import Generated, GenerationInput, Generator, create_generator
+from rag.generation.extractive import no_answer_text
+from rag.index import Index, IndexError_, active_version, load_index
+from rag.models import Event, Hit, Message, Occurrence
+from rag.places import Gazetteer
+from rag.query import Understanding, understand
+from rag.retrieval import Retriever
+from rag.schemas import AskRequest, AskResponse, ProviderInfo, Source, Timings, Understood
+from rag.text import truncate
+
+SNIPPET_CHARS = 280
+
+
+class NotReady(RuntimeError):
+    """No index is loaded; the message says why and what to run."""
+
+
+@dataclass(frozen=True, slots=True)
+class AssistantStatus:
+    ready: bool
+    reason: str | None
+    version: str | None
+    events: int
+    passages: int
+    embedder: str
+    generator: str
+    created_at: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class StreamEvent:
+    type: str  # "sources", "delta" or "done"
+    data: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class _Served:
+    index: Index
+    retriever: Retriever
+
+
+@dataclass(slots=True)
+class _Prepared:
+    """Everything about one question except the answer text."""
+
+    request: AskRequest
+    understanding: Understanding
+    hits: list[Hit]
+    history: list[Message]
+    retrieve_ms: float
+    started: float
+
+
+class Assistant:
+    def __init__(
+        self,
+        settings: Settings,
+        embedder: Embedder,
+        generator: Generator,
+        index: Index | None = None,
+        reason: str | None = None,
+    ) -> None:
+        self.settings = settings
+        self.embedder = embedder
+        self.generator = generator
+        self.tz = ZoneInfo(settings.timezone)
+        self._served: _Served | None = None
+        self._reason = reason or "no index yet: run `rag demo` or `rag ingest ... && rag build`"
+        self._reload_lock = threading.Lock()
+        if index is not None:
+            self.swap(index)
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Assistant:
+        """Build the providers and load the active index; a missing index is a status."""
+        assistant = cls(settings, create_embedder(settings), create_generator(settings))
+        assistant.reload()
+        return assistant
+
+    # -- index lifecycle ---------------------------------------------------------------
+
+    def swap(self, index: Index) -> None:
+        """Serve `index` from now on; requests already running finish on the old one."""
+        gazetteer = Gazetteer.from_events(index.events)
+        self._served = _Served(index, Retriever(index, self.embedder, gazetteer, self.tz))
+        self._reason = None
+
+    def reload(self) -> bool:
+        """Load the active version on disk if it is not the one served; True if swapped."""
+        with self._reload_lock:
+            version = active_version(self.settings)
+            served = self._served
+            if version is None or (served and served.index.manifest.version == version):
+                return False
+            try:
+                index = load_index(self.settings, self.embedder)
+            except IndexError_ as exc:
+                if served is None:
+                    self._reason = str(exc)
+                return False
+            self.swap(index)
+            return True
+
+    def status(self) -> AssistantStatus:
+        served = self._served
+        manifest = served.index.manifest if served else None
+        return AssistantStatus(
+            ready=served is not None,
+            reason=None if served else self._reason,
+            version=manifest.version if manifest else None,
+            events=manifest.events if manifest else 0,
+            passages=manifest.passages if manifest else 0,
+            embedder=self.embedder.id,
+            generator=self.generator.name,
+            created_at=manifest.created_at if manifest else None,
+        )
+
+    def event(self, uid: str) -> Event | None:
+        served = self._served
+        if served is None:
+            return None
+        pos = served.index.event_pos.get(uid)
+        return None if pos is None else served.index.events[pos]
+
+    # -- answering ---------------------------------------------------------------------
+
+    def ask(self, request: AskRequest) -> AskResponse:
+        prepared = self._prepare(request)
+        if not prepared.hits:
+            return self._response(prepared, Generated(no_answer_text(prepared.understanding),
+                                                      "none", False), 0.0)
+        started = time.perf_counter()
+        generated = self.generator.generate(self._generation_input(prepared))
+        return self._response(prepared, generated, _ms(started))
+
+    def stream(self, request: AskRequest) -> Iterator[StreamEvent]:
+        """Sources first (the UI shows them at once), then text deltas, then the answer."""
+        prepared = self._prepare(request)
+        sources = [s.model_dump(mode="json") for s in self._sources(prepared)]
+        understood = self._understood(prepared.understanding).model_dump(mode="json")
+        yield StreamEvent("sources", {"sources": sources, "understood": understood})
+        started = time.perf_counter()
+        if not prepared.hits:
+            generated = Generated(no_answer_text(prepared.understanding), "none", False)
+            yield StreamEvent("delta", {"text": generated.text})
+        else:
+            generated = None
+            for item in self.generator.stream(self._generation_input(prepared)):
+                if isinstance(item, Generated):
+                    generated = item
+                else:
+                    yield StreamEvent("delta", {"text": item})
+            if generated is None:
+                raise RuntimeError(f"generator {self.generator.name} ended without an answer")
+        response = self._response(prepared, generated, _ms(started))
+        yield StreamEvent("done", response.model_dump(mode="json"))
+
+    def _prepare(self, request: AskRequest) -> _Prepared:
+        served = self._served
+        if served is None:
+            raise NotReady(self._reason)
+        started = time.perf_counter()
+        as_of = request.as_of or datetime.now(self.tz).date()
+        history = [Message(m.role, m.content) for m in request.history]
+        understanding = understand(
+            request.question,
+            as_of,
+            served.retriever.gazetteer,
+            self.tz,
+            city=request.city,
+            date_from=request.date_from,
+            date_to=request.date_to,
+            previous_questions=[m.content for m in history if m.role == "user"],
+        )
+        hits = served.retriever.search(understanding, request.k)
+        return _Prepared(request, understanding, hits, history, _ms(started), started)
+
+    def _generation_input(self, prepared: _Prepared) -> GenerationInput:
+        return GenerationInput(
+            question=prepared.request.question,
+            understanding=prepared.understanding,
+            hits=prepared.hits,
+            history=prepared.history,
+            tz=self.tz,
+        )
+
+    def _response(self, prepared: _Prepared, generated: Generated, generate_ms: float) -> AskResponse:
+        return AskResponse(
+            answer=generated.text,
+            no_answer=not prepared.hits,
+            sources=self._sources(prepared),
+            understood=self._understood(prepared.understanding),
+            provider=ProviderInfo(
+                embedder=self.embedder.id,
+                generator=generated.generator if prepared.hits else self.generator.name,
+                fallback=generated.fallback,
+            ),
+            timings_ms=Timings(
+                retrieve=round(prepared.retrieve_ms, 2),
+                generate=round(generate_ms, 2),
+                total=round(_ms(prepared.started), 2),
+            ),
+        )
+
+    def _sources(self, prepared: _Prepared) -> list[Source]:
+        sources = []
+        for hit in prepared.hits:
+            occurrence = self._relevant_occurrence(hit.event, prepared.understanding)
+            sources.append(
+                Source(
+                    uid=hit.event.uid,
+                    title=hit.event.title,
+                    url=hit.event.url,
+                    venue=hit.event.venue,
+                    city=hit.event.city,
+                    start=occurrence.start if occurrence else None,
+                    end=occurrence.end if occurrence else None,
+                    score=hit.score,
+                    snippet=truncate(hit.passage, SNIPPET_CHARS),
+                )
+            )
+        return sources
+
+    def _relevant_occurrence(self, event: Event, u: Understanding) -> Occurrence | None:
+        """The showing the user cares about: the first in the window, else the next one."""
+        if not event.occurrences:
+            return None
+        if u.window is not None:
+            start, end = u.window.start, u.window.end
+        else:
+            start, end = datetime.combine(u.as_of, clock.min, tzinfo=self.tz), None
+        for occurrence in event.occurrences:
+            if occurrence.end > start and (end is None or occurrence.start < end):
+                return occurrence
+        return event.occurrences[-1]
+
+    @staticmethod
+    def _understood(u: Understanding) -> Understood:
+        place = u.place
+        return Understood(
+            as_of=u.as_of,
+            date_from=u.window.start if u.window else None,
+            date_to=u.window.end if u.window else None,
+            city=place.name if place and place.kind == "city" else None,
+            region=place.name if place and place.kind in ("region", "department") else None,
+        )
+
+
+def _ms(since: float) -> float:
+    return (time.perf_counter() - since) * 1000
+
+

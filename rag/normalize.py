@@ -1,0 +1,470 @@
+"""Raw records from any source → `Event`, the one shape the rest of the pipeline reads.
+
+Opendatasoft flattens OpenAgenda events into `*_fr` columns with JSON strings inside
+(timings, status, registration); the OpenAgenda v2 API nests them; our own processed
+JSONL is `Event.to_dict`. Real records are messy, so every field is parsed defensively
+and a record that cannot make a usable event raises `SkipRecord` with a short reason
+that the ingest report counts.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import json
+import re
+from collections.abc import Iterable, Mapping
+from datetime import datetime, tzinfo
+from typing import Any, Literal
+
+from rag.french import PARIS, describe_occurrences
+from rag.models import Event, Occurrence
+from rag.text import clean_html, fold, normalize_space
+
+RecordKind = Literal["ods", "openagenda", "event"]
+
+# Keys that only one record shape has, to tell shapes apart without trusting file names.
+_ODS_KEYS = frozenset(
+    {
+        "title_fr",
+        "description_fr",
+        "firstdate_begin",
+        "lastdate_end",
+        "daterange_fr",
+        "canonicalurl",
+        "updatedat",
+        "location_city",
+        "originagenda_uid",
+        "keywords_fr",
+    }
+)
+_OPENAGENDA_KEYS = frozenset(
+    {
+        "firstTiming",
+        "lastTiming",
+        "longDescription",
+        "updatedAt",
+        "dateRange",
+        "attendanceMode",
+        "originAgenda",
+        "location",
+    }
+)
+_EVENT_KEYS = frozenset({"occurrences", "date_label", "long_description", "agenda_uid"})
+_EVENT_FIELDS = frozenset(f.name for f in dataclasses.fields(Event))
+
+# OpenAgenda v2 enumerations (ODS stores the same ids with their labels).
+STATUS_LABELS = {
+    1: "Programmé",
+    2: "Reprogrammé",
+    3: "Déplacé en ligne",
+    4: "Reporté",
+    5: "Complet",
+    6: "Annulé",
+}
+ATTENDANCE_LABELS = {1: "Sur place", 2: "En ligne", 3: "Mixte"}
+
+# Region spellings seen in real data (English, unhyphenated, abbreviations), keyed by fold().
+_REGIONS = {
+    fold(alias): name
+    for name, aliases in {
+        "Île-de-France": ["Ile-de-France", "Ile de France", "Île de France", "IDF"],
+        "Auvergne-Rhône-Alpes": ["Auvergne Rhône Alpes", "Auvergne-Rhone-Alpes"],
+        "Bourgogne-Franche-Comté": [
+            "Bourgogne – Franche-Comté",
+            "Bourgogne Franche-Comté",
+            "Burgundy-Franche-Comté",
+        ],
+        "Bretagne": ["Brittany"],
+        "Centre-Val de Loire": ["Centre Val de Loire", "Centre"],
+        "Corse": ["Corsica"],
+        "Grand Est": ["Grand-Est"],
+        "Hauts-de-France": ["Hauts de France"],
+        "Normandie": ["Normandy"],
+        "Nouvelle-Aquitaine": ["Nouvelle Aquitaine"],
+        "Occitanie": ["Occitania"],
+        "Pays de la Loire": ["Pays-de-la-Loire"],
+        "Provence-Alpes-Côte d'Azur": [
+            "PACA",
+            "Provence-Alpes-Côte d’Azur",
+            "Provence-Alpes-Cote d'Azur",
+        ],
+    }.items()
+    for alias in [name, *aliases]
+}
+_COUNTRIES = {"FR": "France", "BE": "Belgique", "CH": "Suisse", "LU": "Luxembourg"}
+_MOJIBAKE = re.compile("[ÃÂ][\u0080-\u00bf]|â€")
+# Unicode line breaks would split a JSONL line for any reader using str.splitlines().
+_LINE_BREAKS = re.compile("[\u0085\u2028\u2029]")
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffd]")
+
+
+class SkipRecord(ValueError):
+    """This record cannot become an event; `reason` is the ingest report's bucket."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def detect_kind(records: Iterable[Any]) -> RecordKind | None:
+    """Which normalizer fits these records, judged on the keys of the first few objects."""
+    votes = {"ods": 0, "openagenda": 0, "event": 0}
+    for seen, record in enumerate(records):
+        if seen >= 20:
+            break
+        if not isinstance(record, Mapping):
+            continue
+        keys = set(record)
+        if keys & _EVENT_KEYS and "uid" in keys:
+            votes["event"] += 1
+        elif keys & _ODS_KEYS or any(k.startswith("location_") for k in keys):
+            votes["ods"] += 1
+        elif keys & _OPENAGENDA_KEYS or ("timings" in keys and "title" in keys):
+            votes["openagenda"] += 1
+    kind, count = max(votes.items(), key=lambda item: item[1])
+    return kind if count else None  # type: ignore[return-value]
+
+
+def normalize_record(
+    kind: RecordKind, record: Any, tz: tzinfo = PARIS, agenda_uid: str | None = None
+) -> Event:
+    """Dispatch to the normalizer for `kind`; raises `SkipRecord`."""
+    if not isinstance(record, Mapping):
+        raise SkipRecord("not an object")
+    if kind == "ods":
+        return from_ods_record(record, tz)
+    if kind == "openagenda":
+        return from_openagenda_event(record, tz, agenda_uid)
+    return from_processed(record)
+
+
+def from_ods_record(record: Mapping[str, Any], tz: tzinfo = PARIS) -> Event:
+    """An Opendatasoft `evenements-publics-openagenda` record (export, v2.1, v1 or CSV row)."""
+    uid = _uid(record.get("uid"))
+    timings = _json(record.get("timings"))
+    fallback = [
+        (record.get("firstdate_begin"), record.get("firstdate_end")),
+        (record.get("lastdate_begin"), record.get("lastdate_end")),
+    ]
+    occurrences = _occurrences(timings, fallback, tz)
+    lat, lon = _coordinates(record)
+    country_label = _text(record.get("country_fr"))
+    return Event(
+        uid=uid,
+        title=_title(record.get("title_fr"), record.get("slug")),
+        description=_text(record.get("description_fr")),
+        long_description=_text(record.get("longdescription_fr")),
+        keywords=_keywords(record.get("keywords_fr")),
+        occurrences=occurrences,
+        date_label=_text(record.get("daterange_fr")) or describe_occurrences(occurrences, tz),
+        venue=_field(record.get("location_name")),
+        address=_field(record.get("location_address")),
+        city=_field(record.get("location_city")),
+        postal_code=_field(record.get("location_postalcode")),
+        department=_field(record.get("location_department")),
+        region=_region(record.get("location_region")),
+        country=re.sub(r"\s*\(.*\)$", "", country_label)
+        or _country(record.get("location_countrycode")),
+        latitude=lat,
+        longitude=lon,
+        age_min=_int(record.get("age_min")),
+        age_max=_int(record.get("age_max")),
+        conditions=_field(record.get("conditions_fr")),
+        registration=_registration(record.get("registration")),
+        url=_field(record.get("canonicalurl")),
+        image=_field(record.get("image") or record.get("originalimage")),
+        agenda_uid=_field(record.get("originagenda_uid")),
+        agenda_title=_field(record.get("originagenda_title")),
+        status=_label(record.get("status"), STATUS_LABELS),
+        attendance_mode=_label(record.get("attendancemode"), ATTENDANCE_LABELS),
+        updated_at=_datetime(record.get("updatedat"), tz),
+    )
+
+
+def from_openagenda_event(
+    record: Mapping[str, Any], tz: tzinfo = PARIS, agenda_uid: str | None = None
+) -> Event:
+    """An event from the OpenAgenda v2 API (`detailed=1`, ideally `monolingual=fr`)."""
+    uid = _uid(record.get("uid"))
+    fallback = [
+        (_get(record, "firstTiming", "begin"), _get(record, "firstTiming", "end")),
+        (_get(record, "lastTiming", "begin"), _get(record, "lastTiming", "end")),
+    ]
+    occurrences = _occurrences(_json(record.get("timings")), fallback, tz)
+    location = record.get("location") if isinstance(record.get("location"), Mapping) else {}
+    origin = record.get("originAgenda") if isinstance(record.get("originAgenda"), Mapping) else {}
+    age = record.get("age") if isinstance(record.get("age"), Mapping) else {}
+    agenda = _field(origin.get("uid")) or agenda_uid
+    slug = _field(record.get("slug"))
+    url = _field(record.get("canonicalUrl")) or (
+        f"https://openagenda.com/agendas/{agenda}/events/{slug}" if agenda and slug else None
+    )
+    lat, lon = _lat_lon(location.get("latitude"), location.get("longitude"))
+    return Event(
+        uid=uid,
+        title=_title(record.get("title"), slug),
+        description=_text(record.get("description")),
+        long_description=_text(record.get("longDescription")),
+        keywords=_keywords(record.get("keywords")),
+        occurrences=occurrences,
+        date_label=_text(record.get("dateRange")) or describe_occurrences(occurrences, tz),
+        venue=_field(location.get("name")),
+        address=_field(location.get("address")),
+        city=_field(location.get("city")),
+        postal_code=_field(location.get("postalCode")),
+        department=_field(location.get("department")),
+        region=_region(location.get("region")),
+        country=_country(location.get("countryCode")),
+        latitude=lat,
+        longitude=lon,
+        age_min=_int(age.get("min")),
+        age_max=_int(age.get("max")),
+        conditions=_field(record.get("conditions")),
+        registration=_registration(record.get("registration")),
+        url=url,
+        image=_image(record.get("image")),
+        agenda_uid=agenda,
+        agenda_title=_field(origin.get("title")),
+        status=_label(record.get("status"), STATUS_LABELS),
+        attendance_mode=_label(record.get("attendanceMode"), ATTENDANCE_LABELS),
+        updated_at=_datetime(record.get("updatedAt"), tz),
+    )
+
+
+def from_processed(record: Mapping[str, Any]) -> Event:
+    """A line of our own `events.jsonl`, so processed files can be ingested again."""
+    values = {k: v for k, v in record.items() if k in _EVENT_FIELDS}
+    if not _field(values.get("uid")):
+        raise SkipRecord("missing uid")
+    if not _field(values.get("title")):
+        raise SkipRecord("missing title")
+    try:
+        event = Event.from_dict(values)
+    except (TypeError, ValueError, KeyError, AttributeError) as exc:
+        raise SkipRecord("invalid processed event") from exc
+    if not event.occurrences:
+        raise SkipRecord("no usable date")
+    if any(o.start.tzinfo is None or o.end.tzinfo is None for o in event.occurrences):
+        raise SkipRecord("unparseable dates")
+    return event
+
+
+def deduplicate(events: Iterable[Event]) -> tuple[list[Event], int]:
+    """One event per uid, the most recently updated winning (later input wins ties).
+
+    Returns the events sorted by uid and how many duplicates were dropped.
+    """
+    best: dict[str, Event] = {}
+    dropped = 0
+    for event in events:
+        current = best.get(event.uid)
+        if current is not None:
+            dropped += 1
+            if _updated_key(event) < _updated_key(current):
+                continue
+        best[event.uid] = event
+    return [best[uid] for uid in sorted(best)], dropped
+
+
+def _updated_key(event: Event) -> float:
+    return event.updated_at.timestamp() if event.updated_at else float("-inf")
+
+
+# --- field parsers ----------------------------------------------------------------------
+
+
+def _uid(value: Any) -> str:
+    uid = _field(value)
+    if not uid:
+        raise SkipRecord("missing uid")
+    return uid
+
+
+def _title(value: Any, slug: Any) -> str:
+    """The French title; a few real records have none, but their slug reads well enough."""
+    title = _text(value)
+    if title:
+        return title
+    # OpenAgenda suffixes repeated slugs with a long number ("...-6106253"): not a title word.
+    words = re.sub(r"-\d{5,}$", "", _field(slug) or "").replace("-", " ").strip()
+    if not words:
+        raise SkipRecord("missing title")
+    return words[0].upper() + words[1:]
+
+
+def _localized(value: Any) -> Any:
+    """`{"fr": ..., "en": ...}` → the French value (else any), as non-monolingual v2 gives."""
+    if isinstance(value, Mapping):
+        for key in ("fr", *value.keys()):
+            if value.get(key):
+                return value[key]
+        return None
+    return value
+
+
+def _text(value: Any) -> str:
+    """Clean text from HTML-ish input, repairing double-encoded UTF-8 and stray controls."""
+    value = _localized(value)
+    if value is None or isinstance(value, Mapping | list):
+        return ""
+    text = str(value)
+    if _MOJIBAKE.search(text):
+        with contextlib.suppress(UnicodeError):
+            text = text.encode("cp1252").decode("utf-8")
+    return clean_html(_CONTROL.sub("", _LINE_BREAKS.sub("\n", text)))
+
+
+def _field(value: Any) -> str | None:
+    """A short single-line field (city, uid, URL); None when empty."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        return str(int(value)) if float(value).is_integer() else str(value)
+    text = _text(value)
+    return normalize_space(text.replace("\n", " ")) or None
+
+
+def _json(value: Any) -> Any:
+    """ODS keeps nested values as JSON strings; v2 and our files keep them as JSON."""
+    if isinstance(value, str):
+        stripped = value.strip()
+        if stripped[:1] in ("[", "{"):
+            try:
+                return json.loads(stripped)
+            except ValueError:
+                return value
+    return value
+
+
+def _keywords(value: Any) -> list[str]:
+    value = _localized(_json(value))
+    if isinstance(value, str):
+        separator = ";" if ";" in value else ","
+        value = value.split(separator)
+    if not isinstance(value, list):
+        return []
+    seen: dict[str, str] = {}
+    for item in value:
+        keyword = _field(item)
+        if keyword and fold(keyword) not in seen:
+            seen[fold(keyword)] = keyword
+    return list(seen.values())
+
+
+def _datetime(value: Any, tz: tzinfo) -> datetime | None:
+    """ISO-8601 (with `Z` or offset); a naive time is taken as local to `tz`."""
+    if not isinstance(value, str) or not value.strip():
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.strip())
+    except ValueError:
+        return None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=tz)
+    return parsed
+
+
+def _occurrences(timings: Any, fallback: list[tuple[Any, Any]], tz: tzinfo) -> list[Occurrence]:
+    """Every timing; else the first/last dates. Skips the record when neither is usable."""
+    pairs: list[tuple[Any, Any]] = []
+    if isinstance(timings, list):
+        pairs = [(t.get("begin"), t.get("end")) for t in timings if isinstance(t, Mapping)]
+    if not any(begin for begin, _ in pairs):
+        pairs = fallback
+    found: set[Occurrence] = set()
+    given = False
+    for begin, end in pairs:
+        if not begin:
+            continue
+        given = True
+        start = _datetime(begin, tz)
+        if start is None:
+            continue
+        stop = _datetime(end, tz) or start
+        found.add(Occurrence(start, max(start, stop)))
+    if not found:
+        raise SkipRecord("unparseable dates" if given else "no usable date")
+    return sorted(found, key=lambda o: (o.start, o.end))
+
+
+def _lat_lon(lat: Any, lon: Any) -> tuple[float | None, float | None]:
+    try:
+        latitude, longitude = float(lat), float(lon)
+    except (TypeError, ValueError):
+        return None, None
+    if not (-90 <= latitude <= 90 and -180 <= longitude <= 180) or (latitude, longitude) == (
+        0,
+        0,
+    ):
+        return None, None
+    return latitude, longitude
+
+
+def _coordinates(record: Mapping[str, Any]) -> tuple[float | None, float | None]:
+    """ODS `{lon, lat}`, the CSV export's "lat, lon" string, or flattened `.lat`/`.lon`."""
+    value = _json(record.get("location_coordinates"))
+    if isinstance(value, Mapping):
+        return _lat_lon(value.get("lat"), value.get("lon"))
+    if isinstance(value, str) and "," in value:
+        lat, _, lon = value.partition(",")
+        return _lat_lon(lat, lon)
+    if isinstance(value, list) and len(value) == 2:
+        return _lat_lon(value[1], value[0])  # GeoJSON order
+    return _lat_lon(record.get("location_coordinates.lat"), record.get("location_coordinates.lon"))
+
+
+def _int(value: Any) -> int | None:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return int(number) if number == number and 0 <= number < 200 else None
+
+
+def _registration(value: Any) -> list[str]:
+    """Booking contacts: v2/ODS give `[{type, value}]`; older data gives plain strings."""
+    value = _json(value)
+    if isinstance(value, str | Mapping):
+        value = [value]
+    if not isinstance(value, list):
+        return []
+    found = [_field(item.get("value") if isinstance(item, Mapping) else item) for item in value]
+    return list(dict.fromkeys(v for v in found if v))
+
+
+def _label(value: Any, labels: Mapping[int, str]) -> str | None:
+    """A French label from ODS `{"id": 1, "label": {"fr": ...}}`, a v2 id, or plain text."""
+    value = _json(value)
+    if isinstance(value, Mapping):
+        label = _field(value.get("label"))
+        return label or _label(value.get("id"), labels)
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return labels.get(int(value))
+    if isinstance(value, str) and value.strip().isdigit():
+        return labels.get(int(value))
+    return _field(value)
+
+
+def _region(value: Any) -> str | None:
+    region = _field(value)
+    return _REGIONS.get(fold(region), region) if region else None
+
+
+def _country(code: Any) -> str | None:
+    text = _field(code)
+    return _COUNTRIES.get(text.upper(), text.upper()) if text else None
+
+
+def _image(value: Any) -> str | None:
+    """v2 images are `{base, filename, variants}`; the base + filename is the full image."""
+    if isinstance(value, Mapping):
+        if value.get("base") and value.get("filename"):
+            return f"{value['base']}{value['filename']}"
+        return _field(value.get("url"))
+    return _field(value)
+
+
+def _get(record: Mapping[str, Any], key: str, sub: str) -> Any:
+    value = record.get(key)
+    return value.get(sub) if isinstance(value, Mapping) else None

@@ -1,0 +1,377 @@
+"""Places named in a question: cities, departments and regions, as the corpus spells them.
+
+The gazetteer is built once per index from the events themselves, so it knows exactly the
+cities that can be filtered on. French departments and regions are closed lists: they are
+always known (an event-less "en Corse" still becomes a filter, which then honestly finds
+nothing), and the spelling variants found in real OpenAgenda data ("Ile de France", "IDF",
+"Brittany", "Bourgogne – Franche-Comté", "Upper Savoy") map to one French name.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Literal
+
+from rag.dates import fold_aligned
+from rag.models import Event
+from rag.text import normalize_space
+
+PlaceKind = Literal["city", "department", "region"]
+
+
+@dataclass(frozen=True)
+class PlaceMatch:
+    """Where the question asks about; `matches` tells whether an event is there."""
+
+    kind: PlaceKind
+    name: str  # canonical as in the corpus: "Paris", "Calvados", "Bretagne", "Île-de-France"
+    expression: str  # as found in the question, e.g. "à Paris"
+    arrondissement: int | None = None  # Paris only: 15 for "Paris 15e" or "75015"
+
+    def matches(self, event: Event) -> bool:
+        place = event_place(event)
+        if self.kind == "city":
+            return _key(place.city or "") == _key(self.name) and (
+                self.arrondissement is None or place.arrondissement == self.arrondissement
+            )
+        value = place.department if self.kind == "department" else place.region
+        return _key(value or "") == _key(self.name)
+
+
+@dataclass(frozen=True, slots=True)
+class EventPlace:
+    """An event's place with department and region in their canonical French names."""
+
+    city: str | None
+    department: str | None
+    region: str | None
+    arrondissement: int | None
+
+
+# --- French departments and regions -------------------------------------------------------
+
+_REGIONS = {  # canonical name -> how to say "in it"
+    "Auvergne-Rhône-Alpes": "en",
+    "Bourgogne-Franche-Comté": "en",
+    "Bretagne": "en",
+    "Centre-Val de Loire": "en",
+    "Corse": "en",
+    "Grand Est": "dans le",
+    "Hauts-de-France": "dans les",
+    "Île-de-France": "en",
+    "Normandie": "en",
+    "Nouvelle-Aquitaine": "en",
+    "Occitanie": "en",
+    "Pays de la Loire": "dans les",
+    "Provence-Alpes-Côte d'Azur": "en",
+    "Guadeloupe": "en",
+    "Martinique": "en",
+    "Guyane": "en",
+    "La Réunion": "à",
+    "Mayotte": "à",
+}
+# English names found in the data, abbreviations, and the pre-2016 regions they absorbed.
+_REGION_ALIASES = {
+    "idf": "Île-de-France", "region parisienne": "Île-de-France",
+    "brittany": "Bretagne", "normandy": "Normandie", "occitania": "Occitanie",
+    "corsica": "Corse", "reunion": "La Réunion", "paca": "Provence-Alpes-Côte d'Azur",
+    "provence": "Provence-Alpes-Côte d'Azur", "cote d azur": "Provence-Alpes-Côte d'Azur",
+    "burgundy franche comte": "Bourgogne-Franche-Comté", "bourgogne": "Bourgogne-Franche-Comté",
+    "franche comte": "Bourgogne-Franche-Comté", "auvergne": "Auvergne-Rhône-Alpes",
+    "rhone alpes": "Auvergne-Rhône-Alpes", "alsace": "Grand Est", "lorraine": "Grand Est",
+    "champagne ardenne": "Grand Est", "aquitaine": "Nouvelle-Aquitaine",
+    "limousin": "Nouvelle-Aquitaine", "poitou charentes": "Nouvelle-Aquitaine",
+    "midi pyrenees": "Occitanie", "languedoc roussillon": "Occitanie", "languedoc": "Occitanie",
+    "picardie": "Hauts-de-France", "nord pas de calais": "Hauts-de-France",
+    "basse normandie": "Normandie", "haute normandie": "Normandie",
+    "centre val de loire": "Centre-Val de Loire",
+}  # fmt: skip
+_ARA, _BFC, _BRE, _CVL, _GE, _HDF = (
+    "Auvergne-Rhône-Alpes", "Bourgogne-Franche-Comté", "Bretagne", "Centre-Val de Loire",
+    "Grand Est", "Hauts-de-France",
+)  # fmt: skip
+_IDF, _NOR, _NAQ, _OCC, _PDL, _PACA = (
+    "Île-de-France", "Normandie", "Nouvelle-Aquitaine", "Occitanie", "Pays de la Loire",
+    "Provence-Alpes-Côte d'Azur",
+)  # fmt: skip
+_DEPARTMENTS = {  # code -> (name, region)
+    "01": ("Ain", _ARA), "02": ("Aisne", _HDF), "03": ("Allier", _ARA),
+    "04": ("Alpes-de-Haute-Provence", _PACA), "05": ("Hautes-Alpes", _PACA),
+    "06": ("Alpes-Maritimes", _PACA), "07": ("Ardèche", _ARA), "08": ("Ardennes", _GE),
+    "09": ("Ariège", _OCC), "10": ("Aube", _GE), "11": ("Aude", _OCC), "12": ("Aveyron", _OCC),
+    "13": ("Bouches-du-Rhône", _PACA), "14": ("Calvados", _NOR), "15": ("Cantal", _ARA),
+    "16": ("Charente", _NAQ), "17": ("Charente-Maritime", _NAQ), "18": ("Cher", _CVL),
+    "19": ("Corrèze", _NAQ), "2A": ("Corse-du-Sud", "Corse"), "2B": ("Haute-Corse", "Corse"),
+    "21": ("Côte-d'Or", _BFC), "22": ("Côtes-d'Armor", _BRE), "23": ("Creuse", _NAQ),
+    "24": ("Dordogne", _NAQ), "25": ("Doubs", _BFC), "26": ("Drôme", _ARA), "27": ("Eure", _NOR),
+    "28": ("Eure-et-Loir", _CVL), "29": ("Finistère", _BRE), "30": ("Gard", _OCC),
+    "31": ("Haute-Garonne", _OCC), "32": ("Gers", _OCC), "33": ("Gironde", _NAQ),
+    "34": ("Hérault", _OCC), "35": ("Ille-et-Vilaine", _BRE), "36": ("Indre", _CVL),
+    "37": ("Indre-et-Loire", _CVL), "38": ("Isère", _ARA), "39": ("Jura", _BFC),
+    "40": ("Landes", _NAQ), "41": ("Loir-et-Cher", _CVL), "42": ("Loire", _ARA),
+    "43": ("Haute-Loire", _ARA), "44": ("Loire-Atlantique", _PDL), "45": ("Loiret", _CVL),
+    "46": ("Lot", _OCC), "47": ("Lot-et-Garonne", _NAQ), "48": ("Lozère", _OCC),
+    "49": ("Maine-et-Loire", _PDL), "50": ("Manche", _NOR), "51": ("Marne", _GE),
+    "52": ("Haute-Marne", _GE), "53": ("Mayenne", _PDL), "54": ("Meurthe-et-Moselle", _GE),
+    "55": ("Meuse", _GE), "56": ("Morbihan", _BRE), "57": ("Moselle", _GE),
+    "58": ("Nièvre", _BFC), "59": ("Nord", _HDF), "60": ("Oise", _HDF), "61": ("Orne", _NOR),
+    "62": ("Pas-de-Calais", _HDF), "63": ("Puy-de-Dôme", _ARA),
+    "64": ("Pyrénées-Atlantiques", _NAQ), "65": ("Hautes-Pyrénées", _OCC),
+    "66": ("Pyrénées-Orientales", _OCC), "67": ("Bas-Rhin", _GE), "68": ("Haut-Rhin", _GE),
+    "69": ("Rhône", _ARA), "70": ("Haute-Saône", _BFC), "71": ("Saône-et-Loire", _BFC),
+    "72": ("Sarthe", _PDL), "73": ("Savoie", _ARA), "74": ("Haute-Savoie", _ARA),
+    "75": ("Paris", _IDF), "76": ("Seine-Maritime", _NOR), "77": ("Seine-et-Marne", _IDF),
+    "78": ("Yvelines", _IDF), "79": ("Deux-Sèvres", _NAQ), "80": ("Somme", _HDF),
+    "81": ("Tarn", _OCC), "82": ("Tarn-et-Garonne", _OCC), "83": ("Var", _PACA),
+    "84": ("Vaucluse", _PACA), "85": ("Vendée", _PDL), "86": ("Vienne", _NAQ),
+    "87": ("Haute-Vienne", _NAQ), "88": ("Vosges", _GE), "89": ("Yonne", _BFC),
+    "90": ("Territoire de Belfort", _BFC), "91": ("Essonne", _IDF),
+    "92": ("Hauts-de-Seine", _IDF), "93": ("Seine-Saint-Denis", _IDF),
+    "94": ("Val-de-Marne", _IDF), "95": ("Val-d'Oise", _IDF), "971": ("Guadeloupe", "Guadeloupe"),
+    "972": ("Martinique", "Martinique"), "973": ("Guyane", "Guyane"),
+    "974": ("La Réunion", "La Réunion"), "976": ("Mayotte", "Mayotte"),
+}  # fmt: skip
+_DEPARTMENT_ALIASES = {
+    "departement de paris": "Paris", "upper savoy": "Haute-Savoie", "savoy": "Savoie",
+    "corsica south": "Corse-du-Sud", "upper corsica": "Haute-Corse",
+}  # fmt: skip
+
+# Place names that are also everyday French words: they only count after "à", "en", "dans"...
+_COMMON_WORDS = {
+    "ain", "apt", "auch", "aube", "bar", "cher", "cluses", "die", "dole", "eure", "gard", "gers",
+    "ham", "indre", "jura", "landes", "lens", "loire", "lot", "manche", "marne", "mans", "meuse",
+    "nord", "nuit", "oise", "orange", "orne", "pau", "persan", "sens", "somme", "tarn", "tours",
+    "var", "vienne", "vire", "la madeleine", "la fleche",
+}  # fmt: skip
+_PREPOSITIONS = {
+    "a", "au", "aux", "en", "dans", "sur", "vers", "pres", "autour", "cote", "proximite", "region",
+}  # fmt: skip
+_ARTICLES = frozenset(["le", "la", "les", "l"])
+_TOKEN = re.compile(r"[a-z0-9]+")
+_ABBREVIATIONS = {"st": "saint", "ste": "sainte"}
+
+
+def _tokens(text: str) -> list[re.Match[str]]:
+    return list(_TOKEN.finditer(fold_aligned(text)))
+
+
+def _words(text: str) -> tuple[str, ...]:
+    return tuple(_ABBREVIATIONS.get(m.group(0), m.group(0)) for m in _tokens(text))
+
+
+def _key(name: str) -> str:
+    """'Saint-Étienne', 'st etienne', 'SAINT ETIENNE' -> 'saint etienne'."""
+    return " ".join(_words(name))
+
+
+_REGION_KEYS = {_key(name): name for name in _REGIONS} | {
+    _key(alias): name for alias, name in _REGION_ALIASES.items()
+}
+_DEPARTMENT_KEYS = {_key(name): name for name, _ in _DEPARTMENTS.values()} | {
+    _key(alias): name for alias, name in _DEPARTMENT_ALIASES.items()
+}
+_DEPARTMENT_REGION = dict(_DEPARTMENTS.values())
+
+
+def canonical_region(value: str | None) -> str | None:
+    """The French region name for any spelling seen in the data; others kept as written."""
+    if not value or not value.strip():
+        return None
+    return _REGION_KEYS.get(_key(value), normalize_space(value))
+
+
+def canonical_department(value: str | None) -> str | None:
+    if not value or not value.strip() or value.strip().isdigit():
+        return None
+    return _DEPARTMENT_KEYS.get(_key(value), normalize_space(value))
+
+
+def _department_from_postal_code(postal_code: str | None) -> str | None:
+    code = (postal_code or "").strip()
+    if not re.fullmatch(r"\d{5}", code):
+        return None
+    if code.startswith("97"):
+        return _DEPARTMENTS.get(code[:3], (None,))[0]
+    if code.startswith("20"):
+        return "Corse-du-Sud" if code < "20200" else "Haute-Corse"
+    return _DEPARTMENTS.get(code[:2], (None,))[0]
+
+
+def _is_french(event: Event) -> bool:
+    country = fold_aligned(event.country or "fr").strip()
+    return country.startswith("fr")
+
+
+def event_place(event: Event) -> EventPlace:
+    """Department and region fall back on the postal code when the source left them out."""
+    french = _is_french(event)
+    department = canonical_department(event.department)
+    if department not in _DEPARTMENT_REGION and french:
+        department = _department_from_postal_code(event.postal_code) or department
+    region = canonical_region(event.region)
+    if region not in _REGIONS and department in _DEPARTMENT_REGION:
+        region = _DEPARTMENT_REGION[department]
+    arrondissement = None
+    code = (event.postal_code or "").strip()
+    if french and re.fullmatch(r"75(0(0[1-9]|1\d|20)|116)", code):
+        arrondissement = 16 if code == "75116" else int(code[3:])
+    city = normalize_space(event.city) if event.city and event.city.strip() else None
+    return EventPlace(city, department, region, arrondissement)
+
+
+# --- finding places in a question ---------------------------------------------------------
+
+_ARRONDISSEMENT = re.compile(
+    r"\b(?:(?P<pre>a|dans|sur|vers)\s+)?(?:"
+    r"paris\s*(?P<a>\d{1,2})\s*(?:e|er|eme|ieme)?\b(?:\s+arr(?:ondissement|\.)?\b)?"
+    r"|(?:le\s+)?(?P<b>\d{1,2})\s*(?:e|er|eme|ieme)\s+arr(?:ondissement|\.)?\b"
+    r"|dans\s+le\s+(?P<c>\d{1,2})\s*(?:e|er|eme|ieme)\b(?!\s+(?:siecle|edition|age))"
+    r"|75(?P<d>0(?:0[1-9]|1\d|20)|116)\b)"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class _Entry:
+    kind: PlaceKind
+    name: str
+    needs_preposition: bool
+
+
+@dataclass
+class Gazetteer:
+    """The places of one corpus, with how many events each has."""
+
+    cities: Counter[str] = field(default_factory=Counter)
+    departments: Counter[str] = field(default_factory=Counter)
+    regions: Counter[str] = field(default_factory=Counter)
+    _entries: dict[tuple[str, ...], _Entry] = field(default_factory=dict, init=False, repr=False)
+    _longest: int = field(default=1, init=False, repr=False)
+
+    @classmethod
+    def from_events(cls, events: Iterable[Event]) -> Gazetteer:
+        spellings: dict[str, Counter[str]] = {}
+        gazetteer = cls()
+        for event in events:
+            place = event_place(event)
+            if place.city:
+                spellings.setdefault(_key(place.city), Counter())[place.city] += 1
+            if place.department:
+                gazetteer.departments[place.department] += 1
+            if place.region:
+                gazetteer.regions[place.region] += 1
+        for variants in spellings.values():
+            # The usual spelling, and "Paris" rather than "PARIS" when they tie.
+            best = max(variants, key=lambda s: (variants[s], not s.isupper(), s))
+            gazetteer.cities[best] = sum(variants.values())
+        gazetteer._index()
+        return gazetteer
+
+    def _index(self) -> None:
+        # Later kinds never replace earlier ones: "Paris" is the city before the department.
+        names: list[tuple[PlaceKind, str, str]] = [("city", c, c) for c in self.cities]
+        departments = set(self.departments) | set(_DEPARTMENT_REGION)
+        names += [("department", d, d) for d in departments]
+        names += [("department", n, a) for a, n in _DEPARTMENT_ALIASES.items()]
+        names += [("region", r, r) for r in set(self.regions) | set(_REGIONS)]
+        names += [("region", n, a) for a, n in _REGION_ALIASES.items()]
+        for kind, name, spelling in names:
+            words = _words(spelling)
+            if not words:
+                continue
+            key = " ".join(words)
+            common = key in _COMMON_WORDS or (len(words) == 1 and len(key) < 4)
+            self._add(words, _Entry(kind, name, common))
+            if len(words) > 1 and words[0] in ("le", "les"):
+                self._add(words[1:], _Entry(kind, name, True))  # "au Mans", "aux Sables"
+
+    def _add(self, words: tuple[str, ...], entry: _Entry) -> None:
+        if words not in self._entries:
+            self._entries[words] = entry
+            self._longest = max(self._longest, len(words))
+
+    canonical_region = staticmethod(canonical_region)
+    canonical_department = staticmethod(canonical_department)
+
+    def canonical_city(self, name: str) -> str | None:
+        """The corpus spelling of a city given by a caller ('st etienne' -> 'Saint-Étienne')."""
+        entry = self._entries.get(_words(name))
+        if entry is None or entry.kind != "city":
+            return None
+        return entry.name
+
+    def find(self, text: str) -> PlaceMatch | None:
+        """The place the question names: the longest name, the first one on ties.
+
+        Names that are also common words ('Tours', 'Nord', 'pas cher') need a preposition.
+        """
+        district = self._arrondissement(text)
+        if district is not None:
+            return district
+        tokens = _tokens(text)
+        words = [_ABBREVIATIONS.get(t.group(0), t.group(0)) for t in tokens]
+        best: tuple[int, int, _Entry, int] | None = None
+        for i in range(len(words)):
+            for n in range(min(self._longest, len(words) - i), 0, -1):
+                if best is not None and n <= best[1] - best[0]:
+                    break
+                entry = self._entries.get(tuple(words[i : i + n]))
+                if entry is None:
+                    continue
+                start = _preposition_start(words, i)
+                if entry.needs_preposition and start == i:
+                    continue
+                best = (i, i + n, entry, start)
+                break
+        if best is None:
+            return None
+        i, j, entry, start = best
+        expression = text[tokens[start].start() : tokens[j - 1].end()]
+        return PlaceMatch(entry.kind, entry.name, expression)
+
+    def _arrondissement(self, text: str) -> PlaceMatch | None:
+        if "Paris" not in self.cities:
+            return None
+        m = _ARRONDISSEMENT.search(fold_aligned(text))
+        if m is None:
+            return None
+        if m["d"]:
+            number = 16 if m["d"] == "116" else int(m["d"])
+        else:
+            number = int(m["a"] or m["b"] or m["c"])
+        if not 1 <= number <= 20:
+            return None
+        return PlaceMatch("city", "Paris", text[m.start() : m.end()], number)
+
+
+def _preposition_start(words: list[str], i: int) -> int:
+    """Index of the preposition that introduces the name at `i`, or `i` when there is none."""
+    j = i
+    while j > 0 and words[j - 1] in _ARTICLES and i - j < 2:
+        j -= 1
+    if j > 0 and words[j - 1] in ("de", "du", "d") and j > 1 and words[j - 2] in _PREPOSITIONS:
+        return j - 2  # "près de", "autour de", "région de"
+    if j > 0 and words[j - 1] in _PREPOSITIONS:
+        return j - 1
+    return i
+
+
+def place_phrase(place: PlaceMatch) -> str:
+    """'à Paris', 'au Mans', 'en Bretagne', 'dans le département Calvados'."""
+    if place.kind == "region":
+        return f"{_REGIONS.get(place.name, 'en')} {place.name}"
+    if place.kind == "department":
+        return f"dans le département {place.name}"
+    name = place.name
+    if name.startswith("Le "):
+        phrase = f"au {name[3:]}"
+    elif name.startswith("Les "):
+        phrase = f"aux {name[4:]}"
+    else:
+        phrase = f"à {name}"
+    if place.arrondissement:
+        suffix = "er" if place.arrondissement == 1 else "e"
+        phrase += f" ({place.arrondissement}{suffix} arrondissement)"
+    return phrase

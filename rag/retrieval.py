@@ -1,0 +1,204 @@
+"""Hybrid retrieval: dense (FAISS) + lexical (BM25), filtered by date window and place.
+
+Filters exclude events (an event outside the window or the place never appears), ranking
+fuses both signals per event (not per passage, so one event is one result), and a
+relevance gate decides whether anything is worth answering with at all.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, time
+from zoneinfo import ZoneInfo
+
+import numpy as np
+
+from rag.embeddings import Embedder
+from rag.index import Index
+from rag.lexical import analyze
+from rag.models import Event, Hit
+from rag.places import Gazetteer
+from rag.query import Understanding
+from rag.text import fold
+
+# Tuned on eval/devset.jsonl (see docs/retrieval.md); change them together with the
+# numbers there.
+DENSE_WEIGHT = 0.65
+LEXICAL_WEIGHT = 0.35
+MIN_DENSE = 0.34
+MIN_COVERAGE = 0.5
+STRONG_DENSE = 0.45
+DENSE_CANDIDATES = 400
+EXACT_SEARCH_SHARE = 0.35
+AUDIENCE_BONUS = 0.06
+FREE_BONUS = 0.06
+YOUNG_AGE = 12
+
+_YOUNG_WORDS = ("enfant", "famille", "jeune public", "petits", "bambin", "kids", "ados")
+_FREE_WORDS = ("gratuit", "entree libre", "libre et gratuit", "sans reservation gratuite")
+
+
+class Retriever:
+    """Searches one loaded index; built once per index version, then read-only."""
+
+    def __init__(
+        self, index: Index, embedder: Embedder, gazetteer: Gazetteer, tz: ZoneInfo
+    ) -> None:
+        self.index = index
+        self.embedder = embedder
+        self.gazetteer = gazetteer
+        self.tz = tz
+        events = index.events
+        occ_event, occ_start, occ_end = [], [], []
+        for pos, event in enumerate(events):
+            for occ in event.occurrences:
+                occ_event.append(pos)
+                occ_start.append(occ.start.timestamp())
+                occ_end.append(occ.end.timestamp())
+        self._occ_event = np.asarray(occ_event, dtype=np.int64)
+        self._occ_start = np.asarray(occ_start, dtype=np.float64)
+        self._occ_end = np.asarray(occ_end, dtype=np.float64)
+        self._last_end = np.full(len(events), -np.inf)
+        np.maximum.at(self._last_end, self._occ_event, self._occ_end)
+        self._places = {
+            "city": np.asarray([fold(e.city or "") for e in events], dtype=object),
+            "department": np.asarray([fold(e.department or "") for e in events], dtype=object),
+            "region": np.asarray(
+                [fold(gazetteer.canonical_region(e.region) or "") for e in events], dtype=object
+            ),
+        }
+        self._young = np.asarray([_is_young(e) for e in events], dtype=bool)
+        self._free = np.asarray([_is_free(e) for e in events], dtype=bool)
+        self._first_passage = np.full(len(events), -1, dtype=np.int64)
+        self._first_passage[index.passage_event[::-1]] = np.arange(len(index.passages))[::-1]
+
+    def allowed(self, u: Understanding) -> np.ndarray:
+        """Events that meet the window and the place: the others are never shown."""
+        mask = np.ones(len(self.index.events), dtype=bool)
+        if u.window is not None:
+            start, end = u.window.start.timestamp(), u.window.end.timestamp()
+            overlap = (self._occ_start < end) & (self._occ_end > start)
+            in_window = np.zeros_like(mask)
+            in_window[self._occ_event[overlap]] = True
+            mask &= in_window
+        if u.place is not None:
+            mask &= self._places[u.place.kind] == fold(u.place.name)
+        return mask
+
+    def search(self, u: Understanding, k: int) -> list[Hit]:
+        """The k best distinct events, or [] when nothing relevant meets the filters."""
+        mask = self.allowed(u)
+        now = self._reference_time(u)
+        topic = u.topic.strip()
+        n_events = len(self.index.events)
+        if topic:
+            dense, dense_passage = self._dense(topic, mask)
+            coverage, lexical_passage = self._coverage(topic)
+            relevant = (dense >= STRONG_DENSE) | ((dense >= MIN_DENSE) & (coverage > 0))
+            relevant |= coverage >= MIN_COVERAGE
+            mask &= relevant
+            score = DENSE_WEIGHT * np.maximum(dense, 0) + LEXICAL_WEIGHT * coverage
+            passage = np.where(
+                (dense >= STRONG_DENSE) | (lexical_passage < 0), dense_passage, lexical_passage
+            )
+        else:
+            score = self._soonness(now)
+            passage = self._first_passage
+        if not mask.any():
+            return []
+        score = score + self._cue_bonus(u)
+        upcoming = self._last_end >= now
+        candidates = np.flatnonzero(mask)
+        order = np.lexsort((-score[candidates], ~upcoming[candidates]))[:k]
+        return [
+            Hit(
+                event=self.index.events[pos],
+                score=round(float(score[pos]), 4),
+                passage=self.index.passages[int(passage[pos])].text,
+            )
+            for pos in candidates[order]
+            if 0 <= pos < n_events
+        ]
+
+    def _reference_time(self, u: Understanding) -> float:
+        """Start of the window, else the start of the reference day."""
+        if u.window is not None:
+            return u.window.start.timestamp()
+        return datetime.combine(u.as_of, time.min, tzinfo=self.tz).timestamp()
+
+    def _dense(self, topic: str, mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Per event, the best cosine of its passages with the topic, and that passage."""
+        query = self.embedder.embed_query(topic)
+        n_passages = len(self.index.passages)
+        allowed_passages = mask[self.index.passage_event]
+        if allowed_passages.mean() <= EXACT_SEARCH_SHARE:
+            rows = np.flatnonzero(allowed_passages)
+            sims = self.index.vectors[rows] @ query
+        else:
+            rows, sims = self.index.dense_search(query, min(DENSE_CANDIDATES, n_passages))
+            keep = rows >= 0
+            rows, sims = rows[keep], sims[keep]
+        return _best_per_event(self.index.passage_event, rows, sims, len(self.index.events))
+
+    def _coverage(self, topic: str) -> tuple[np.ndarray, np.ndarray]:
+        """Per event, the IDF-weighted share of the topic's words it contains.
+
+        Also returns, per event, the passage with the best BM25 score (-1 if none), so
+        the snippet shows where the words matched.
+        """
+        n_events = len(self.index.events)
+        coverage = np.zeros(n_events, dtype=np.float32)
+        terms = list(dict.fromkeys(analyze(topic)))
+        lexical = self.index.lexical
+        weights = np.asarray([lexical.idf(t) for t in terms], dtype=np.float32)
+        total = float(weights.sum())
+        for term, weight in zip(terms, weights, strict=True):
+            rows = np.flatnonzero(lexical.scores(term) > 0)
+            present = np.zeros(n_events, dtype=bool)
+            present[self.index.passage_event[rows]] = True
+            coverage[present] += weight / total
+        full = lexical.scores(topic)
+        rows = np.flatnonzero(full > 0)
+        _, best = _best_per_event(self.index.passage_event, rows, full[rows], n_events)
+        return coverage, best
+
+    def _soonness(self, now: float) -> np.ndarray:
+        """With no topic, the next events come first (a score in [0, 0.5])."""
+        next_start = np.full(len(self.index.events), np.inf)
+        later = self._occ_end >= now
+        np.minimum.at(
+            next_start, self._occ_event[later], np.maximum(self._occ_start[later], now)
+        )
+        days = (next_start - now) / 86400
+        return np.where(np.isfinite(days), 0.5 / (1.0 + days / 7), 0.0)
+
+    def _cue_bonus(self, u: Understanding) -> np.ndarray:
+        bonus = np.zeros(len(self.index.events), dtype=np.float64)
+        if any(a in ("enfants", "famille") for a in u.audience):
+            bonus += AUDIENCE_BONUS * self._young
+        if u.free:
+            bonus += FREE_BONUS * self._free
+        return bonus
+
+
+def _best_per_event(
+    passage_event: np.ndarray, rows: np.ndarray, scores: np.ndarray, n_events: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Max score per event over the given passages, and the passage that holds it."""
+    best = np.full(n_events, -1.0, dtype=np.float32)
+    best_row = np.full(n_events, -1, dtype=np.int64)
+    order = np.argsort(scores, kind="stable")
+    events = passage_event[rows[order]]
+    best[events] = scores[order]
+    best_row[events] = rows[order]
+    return best, best_row
+
+
+def _is_young(event: Event) -> bool:
+    if event.age_min is not None and event.age_min <= YOUNG_AGE and (event.age_max or 99) <= 18:
+        return True
+    text = fold(" ".join([event.title, event.description, *event.keywords]))
+    return any(word in text for word in _YOUNG_WORDS)
+
+
+def _is_free(event: Event) -> bool:
+    return any(word in fold(event.conditions or "") for word in _FREE_WORDS)

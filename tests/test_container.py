@@ -1,0 +1,306 @@
+"""The container image, built and run for real with Docker Compose.
+
+One module-scoped stack (build + `up --wait` on an empty volume) serves every test; it is
+torn down with its volume at the end, even on failure. Needs a Docker engine: `.ci/run`
+starts one with ../shared/docker/offline-base-images.sh.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import requests
+
+pytestmark = [pytest.mark.docker, pytest.mark.slow]
+
+ROOT = Path(__file__).resolve().parents[1]
+PROJECT = "rag-events-test"
+IMAGE = "rag-events:test"
+SERVICE = "rag-events"
+REBUILD_KEY = "container-test-rebuild-key"
+QUESTION = "Que faire ce week-end à Paris avec des enfants ?"
+# Host settings that would reach the container through compose's pass-through entries.
+HOST_ONLY = ("MISTRAL_", "LLM_", "OPENAGENDA_", "EMBEDDING_", "RAG_", "API_", "UI_")
+# The build context the Dockerfile reads, besides the rag/, ui/ and docker/ folders.
+BUILD_FILES = (
+    "pyproject.toml",
+    "uv.lock",
+    "README.md",
+    "supervisord.conf",
+    "Dockerfile",
+    "compose.yaml",
+    ".dockerignore",
+)
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def engine_problem() -> str | None:
+    """Why no Docker engine can run these tests, or None when one answers."""
+    if shutil.which("docker") is None:
+        return "no `docker` command (CI installs it: bash ../shared/docker/offline-base-images.sh)"
+    try:
+        info = subprocess.run(["docker", "info"], capture_output=True, text=True, timeout=20)
+    except subprocess.TimeoutExpired:
+        return "`docker info` did not answer within 20 s"
+    if info.returncode != 0:
+        return f"no Docker engine answers `docker info`: {info.stderr.strip()[:200]}"
+    return None
+
+
+def wait_for(what: str, check: Callable[[], bool], timeout: float = 120) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if check():
+            return
+        time.sleep(1)
+    pytest.fail(f"timed out after {timeout:.0f} s waiting for {what}")
+
+
+@dataclass
+class Stack:
+    """One compose project: how to drive it and where its ports are published."""
+
+    project_dir: Path
+    project: str
+    env: dict[str, str]
+    api: str
+    ui: str
+
+    def compose(self, *args: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
+        command = ["docker", "compose", "--progress", "plain", "-p", self.project, *args]
+        result = subprocess.run(
+            command,
+            cwd=self.project_dir,
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+        )
+        if result.returncode != 0:
+            pytest.fail(f"{' '.join(command)} failed:\n{result.stdout}\n{result.stderr}")
+        return result
+
+    def exec(self, *args: str) -> str:
+        return self.compose("exec", "-T", SERVICE, *args, timeout=60).stdout
+
+    def container_health(self) -> str:
+        container = self.compose("ps", "-q", SERVICE).stdout.strip()
+        inspect = subprocess.run(
+            ["docker", "inspect", "--format", "{{json .State.Health}}", container],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        return json.loads(inspect.stdout)["Status"]
+
+    def program_pid(self, name: str) -> int:
+        return int(self.exec("supervisorctl", "pid", name).strip())
+
+    def ready(self) -> dict:
+        response = requests.get(f"{self.api}/ready", timeout=10)
+        return response.json()
+
+
+def stack_env(image: str, **extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(HOST_ONLY)}
+    return env | {"RAG_EVENTS_IMAGE": image} | extra
+
+
+@pytest.fixture(scope="module")
+def stack() -> Iterator[Stack]:
+    problem = engine_problem()
+    if problem:
+        pytest.skip(problem)
+    api_port, ui_port = free_port(), free_port()
+    env = stack_env(
+        IMAGE, API_PORT=str(api_port), UI_PORT=str(ui_port), REBUILD_API_KEY=REBUILD_KEY
+    )
+    stack = Stack(ROOT, PROJECT, env, f"http://127.0.0.1:{api_port}", f"http://127.0.0.1:{ui_port}")
+    try:
+        stack.compose("build", timeout=1500)
+        stack.compose("up", "-d", "--wait", timeout=600)
+        yield stack
+    finally:
+        logs = subprocess.run(
+            ["docker", "compose", "-p", PROJECT, "logs", "--no-color", "--tail", "60"],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+        )
+        print(logs.stdout[-6000:])
+        subprocess.run(
+            ["docker", "compose", "-p", PROJECT, "down", "-v", "--remove-orphans"],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            timeout=120,
+        )
+
+
+def ask(stack: Stack) -> dict:
+    response = requests.post(f"{stack.api}/ask", json={"question": QUESTION}, timeout=60)
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def assert_sourced(answer: dict) -> None:
+    assert answer["answer"].strip()
+    assert answer["sources"], "the demo index should give sources for a Paris week-end question"
+    assert all(source["uid"] and source["title"] for source in answer["sources"])
+
+
+def test_container_is_healthy_and_answers_from_the_demo_index(stack: Stack) -> None:
+    assert stack.container_health() == "healthy"
+    ready = stack.ready()
+    assert ready["ready"] is True, ready
+    assert_sourced(ask(stack))
+
+
+def test_runs_as_non_root(stack: Stack) -> None:
+    assert stack.exec("id", "-u").strip() != "0"
+
+
+def test_ui_shows_the_chat_input(stack: Stack) -> None:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_FLAGS
+        )
+        try:
+            page = browser.new_page()
+            page.goto(stack.ui, timeout=60_000)
+            page.locator("[data-testid='stChatInput'] textarea").wait_for(timeout=60_000)
+        finally:
+            browser.close()
+
+
+def test_supervisord_runs_both_and_restarts_the_api(stack: Stack) -> None:
+    status = stack.exec("supervisorctl", "status")
+    lines = {line.split()[0]: line.split()[1] for line in status.splitlines() if line.strip()}
+    assert lines == {"api": "RUNNING", "ui": "RUNNING"}, status
+    assert "api: started" in stack.exec("supervisorctl", "restart", "api")
+    wait_for("the API after a restart", lambda: api_answers(stack))
+    assert_sourced(ask(stack))
+
+
+def test_a_killed_api_comes_back_and_the_container_stays_healthy(stack: Stack) -> None:
+    before = stack.program_pid("api")
+    stack.exec("kill", "-9", str(before))
+
+    def restarted() -> bool:
+        pid = stack.program_pid("api")
+        return pid not in (0, before) and api_answers(stack)
+
+    wait_for("supervisord to restart the killed API", restarted)
+    assert stack.container_health() == "healthy"
+    assert_sourced(ask(stack))
+
+
+def test_recreated_container_reuses_the_index_on_the_volume(stack: Stack) -> None:
+    before = stack.ready()["version"]
+    started = requests.post(f"{stack.api}/rebuild", headers={"X-API-Key": REBUILD_KEY}, timeout=30)
+    assert started.status_code == 202, started.text
+    status_url = f"{stack.api}{started.json()['status_url']}"
+
+    def job() -> dict:
+        return requests.get(status_url, timeout=10).json()
+
+    wait_for("the rebuild job", lambda: job()["state"] in ("succeeded", "failed"), timeout=300)
+    assert job()["state"] == "succeeded", job()
+    wait_for("the rebuilt version to be served", lambda: stack.ready()["version"] != before)
+    rebuilt = stack.ready()["version"]
+
+    stack.compose("up", "-d", "--force-recreate", "--wait", timeout=600)
+    assert stack.ready()["version"] == rebuilt
+    assert_sourced(ask(stack))
+
+
+def api_answers(stack: Stack) -> bool:
+    try:
+        return requests.get(f"{stack.api}/health", timeout=5).status_code == 200
+    except requests.RequestException:
+        return False
+
+
+def test_entrypoint_runs_any_other_command(stack: Stack) -> None:
+    result = subprocess.run(
+        ["docker", "run", "--rm", IMAGE, "rag", "--help"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Usage" in result.stdout
+
+
+def test_editing_code_keeps_the_dependency_layer_cached(stack: Stack, tmp_path: Path) -> None:
+    """A build after a code change reuses the dependency layer and the runtime's venv copy."""
+    project = tmp_path / "project"
+    ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
+    project.mkdir()
+    for name in BUILD_FILES:
+        shutil.copy2(ROOT / name, project / name)
+    for name in ("rag", "ui", "docker"):
+        shutil.copytree(ROOT / name, project / name, ignore=ignore)
+    with (project / "rag" / "text.py").open("a") as module:
+        module.write("\n# edited by test_editing_code_keeps_the_dependency_layer_cached\n")
+
+    image = "rag-events:cache-test"
+    edited = Stack(project, f"{PROJECT}-cache", stack_env(image), stack.api, stack.ui)
+    try:
+        output = edited.compose("build", timeout=1500)
+    finally:
+        subprocess.run(["docker", "image", "rm", "-f", image], capture_output=True)
+    log = output.stdout + output.stderr
+    assert step_state(log, "--no-install-project") == "CACHED", log
+    assert step_state(log, "COPY --from=builder /app/.venv") == "CACHED", log
+    assert step_state(log, "COPY rag/") != "CACHED", log
+
+
+def step_state(log: str, marker: str) -> str:
+    """`CACHED` or `DONE` for the BuildKit step whose title contains `marker`."""
+    step = next(
+        line.split()[0]
+        for line in log.splitlines()
+        if line.startswith("#") and "[" in line and marker in line
+    )
+    for line in log.splitlines():
+        if line.startswith(f"{step} ") and line.split()[1] in ("CACHED", "DONE"):
+            return line.split()[1]
+    return "unknown"
+
+
+def test_dockerfile_passes_hadolint() -> None:
+    result = subprocess.run(
+        [Path(sys.executable).parent / "hadolint", ROOT / "Dockerfile"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr

@@ -1,0 +1,177 @@
+"""Raw records → Event, on real OpenAgenda records and on hostile variants of them."""
+
+from __future__ import annotations
+
+import copy
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from rag.models import Event
+from rag.normalize import (
+    SkipRecord,
+    deduplicate,
+    detect_kind,
+    from_ods_record,
+    from_openagenda_event,
+    from_processed,
+)
+from rag.sources.files import read_records
+from tests.fakes.openagenda_server import to_openagenda_event
+
+
+@pytest.fixture(scope="module")
+def by_uid(shared_files: list[Path]) -> dict[str, dict[str, Any]]:
+    return {r["uid"]: r for path in shared_files for r in read_records(path)}
+
+
+def test_ods_record_becomes_a_complete_event(by_uid: dict[str, dict[str, Any]]) -> None:
+    event = from_ods_record(by_uid["22683319"])  # FIAP Jean Monnet, Paris 14e
+    assert event.title == "FIAP Jean Monnet"
+    assert event.city == "Paris" and event.postal_code == "75014"
+    assert event.region == "Île-de-France" and event.country == "France"
+    assert (event.latitude, event.longitude) == (48.830538, 2.33821)
+    assert event.status == "Programmé" and event.attendance_mode == "Sur place"
+    assert event.url and event.url.startswith("https://openagenda.com/")
+    assert "<p>" not in event.long_description and "\n" in event.long_description
+    assert event.occurrences[0].start == datetime(2032, 1, 1, 1, tzinfo=UTC)
+    assert all(o.start.tzinfo is not None for o in event.occurrences)
+    assert event.updated_at == datetime(2022, 7, 28, 9, 14, 24, tzinfo=UTC)
+
+
+def test_every_timing_becomes_an_occurrence(by_uid: dict[str, dict[str, Any]]) -> None:
+    record = by_uid["12616484"]  # a planetarium show with many dates
+    event = from_ods_record(record)
+    assert len(event.occurrences) == len(json.loads(record["timings"])) > 10
+    assert event.occurrences == sorted(event.occurrences, key=lambda o: o.start)
+    assert event.keywords == ["planetarium", "étoiles", "galaxie", "live"]
+
+
+def test_flattened_coordinates_and_registration(by_uid: dict[str, dict[str, Any]]) -> None:
+    record = by_uid["30216148"]  # fremontben file: location_coordinates.lat/.lon columns
+    assert record["location_coordinates"] is None
+    event = from_ods_record(record)
+    assert event.latitude == record["location_coordinates.lat"]
+    assert event.longitude == record["location_coordinates.lon"]
+    assert event.city == "Caen" and event.region == "Normandie"
+
+
+def test_missing_title_falls_back_to_the_slug(by_uid: dict[str, dict[str, Any]]) -> None:
+    event = from_ods_record(by_uid["49374826"])
+    assert event.title == "Trustech 2026"
+    assert event.registration == ["https://www.trustech-event.com/en"]
+
+
+def test_region_spellings_are_unified(by_uid: dict[str, dict[str, Any]]) -> None:
+    regions = {from_ods_record(r).region for r in by_uid.values()}
+    assert "Île-de-France" in regions and "Occitanie" in regions and "Bretagne" in regions
+    assert not regions & {"Ile-de-France", "Ile de France", "IDF", "Occitania", "Brittany"}
+
+
+def test_v2_event_normalizes_like_its_ods_record(by_uid: dict[str, dict[str, Any]]) -> None:
+    for uid in ("22683319", "12616484", "92345464"):
+        ods = from_ods_record(by_uid[uid])
+        v2 = from_openagenda_event(to_openagenda_event(by_uid[uid]))
+        for name in (
+            "uid",
+            "title",
+            "description",
+            "long_description",
+            "keywords",
+            "occurrences",
+            "venue",
+            "city",
+            "postal_code",
+            "region",
+            "latitude",
+            "age_min",
+            "registration",
+            "image",
+            "agenda_uid",
+            "agenda_title",
+            "status",
+            "attendance_mode",
+            "updated_at",
+        ):
+            assert getattr(v2, name) == getattr(ods, name), (uid, name)
+
+
+def test_hostile_text_is_cleaned(by_uid: dict[str, dict[str, Any]]) -> None:
+    record = copy.deepcopy(by_uid["22683319"])
+    record["title_fr"] = "Th&eacute;&acirc;tre <b>jeune</b> public\x00"
+    record["description_fr"] = "Visite <script>alert('x')</script>guidÃ©e du musÃ©e"
+    record["keywords_fr"] = "  Danse ;danse; Hip-hop "  # CSV-style string, duplicate case
+    record["age_min"] = "6.0"
+    event = from_ods_record(record)
+    assert event.title == "Théâtre jeune public"
+    assert event.description == "Visite guidée du musée"
+    assert event.keywords == ["Danse", "Hip-hop"]
+    assert event.age_min == 6
+
+
+@pytest.mark.parametrize(
+    ("change", "reason"),
+    [
+        ({"uid": None}, "missing uid"),
+        ({"uid": "  "}, "missing uid"),
+        ({"title_fr": None, "slug": None}, "missing title"),
+        ({"timings": "[]", "firstdate_begin": None, "lastdate_begin": None}, "no usable date"),
+        (
+            {
+                "timings": '[{"begin": "31/12/2026 20h", "end": ""}]',
+                "firstdate_begin": "demain",
+                "lastdate_begin": None,
+            },
+            "unparseable dates",
+        ),
+    ],
+)
+def test_unusable_records_are_skipped_with_a_reason(
+    by_uid: dict[str, dict[str, Any]], change: dict[str, Any], reason: str
+) -> None:
+    record = {**by_uid["22683319"], **change}
+    with pytest.raises(SkipRecord) as caught:
+        from_ods_record(record)
+    assert caught.value.reason == reason
+
+
+def test_broken_timings_fall_back_to_first_and_last_dates(
+    by_uid: dict[str, dict[str, Any]],
+) -> None:
+    record = {**by_uid["12616484"], "timings": "[{not json"}
+    event = from_ods_record(record)
+    assert [o.start for o in event.occurrences] == [
+        datetime.fromisoformat(record["firstdate_begin"]),
+        datetime.fromisoformat(record["lastdate_begin"]),
+    ]
+
+
+def test_newest_update_wins_deduplication(by_uid: dict[str, dict[str, Any]]) -> None:
+    record = by_uid["22683319"]
+    old = from_ods_record({**record, "title_fr": "Ancien", "updatedat": "2025-01-01T00:00:00Z"})
+    new = from_ods_record({**record, "title_fr": "Nouveau", "updatedat": "2026-01-01T00:00:00Z"})
+    other = from_ods_record(by_uid["12616484"])
+    for order in ([old, new, other], [new, other, old]):
+        events, dropped = deduplicate(order)
+        assert [e.uid for e in events] == sorted([record["uid"], "12616484"])
+        assert next(e.title for e in events if e.uid == record["uid"]) == "Nouveau"
+        assert dropped == 1
+
+
+def test_processed_events_round_trip(by_uid: dict[str, dict[str, Any]]) -> None:
+    event = from_ods_record(by_uid["12616484"])
+    line = json.loads(json.dumps(event.to_dict()))
+    assert from_processed(line) == event
+    with pytest.raises(SkipRecord):
+        from_processed({**line, "occurrences": [{"start": "never", "end": "never"}]})
+
+
+def test_detect_kind() -> None:
+    ods = [{"uid": "1", "title_fr": "A", "timings": "[]"}]
+    v2 = [{"uid": 1, "title": "A", "timings": [], "location": {}}]
+    ours = [Event(uid="1", title="A").to_dict()]
+    assert (detect_kind(ods), detect_kind(v2), detect_kind(ours)) == ("ods", "openagenda", "event")
+    assert detect_kind([{"name": "x", "price": 3}, 42]) is None

@@ -1,0 +1,176 @@
+"""Places in questions, on the gazetteer of the 1,000 real OpenAgenda events."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+from rag.models import Event
+from rag.normalize import from_ods_record
+from rag.places import Gazetteer, PlaceMatch, event_place, place_phrase
+from rag.sources.files import read_records
+
+
+@pytest.fixture(scope="module")
+def events(shared_files: list[Path]) -> list[Event]:
+    return [from_ods_record(r) for path in shared_files for r in read_records(path)]
+
+
+@pytest.fixture(scope="module")
+def gazetteer(events: list[Event]) -> Gazetteer:
+    # Real events plus a few cities whose names are also everyday words.
+    extra = [
+        Event(uid=f"x{i}", title="x", city=city, postal_code=code)
+        for i, (city, code) in enumerate(
+            [
+                ("Tours", "37000"),
+                ("Orange", "84100"),
+                ("Vienne", "38200"),
+                ("Nuits-Saint-Georges", "21700"),
+                ("Saint-Étienne", "42000"),
+                ("Pau", "64000"),
+            ]
+        )
+    ]
+    return Gazetteer.from_events([*events, *extra])
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("Que faire ce week-end à Paris ?", ("city", "Paris", "à Paris")),
+        ("que faire a paris", ("city", "Paris", "a paris")),
+        ("des expos sur PARIS", ("city", "Paris", "sur PARIS")),
+        ("concerts à Clermont-Ferrand", ("city", "Clermont-Ferrand", "à Clermont-Ferrand")),
+        ("concerts à clermont ferrand", ("city", "Clermont-Ferrand", "à clermont ferrand")),
+        ("visites Strasbourg", ("city", "Strasbourg", "Strasbourg")),
+        ("au Mans", ("city", "Le Mans", "au Mans")),
+        ("aux Sables-d'Olonne", ("city", "Les Sables-d'Olonne", "aux Sables-d'Olonne")),
+        ("à St Herblain", ("city", "Saint-Herblain", "à St Herblain")),
+        ("ste genevieve des bois", ("city", "Sainte-Geneviève-des-Bois", None)),
+        ("à Saint-Étienne", ("city", "Saint-Étienne", "à Saint-Étienne")),
+        ("st etienne", ("city", "Saint-Étienne", "st etienne")),
+        ("à Tours", ("city", "Tours", "à Tours")),
+        ("près de Vienne", ("city", "Vienne", "près de Vienne")),
+        ("à Orange", ("city", "Orange", "à Orange")),
+        ("fête à Nuits-Saint-Georges", ("city", "Nuits-Saint-Georges", "à Nuits-Saint-Georges")),
+        ("en Bretagne", ("region", "Bretagne", "en Bretagne")),
+        ("en Île-de-France", ("region", "Île-de-France", "en Île-de-France")),
+        ("en ile de france", ("region", "Île-de-France", "en ile de france")),
+        ("en IDF", ("region", "Île-de-France", "en IDF")),
+        ("en région parisienne", ("region", "Île-de-France", "en région parisienne")),
+        ("en Normandie", ("region", "Normandie", "en Normandie")),
+        ("en Occitanie", ("region", "Occitanie", "en Occitanie")),
+        ("en Bourgogne-Franche-Comté", ("region", "Bourgogne-Franche-Comté", None)),
+        ("en Alsace", ("region", "Grand Est", "en Alsace")),
+        ("en Corse", ("region", "Corse", "en Corse")),
+        ("dans le Calvados", ("department", "Calvados", "dans le Calvados")),
+        ("dans les Hauts-de-Seine", ("department", "Hauts-de-Seine", None)),
+        ("dans le Nord", ("department", "Nord", "dans le Nord")),
+        ("dans le Cher", ("department", "Cher", "dans le Cher")),
+        ("à Montréal", ("city", "Montréal", "à Montréal")),
+        ("Caen ou Rennes", ("city", "Caen", "Caen")),
+    ],
+)
+def test_finds_places(gazetteer: Gazetteer, question: str, expected: tuple[str, ...]) -> None:
+    found = gazetteer.find(question)
+    kind, name, expression = expected
+    assert found is not None, question
+    assert (found.kind, found.name) == (kind, name)
+    assert found.expression == (expression or question)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "un concert pas cher",  # Cher
+        "Tours de magie",  # Tours
+        "la nuit des musées",
+        "jus d'orange et crêpes",  # Orange
+        "le sens de la fête",  # Sens
+        "le nord de la France",  # Nord
+        "Que faire ce week-end ?",
+    ],
+)
+def test_common_words_need_a_preposition(gazetteer: Gazetteer, question: str) -> None:
+    assert gazetteer.find(question) is None
+
+
+@pytest.mark.parametrize(
+    ("question", "arrondissement"),
+    [("Paris 15e", 15), ("dans le 11e", 11), ("75014", 14), ("75116", 16), ("le 3e âge", None)],
+)
+def test_paris_arrondissements(
+    gazetteer: Gazetteer, question: str, arrondissement: int | None
+) -> None:
+    found = gazetteer.find(question)
+    if arrondissement is None:
+        assert found is None
+    else:
+        assert found == PlaceMatch("city", "Paris", question, arrondissement)
+
+
+def test_corpus_spellings_become_one_canonical_name(
+    events: list[Event], gazetteer: Gazetteer
+) -> None:
+    # The raw data has "Ile de France", "IDF", "Brittany", "Normandy", "Occitania", "PARIS".
+    assert gazetteer.regions["Île-de-France"] >= 900
+    assert {"Bretagne", "Normandie", "Occitanie", "Bourgogne-Franche-Comté"} <= set(
+        gazetteer.regions
+    )
+    assert not {"Brittany", "Normandy", "Occitania", "Ile de France", "IDF"} & set(
+        gazetteer.regions
+    )
+    assert "PARIS" not in gazetteer.cities and gazetteer.cities["Paris"] == 901
+    # Departments come from the postal code when the source left them out.
+    assert gazetteer.departments["Paris"] >= 900
+    assert not any(d.isdigit() for d in gazetteer.departments)
+    paris = [e for e in events if e.city == "Paris" and e.postal_code == "75014"]
+    assert paris and all(event_place(e).arrondissement == 14 for e in paris)
+
+
+def test_canonical_names_for_callers(gazetteer: Gazetteer) -> None:
+    assert gazetteer.canonical_city("paris") == "Paris"
+    assert gazetteer.canonical_city("st etienne") == "Saint-Étienne"
+    assert gazetteer.canonical_city("Les Sables d'Olonne") == "Les Sables-d'Olonne"
+    assert gazetteer.canonical_city("Atlantis") is None
+    assert gazetteer.canonical_city("Bretagne") is None  # a region, not a city
+    assert Gazetteer.canonical_region("Brittany") == "Bretagne"
+    assert Gazetteer.canonical_region("Bourgogne – Franche-Comté") == "Bourgogne-Franche-Comté"
+    assert Gazetteer.canonical_region("Québec") == "Québec"
+    assert Gazetteer.canonical_department("Upper Savoy") == "Haute-Savoie"
+    assert Gazetteer.canonical_department("75008") is None
+
+
+def test_matches_filters_real_events(events: list[Event], gazetteer: Gazetteer) -> None:
+    def count(place: PlaceMatch | None) -> int:
+        assert place is not None
+        return sum(place.matches(e) for e in events)
+
+    assert count(gazetteer.find("à Paris")) == 901
+    assert count(gazetteer.find("en Bretagne")) == gazetteer.regions["Bretagne"] > 0
+    assert count(gazetteer.find("dans le Calvados")) == 2
+    assert 0 < count(gazetteer.find("Paris 14e")) < 901
+    assert count(gazetteer.find("en Corse")) == 0
+
+
+def test_place_phrases() -> None:
+    assert place_phrase(PlaceMatch("city", "Paris", "")) == "à Paris"
+    assert place_phrase(PlaceMatch("city", "Le Mans", "")) == "au Mans"
+    assert place_phrase(PlaceMatch("city", "Paris", "", 1)) == "à Paris (1er arrondissement)"
+    assert place_phrase(PlaceMatch("region", "Hauts-de-France", "")) == "dans les Hauts-de-France"
+
+
+def test_find_speed_on_a_thousand_cities() -> None:
+    """Prints a figure; the benchmark is informative, not an assertion on time."""
+    cities = [Event(uid=str(i), title="x", city=f"Ville-{i}-sur-Mer") for i in range(1000)]
+    big = Gazetteer.from_events(cities)
+    question = "Quels concerts de jazz gratuits ce week-end à Ville-999-sur-Mer pour les enfants ?"
+    started = time.perf_counter()
+    for _ in range(200):
+        found = big.find(question)
+    per_call = (time.perf_counter() - started) / 200 * 1e6
+    print(f"Gazetteer.find on 1,000 cities: {per_call:.0f} µs per question")
+    assert found is not None and found.name == "Ville-999-sur-Mer"

@@ -1,0 +1,155 @@
+"""Question understanding: topic, cues, follow-ups, caller filters and the French summary."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from rag.models import Event
+from rag.places import Gazetteer
+from rag.query import understand, understood_summary
+
+TZ = ZoneInfo("Europe/Paris")
+THURSDAY = date(2026, 11, 26)
+GAZETTEER = Gazetteer.from_events(
+    Event(uid=str(i), title="x", city=city, postal_code=code, region=region)
+    for i, (city, code, region) in enumerate(
+        [
+            ("Paris", "75014", "Ile de France"),
+            ("Lyon", "69001", None),
+            ("Rennes", "35000", "Brittany"),
+            ("Caen", "14000", "Normandy"),
+        ]
+    )
+)
+
+
+def day(text: str) -> datetime:
+    return datetime.fromisoformat(text).replace(tzinfo=TZ)
+
+
+@pytest.mark.parametrize(
+    ("question", "topic"),
+    [
+        ("Que faire ce week-end à Paris ?", ""),
+        ("Que faire ce week-end à Paris avec des enfants ?", ""),
+        ("Quels concerts de jazz ce week-end à Paris ?", "concerts de jazz"),
+        (
+            "Y a-t-il des expositions de photo gratuites à Paris en décembre ?",
+            "expositions de photo",
+        ),
+        ("Qu'est-ce qu'il y a comme spectacles pour enfants demain ?", "spectacles"),
+        ("Je cherche un atelier de poterie pour adultes à Caen", "atelier de poterie"),
+        ("Des idées de sorties pour les 6-10 ans samedi ?", ""),
+        ("Quels événements culturels à Lyon ?", "culturels"),
+        ("L'exposition Picasso est-elle ouverte dimanche ?", "exposition Picasso"),
+        ("Que faire pour la Saint-Valentin ?", "Saint-Valentin"),
+        ("théâtre d'improvisation", "théâtre d'improvisation"),
+        ("Où sortir ce soir ?", ""),
+    ],
+)
+def test_topic_is_what_is_left_to_search(question: str, topic: str) -> None:
+    assert understand(question, THURSDAY, GAZETTEER, TZ).topic == topic
+
+
+@pytest.mark.parametrize(
+    ("question", "audience", "free"),
+    [
+        ("spectacles pour enfants", ["enfants"], False),
+        ("sortie en famille gratuite", ["famille"], True),
+        ("ateliers pour les 6-10 ans", ["enfants"], False),
+        ("stage pour des 14 ans", ["ados"], False),
+        ("activités pour les ados", ["ados"], False),
+        ("cours de danse pour adultes", ["adultes"], False),
+        ("visites pour seniors", ["seniors"], False),
+        ("un concert sans payer", [], True),
+        ("musée en entrée libre", [], True),
+        ("un concert pas cher", [], False),
+        ("concerts de jazz", [], False),
+    ],
+)
+def test_audience_and_price_cues(question: str, audience: list[str], free: bool) -> None:
+    u = understand(question, THURSDAY, GAZETTEER, TZ)
+    assert (u.audience, u.free) == (audience, free)
+
+
+def test_a_standalone_question_understood() -> None:
+    u = understand("Quels concerts de jazz ce week-end à Paris ?", THURSDAY, GAZETTEER, TZ)
+    assert u.window is not None and (u.window.start, u.window.end) == (
+        day("2026-11-28"),
+        day("2026-11-30"),
+    )
+    assert u.place is not None and (u.place.kind, u.place.name) == ("city", "Paris")
+    assert understood_summary(u) == (
+        "concerts de jazz, ce week-end (du samedi 28 au dimanche 29 novembre 2026), à Paris"
+    )
+
+
+def test_follow_ups_inherit_and_override() -> None:
+    history: list[str] = []
+
+    def ask(question: str) -> str:
+        u = understand(question, THURSDAY, GAZETTEER, TZ, previous_questions=history)
+        history.append(question)
+        return understood_summary(u)
+
+    assert ask("Quels concerts de jazz ce week-end à Paris ?").startswith("concerts de jazz")
+    assert ask("Et le dimanche ?") == "concerts de jazz, le dimanche 29 novembre 2026, à Paris"
+    assert ask("et à Lyon ?") == "concerts de jazz, le dimanche 29 novembre 2026, à Lyon"
+    assert ask("et pour les enfants ?").endswith(
+        "pour les enfants, le dimanche 29 novembre 2026, à Lyon"
+    )
+    assert ask("et gratuit ?") == (
+        "concerts de jazz, gratuit, pour les enfants, le dimanche 29 novembre 2026, à Lyon"
+    )
+    assert ask("et des expos ?").startswith("expos, gratuit")
+    # A question that stands on its own starts afresh.
+    assert ask("Que faire demain à Rennes ?") == "demain (le vendredi 27 novembre 2026), à Rennes"
+
+
+def test_a_weekday_follow_up_stays_inside_the_earlier_window() -> None:
+    u = understand(
+        "et dimanche ?",
+        THURSDAY,
+        GAZETTEER,
+        TZ,
+        previous_questions=["concerts le week-end prochain"],
+    )
+    assert u.window is not None and u.window.start == day("2026-12-06")
+    assert u.topic == "concerts"
+
+
+def test_without_history_a_follow_up_is_read_alone() -> None:
+    u = understand("et à Lyon ?", THURSDAY, GAZETTEER, TZ)
+    assert u.topic == "" and u.window is None
+    assert u.place is not None and u.place.name == "Lyon"
+
+
+def test_caller_filters_override_the_question() -> None:
+    u = understand(
+        "concerts ce week-end à Paris",
+        THURSDAY,
+        GAZETTEER,
+        TZ,
+        city="lyon",
+        date_from=date(2026, 12, 10),
+    )
+    assert u.place is not None and (u.place.kind, u.place.name) == ("city", "Lyon")
+    assert u.window is not None and (u.window.start, u.window.end) == (
+        day("2026-12-10"),
+        day("2027-12-10"),
+    )
+    unknown = understand("concerts", THURSDAY, GAZETTEER, TZ, city="Atlantis")
+    assert unknown.place is not None and unknown.place.name == "Atlantis"
+    until = understand("concerts", THURSDAY, GAZETTEER, TZ, date_to=date(2026, 12, 1))
+    assert until.window is not None and until.window.start == day("2026-11-26")
+
+
+def test_regions_and_departments_in_the_summary() -> None:
+    u = understand("expos en Bretagne cet hiver", THURSDAY, GAZETTEER, TZ)
+    assert understood_summary(u) == (
+        "expos, cet hiver (du 1er décembre 2026 au 28 février 2027), en Bretagne"
+    )
+    assert understood_summary(understand("Que faire ?", THURSDAY, GAZETTEER, TZ)) == ""

@@ -1,0 +1,130 @@
+"""Rebuild jobs: one at a time, progress and outcome; and a real re-ingest + build + swap."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from rag.config import Settings
+from rag.models import ProgressFn
+from rag.rebuild import RebuildBusy, RebuildJob, Rebuilder, rebuild
+
+
+def wait(rebuilder: Rebuilder, job_id: str) -> RebuildJob:
+    for _ in range(400):
+        job = rebuilder.get(job_id)
+        assert job is not None
+        if job.state in ("succeeded", "failed"):
+            return job
+        threading.Event().wait(0.025)
+    pytest.fail(f"job {job_id} did not finish")
+
+
+def test_one_job_at_a_time_with_progress_and_result() -> None:
+    release, started = threading.Event(), threading.Event()
+    finished: list[RebuildJob] = []
+
+    def work(progress: ProgressFn) -> dict[str, Any]:
+        progress("embed", 5, 20)
+        started.set()
+        assert release.wait(10)
+        return {"version": "v2"}
+
+    rebuilder = Rebuilder(work, finished.append)
+    job = rebuilder.start()
+    assert job.state == "queued"
+    assert started.wait(5)
+    running = rebuilder.get(job.id)
+    assert running is not None
+    assert (running.state, running.stage, running.done, running.total) == ("running", "embed", 5, 20)
+    with pytest.raises(RebuildBusy) as busy:
+        rebuilder.start()
+    assert busy.value.job.id == job.id
+    release.set()
+    done = wait(rebuilder, job.id)
+    assert (done.state, done.result, done.error) == ("succeeded", {"version": "v2"}, None)
+    assert done.duration_s is not None and done.finished_at is not None
+    assert rebuilder.active is None
+    assert [j.id for j in finished] == [job.id]
+    assert rebuilder.start().id != job.id  # free again
+
+
+def test_a_failure_is_reported_and_frees_the_slot() -> None:
+    def work(progress: ProgressFn) -> dict[str, Any]:
+        raise FileNotFoundError("no events yet: run `rag demo`")
+
+    rebuilder = Rebuilder(work)
+    job = wait(rebuilder, rebuilder.start().id)
+    assert job.state == "failed"
+    assert job.error == "FileNotFoundError: no events yet: run `rag demo`"
+    assert job.result is None
+    assert rebuilder.active is None
+
+
+def test_jobs_returned_are_snapshots() -> None:
+    release = threading.Event()
+    rebuilder = Rebuilder(lambda progress: {"ok": release.wait(10)})
+    job = rebuilder.start()
+    job.state = "failed"  # the caller's copy; the job itself is untouched
+    assert rebuilder.get(job.id).state in ("queued", "running")  # type: ignore[union-attr]
+    release.set()
+    assert wait(rebuilder, job.id).state == "succeeded"
+
+
+@pytest.fixture(scope="module")
+def real_corpus(tmp_path_factory: pytest.TempPathFactory, shared_files: list[Path]) -> Settings:
+    """The shared OpenAgenda files ingested and indexed once, in a module data dir."""
+    from rag.embeddings import create_embedder
+    from rag.index import build_index
+    from rag.ingest import ingest, load_events
+    from rag.sources.files import file_sources
+
+    settings = Settings(RAG_DATA_DIR=tmp_path_factory.mktemp("data"), LLM_PROVIDER="extractive")
+    ingest(settings, file_sources(shared_files))
+    build_index(settings, load_events(settings), create_embedder(settings))
+    return settings
+
+
+def test_rebuild_reingests_configured_sources_and_swaps(
+    real_corpus: Settings, shared_files: list[Path]
+) -> None:
+    """OPENDATASOFT_WHERE configured: the job fetches from Opendatasoft (a local server
+    speaking its API, fed the shared records), builds, and the assistant serves the result."""
+    from rag.engine import Assistant
+    from rag.ingest import load_events
+    from rag.sources.files import read_records
+    from tests.fakes.opendatasoft_server import OpendatasoftServer
+
+    records = [r for path in shared_files for r in read_records(path)]
+    city = "Paris"
+    assistant = Assistant.from_settings(real_corpus)
+    before = assistant.status()
+    assert before.ready and before.events > 0
+    stages: list[str] = []
+    with OpendatasoftServer(records) as ods:
+        settings = real_corpus.model_copy(
+            update={
+                "opendatasoft_base_url": ods.url,
+                "opendatasoft_where": f'location_city = "{city}"',
+            }
+        )
+        report = rebuild(settings, assistant, lambda stage, done, total: stages.append(stage))
+    after = assistant.status()
+    assert after.version == report["version"] != before.version
+    assert 0 < after.events == report["events"] < before.events
+    assert {"write"} <= set(stages)
+    assert {event.city for event in load_events(settings)} == {city}
+
+
+def test_rebuild_without_sources_reuses_the_processed_corpus(real_corpus: Settings) -> None:
+    from rag.engine import Assistant
+
+    assistant = Assistant.from_settings(real_corpus)
+    before = assistant.status()
+    report = rebuild(real_corpus, assistant)
+    assert assistant.status().version == report["version"] != before.version
+    assert report["events"] == before.events
+    assert report["reused"] == report["passages"]  # embeddings came from the cache

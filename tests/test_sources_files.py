@@ -1,0 +1,133 @@
+"""Every file shape people save OpenAgenda data in, recognised by content."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from rag.normalize import from_ods_record
+from rag.sources import SourceError
+from rag.sources.files import FileSource, file_sources, read_records
+from tests.fakes.openagenda_server import to_openagenda_event
+
+
+@pytest.fixture(scope="module")
+def records(shared_files: list[Path]) -> list[dict[str, Any]]:
+    """The 100 records of the multi-city file plus 50 Paris ones (nested coordinates)."""
+    return read_records(shared_files[0]) + read_records(shared_files[1])[:50]
+
+
+def _fetch(path: Path) -> tuple[str, list[Any]]:
+    [batch] = list(FileSource(path).fetch())
+    return batch.kind, batch.records
+
+
+def test_shared_files_in_their_three_shapes(shared_files: list[Path]) -> None:
+    counts = {p.name: len(_fetch(p)[1]) for p in shared_files}
+    assert sorted(counts.values()) == [100, 400, 500]
+    assert {_fetch(p)[0] for p in shared_files} == {"ods"}
+
+
+def test_ods_v1_and_v2_0_responses(tmp_path: Path, records: list[dict[str, Any]]) -> None:
+    v1 = tmp_path / "v1.json"
+    v1.write_text(
+        json.dumps({"nhits": 150, "records": [{"recordid": "x", "fields": r} for r in records]})
+    )
+    v20 = tmp_path / "v20.json"
+    v20.write_text(json.dumps({"records": [{"record": {"fields": r}} for r in records]}))
+    for path in (v1, v20):
+        kind, found = _fetch(path)
+        assert kind == "ods" and [r["uid"] for r in found] == [r["uid"] for r in records]
+
+
+def test_json_lines_with_a_broken_line(tmp_path: Path, records: list[dict[str, Any]]) -> None:
+    path = tmp_path / "events.ndjson"
+    lines = [json.dumps(r, ensure_ascii=False) for r in records]
+    lines.insert(3, '{"uid": "broken", ')
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    kind, found = _fetch(path)
+    assert kind == "ods" and len(found) == len(records) + 1
+    assert sum(isinstance(r, dict) for r in found) == len(records)
+
+
+def test_ods_csv_export(tmp_path: Path, records: list[dict[str, Any]]) -> None:
+    """As ODS exports it: `;` between fields, lists joined, coordinates as "lat, lon"."""
+    path = tmp_path / "export.csv"
+    columns = [c for c in records[-1] if c != "location_coordinates.lat"]
+    with path.open("w", newline="", encoding="utf-8-sig") as handle:
+        writer = csv.DictWriter(handle, columns, delimiter=";", extrasaction="ignore")
+        writer.writeheader()
+        for record in records:
+            row = {k: "" if v is None else v for k, v in record.items()}
+            row["keywords_fr"] = ",".join(record.get("keywords_fr") or [])
+            coordinates = record.get("location_coordinates") or {}
+            if coordinates:
+                row["location_coordinates"] = f"{coordinates['lat']}, {coordinates['lon']}"
+            writer.writerow(row)
+    kind, rows = _fetch(path)
+    assert kind == "ods" and len(rows) == len(records)
+    for row, record in zip(rows, records, strict=True):
+        from_csv, original = from_ods_record(row), from_ods_record(record)
+        assert from_csv.keywords == original.keywords
+        assert from_csv.occurrences == original.occurrences
+        assert from_csv.long_description == original.long_description
+        assert from_csv.age_min == original.age_min
+        if record.get("location_coordinates"):
+            assert (from_csv.latitude, from_csv.longitude) == (
+                original.latitude,
+                original.longitude,
+            )
+
+
+def test_openagenda_v2_pages_and_arrays(tmp_path: Path, records: list[dict[str, Any]]) -> None:
+    events = [to_openagenda_event(r) for r in records[:10]]
+    page = tmp_path / "page.json"
+    page.write_text(json.dumps({"total": 10, "events": events, "after": None}))
+    array = tmp_path / "raw.json"
+    array.write_text(json.dumps(events))
+    assert _fetch(page) == ("openagenda", events)
+    assert _fetch(array) == ("openagenda", events)
+
+
+def test_windows_1252_file_is_read(tmp_path: Path, records: list[dict[str, Any]]) -> None:
+    path = tmp_path / "latin.json"
+    path.write_bytes(json.dumps([records[0]], ensure_ascii=False).encode("cp1252", "replace"))
+    [record] = _fetch(path)[1]
+    assert (
+        record["description_fr"]
+        == records[0]["description_fr"]
+        == "Porté par les associations ASPTT et AMVD"
+    )
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        ('{"type": "FeatureCollection", "features": []}', "JSON without event records"),
+        ('[{"name": "Alice", "age": 31}]', "no event records found"),
+        ("name,age\nAlice,31\n", "not a CSV with a `uid` column"),
+        ("", "the file is empty"),
+        ('[{"uid": "1", "title_fr": ', "invalid JSON"),
+    ],
+)
+def test_non_event_files_are_a_clear_error(tmp_path: Path, content: str, expected: str) -> None:
+    path = tmp_path / "people.json"
+    path.write_text(content)
+    with pytest.raises(SourceError) as caught:
+        _fetch(path)
+    assert str(path) in str(caught.value) and expected in str(caught.value)
+    if expected != "invalid JSON":
+        assert "expected OpenAgenda events" in str(caught.value)
+
+
+def test_directories_expand_and_missing_paths_fail(
+    tmp_path: Path, shared_files: list[Path]
+) -> None:
+    names = [s.name for s in file_sources([shared_files[0].parent])]
+    assert names == [f"file-{p.stem}" for p in shared_files]
+    with pytest.raises(SourceError, match="no such file"):
+        file_sources([tmp_path / "nope.json"])

@@ -1,0 +1,56 @@
+"""The Streamlit chat in a real headless Chromium, against the real API under supervisord."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.service import ROOT, Service
+
+pytest_plugins = ["tests.service"]
+pytestmark = pytest.mark.slow
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+SCREENSHOT = ROOT / "test-artifacts" / "ui.png"
+
+
+@pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium: apt-get install chromium")
+def test_ask_in_the_browser_shows_answer_and_sources(service: Service) -> None:
+    from playwright.sync_api import expect, sync_playwright
+
+    service.wait_ready()
+    service.wait_ui()
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS)
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": 1100}, locale="fr-FR")
+            page.goto(service.ui, wait_until="domcontentloaded")
+            sidebar = page.get_by_test_id("stSidebar")
+            expect(sidebar.get_by_text("événements")).to_be_visible(timeout=60_000)
+
+            chat = page.get_by_test_id("stChatInputTextArea")
+            chat.fill("Que faire ce week-end avec des enfants ?")
+            chat.press("Enter")
+
+            messages = page.get_by_test_id("stChatMessage")
+            expect(messages).to_have_count(2, timeout=60_000)
+            answer = messages.nth(1)
+            expect(answer.get_by_text("[1]").first).to_be_visible(timeout=60_000)
+            cards = answer.get_by_test_id("stVerticalBlockBorderWrapper")
+            expect(cards.first).to_be_visible(timeout=30_000)
+            assert "Erreur" not in answer.inner_text()
+            page.wait_for_timeout(1500)  # let the map settle for the screenshot
+            SCREENSHOT.parent.mkdir(exist_ok=True)
+            page.screenshot(path=str(SCREENSHOT), full_page=True)
+        finally:
+            browser.close()

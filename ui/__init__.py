@@ -1,0 +1,1 @@
+"""The Streamlit chat (`rag ui`) and its HTTP client for the API."""

@@ -1,0 +1,240 @@
+"""The Streamlit chat for rag-events: questions in French, streamed answers, cited events.
+
+Run with `rag ui` (or `rag up`). It talks to the API over HTTP at API_URL and imports
+nothing heavy from `rag`: the UI process never loads FAISS or the embedding model.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import streamlit as st
+
+from rag.config import Settings
+from rag.french import describe_occurrences
+from rag.models import Occurrence
+from ui.client import ApiClient, ApiError
+
+EXAMPLES = [
+    "Que faire ce week-end à Paris avec des enfants ?",
+    "Un concert gratuit samedi soir ?",
+    "Des expositions à voir cette semaine ?",
+]
+HISTORY_TURNS = 20  # AskRequest.history accepts at most 20 messages
+HISTORY_CHARS = 4000  # ... of at most 4,000 characters each
+
+
+@st.cache_resource
+def get_settings() -> Settings:
+    return Settings()
+
+
+@st.cache_resource
+def get_client(base_url: str) -> ApiClient:
+    return ApiClient(base_url)
+
+
+@st.cache_data(ttl=5, show_spinner=False)
+def index_status(base_url: str) -> dict[str, Any]:
+    return get_client(base_url).ready()
+
+
+@st.cache_data(ttl=600, show_spinner=False)
+def event_details(base_url: str, uid: str) -> dict[str, Any] | None:
+    return get_client(base_url).event(uid)
+
+
+def when(source: dict[str, Any], tz: ZoneInfo) -> str:
+    if not source.get("start"):
+        return "dates non précisées"
+    start = datetime.fromisoformat(source["start"])
+    end = datetime.fromisoformat(source["end"]) if source.get("end") else start
+    return describe_occurrences([Occurrence(start, end)], tz)
+
+
+def sidebar(settings: Settings, client: ApiClient) -> dict[str, Any]:
+    """Filters for the next question, the index status and the rebuild control."""
+    tz = ZoneInfo(settings.timezone)
+    with st.sidebar:
+        st.header("Filtres")
+        city = st.text_input("Ville", placeholder="ex. Paris, Lyon…").strip()
+        today = datetime.now(tz).date()
+        as_of = st.date_input("Date de référence", value=today, format="DD/MM/YYYY")
+        dates: tuple[date, ...] = ()
+        if st.toggle("Limiter à des dates"):
+            dates = st.date_input(
+                "Période", value=(today, today + timedelta(days=7)), format="DD/MM/YYYY"
+            )
+        k = st.slider("Nombre d'événements", min_value=1, max_value=20, value=settings.top_k)
+        if st.button("Nouvelle conversation", icon=":material/refresh:"):
+            st.session_state.messages = []
+        st.divider()
+        status_panel(settings, client)
+        rebuild_panel(client)
+    filters: dict[str, Any] = {"k": k, "as_of": as_of.isoformat()}
+    if city:
+        filters["city"] = city
+    if len(dates) == 2:
+        filters["date_from"], filters["date_to"] = dates[0].isoformat(), dates[1].isoformat()
+    return filters
+
+
+def status_panel(settings: Settings, client: ApiClient) -> None:
+    st.header("Index")
+    try:
+        status = index_status(client.base_url)
+    except ApiError as error:
+        st.error(str(error), icon=":material/cloud_off:")
+        return
+    if status["ready"]:
+        st.success(f"{status['events']} événements, {status['passages']} passages")
+    else:
+        st.warning(f"Pas encore prêt : {status['reason']}", icon=":material/hourglass_top:")
+    st.caption(
+        f"Version `{status['version'] or '—'}` · recherche `{status['embedder']}` · "
+        f"réponses `{status['generator']}`"
+    )
+
+
+def rebuild_panel(client: ApiClient) -> None:
+    with st.expander("Reconstruire l'index"):
+        key = st.text_input("Clé (REBUILD_API_KEY)", type="password")
+        if st.button("Lancer la reconstruction", disabled=not key):
+            try:
+                st.session_state.rebuild_job = client.start_rebuild(key)["id"]
+            except ApiError as error:
+                st.error(str(error))
+        if st.session_state.get("rebuild_job"):
+            rebuild_progress(client)
+
+
+@st.fragment(run_every=2)
+def rebuild_progress(client: ApiClient) -> None:
+    """Polls the job every 2 s, without rerunning the whole page."""
+    try:
+        job = client.rebuild_job(st.session_state.rebuild_job)
+    except ApiError as error:
+        st.error(str(error))
+        return
+    if job["state"] in ("queued", "running"):
+        fraction = job["done"] / job["total"] if job["total"] else 0.0
+        label = f"{job['stage'] or job['state']} ({job['done']}/{job['total']})"
+        st.progress(min(fraction, 1.0), text=label)
+    elif job["state"] == "succeeded":
+        st.success(f"Index reconstruit en {job['duration_s']:.0f} s.")
+        index_status.clear()
+    else:
+        st.error(f"Échec de la reconstruction : {job['error']}")
+
+
+def render_sources(sources: list[dict[str, Any]], base_url: str, tz: ZoneInfo) -> None:
+    """Cards under an answer (numbered like the citations) and a map of those located."""
+    if not sources:
+        return
+    points = []
+    columns = st.columns(min(len(sources), 3))
+    for number, source in enumerate(sources, 1):
+        with columns[(number - 1) % len(columns)], st.container(border=True):
+            url = source.get("url")
+            title = f"[{source['title']}]({url})" if url else source["title"]
+            st.markdown(f"**[{number}] {title}**")
+            place = ", ".join(p for p in (source.get("venue"), source.get("city")) if p)
+            lines = [f":material/event: {when(source, tz)}"]
+            if place:
+                lines.append(f":material/place: {place}")
+            st.caption("  \n".join(lines))
+            st.markdown(f"<small>{_escape(source['snippet'])}</small>", unsafe_allow_html=True)
+        try:
+            details = event_details(base_url, source["uid"])
+        except ApiError:
+            details = None
+        if details and details.get("latitude") is not None and details.get("longitude") is not None:
+            points.append({"lat": details["latitude"], "lon": details["longitude"]})
+    if points:
+        st.map(
+            {"lat": [p["lat"] for p in points], "lon": [p["lon"] for p in points]},
+            size=60,
+            height=260,
+            color="#c2410c",
+        )
+
+
+def history_payload(messages: list[dict[str, Any]]) -> list[dict[str, str]]:
+    return [
+        {"role": m["role"], "content": m["content"][:HISTORY_CHARS]}
+        for m in messages[-HISTORY_TURNS:]
+        if m["content"]
+    ]
+
+
+def answer(client: ApiClient, payload: dict[str, Any], tz: ZoneInfo) -> dict[str, Any]:
+    """Streams one answer into the current chat message; returns what to keep in history."""
+    received: dict[str, Any] = {"sources": [], "error": None}
+
+    def deltas(events: Any) -> Any:
+        for event in events:
+            if event.event == "sources":
+                received["sources"] = event.data["sources"]
+            elif event.event == "delta":
+                yield event.data["text"]
+            elif event.event == "error":
+                received["error"] = event.data["detail"]
+
+    try:
+        text = st.write_stream(deltas(client.stream(payload)))
+    except ApiError as error:
+        st.error(str(error), icon=":material/error:")
+        return {"role": "assistant", "content": "", "sources": [], "error": str(error)}
+    if received["error"]:
+        st.error(f"La réponse a été interrompue : {received['error']}")
+    render_sources(received["sources"], client.base_url, tz)
+    return {"role": "assistant", "content": str(text or ""), "sources": received["sources"]}
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def main() -> None:
+    st.set_page_config(page_title="Que faire ? · rag-events", page_icon="🎭", layout="wide")
+    settings = get_settings()
+    client = get_client(settings.api_url)
+    tz = ZoneInfo(settings.timezone)
+    st.session_state.setdefault("messages", [])
+    filters = sidebar(settings, client)
+
+    st.title("🎭 Que faire ?")
+    st.caption(
+        "Posez une question sur les sorties culturelles : les réponses s'appuient sur des "
+        "événements OpenAgenda réels, cités en sources."
+    )
+    messages: list[dict[str, Any]] = st.session_state.messages
+    for message in messages:
+        with st.chat_message(message["role"]):
+            if message.get("error"):
+                st.error(message["error"])
+            else:
+                st.markdown(message["content"])
+            render_sources(message.get("sources", []), client.base_url, tz)
+
+    suggestion = None
+    if not messages:
+        columns = st.columns(len(EXAMPLES))
+        for column, example in zip(columns, EXAMPLES, strict=True):
+            if column.button(example, width="stretch"):
+                suggestion = example
+    question = st.chat_input("Votre question, par ex. « un spectacle pour enfants dimanche ? »")
+    question = question or suggestion
+    if not question:
+        return
+    with st.chat_message("user"):
+        st.markdown(question)
+    payload = {"question": question, "history": history_payload(messages), **filters}
+    messages.append({"role": "user", "content": question})
+    with st.chat_message("assistant"):
+        messages.append(answer(client, payload, tz))
+
+
+main()
