@@ -304,6 +304,46 @@ def eval_command(
 # --- demo (rag.demo) -------------------------------------------------------------------
 
 
+@app.command()
+def demo(
+    events: Annotated[int, typer.Option("--events", min=1, help="How many events.")] = 360,
+    seed: Annotated[int, typer.Option("--seed", help="Same seed, same corpus.")] = 7,
+    today: Annotated[
+        datetime | None,
+        typer.Option(formats=["%Y-%m-%d"], help="Build the corpus around this date [default: today]."),
+    ] = None,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print the build report as JSON on stdout.")
+    ] = False,
+) -> None:
+    """Generate the demo corpus (no key, no network), ingest it and build its index."""
+    import json
+
+    from rag.config import Settings
+    from rag.demo import build_demo
+    from rag.embeddings import EmbeddingError
+    from rag.index import BuildInProgress
+    from rag.sources import SourceError
+
+    settings = Settings()
+    try:
+        with progress_bar() as progress:
+            report = build_demo(
+                settings, today.date() if today else None, events, seed, progress=progress
+            )
+    except (SourceError, EmbeddingError, BuildInProgress) as exc:
+        typer.echo(f"Demo failed: {exc}", err=True)
+        raise typer.Exit(1) from exc
+    if as_json:
+        typer.echo(json.dumps(report.to_dict()))
+        return
+    typer.echo(
+        f"Demo index {report.version}: {report.events} events, {report.passages} passages "
+        f"({report.embedded} embedded, {report.reused} from cache) in {report.seconds:.1f} s "
+        f"under {settings.data_dir}"
+    )
+
+
 # --- serve / ui / up (rag.api, ui/app.py, supervisord.conf) ----------------------------
 
 
@@ -357,6 +397,24 @@ def ui(
     argv += ["--server.address", host or settings.ui_host]
     argv += ["--server.port", str(port or settings.ui_port)]
     os.execve(sys.executable, argv, {**os.environ, "PYTHONPATH": path})
+
+
+@app.command()
+def up() -> None:
+    """Run the API and the UI under supervisord, in the foreground.
+
+    Uses supervisord.conf at the project root; builds the demo index first when there is
+    no index yet, so a fresh checkout or an empty volume answers at once.
+    """
+    from rag.config import Settings
+    from rag.index import active_version
+    from rag.supervisor import exec_supervisord
+
+    settings = Settings()
+    if active_version(settings) is None:
+        typer.echo(f"No index in {settings.data_dir}: building the demo corpus first.", err=True)
+        demo()
+    exec_supervisord(settings)
 
 
 if __name__ == "__main__":

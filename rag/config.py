@@ -50,7 +50,9 @@ class Settings(BaseSettings):
 
     # Sources
     openagenda_api_key: SecretStr | None = Field(default=None, alias="OPENAGENDA_API_KEY")
-    openagenda_base_url: str = Field(default="https://api.openagenda.com", alias="OPENAGENDA_BASE_URL")
+    openagenda_base_url: str = Field(
+        default="https://api.openagenda.com", alias="OPENAGENDA_BASE_URL"
+    )
     openagenda_agendas: NameList = Field(default_factory=list, alias="OPENAGENDA_AGENDAS")
     opendatasoft_base_url: str = Field(
         default="https://public.opendatasoft.com", alias="OPENDATASOFT_BASE_URL"

@@ -550,6 +550,7 @@ _RULES: list[tuple[str, _Resolver]] = [
     ),
     (
         r"\b(?:(?:le|au|pour\s+le)\s+)?(?:reveillon\s+du\s+)?nouvel\s+an\b"
+        r"(?!\s+(?:chinois|iranien|persan|juif|lunaire|vietnamien|tamoul|berbere|amazigh))"
         r"|\b(?:(?:la|pour\s+la|a\s+la)\s+)?saint[-\s]sylvestre\b",
         lambda m, c: _feast(c, "le Nouvel An", lambda y: (date(y - 1, 12, 31), date(y, 1, 1))),
     ),

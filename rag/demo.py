@@ -30,6 +30,10 @@ from rag.text import fold
 
 DEFAULT_EVENTS = 360
 DEFAULT_SEED = 7
+TITLE_DRAWS = 12
+REDRAFTS = 10
+"""A title repeating one already taken is drawn again, then the event is drafted again;
+after that a repeat is accepted (a corpus of thousands runs out of fresh subjects)."""
 DEMO_URL = "https://example.org/demo"
 """example.org is reserved for documentation: a demo link can never reach a real page."""
 
@@ -375,7 +379,7 @@ THEMES: tuple[Theme, ...] = (
         ),
         intros=(
             "Formé autour de {leader}, {jazz_band} s'est fait une place sur la scène {jazz_style} en jouant partout où l'on veut bien l'écouter, des caves enfumées aux festivals d'été. Le groupe revient avec un répertoire qui mêle standards et compositions originales.",
-            "{jazz_band} aime les soirées qui s'étirent. Sous la houlette de {leader}, la formation revisite les grands classiques du {jazz_style} avec une liberté réjouissante, sans jamais perdre de vue le swing.",
+            "{jazz_band} aime les soirées qui s'étirent. Sous la houlette de {leader}, la formation revisite les grands classiques du {jazz_style} avec une liberté réjouissante, sans jamais perdre le sens du groove.",
             "Il y a des concerts où l'on vient pour écouter et où l'on reste pour la complicité entre les musiciens. Avec {jazz_band}, emmené par {leader}, le {jazz_style} se joue comme une conversation.",
         ),
         details=(
@@ -1189,7 +1193,7 @@ PAIRS: dict[str, tuple[tuple[str, str], ...]] = {
         ("Kirikou et la Sorcière", "de Michel Ocelot"),
         ("Le Kid", "de Charlie Chaplin"),
         ("Ernest et Célestine", "de Benjamin Renner, Vincent Patar et Stéphane Aubier"),
-        ("Le Voyage dans la Lune", "de Georges Méliès, avec d'autres courts métrages"),
+        ("Le Voyage dans la Lune", "de Georges Méliès"),
     ),
     "talk": (
         ("Les secrets des cathédrales gothiques", "l'art de bâtir au Moyen Âge"),
@@ -1208,6 +1212,18 @@ PAIRS: dict[str, tuple[tuple[str, str], ...]] = {
 """Placeholders that come with a companion `<name>_about` (a play and its author...)."""
 
 
+_ELISION = re.compile(r"\b([Dd]e|[Qq]ue) (?=[AEIOUÉÈÊÎÔHaeiouéèêîô])")
+"""'de Anaïs' → "d'Anaïs" once a name lands after a preposition ('de hip-hop' stays)."""
+_CONTRACTIONS = {"à le ": "au ", "à les ": "aux ", "de le ": "du ", "de les ": "des "}
+_CONTRACTION = re.compile(r"\b(?:à|de) les? ")
+
+
+def _french(text: str) -> str:
+    """Elisions and contractions that only appear once placeholders are filled."""
+    text = _CONTRACTION.sub(lambda m: _CONTRACTIONS[m.group(0)], text)
+    return _ELISION.sub(r"\1'", text)
+
+
 class _Slots(dict[str, str]):
     """The values of one event's {placeholders}, each drawn once on first use, so that its
     title, teaser and paragraphs all speak of the same artist, play or venue."""
@@ -1217,7 +1233,7 @@ class _Slots(dict[str, str]):
         self._rng = rng
 
     def fill(self, template: str) -> str:
-        return template.format_map(self)
+        return _french(template.format_map(self))
 
     def __missing__(self, key: str) -> str:
         base = key.removesuffix("_about")
@@ -1242,7 +1258,9 @@ class _Slots(dict[str, str]):
 
 def weekend_start(today: date) -> date:
     """The Saturday of "ce week-end": the coming one, or the current one on Sat/Sun."""
-    return today + timedelta(days=(5 - today.weekday()) % 7 - (7 if today.weekday() == 6 else 0))
+    if today.weekday() >= 5:
+        return today - timedelta(days=today.weekday() - 5)
+    return today + timedelta(days=5 - today.weekday())
 
 
 @dataclass(frozen=True, slots=True)
@@ -1296,7 +1314,7 @@ def schedule(rng: random.Random, theme: Theme, day: date) -> list[Occurrence]:
     kind = rng.choice(theme.schedules)
     hour = rng.choice(theme.hours)
     if kind == "twice":
-        first, second = sorted(rng.sample(theme.hours, 2)) if len(theme.hours) > 1 else (hour, hour)
+        first, second = sorted(rng.sample(theme.hours, 2))
         return [_occurrence(day, first, theme.minutes), _occurrence(day, second, theme.minutes)]
     if kind == "days":
         count = rng.randint(2, 4)
@@ -1446,11 +1464,15 @@ def generate_demo_events(
     """`n` varied French events around `today`, the same ones for the same arguments."""
     rng = random.Random(f"rag-events demo {seed}")
     windows = date_windows(today)
-    titles: set[str] = set()
+    taken: set[tuple[str, ...]] = set()
     events: list[Event] = []
     for number in range(1, n + 1):
-        draft = _draft(rng, number, windows)
-        events.append(_write(rng, draft, today, titles))
+        for attempt in range(REDRAFTS + 1):
+            draft = _draft(rng, number, windows)
+            event = _write(rng, draft, today, taken, strict=attempt < REDRAFTS)
+            if event is not None:
+                events.append(event)
+                break
     return events
 
 
@@ -1473,15 +1495,24 @@ def _weighted_theme(rng: random.Random) -> Theme:
     return rng.choices(THEMES, weights=[t.weight for t in THEMES])[0]
 
 
-def _write(rng: random.Random, draft: _Draft, today: date, titles: set[str]) -> Event:
-    """Dress a draft with titles, texts, prices and links."""
+def _write(
+    rng: random.Random, draft: _Draft, today: date, taken: set[tuple[str, ...]], strict: bool
+) -> Event | None:
+    """Dress a draft with a title, texts, prices and links. When `strict`, None rather than
+    a title or subject already taken (two "Bestiaire" exhibitions in one city look fake)."""
     theme, venue, city = draft.theme, draft.venue, draft.city
-    for _ in range(20):  # a few redraws keep titles distinct, as a reader expects
-        slots = _Slots(rng, _fixed_slots(draft))
+    fixed = _fixed_slots(draft)
+    for _ in range(TITLE_DRAWS):
+        slots = _Slots(rng, fixed)
         title = _capitalize(slots.fill(rng.choice(theme.titles)))
-        if title not in titles:
+        subject = tuple(sorted(v for k, v in slots.items() if k not in fixed))
+        where = city.name if subject else venue.name  # one market per square
+        keys = {("title", title), (theme.key, where, *subject)}
+        if not (strict and keys & taken):
             break
-    titles.add(title)
+    else:
+        return None
+    taken.update(keys)
     uid = f"demo-{draft.number:04d}"
     url = f"{DEMO_URL}/{slugify(title)}-{draft.number:04d}"
     conditions = rng.choice(PRICES[rng.choice(theme.prices)])

@@ -147,8 +147,9 @@ class Assistant:
     def ask(self, request: AskRequest) -> AskResponse:
         prepared = self._prepare(request)
         if not prepared.hits:
-            return self._response(prepared, Generated(no_answer_text(prepared.understanding),
-                                                      "none", False), 0.0)
+            return self._response(
+                prepared, Generated(no_answer_text(prepared.understanding), "none", False), 0.0
+            )
         started = time.perf_counter()
         generated = self.generator.generate(self._generation_input(prepared))
         return self._response(prepared, generated, _ms(started))
@@ -204,7 +205,9 @@ class Assistant:
             tz=self.tz,
         )
 
-    def _response(self, prepared: _Prepared, generated: Generated, generate_ms: float) -> AskResponse:
+    def _response(
+        self, prepared: _Prepared, generated: Generated, generate_ms: float
+    ) -> AskResponse:
         return AskResponse(
             answer=generated.text,
             no_answer=not prepared.hits,
@@ -268,5 +271,3 @@ class Assistant:
 
 def _ms(since: float) -> float:
     return (time.perf_counter() - since) * 1000
-
-

@@ -148,7 +148,9 @@ _COMMON_WORDS = {
 }  # fmt: skip
 _PREPOSITIONS = {
     "a", "au", "aux", "en", "dans", "sur", "vers", "pres", "autour", "cote", "proximite", "region",
+    "departement", "ville",
 }  # fmt: skip
+_GENITIVE = frozenset(["de", "du", "des", "d"])
 _ARTICLES = frozenset(["le", "la", "les", "l"])
 _TOKEN = re.compile(r"[a-z0-9]+")
 _ABBREVIATIONS = {"st": "saint", "ste": "sainte"}
@@ -312,22 +314,27 @@ class Gazetteer:
             return district
         tokens = _tokens(text)
         words = [_ABBREVIATIONS.get(t.group(0), t.group(0)) for t in tokens]
-        best: tuple[int, int, _Entry, int] | None = None
+        # Best: introduced by a preposition ("à Paris" beats "Fête de la Bretagne"), then
+        # the longest name, then the first one.
+        best: tuple[tuple[bool, int, int], int, int, _Entry, int] | None = None
         for i in range(len(words)):
             for n in range(min(self._longest, len(words) - i), 0, -1):
-                if best is not None and n <= best[1] - best[0]:
-                    break
                 entry = self._entries.get(tuple(words[i : i + n]))
                 if entry is None:
                     continue
+                end = tokens[i + n - 1].end()
+                if _inside_compound(text, tokens, i) or text[end : end + 1] == "-":
+                    continue  # "Provence" in "Aix-en-Provence", "Paris" in "Paris-Saclay"
                 start = _preposition_start(words, i)
-                if entry.needs_preposition and start == i:
+                if start == i and (entry.needs_preposition or _after_genitive(words, i)):
                     continue
-                best = (i, i + n, entry, start)
+                rank = (start != i, n, -i)
+                if best is None or rank > best[0]:
+                    best = (rank, i, i + n, entry, start)
                 break
         if best is None:
             return None
-        i, j, entry, start = best
+        _, i, j, entry, start = best
         expression = text[tokens[start].start() : tokens[j - 1].end()]
         return PlaceMatch(entry.kind, entry.name, expression)
 
@@ -356,6 +363,57 @@ def _preposition_start(words: list[str], i: int) -> int:
     if j > 0 and words[j - 1] in _PREPOSITIONS:
         return j - 1
     return i
+
+
+def _inside_compound(text: str, tokens: list[re.Match[str]], i: int) -> bool:
+    """True when word `i` continues a hyphenated name that started before it."""
+    start = tokens[i].start()
+    if start == 0 or text[start - 1] != "-":
+        return False
+    j = i - 1
+    # "Aix-en-Provence": the hyphen chain reaches back to a capitalized word.
+    while j >= 0 and tokens[j].start() > 0 and text[tokens[j].start() - 1] == "-":
+        j -= 1
+    return j >= 0 and text[tokens[j].start()].isupper()
+
+
+def _after_genitive(words: list[str], i: int) -> bool:
+    """'Fête de la Bretagne', 'Gare de Lyon': a name that qualifies another, not a place."""
+    j = i
+    while j > 0 and words[j - 1] in _ARTICLES and i - j < 2:
+        j -= 1
+    return j > 0 and words[j - 1] in _GENITIVE
+
+
+_UNKNOWN_PLACE = re.compile(
+    r"(?:^|[\s,(])(?P<prep>à|a|en)\s+(?P<name>[A-ZÀÂÉÈÊÎÔÛÇ][\w'’-]+"
+    r"(?:[\s-](?:sur|sous|en|lès|les|le|la|de|du|des)[\s-][A-ZÀÂÉÈÊÎÔÛÇ][\w'’-]+"
+    r"|[\s-][A-ZÀÂÉÈÊÎÔÛÇ][\w'’-]+)*)"
+)
+_NOT_PLACES = frozenset(
+    [
+        "famille", "noel", "paques", "toussaint", "pentecote", "ascension", "halloween",
+        "carnaval", "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche",
+        "janvier", "fevrier", "mars", "avril", "mai", "juin", "juillet", "aout", "septembre",
+        "octobre", "novembre", "decembre",
+    ]
+)
+
+
+def unknown_place(text: str) -> PlaceMatch | None:
+    """A place the corpus does not know ("à Marseille" when no event is there).
+
+    Keeping it lets the search honestly find nothing there, instead of answering with
+    events from elsewhere. Only capitalized names after "à"/"en" count, so ordinary
+    words never look like places.
+    """
+    for m in _UNKNOWN_PLACE.finditer(text):
+        name = m["name"].rstrip("'’-")
+        if _key(name.split()[0]) in _NOT_PLACES:
+            continue
+        kind: PlaceKind = "region" if m["prep"] == "en" else "city"
+        return PlaceMatch(kind, name, text[m.start("prep") : m.end("name")])
+    return None
 
 
 def place_phrase(place: PlaceMatch) -> str:

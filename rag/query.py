@@ -15,7 +15,7 @@ from datetime import date
 from zoneinfo import ZoneInfo
 
 from rag.dates import DateWindow, explicit_window, fold_aligned, parse_dates
-from rag.places import Gazetteer, PlaceMatch, place_phrase
+from rag.places import Gazetteer, PlaceMatch, place_phrase, unknown_place
 from rag.text import normalize_space
 
 
@@ -60,6 +60,10 @@ _FILLER = re.compile(
     r"|que\s+(?:puis|peut|peux|pourrait|pourrais)[-\s](?:je|on)\s+(?:faire|voir)"
     r"|(?:ou|quand)\s+(?:sortir|aller)"
     r"|y\s+a[-\s]t[-\s]il|il\s+y\s+a|est[-\s]ce\s+qu'?"
+    r"|(?:que\s+|qu'est-ce\s+qui\s+)?se\s+passe(?:[-\s]t[-\s]il)?"
+    r"|(?:quand\s+|ou\s+)?(?:a[-\s]t[-\s](?:il|elle)\s+lieu|a\s+lieu|ont\s+lieu)"
+    r"|(?:quel\s+est\s+le\s+|au\s+)programme|(?:qu'?)?(?:organise|propose)nt?"
+    r"|peut[-\s]on|peux[-\s]je"
     r"|(?:quels?|quelles?)(?:\s+sont)?"
     r"|(?:je|on)\s+(?:cherche|voudrai[st]?|veux|veut|souhaite|aimerai[st]?)"
     r"|(?:trouve|propose|conseille|recommande|suggere|donne|montre|indique)[-\s]?(?:moi|nous)"
@@ -112,7 +116,7 @@ def _parse(question: str, as_of: date, gazetteer: Gazetteer, tz: ZoneInfo) -> _P
     if window is not None:
         start = question.find(window.expression)
         drop(start, start + len(window.expression))
-    place = gazetteer.find(question)
+    place = gazetteer.find(question) or unknown_place(question)
     if place is not None:
         start = question.find(place.expression)
         drop(start, start + len(place.expression))

@@ -7,6 +7,7 @@ relevance gate decides whether anything is worth answering with at all.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
@@ -16,17 +17,32 @@ from rag.embeddings import Embedder
 from rag.index import Index
 from rag.lexical import analyze
 from rag.models import Event, Hit
-from rag.places import Gazetteer
+from rag.places import Gazetteer, PlaceMatch
 from rag.query import Understanding
 from rag.text import fold
 
-# Tuned on eval/devset.jsonl (see docs/retrieval.md); change them together with the
-# numbers there.
-DENSE_WEIGHT = 0.65
-LEXICAL_WEIGHT = 0.35
-MIN_DENSE = 0.34
-MIN_COVERAGE = 0.5
-STRONG_DENSE = 0.45
+
+@dataclass(frozen=True, slots=True)
+class Relevance:
+    """When an event is relevant enough to be shown at all, and how signals are mixed.
+
+    Cosine scales differ between embedders, so each has its own, tuned on
+    eval/devset.jsonl (docs/retrieval.md has the figures and how to re-tune).
+    """
+
+    strong_dense: float  # this close in meaning is enough on its own
+    min_dense: float  # a weaker meaning match needs words in common too...
+    min_dense_coverage: float  # ...this share of the question's words (IDF-weighted)
+    min_coverage: float  # or, this share of the words with any meaning match
+    dense_weight: float  # ranking: dense * w + coverage * (1 - w)
+
+
+RELEVANCE = {  # by embedder id prefix
+    "use-": Relevance(0.35, 0.20, 0.40, 0.60, 0.65),
+}
+# Embedders not tuned yet (e5, mistral-embed) get the USE profile; their cosines run
+# higher, so they refuse less: re-tune with `rag eval` before relying on refusals.
+DEFAULT_RELEVANCE = RELEVANCE["use-"]
 DENSE_CANDIDATES = 400
 EXACT_SEARCH_SHARE = 0.35
 AUDIENCE_BONUS = 0.06
@@ -47,6 +63,10 @@ class Retriever:
         self.embedder = embedder
         self.gazetteer = gazetteer
         self.tz = tz
+        self.relevance = next(
+            (r for prefix, r in RELEVANCE.items() if embedder.id.startswith(prefix)),
+            DEFAULT_RELEVANCE,
+        )
         events = index.events
         occ_event, occ_start, occ_end = [], [], []
         for pos, event in enumerate(events):
@@ -59,13 +79,7 @@ class Retriever:
         self._occ_end = np.asarray(occ_end, dtype=np.float64)
         self._last_end = np.full(len(events), -np.inf)
         np.maximum.at(self._last_end, self._occ_event, self._occ_end)
-        self._places = {
-            "city": np.asarray([fold(e.city or "") for e in events], dtype=object),
-            "department": np.asarray([fold(e.department or "") for e in events], dtype=object),
-            "region": np.asarray(
-                [fold(gazetteer.canonical_region(e.region) or "") for e in events], dtype=object
-            ),
-        }
+        self._place_masks: dict[PlaceMatch, np.ndarray] = {}
         self._young = np.asarray([_is_young(e) for e in events], dtype=bool)
         self._free = np.asarray([_is_free(e) for e in events], dtype=bool)
         self._first_passage = np.full(len(events), -1, dtype=np.int64)
@@ -81,7 +95,15 @@ class Retriever:
             in_window[self._occ_event[overlap]] = True
             mask &= in_window
         if u.place is not None:
-            mask &= self._places[u.place.kind] == fold(u.place.name)
+            mask &= self._place_mask(u.place)
+        return mask
+
+    def _place_mask(self, place: PlaceMatch) -> np.ndarray:
+        """Events at `place`, computed once per place asked about (places are few)."""
+        mask = self._place_masks.get(place)
+        if mask is None:
+            mask = np.fromiter((place.matches(e) for e in self.index.events), dtype=bool)
+            self._place_masks[place] = mask
         return mask
 
     def search(self, u: Understanding, k: int) -> list[Hit]:
@@ -93,12 +115,13 @@ class Retriever:
         if topic:
             dense, dense_passage = self._dense(topic, mask)
             coverage, lexical_passage = self._coverage(topic)
-            relevant = (dense >= STRONG_DENSE) | ((dense >= MIN_DENSE) & (coverage > 0))
-            relevant |= coverage >= MIN_COVERAGE
+            gate = self.relevance
+            relevant = (dense >= gate.strong_dense) | (coverage >= gate.min_coverage)
+            relevant |= (dense >= gate.min_dense) & (coverage >= gate.min_dense_coverage)
             mask &= relevant
-            score = DENSE_WEIGHT * np.maximum(dense, 0) + LEXICAL_WEIGHT * coverage
+            score = gate.dense_weight * np.maximum(dense, 0) + (1 - gate.dense_weight) * coverage
             passage = np.where(
-                (dense >= STRONG_DENSE) | (lexical_passage < 0), dense_passage, lexical_passage
+                (dense >= gate.strong_dense) | (lexical_passage < 0), dense_passage, lexical_passage
             )
         else:
             score = self._soonness(now)
@@ -149,14 +172,17 @@ class Retriever:
         coverage = np.zeros(n_events, dtype=np.float32)
         terms = list(dict.fromkeys(analyze(topic)))
         lexical = self.index.lexical
-        weights = np.asarray([lexical.idf(t) for t in terms], dtype=np.float32)
+        # A word no passage has weighs most: asking for "rugby" in a corpus without it
+        # must not look covered by the other words of the question.
+        unknown = float(np.log(1 + (lexical.size + 0.5) / 0.5))
+        weights = np.asarray([lexical.idf(t) or unknown for t in terms], dtype=np.float32)
         total = float(weights.sum())
         for term, weight in zip(terms, weights, strict=True):
-            rows = np.flatnonzero(lexical.scores(term) > 0)
+            rows = np.flatnonzero(lexical.term_scores([term]) > 0)
             present = np.zeros(n_events, dtype=bool)
             present[self.index.passage_event[rows]] = True
             coverage[present] += weight / total
-        full = lexical.scores(topic)
+        full = lexical.term_scores(terms)
         rows = np.flatnonzero(full > 0)
         _, best = _best_per_event(self.index.passage_event, rows, full[rows], n_events)
         return coverage, best
@@ -165,9 +191,7 @@ class Retriever:
         """With no topic, the next events come first (a score in [0, 0.5])."""
         next_start = np.full(len(self.index.events), np.inf)
         later = self._occ_end >= now
-        np.minimum.at(
-            next_start, self._occ_event[later], np.maximum(self._occ_start[later], now)
-        )
+        np.minimum.at(next_start, self._occ_event[later], np.maximum(self._occ_start[later], now))
         days = (next_start - now) / 86400
         return np.where(np.isfinite(days), 0.5 / (1.0 + days / 7), 0.0)
 

@@ -53,11 +53,15 @@ def wait_for(what: str, check: Callable[[], bool], timeout: float, log: Path | N
 
 @dataclass
 class Service:
+    """Test modules get everything through this object (importing tests.service by name
+    before pytest loads it as a plugin would skip its assertion rewriting)."""
+
     env: dict[str, str]
     api: str
     ui: str
     log: Path
     process: subprocess.Popen[bytes]
+    rebuild_key: str = REBUILD_KEY
 
     def ctl(self, *args: str) -> str:
         """supervisorctl against this service's socket, as an operator would run it."""
@@ -70,6 +74,9 @@ class Service:
 
     def ready(self) -> dict:
         return requests.get(f"{self.api}/ready", timeout=10).json()
+
+    def wait_for(self, what: str, check: Callable[[], bool], timeout: float = 120) -> None:
+        wait_for(what, check, timeout, self.log)
 
     def wait_ready(self, timeout: float = 180) -> None:
         wait_for(
@@ -105,7 +112,10 @@ def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Service]:
         INDEX_RELOAD_INTERVAL="1",
     )
     log = base / "service.log"
-    with log.open("wb") as out:
+    # A small demo corpus (the default is 360 events): `rag up` finds an index and starts.
+    demo = [str(BIN / "rag"), "demo", "--events", "120"]
+    subprocess.run(demo, cwd=base, env=env, check=True, capture_output=True, timeout=600)
+    with log.open("ab") as out:  # append: supervisord writes to it through /dev/stdout
         process = subprocess.Popen(
             [str(BIN / "rag"), "up"],
             cwd=base,
@@ -114,9 +124,11 @@ def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Service]:
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
-    service = Service(env, f"http://127.0.0.1:{api_port}", f"http://127.0.0.1:{ui_port}", log, process)
+    service = Service(
+        env, f"http://127.0.0.1:{api_port}", f"http://127.0.0.1:{ui_port}", log, process
+    )
     try:
-        service.wait_ready(timeout=600)  # the first start builds the demo index
+        service.wait_ready()
         service.wait_ui()
         yield service
     finally:

@@ -369,7 +369,9 @@ def test_metrics_exposition(client: TestClient) -> None:
     assert 'rag_http_requests_total{method="POST",route="/ask",status="200"} 1' in text
     assert 'rag_http_requests_total{method="POST",route="/ask",status="422"} 1' in text
     assert 'rag_http_requests_total{method="GET",route="unmatched",status="404"} 1' in text
-    assert 'rag_http_request_duration_seconds_bucket{method="POST",route="/ask",le="+Inf"} 2' in text
+    assert (
+        'rag_http_request_duration_seconds_bucket{method="POST",route="/ask",le="+Inf"} 2' in text
+    )
     assert "rag_index_events 1\n" in text
     assert "rag_index_passages 2\n" in text
     for line in text.splitlines():

@@ -10,7 +10,7 @@ import pytest
 
 from rag.config import Settings
 from rag.models import ProgressFn
-from rag.rebuild import RebuildBusy, RebuildJob, Rebuilder, rebuild
+from rag.rebuild import RebuildBusy, Rebuilder, RebuildJob, rebuild
 
 
 def wait(rebuilder: Rebuilder, job_id: str) -> RebuildJob:
@@ -39,7 +39,12 @@ def test_one_job_at_a_time_with_progress_and_result() -> None:
     assert started.wait(5)
     running = rebuilder.get(job.id)
     assert running is not None
-    assert (running.state, running.stage, running.done, running.total) == ("running", "embed", 5, 20)
+    assert (running.state, running.stage, running.done, running.total) == (
+        "running",
+        "embed",
+        5,
+        20,
+    )
     with pytest.raises(RebuildBusy) as busy:
         rebuilder.start()
     assert busy.value.job.id == job.id
@@ -75,21 +80,27 @@ def test_jobs_returned_are_snapshots() -> None:
 
 
 @pytest.fixture(scope="module")
-def real_corpus(tmp_path_factory: pytest.TempPathFactory, shared_files: list[Path]) -> Settings:
-    """The shared OpenAgenda files ingested and indexed once, in a module data dir."""
+def multicity(shared_files: list[Path]) -> list[Path]:
+    """The 100-event file of the shared data: real records, quick to embed."""
+    return [path for path in shared_files if "multicity" in path.name]
+
+
+@pytest.fixture(scope="module")
+def real_corpus(tmp_path_factory: pytest.TempPathFactory, multicity: list[Path]) -> Settings:
+    """Real OpenAgenda events ingested and indexed once, in a module data dir."""
     from rag.embeddings import create_embedder
     from rag.index import build_index
     from rag.ingest import ingest, load_events
     from rag.sources.files import file_sources
 
     settings = Settings(RAG_DATA_DIR=tmp_path_factory.mktemp("data"), LLM_PROVIDER="extractive")
-    ingest(settings, file_sources(shared_files))
+    ingest(settings, file_sources(multicity))
     build_index(settings, load_events(settings), create_embedder(settings))
     return settings
 
 
 def test_rebuild_reingests_configured_sources_and_swaps(
-    real_corpus: Settings, shared_files: list[Path]
+    real_corpus: Settings, multicity: list[Path]
 ) -> None:
     """OPENDATASOFT_WHERE configured: the job fetches from Opendatasoft (a local server
     speaking its API, fed the shared records), builds, and the assistant serves the result."""
@@ -98,8 +109,8 @@ def test_rebuild_reingests_configured_sources_and_swaps(
     from rag.sources.files import read_records
     from tests.fakes.opendatasoft_server import OpendatasoftServer
 
-    records = [r for path in shared_files for r in read_records(path)]
-    city = "Paris"
+    records = [r for path in multicity for r in read_records(path)]
+    city = "Strasbourg"
     assistant = Assistant.from_settings(real_corpus)
     before = assistant.status()
     assert before.ready and before.events > 0

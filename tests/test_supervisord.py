@@ -8,18 +8,21 @@ import subprocess
 import sys
 import threading
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 import requests
 
 from rag.schemas import AskResponse
-from tests.service import REBUILD_KEY, ROOT, Service, clean_env, free_port, wait_for
 from ui.client import parse_sse
+
+if TYPE_CHECKING:
+    from tests.service import Service
 
 pytest_plugins = ["tests.service"]
 pytestmark = pytest.mark.slow
 
-QUESTION = {"question": "Que faire ce week-end avec des enfants ?", "as_of": "2026-11-26"}
+QUESTION = {"question": "Que faire ce week-end avec des enfants ?"}
 
 
 def test_both_programs_run_and_answer(service: Service) -> None:
@@ -59,7 +62,7 @@ def test_supervisord_restarts_a_killed_api(service: Service) -> None:
     service.wait_ready()
     before = service.pid("api")
     os.kill(before, signal.SIGKILL)
-    wait_for("a new api process", lambda: service.pid("api") not in (0, before), 60, service.log)
+    service.wait_for("a new api process", lambda: service.pid("api") not in (0, before), 60)
     service.wait_ready()
     assert "RUNNING" in service.ctl("status", "api")
 
@@ -81,7 +84,9 @@ def test_rebuild_swaps_the_index_while_answering(service: Service) -> None:
     def ask_continuously() -> None:
         with requests.Session() as session:
             while not stop.is_set():
-                statuses.append(session.post(f"{service.api}/ask", json=QUESTION, timeout=60).status_code)
+                statuses.append(
+                    session.post(f"{service.api}/ask", json=QUESTION, timeout=60).status_code
+                )
 
     asker = threading.Thread(target=ask_continuously)
     asker.start()
@@ -89,7 +94,7 @@ def test_rebuild_swaps_the_index_while_answering(service: Service) -> None:
         wrong = requests.post(f"{service.api}/rebuild", headers={"X-API-Key": "nope"}, timeout=10)
         assert wrong.status_code == 401
         accepted = requests.post(
-            f"{service.api}/rebuild", headers={"X-API-Key": REBUILD_KEY}, timeout=10
+            f"{service.api}/rebuild", headers={"X-API-Key": service.rebuild_key}, timeout=10
         )
         assert accepted.status_code == 202
         job_url = f"{service.api}{accepted.json()['status_url']}"
@@ -97,7 +102,7 @@ def test_rebuild_swaps_the_index_while_answering(service: Service) -> None:
         def finished() -> bool:
             return requests.get(job_url, timeout=10).json()["state"] in ("succeeded", "failed")
 
-        wait_for("the rebuild job", finished, 300, service.log)
+        service.wait_for("the rebuild job", finished, 300)
     finally:
         stop.set()
         asker.join(timeout=60)
@@ -113,6 +118,8 @@ def test_rebuild_swaps_the_index_while_answering(service: Service) -> None:
 def test_a_fatal_program_stops_supervisord(tmp_path: Path) -> None:
     """An API that cannot start (here: a bad port) goes FATAL; the listener stops supervisord
     so that a container exits and its restart policy acts."""
+    from tests.service import ROOT, clean_env, free_port
+
     env = clean_env(
         RAG_DATA_DIR=str(tmp_path / "data"),
         RAG_RUN_DIR=str(tmp_path / "run"),

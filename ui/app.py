@@ -24,6 +24,7 @@ EXAMPLES = [
 ]
 HISTORY_TURNS = 20  # AskRequest.history accepts at most 20 messages
 HISTORY_CHARS = 4000  # ... of at most 4,000 characters each
+SUMMARY_CHARS = 220
 
 
 @st.cache_resource
@@ -136,6 +137,10 @@ def render_sources(sources: list[dict[str, Any]], base_url: str, tz: ZoneInfo) -
     points = []
     columns = st.columns(min(len(sources), 3))
     for number, source in enumerate(sources, 1):
+        try:
+            details = event_details(base_url, source["uid"]) or {}
+        except ApiError:
+            details = {}
         with columns[(number - 1) % len(columns)], st.container(border=True):
             url = source.get("url")
             title = f"[{source['title']}]({url})" if url else source["title"]
@@ -145,14 +150,13 @@ def render_sources(sources: list[dict[str, Any]], base_url: str, tz: ZoneInfo) -
             if place:
                 lines.append(f":material/place: {place}")
             st.caption("  \n".join(lines))
-            st.markdown(f"<small>{_escape(source['snippet'])}</small>", unsafe_allow_html=True)
-        try:
-            details = event_details(base_url, source["uid"])
-        except ApiError:
-            details = None
-        if details and details.get("latitude") is not None and details.get("longitude") is not None:
+            # the event's own summary reads better than the matched passage, when there is one
+            summary = details.get("description") or source["snippet"]
+            st.markdown(f"<small>{_escape(_shorten(summary))}</small>", unsafe_allow_html=True)
+        if details.get("latitude") is not None and details.get("longitude") is not None:
             points.append({"lat": details["latitude"], "lon": details["longitude"]})
     if points:
+        st.caption(":material/map: Où ont lieu ces événements")
         st.map(
             {"lat": [p["lat"] for p in points], "lon": [p["lon"] for p in points]},
             size=60,
@@ -193,19 +197,25 @@ def answer(client: ApiClient, payload: dict[str, Any], tz: ZoneInfo) -> dict[str
     return {"role": "assistant", "content": str(text or ""), "sources": received["sources"]}
 
 
+def _shorten(text: str, limit: int = SUMMARY_CHARS) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
+
+
 def _escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def main() -> None:
-    st.set_page_config(page_title="Que faire ? · rag-events", page_icon="🎭", layout="wide")
+    st.set_page_config(
+        page_title="Que faire ? · rag-events", page_icon=":material/theater_comedy:", layout="wide"
+    )
     settings = get_settings()
     client = get_client(settings.api_url)
     tz = ZoneInfo(settings.timezone)
     st.session_state.setdefault("messages", [])
     filters = sidebar(settings, client)
 
-    st.title("🎭 Que faire ?")
+    st.title(":material/theater_comedy: Que faire ?")
     st.caption(
         "Posez une question sur les sorties culturelles : les réponses s'appuient sur des "
         "événements OpenAgenda réels, cités en sources."
@@ -219,14 +229,15 @@ def main() -> None:
                 st.markdown(message["content"])
             render_sources(message.get("sources", []), client.base_url, tz)
 
-    suggestion = None
-    if not messages:
-        columns = st.columns(len(EXAMPLES))
-        for column, example in zip(columns, EXAMPLES, strict=True):
-            if column.button(example, width="stretch"):
-                suggestion = example
     question = st.chat_input("Votre question, par ex. « un spectacle pour enfants dimanche ? »")
-    question = question or suggestion
+    if not messages:
+        examples = st.empty()
+        with examples.container():
+            for column, example in zip(st.columns(len(EXAMPLES)), EXAMPLES, strict=True):
+                if column.button(example, width="stretch"):
+                    question = example
+        if question:
+            examples.empty()
     if not question:
         return
     with st.chat_message("user"):

@@ -1,0 +1,178 @@
+"""The versioned index: build, reuse of embeddings, loading checks, CLI, and a killed build."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+from rag.cli import app
+from rag.config import Settings
+from rag.embeddings.e5 import E5Embedder
+from rag.embeddings.use import USEEmbedder
+from rag.index import (
+    CURRENT,
+    IndexCorrupt,
+    IndexIncompatible,
+    IndexNotFound,
+    active_version,
+    build_index,
+    load_index,
+)
+from rag.models import Event
+from rag.normalize import from_ods_record
+from rag.sources.files import read_records
+
+
+@pytest.fixture(scope="module")
+def use() -> USEEmbedder:
+    return USEEmbedder()
+
+
+@pytest.fixture(scope="module")
+def events(shared_files: list[Path]) -> list[Event]:
+    return [from_ods_record(r) for path in shared_files for r in read_records(path)]
+
+
+def test_build_then_load(data_dir: Path, use: USEEmbedder, events: list[Event]) -> None:
+    settings = Settings()
+    stages: set[str] = set()
+    report = build_index(settings, events[:30], use, lambda s, d, t: stages.add(s))
+    assert report.events == 30 and report.passages > 30
+    assert report.embedded + report.reused == report.passages
+    assert {"embed", "lexical", "dense", "write"} <= stages
+    assert active_version(settings) == report.version
+
+    index = load_index(settings, use)
+    assert index.manifest.version == report.version
+    assert index.manifest.embedder == "use-multilingual-v3" and index.manifest.dimension == 512
+    assert index.manifest.faiss_index == "IndexFlatIP"
+    assert [e.uid for e in index.events] == [e.uid for e in events[:30]]
+    assert index.event_pos[events[7].uid] == 7
+    assert index.vectors.shape == (report.passages, 512)
+    for row in (0, report.passages - 1):
+        event = index.events[index.passage_event[row]]
+        assert index.passages[row].event_uid == event.uid
+        ids, scores = index.dense_search(index.vectors[row], 3)
+        assert ids[0] == row and scores[0] == pytest.approx(1, abs=1e-4)
+    assert index.lexical.size == report.passages
+
+
+def test_rebuilds_embed_only_new_passages_and_keep_two_versions(
+    data_dir: Path, use: USEEmbedder, events: list[Event]
+) -> None:
+    settings = Settings()
+    first = build_index(settings, events[:20], use)
+    same = build_index(settings, events[:20], use)
+    assert (same.embedded, same.reused) == (0, first.passages)
+    more = build_index(settings, events[:30], use)
+    new_passages = more.passages - first.passages
+    assert more.embedded == new_passages and more.reused == first.passages
+    versions = sorted(p.name for p in settings.indexes_dir.iterdir() if p.is_dir())
+    assert versions == sorted([same.version, more.version])
+    assert load_index(settings, use).manifest.events == 30
+
+
+def test_load_errors_say_what_to_do(data_dir: Path, use: USEEmbedder, events: list[Event]) -> None:
+    settings = Settings()
+    with pytest.raises(IndexNotFound, match="rag demo"):
+        load_index(settings, use)
+    report = build_index(settings, events[:5], use)
+    with pytest.raises(IndexIncompatible, match="rag build"):
+        load_index(settings, E5Embedder())
+
+    path = settings.indexes_dir / report.version
+    vectors = (path / "vectors.npy").read_bytes()
+    (path / "vectors.npy").write_bytes(vectors[: len(vectors) // 2])
+    with pytest.raises(IndexCorrupt, match=r"vectors\.npy"):
+        load_index(settings, use)
+    (path / "vectors.npy").write_bytes(vectors)
+
+    faiss_bytes = bytearray((path / "dense.faiss").read_bytes())
+    faiss_bytes[40:80] = b"\xff" * 40
+    (path / "dense.faiss").write_bytes(bytes(faiss_bytes))
+    with pytest.raises(IndexCorrupt, match="checksum"):
+        load_index(settings, use)
+
+    (path / "manifest.json").write_text("{not json")
+    with pytest.raises(IndexCorrupt, match="rag build"):
+        load_index(settings, use)
+
+
+def test_cli_build_twice_and_info(data_dir: Path, events: list[Event]) -> None:
+    settings = Settings()
+    settings.processed_dir.mkdir(parents=True)
+    with settings.events_file.open("w", encoding="utf-8") as fh:
+        for event in events[:15]:
+            fh.write(json.dumps(event.to_dict(), ensure_ascii=False) + "\n")
+    runner = CliRunner()
+    first = runner.invoke(app, ["build", "--json"])
+    assert first.exit_code == 0, first.output
+    report = json.loads(first.stdout.strip().splitlines()[-1])
+    second = json.loads(runner.invoke(app, ["build", "--json"]).stdout.strip().splitlines()[-1])
+    assert report["events"] == 15 and report["embedded"] == report["passages"]
+    assert second["embedded"] == 0 and second["reused"] == report["passages"]
+    info = runner.invoke(app, ["info", "--json"])
+    manifest = json.loads(info.stdout.strip().splitlines()[-1])
+    assert manifest["version"] == second["version"] and manifest["passages"] == report["passages"]
+    assert manifest["embedder"] == "use-multilingual-v3" and manifest["dimension"] == 512
+
+
+def test_cli_info_without_index(data_dir: Path) -> None:
+    result = CliRunner().invoke(app, ["info"])
+    assert result.exit_code == 2 and "rag demo" in result.output
+
+
+@pytest.mark.slow
+def test_killed_build_leaves_the_previous_index(
+    data_dir: Path, use: USEEmbedder, events: list[Event]
+) -> None:
+    settings = Settings()
+    before = build_index(settings, events[:5], use)
+    settings.processed_dir.mkdir(parents=True)
+    with settings.events_file.open("w", encoding="utf-8") as fh:
+        for event in events:
+            fh.write(json.dumps(event.to_dict(), ensure_ascii=False) + "\n")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "rag.cli", "build"],
+        env={**os.environ, "RAG_DATA_DIR": str(data_dir)},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    cache = settings.cache_dir / "embeddings-use-multilingual-v3.sqlite"
+    wal = cache.with_name(cache.name + "-wal")
+    deadline = time.monotonic() + 120
+    while process.poll() is None and time.monotonic() < deadline:
+        if wal.exists() and wal.stat().st_size > 0:
+            break  # the first batches of new passages are embedded and cached
+        time.sleep(0.1)
+    assert process.poll() is None, "the build ended before it could be killed"
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+
+    assert (settings.indexes_dir / CURRENT).read_text().strip() == before.version
+    assert load_index(settings, use).manifest.events == 5
+    after = build_index(settings, events[:5], use)
+    assert after.embedded == 0
+    leftovers = [p.name for p in settings.indexes_dir.iterdir() if p.name.startswith(".tmp")]
+    assert leftovers == []
+
+
+def test_large_corpora_get_an_hnsw_index(
+    data_dir: Path, use: USEEmbedder, events: list[Event], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("rag.index.HNSW_THRESHOLD", 10)
+    settings = Settings()
+    report = build_index(settings, events[:10], use)
+    index = load_index(settings, use)
+    assert index.manifest.faiss_index.startswith("IndexHNSWFlat")
+    ids, scores = index.dense_search(index.vectors[3], report.passages + 5)
+    assert ids[0] == 3 and len(ids) == report.passages and np.all(np.diff(scores) <= 1e-6)

@@ -1,0 +1,85 @@
+"""The French analyzer and BM25, checked against the textbook formula and real events."""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+
+from rag.lexical import BM25, analyze
+from rag.normalize import from_ods_record
+from rag.passages import corpus_passages
+from rag.sources.files import read_records
+
+
+def test_analyzer_folds_stems_and_drops_stop_words() -> None:
+    assert analyze("les enfants") == analyze("l'enfant") == ["enfant"]
+    assert analyze("Concerts") == analyze("concert")
+    assert analyze("Théâtre") == analyze("theatres")
+    assert analyze("Musées gratuits") == analyze("musée gratuite")
+    assert analyze("Que faire avec des enfants ?") == ["enfant"]
+    assert analyze("festivaux") == analyze("festival")
+
+
+def test_analyzed_terms_analyze_to_themselves(shared_files: list[Path]) -> None:
+    texts = [p.text for p in _passages(shared_files)[:500]]
+    terms = {term for text in texts for term in analyze(text)}
+    assert terms and all(analyze(term) == [term] for term in terms)
+
+
+CORPUS = [
+    "Concert de jazz au parc pour les enfants",
+    "Exposition de photographies anciennes",
+    "Concert symphonique, concert de Noël et chorale d'enfants",
+    "Atelier de cuisine",
+]
+
+
+def textbook_bm25(query: str, docs: list[str], k1: float = 1.2, b: float = 0.75) -> list[float]:
+    tokenized = [analyze(d) for d in docs]
+    average = sum(map(len, tokenized)) / len(docs)
+    out = []
+    for tokens in tokenized:
+        counts, score = Counter(tokens), 0.0
+        for term in set(analyze(query)):
+            n = sum(term in t for t in tokenized)
+            idf = math.log(1 + (len(docs) - n + 0.5) / (n + 0.5))
+            tf = counts[term]
+            score += idf * tf * (k1 + 1) / (tf + k1 * (1 - b + b * len(tokens) / average))
+        out.append(score)
+    return out
+
+
+def test_scores_match_the_formula_and_are_zero_without_match() -> None:
+    bm25 = BM25.build(CORPUS)
+    scores = bm25.scores("concerts pour enfants")
+    assert np.allclose(scores, textbook_bm25("concerts pour enfants", CORPUS), rtol=1e-5)
+    assert scores[1] == scores[3] == 0
+    assert scores[2] > scores[0] > 0  # "concert" twice beats once
+    assert not bm25.scores("mot inconnu").any()
+    assert bm25.idf("concert") > 0 and bm25.idf("inconnu") == 0
+    terms = analyze("concerts enfants")
+    assert np.array_equal(bm25.term_scores(terms), bm25.scores("concert enfant"))
+
+
+def test_save_and_load_give_the_same_scores(tmp_path: Path) -> None:
+    bm25 = BM25.build(CORPUS)
+    bm25.save(tmp_path / "lexical.npz")
+    loaded = BM25.load(tmp_path / "lexical.npz")
+    assert loaded.size == 4 and loaded.vocabulary == bm25.vocabulary
+    for query in ("concert", "photographie ancienne", "cuisine enfants"):
+        assert np.array_equal(loaded.scores(query), bm25.scores(query))
+
+
+def test_finds_a_named_event_in_real_data(shared_files: list[Path]) -> None:
+    passages = _passages(shared_files)
+    bm25 = BM25.build([p.text for p in passages])
+    best = int(np.argmax(bm25.scores("planétarium système solaire")))
+    assert passages[best].event_uid == "12616484"  # "Voyage dans le système solaire"
+
+
+def _passages(shared_files: list[Path]):
+    records = [r for path in shared_files for r in read_records(path)]
+    return corpus_passages(from_ods_record(r) for r in records)
