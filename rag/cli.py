@@ -310,7 +310,9 @@ def demo(
     seed: Annotated[int, typer.Option("--seed", help="Same seed, same corpus.")] = 7,
     today: Annotated[
         datetime | None,
-        typer.Option(formats=["%Y-%m-%d"], help="Build the corpus around this date [default: today]."),
+        typer.Option(
+            formats=["%Y-%m-%d"], help="Build the corpus around this date [default: today]."
+        ),
     ] = None,
     as_json: Annotated[
         bool, typer.Option("--json", help="Print the build report as JSON on stdout.")

@@ -18,15 +18,17 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from itertools import pairwise
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 from zoneinfo import ZoneInfo
 
 from rag.config import Settings
 from rag.french import MONTHS, PARIS, WEEKDAYS, date_range, day_name
-from rag.index import BuildReport
 from rag.models import Event, Occurrence, ProgressFn, no_progress
 from rag.sources import RawBatch
 from rag.text import fold
+
+if TYPE_CHECKING:
+    from rag.index import BuildReport
 
 DEFAULT_EVENTS = 360
 DEFAULT_SEED = 7

@@ -392,10 +392,33 @@ _UNKNOWN_PLACE = re.compile(
 )
 _NOT_PLACES = frozenset(
     [
-        "famille", "noel", "paques", "toussaint", "pentecote", "ascension", "halloween",
-        "carnaval", "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche",
-        "janvier", "fevrier", "mars", "avril", "mai", "juin", "juillet", "aout", "septembre",
-        "octobre", "novembre", "decembre",
+        "famille",
+        "noel",
+        "paques",
+        "toussaint",
+        "pentecote",
+        "ascension",
+        "halloween",
+        "carnaval",
+        "lundi",
+        "mardi",
+        "mercredi",
+        "jeudi",
+        "vendredi",
+        "samedi",
+        "dimanche",
+        "janvier",
+        "fevrier",
+        "mars",
+        "avril",
+        "mai",
+        "juin",
+        "juillet",
+        "aout",
+        "septembre",
+        "octobre",
+        "novembre",
+        "decembre",
     ]
 )
 
