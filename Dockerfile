@@ -12,8 +12,7 @@ FROM ${PYTHON_IMAGE} AS builder
 COPY --from=uv /uv /uvx /bin/
 ENV UV_COMPILE_BYTECODE=1 \
     UV_LINK_MODE=copy \
-    UV_PYTHON_DOWNLOADS=0 \
-    UV_PROJECT_ENVIRONMENT=/app/.venv
+    UV_PYTHON_DOWNLOADS=0
 WORKDIR /app
 
 # Dependencies first, from the lock alone: editing code never invalidates this layer.

@@ -45,9 +45,10 @@ RELEVANCE = {  # by embedder id prefix
 DEFAULT_RELEVANCE = RELEVANCE["use-"]
 DENSE_CANDIDATES = 400
 EXACT_SEARCH_SHARE = 0.35
-AUDIENCE_BONUS = 0.06
+AUDIENCE_BONUS = 0.15
 FREE_BONUS = 0.06
 YOUNG_AGE = 12
+CHILD_MAX_AGE = 14
 
 _YOUNG_WORDS = ("enfant", "famille", "jeune public", "petits", "bambin", "kids", "ados")
 _FREE_WORDS = ("gratuit", "entree libre", "libre et gratuit", "sans reservation gratuite")
@@ -80,7 +81,7 @@ class Retriever:
         self._last_end = np.full(len(events), -np.inf)
         np.maximum.at(self._last_end, self._occ_event, self._occ_end)
         self._place_masks: dict[PlaceMatch, np.ndarray] = {}
-        self._young = np.asarray([_is_young(e) for e in events], dtype=bool)
+        self._young = np.asarray([_youngness(e) for e in events], dtype=np.float64)
         self._free = np.asarray([_is_free(e) for e in events], dtype=bool)
         self._first_passage = np.full(len(events), -1, dtype=np.int64)
         self._first_passage[index.passage_event[::-1]] = np.arange(len(index.passages))[::-1]
@@ -217,11 +218,17 @@ def _best_per_event(
     return best, best_row
 
 
-def _is_young(event: Event) -> bool:
-    if event.age_min is not None and event.age_min <= YOUNG_AGE and (event.age_max or 99) <= 18:
-        return True
-    text = fold(" ".join([event.title, event.description, *event.keywords]))
-    return any(word in text for word in _YOUNG_WORDS)
+def _youngness(event: Event) -> float:
+    """How clearly an event is meant for children: 1 made for them, 0.3 open to them."""
+    if event.age_max is not None and event.age_max <= CHILD_MAX_AGE:
+        return 1.0
+    if any(word in fold(" ".join([event.title, *event.keywords])) for word in _YOUNG_WORDS):
+        return 1.0
+    if any(word in fold(event.description) for word in _YOUNG_WORDS):
+        return 0.6
+    if event.age_min is not None and 0 < event.age_min <= YOUNG_AGE:
+        return 0.3
+    return 0.0
 
 
 def _is_free(event: Event) -> bool:

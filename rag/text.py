@@ -40,11 +40,24 @@ def normalize_space(text: str) -> str:
     return text.strip()
 
 
+class _FoldTable(dict[int, str]):
+    """Per-character folding, computed once per character seen (str.translate is fast)."""
+
+    def __missing__(self, code: int) -> str:
+        char = chr(code)
+        decomposed = unicodedata.normalize("NFKD", char)
+        folded = "".join(c for c in decomposed if not unicodedata.combining(c))
+        folded = {"œ": "oe", "æ": "ae", "’": "'"}.get(folded, folded)
+        self[code] = folded
+        return folded
+
+
+_FOLD_TABLE = _FoldTable()
+
+
 def fold(text: str) -> str:
     """Lowercase without accents, so "Théâtre" and "theatre" compare equal."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    folded = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return folded.replace("œ", "oe").replace("æ", "ae").replace("’", "'")
+    return text.casefold().translate(_FOLD_TABLE)
 
 
 def truncate(text: str, limit: int) -> str:

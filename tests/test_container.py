@@ -21,7 +21,8 @@ from pathlib import Path
 import pytest
 import requests
 
-pytestmark = [pytest.mark.docker, pytest.mark.slow]
+# The first test also pays for the build and the first demo index (about a minute here).
+pytestmark = [pytest.mark.docker, pytest.mark.slow, pytest.mark.timeout(1200)]
 
 ROOT = Path(__file__).resolve().parents[1]
 PROJECT = "rag-events-test"

@@ -67,7 +67,7 @@ def test_ask_in_the_browser_shows_answer_and_sources(service: Service) -> None:
             expect(messages).to_have_count(2, timeout=60_000)
             answer = messages.nth(1)
             expect(answer.get_by_text("[1]").first).to_be_visible(timeout=60_000)
-            cards = answer.get_by_test_id("stVerticalBlockBorderWrapper")
+            cards = answer.locator("[class*='st-key-source-']")
             expect(cards.first).to_be_visible(timeout=30_000)
             assert "Erreur" not in answer.inner_text()
             page.wait_for_timeout(1500)  # let the map settle for the screenshot

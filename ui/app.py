@@ -130,8 +130,10 @@ def rebuild_progress(client: ApiClient) -> None:
         st.error(f"Échec de la reconstruction : {job['error']}")
 
 
-def render_sources(sources: list[dict[str, Any]], base_url: str, tz: ZoneInfo) -> None:
-    """Cards under an answer (numbered like the citations) and a map of those located."""
+def render_sources(sources: list[dict[str, Any]], base_url: str, tz: ZoneInfo, turn: int) -> None:
+    """Cards under an answer (numbered like the citations) and a map of those located.
+
+    Each card has the key `source-<turn>-<number>` (CSS class `st-key-source-...`)."""
     if not sources:
         return
     points = []
@@ -141,7 +143,8 @@ def render_sources(sources: list[dict[str, Any]], base_url: str, tz: ZoneInfo) -
             details = event_details(base_url, source["uid"]) or {}
         except ApiError:
             details = {}
-        with columns[(number - 1) % len(columns)], st.container(border=True):
+        column = columns[(number - 1) % len(columns)]
+        with column, column.container(border=True, key=f"source-{turn}-{number}"):
             url = source.get("url")
             title = f"[{source['title']}]({url})" if url else source["title"]
             st.markdown(f"**[{number}] {title}**")
@@ -173,7 +176,7 @@ def history_payload(messages: list[dict[str, Any]]) -> list[dict[str, str]]:
     ]
 
 
-def answer(client: ApiClient, payload: dict[str, Any], tz: ZoneInfo) -> dict[str, Any]:
+def answer(client: ApiClient, payload: dict[str, Any], tz: ZoneInfo, turn: int) -> dict[str, Any]:
     """Streams one answer into the current chat message; returns what to keep in history."""
     received: dict[str, Any] = {"sources": [], "error": None}
 
@@ -193,7 +196,7 @@ def answer(client: ApiClient, payload: dict[str, Any], tz: ZoneInfo) -> dict[str
         return {"role": "assistant", "content": "", "sources": [], "error": str(error)}
     if received["error"]:
         st.error(f"La réponse a été interrompue : {received['error']}")
-    render_sources(received["sources"], client.base_url, tz)
+    render_sources(received["sources"], client.base_url, tz, turn)
     return {"role": "assistant", "content": str(text or ""), "sources": received["sources"]}
 
 
@@ -221,13 +224,13 @@ def main() -> None:
         "événements OpenAgenda réels, cités en sources."
     )
     messages: list[dict[str, Any]] = st.session_state.messages
-    for message in messages:
+    for turn, message in enumerate(messages):
         with st.chat_message(message["role"]):
             if message.get("error"):
                 st.error(message["error"])
             else:
                 st.markdown(message["content"])
-            render_sources(message.get("sources", []), client.base_url, tz)
+            render_sources(message.get("sources", []), client.base_url, tz, turn)
 
     question = st.chat_input("Votre question, par ex. « un spectacle pour enfants dimanche ? »")
     if not messages:
@@ -245,7 +248,7 @@ def main() -> None:
     payload = {"question": question, "history": history_payload(messages), **filters}
     messages.append({"role": "user", "content": question})
     with st.chat_message("assistant"):
-        messages.append(answer(client, payload, tz))
+        messages.append(answer(client, payload, tz, len(messages)))
 
 
 main()
