@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import logging
 import threading
-import time
 import uuid
 from collections import OrderedDict
 from collections.abc import Callable
@@ -18,6 +17,8 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Literal
 
 from rag.config import Settings
+from rag.index import build_index
+from rag.ingest import ingest, load_events, sources_from_settings
 from rag.models import ProgressFn, no_progress
 
 if TYPE_CHECKING:
@@ -61,11 +62,10 @@ class RebuildBusy(RuntimeError):
         self.job = job
 
 
-def rebuild(settings: Settings, assistant: Assistant, progress: ProgressFn = no_progress) -> dict:
+def rebuild(
+    settings: Settings, assistant: Assistant, progress: ProgressFn = no_progress
+) -> dict[str, Any]:
     """Re-ingest the configured sources (or reuse data/processed/), build, serve the result."""
-    from rag.index import build_index
-    from rag.ingest import ingest, load_events, sources_from_settings
-
     sources = sources_from_settings(settings)
     if sources:
         ingest(settings, sources, progress=progress)
@@ -119,7 +119,6 @@ class Rebuilder:
 
         with self._lock:
             job.state, job.started_at = "running", datetime.now(UTC)
-        started = time.perf_counter()
         log.info("rebuild %s started", job.id)
         result: dict[str, Any] | None = None
         error: str | None = None
@@ -134,8 +133,6 @@ class Rebuilder:
             job.finished_at = datetime.now(UTC)
             self._active = None
             finished = replace(job)
-        log.info(
-            "rebuild %s %s in %.1f s", job.id, finished.state, time.perf_counter() - started
-        )
+        log.info("rebuild %s %s in %.1f s", job.id, finished.state, finished.duration_s)
         if self._on_finish is not None:
             self._on_finish(finished)

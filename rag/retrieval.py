@@ -49,6 +49,9 @@ AUDIENCE_BONUS = 0.15
 FREE_BONUS = 0.06
 YOUNG_AGE = 12
 CHILD_MAX_AGE = 14
+DIVERSITY_POOL = 4
+DIVERSITY_PENALTY = 0.08
+PLACE_CACHE_SIZE = 256
 
 _YOUNG_WORDS = ("enfant", "famille", "jeune public", "petits", "bambin", "kids", "ados")
 _FREE_WORDS = ("gratuit", "entree libre", "libre et gratuit", "sans reservation gratuite")
@@ -82,6 +85,7 @@ class Retriever:
         np.maximum.at(self._last_end, self._occ_event, self._occ_end)
         self._place_masks: dict[PlaceMatch, np.ndarray] = {}
         self._young = np.asarray([_youngness(e) for e in events], dtype=np.float64)
+        self._kind = [fold(e.keywords[0]) if e.keywords else "" for e in events]
         self._free = np.asarray([_is_free(e) for e in events], dtype=bool)
         self._first_passage = np.full(len(events), -1, dtype=np.int64)
         self._first_passage[index.passage_event[::-1]] = np.arange(len(index.passages))[::-1]
@@ -103,6 +107,8 @@ class Retriever:
         """Events at `place`, computed once per place asked about (places are few)."""
         mask = self._place_masks.get(place)
         if mask is None:
+            if len(self._place_masks) >= PLACE_CACHE_SIZE:
+                self._place_masks.clear()
             mask = np.fromiter((place.matches(e) for e in self.index.events), dtype=bool)
             self._place_masks[place] = mask
         return mask
@@ -112,7 +118,6 @@ class Retriever:
         mask = self.allowed(u)
         now = self._reference_time(u)
         topic = u.topic.strip()
-        n_events = len(self.index.events)
         if topic:
             dense, dense_passage = self._dense(topic, mask)
             coverage, lexical_passage = self._coverage(topic)
@@ -132,16 +137,34 @@ class Retriever:
         score = score + self._cue_bonus(u)
         upcoming = self._last_end >= now
         candidates = np.flatnonzero(mask)
-        order = np.lexsort((-score[candidates], ~upcoming[candidates]))[:k]
+        ranked = candidates[np.lexsort((-score[candidates], ~upcoming[candidates]))]
+        if not topic:
+            ranked = self._diversify(ranked, score, k)
         return [
             Hit(
                 event=self.index.events[pos],
                 score=round(float(score[pos]), 4),
                 passage=self.index.passages[int(passage[pos])].text,
             )
-            for pos in candidates[order]
-            if 0 <= pos < n_events
+            for pos in ranked[:k]
         ]
+
+    def _diversify(self, ranked: np.ndarray, score: np.ndarray, k: int) -> np.ndarray:
+        """'Que faire ce week-end ?' wants a concert, a show, a workshop: not five exhibitions.
+
+        Greedy: each pick lowers the score of the remaining events of the same kind.
+        """
+        pool = [int(pos) for pos in ranked[: k * DIVERSITY_POOL]]
+        chosen: list[int] = []
+        seen: dict[str, int] = {}
+        while pool and len(chosen) < k:
+            best = max(
+                pool, key=lambda p: score[p] - DIVERSITY_PENALTY * seen.get(self._kind[p], 0)
+            )
+            pool.remove(best)
+            chosen.append(best)
+            seen[self._kind[best]] = seen.get(self._kind[best], 0) + 1
+        return np.asarray(chosen + [int(p) for p in ranked[len(chosen) :] if p not in chosen])
 
     def _reference_time(self, u: Understanding) -> float:
         """Start of the window, else the start of the reference day."""
@@ -222,10 +245,12 @@ def _youngness(event: Event) -> float:
     """How clearly an event is meant for children: 1 made for them, 0.3 open to them."""
     if event.age_max is not None and event.age_max <= CHILD_MAX_AGE:
         return 1.0
-    if any(word in fold(" ".join([event.title, *event.keywords])) for word in _YOUNG_WORDS):
-        return 1.0
+    if any(word in fold(event.title) for word in _YOUNG_WORDS):
+        return 0.9
+    if any(word in fold(" ".join(event.keywords)) for word in _YOUNG_WORDS):
+        return 0.7
     if any(word in fold(event.description) for word in _YOUNG_WORDS):
-        return 0.6
+        return 0.5
     if event.age_min is not None and 0 < event.age_min <= YOUNG_AGE:
         return 0.3
     return 0.0

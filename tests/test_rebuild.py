@@ -9,8 +9,14 @@ from typing import Any
 import pytest
 
 from rag.config import Settings
+from rag.embeddings import create_embedder
+from rag.engine import Assistant
+from rag.index import build_index
+from rag.ingest import ingest, load_events
 from rag.models import ProgressFn
 from rag.rebuild import RebuildBusy, Rebuilder, RebuildJob, rebuild
+from rag.sources.files import file_sources, read_records
+from tests.fakes.opendatasoft_server import OpendatasoftServer
 
 
 def wait(rebuilder: Rebuilder, job_id: str) -> RebuildJob:
@@ -88,11 +94,6 @@ def multicity(shared_files: list[Path]) -> list[Path]:
 @pytest.fixture(scope="module")
 def real_corpus(tmp_path_factory: pytest.TempPathFactory, multicity: list[Path]) -> Settings:
     """Real OpenAgenda events ingested and indexed once, in a module data dir."""
-    from rag.embeddings import create_embedder
-    from rag.index import build_index
-    from rag.ingest import ingest, load_events
-    from rag.sources.files import file_sources
-
     settings = Settings(RAG_DATA_DIR=tmp_path_factory.mktemp("data"), LLM_PROVIDER="extractive")
     ingest(settings, file_sources(multicity))
     build_index(settings, load_events(settings), create_embedder(settings))
@@ -104,11 +105,6 @@ def test_rebuild_reingests_configured_sources_and_swaps(
 ) -> None:
     """OPENDATASOFT_WHERE configured: the job fetches from Opendatasoft (a local server
     speaking its API, fed the shared records), builds, and the assistant serves the result."""
-    from rag.engine import Assistant
-    from rag.ingest import load_events
-    from rag.sources.files import read_records
-    from tests.fakes.opendatasoft_server import OpendatasoftServer
-
     records = [r for path in multicity for r in read_records(path)]
     city = "Strasbourg"
     assistant = Assistant.from_settings(real_corpus)
@@ -131,8 +127,6 @@ def test_rebuild_reingests_configured_sources_and_swaps(
 
 
 def test_rebuild_without_sources_reuses_the_processed_corpus(real_corpus: Settings) -> None:
-    from rag.engine import Assistant
-
     assistant = Assistant.from_settings(real_corpus)
     before = assistant.status()
     report = rebuild(real_corpus, assistant)

@@ -27,9 +27,13 @@ QUESTION = {"question": "Que faire ce week-end avec des enfants ?"}
 
 def test_both_programs_run_and_answer(service: Service) -> None:
     service.wait_ready()
-    status = service.ctl("status")
-    assert "api" in status and "ui" in status
-    assert status.count("RUNNING") == 3, status  # api, ui and the FATAL listener
+    programs = {"api", "ui", "fatal"}  # fatal: the FATAL event listener
+
+    def all_running() -> bool:
+        lines = [line.split() for line in service.ctl("status").splitlines()]
+        return {line[0] for line in lines if line[1:2] == ["RUNNING"]} == programs
+
+    service.wait_for("all programs RUNNING", all_running, 60)
     ready = service.ready()
     assert ready["ready"] is True and ready["events"] > 0
     assert requests.get(f"{service.ui}/_stcore/health", timeout=10).text == "ok"
@@ -64,7 +68,7 @@ def test_supervisord_restarts_a_killed_api(service: Service) -> None:
     os.kill(before, signal.SIGKILL)
     service.wait_for("a new api process", lambda: service.pid("api") not in (0, before), 60)
     service.wait_ready()
-    assert "RUNNING" in service.ctl("status", "api")
+    service.wait_for("api RUNNING again", lambda: "RUNNING" in service.ctl("status", "api"), 30)
 
 
 def test_supervisorctl_restarts_the_ui(service: Service) -> None:

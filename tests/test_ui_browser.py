@@ -46,7 +46,7 @@ def test_api_down_is_a_clear_message(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.mark.skipif(
     not CHROMIUM.exists(), reason="needs Debian's chromium: apt-get install chromium"
 )
-def test_ask_in_the_browser_shows_answer_and_sources(service: Service) -> None:
+def test_browser_chat_shows_answer_and_sources_and_rebuilds(service: Service) -> None:
     from playwright.sync_api import expect, sync_playwright
 
     service.wait_ready()
@@ -54,7 +54,7 @@ def test_ask_in_the_browser_shows_answer_and_sources(service: Service) -> None:
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS)
         try:
-            page = browser.new_page(viewport={"width": 1400, "height": 1100}, locale="fr-FR")
+            page = browser.new_page(viewport={"width": 1400, "height": 2200}, locale="fr-FR")
             page.goto(service.ui, wait_until="domcontentloaded")
             sidebar = page.get_by_test_id("stSidebar")
             expect(sidebar.get_by_text(re.compile(r"\d+ événements"))).to_be_visible(timeout=60_000)
@@ -73,5 +73,13 @@ def test_ask_in_the_browser_shows_answer_and_sources(service: Service) -> None:
             page.wait_for_timeout(1500)  # let the map settle for the screenshot
             SCREENSHOT.parent.mkdir(exist_ok=True)
             page.screenshot(path=str(SCREENSHOT), full_page=True)
+
+            # the sidebar's rebuild control: key, start, progress, then the new version
+            sidebar.get_by_text("Reconstruire l'index").click()
+            sidebar.get_by_label("Clé (REBUILD_API_KEY)").fill(service.rebuild_key)
+            sidebar.get_by_label("Clé (REBUILD_API_KEY)").press("Enter")
+            sidebar.get_by_role("button", name="Lancer la reconstruction").click()
+            expect(sidebar.get_by_text("Index reconstruit")).to_be_visible(timeout=120_000)
+            expect(sidebar.get_by_text(service.ready()["version"])).to_be_visible()
         finally:
             browser.close()

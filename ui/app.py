@@ -105,15 +105,22 @@ def rebuild_panel(client: ApiClient) -> None:
         if st.button("Lancer la reconstruction", disabled=not key):
             try:
                 st.session_state.rebuild_job = client.start_rebuild(key)["id"]
+                st.session_state.rebuild_outcome = None
             except ApiError as error:
                 st.error(str(error))
         if st.session_state.get("rebuild_job"):
             rebuild_progress(client)
+        outcome = st.session_state.get("rebuild_outcome")
+        if outcome and outcome["state"] == "succeeded":
+            st.success(f"Index reconstruit en {outcome['duration_s']:.0f} s.")
+        elif outcome:
+            st.error(f"Échec de la reconstruction : {outcome['error']}")
 
 
 @st.fragment(run_every=2)
 def rebuild_progress(client: ApiClient) -> None:
-    """Polls the job every 2 s, without rerunning the whole page."""
+    """Polls the job every 2 s without rerunning the page; reruns it once the job is over
+    so that the index status shows the new version."""
     try:
         job = client.rebuild_job(st.session_state.rebuild_job)
     except ApiError as error:
@@ -123,11 +130,11 @@ def rebuild_progress(client: ApiClient) -> None:
         fraction = job["done"] / job["total"] if job["total"] else 0.0
         label = f"{job['stage'] or job['state']} ({job['done']}/{job['total']})"
         st.progress(min(fraction, 1.0), text=label)
-    elif job["state"] == "succeeded":
-        st.success(f"Index reconstruit en {job['duration_s']:.0f} s.")
-        index_status.clear()
-    else:
-        st.error(f"Échec de la reconstruction : {job['error']}")
+        return
+    st.session_state.rebuild_job = None
+    st.session_state.rebuild_outcome = job
+    index_status.clear()
+    st.rerun()
 
 
 def render_sources(sources: list[dict[str, Any]], base_url: str, tz: ZoneInfo, turn: int) -> None:

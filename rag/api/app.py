@@ -57,7 +57,10 @@ def create_app(
         status = served.status()
         log.info(
             "serving index %s (%d events) with %s + %s",
-            status.version or "-", status.events, status.embedder, status.generator,
+            status.version or "-",
+            status.events,
+            status.embedder,
+            status.generator,
         )
         yield
 
@@ -128,5 +131,8 @@ class RequestMiddleware:
             self.metrics.observe_request(scope["method"], label, status, seconds)
             log.info(
                 "method=%s path=%s status=%d latency_ms=%.1f",
-                scope["method"], scope["path"], status, seconds * 1000,
+                scope["method"],
+                scope["path"],
+                status,
+                seconds * 1000,
             )

@@ -192,4 +192,3 @@ def metrics(services: ServicesDep) -> PlainTextResponse:
     status = services.assistant.status()
     text = services.metrics.render(IndexGauges(status.events, status.passages, status.ready))
     return PlainTextResponse(text, media_type="text/plain; version=0.0.4; charset=utf-8")
-
