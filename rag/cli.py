@@ -405,17 +405,28 @@ def ui(
 def up() -> None:
     """Run the API and the UI under supervisord, in the foreground.
 
-    Uses supervisord.conf at the project root; builds the demo index first when there is
-    no index yet, so a fresh checkout or an empty volume answers at once.
+    Uses supervisord.conf at the project root. With no index yet it first builds one from
+    the configured sources (or events already ingested), else from the demo corpus, so a
+    fresh checkout or an empty volume answers at once.
     """
     from rag.config import Settings
     from rag.index import active_version
+    from rag.ingest import sources_from_settings
     from rag.supervisor import exec_supervisord
 
     settings = Settings()
     if active_version(settings) is None:
-        typer.echo(f"No index in {settings.data_dir}: building the demo corpus first.", err=True)
-        demo()
+        where = settings.data_dir
+        if sources_from_settings(settings) or settings.events_file.exists():
+            from rag.embeddings import create_embedder
+            from rag.rebuild import refresh_index
+
+            typer.echo(f"No index in {where}: building it from your events first.", err=True)
+            with progress_bar() as progress:
+                refresh_index(settings, create_embedder(settings), progress)
+        else:
+            typer.echo(f"No index in {where}: building the demo corpus first.", err=True)
+            demo()
     exec_supervisord(settings)
 
 

@@ -17,7 +17,8 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Literal
 
 from rag.config import Settings
-from rag.index import build_index
+from rag.embeddings import Embedder
+from rag.index import BuildReport, build_index
 from rag.ingest import ingest, load_events, sources_from_settings
 from rag.models import ProgressFn, no_progress
 
@@ -62,14 +63,21 @@ class RebuildBusy(RuntimeError):
         self.job = job
 
 
-def rebuild(
-    settings: Settings, assistant: Assistant, progress: ProgressFn = no_progress
-) -> dict[str, Any]:
-    """Re-ingest the configured sources (or reuse data/processed/), build, serve the result."""
+def refresh_index(
+    settings: Settings, embedder: Embedder, progress: ProgressFn = no_progress
+) -> BuildReport:
+    """Re-ingest the configured sources (or reuse data/processed/) and build a new version."""
     sources = sources_from_settings(settings)
     if sources:
         ingest(settings, sources, progress=progress)
-    report = build_index(settings, load_events(settings), assistant.embedder, progress)
+    return build_index(settings, load_events(settings), embedder, progress)
+
+
+def rebuild(
+    settings: Settings, assistant: Assistant, progress: ProgressFn = no_progress
+) -> dict[str, Any]:
+    """Refresh the index, then serve the new version."""
+    report = refresh_index(settings, assistant.embedder, progress)
     assistant.reload()
     return report.to_dict()
 

@@ -92,12 +92,12 @@ def test_replayed_vectors_stay_close_to_the_original(
 
 
 def test_clustered_vectors_are_unit_and_neighbourly() -> None:
-    corpus, queries = clustered_vectors(2_000, 512, seed=0), clustered_vectors(20, 512, seed=1)
-    assert corpus.shape == (2_000, 512) and corpus.dtype == np.float32
+    corpus, queries = clustered_vectors(5_000, 512, seed=0), clustered_vectors(50, 512, seed=1)
+    assert corpus.shape == (5_000, 512) and corpus.dtype == np.float32
     assert np.allclose(np.linalg.norm(corpus, axis=1), 1, atol=1e-5)
-    # Same topics, other draws: every query has a close neighbour (uniform random unit
-    # vectors in 512 dimensions would stay under ~0.2).
-    assert np.all((queries @ corpus.T).max(axis=1) > 0.35)
+    # Same topics, other draws: nearly every query has a close neighbour (uniform random
+    # unit vectors in 512 dimensions would stay under ~0.2).
+    assert np.mean((queries @ corpus.T).max(axis=1) > 0.35) >= 0.9
 
 
 def test_baseline_is_scored_by_the_same_evaluation(
