@@ -2,7 +2,7 @@
 
     uv run python -m bench.quality [--json | --markdown]
 
-Ingests the 1,000 shared events into `$BENCH_WORK_DIR/quality` (default /tmp/rag-bench),
+Ingests the 1,000 shared events into `$BENCH_WORK_DIR/corpus-1000` (default /tmp/rag-bench),
 builds the index (the embedding cache there makes reruns quick; build speed is
 bench.build's business), and scores with `rag.evaluation.evaluate`: rag-events
 (`Assistant.ask`, extractive answers) and `bench.baseline` (800/100 chunks, top-5, never
@@ -52,14 +52,13 @@ class Scored:
 def run(args: argparse.Namespace) -> Report:
     report = Report("quality")
     questions = dev_questions()
-    variants: list[tuple[str, dict[str, str]]] = [("", {})]
+    variants: list[tuple[str, str, dict[str, str]]] = [("", "corpus-1000", {})]
     if Settings().mistral_api_key is not None:
-        variants.append(
-            (" + Mistral", {"EMBEDDING_PROVIDER": "mistral", "LLM_PROVIDER": "mistral"})
-        )
+        mistral = {"EMBEDDING_PROVIDER": "mistral", "LLM_PROVIDER": "mistral"}
+        variants.append((" + Mistral", "corpus-1000-mistral", mistral))
     scored: list[Scored] = []
-    for suffix, overrides in variants:
-        settings = bench_settings(WORK_DIR / f"quality{suffix.strip(' +').lower()}", **overrides)
+    for suffix, directory, overrides in variants:
+        settings = bench_settings(WORK_DIR / directory, **overrides)
         events = ingest_shared(settings)
         embedder = create_embedder(settings)
         build_index(settings, events, embedder, progress_printer("build"))

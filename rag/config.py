@@ -82,6 +82,14 @@ class Settings(BaseSettings):
     index_reload_interval: float = Field(default=5.0, ge=0, alias="INDEX_RELOAD_INTERVAL")
     # supervisord's pidfile, socket and log (`rag up`); must be writable.
     run_dir: Path = Field(default=Path("/tmp/rag-events"), alias="RAG_RUN_DIR")
+    # Largest request body the API reads (bytes); a bigger one gets 413 before any parsing.
+    api_max_body_bytes: int = Field(default=64 * 1024, ge=1024, alias="API_MAX_BODY_BYTES")
+    # Questions per minute per client IP on /ask and /ask/stream (429 beyond); 0: no limit.
+    ask_rate_limit: int = Field(default=0, ge=0, alias="ASK_RATE_LIMIT")
+    # Wrong X-API-Key attempts on /rebuild per client IP within REBUILD_FAILURE_WINDOW
+    # seconds; beyond, that client gets 429 (even with the right key) until the window ends.
+    rebuild_max_failures: int = Field(default=5, ge=1, alias="REBUILD_MAX_FAILURES")
+    rebuild_failure_window: float = Field(default=900.0, gt=0, alias="REBUILD_FAILURE_WINDOW")
 
     @field_validator("openagenda_agendas", "cors_origins", mode="before")
     @classmethod

@@ -35,10 +35,11 @@ class Relevance:
     min_dense_coverage: float  # ...this share of the question's words (IDF-weighted)
     min_coverage: float  # or, this share of the words with any meaning match
     dense_weight: float  # ranking: dense * w + coverage * (1 - w)
+    summary_offset: float  # short summary passages score higher by nature: level them
 
 
 RELEVANCE = {  # by embedder id prefix
-    "use-": Relevance(0.35, 0.20, 0.40, 0.60, 0.65),
+    "use-": Relevance(0.35, 0.20, 0.40, 0.60, 0.65, 0.03),
 }
 # Embedders not tuned yet (e5, mistral-embed) get the USE profile; their cosines run
 # higher, so they refuse less: re-tune with `rag eval` before relying on refusals.
@@ -87,6 +88,10 @@ class Retriever:
         self._young = np.asarray([_youngness(e) for e in events], dtype=np.float64)
         self._kind = [fold(e.keywords[0]) if e.keywords else "" for e in events]
         self._free = np.asarray([_is_free(e) for e in events], dtype=bool)
+        self._passage_offset = np.asarray(
+            [self.relevance.summary_offset if p.kind == "summary" else 0.0 for p in index.passages],
+            dtype=np.float32,
+        )
         self._first_passage = np.full(len(events), -1, dtype=np.int64)
         self._first_passage[index.passage_event[::-1]] = np.arange(len(index.passages))[::-1]
 
@@ -119,7 +124,7 @@ class Retriever:
         now = self._reference_time(u)
         topic = u.topic.strip()
         if topic:
-            dense, dense_passage = self._dense(topic, mask)
+            dense, dense_passage = self._dense(_dense_query(u), mask)
             coverage, lexical_passage = self._coverage(topic)
             gate = self.relevance
             relevant = (dense >= gate.strong_dense) | (coverage >= gate.min_coverage)
@@ -184,6 +189,7 @@ class Retriever:
             rows, sims = self.index.dense_search(query, min(DENSE_CANDIDATES, n_passages))
             keep = rows >= 0
             rows, sims = rows[keep], sims[keep]
+        sims = sims - self._passage_offset[rows]
         return _best_per_event(self.index.passage_event, rows, sims, len(self.index.events))
 
     def _coverage(self, topic: str) -> tuple[np.ndarray, np.ndarray]:
@@ -226,6 +232,20 @@ class Retriever:
         if u.free:
             bonus += FREE_BONUS * self._free
         return bonus
+
+
+_AUDIENCE_PHRASES = {
+    "enfants": "pour les enfants",
+    "famille": "en famille",
+    "ados": "pour les adolescents",
+    "adultes": "pour les adultes",
+    "seniors": "pour les personnes âgées",
+}
+
+
+def _dense_query(u: Understanding) -> str:
+    """The topic, with the audience back in: "for children" is part of what is meant."""
+    return " ".join([u.topic.strip(), *(_AUDIENCE_PHRASES.get(a, a) for a in u.audience)])
 
 
 def _best_per_event(
