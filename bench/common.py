@@ -86,6 +86,7 @@ class Report:
         return {
             "name": self.name,
             "machine": self.machine,
+            "machine_at_end": machine(),
             "tables": [{"title": title, "rows": rows} for title, rows in self.tables],
             "targets": [{**asdict(t), "met": t.met} for t in self.targets],
             "notes": self.notes,
@@ -135,10 +136,12 @@ def _cpu_model() -> str:
     return platform.processor() or "unknown"
 
 
-def _machine_line(m: Row) -> str:
+def _machine_line(start: Row) -> str:
+    end = machine()
     return (
-        f"{m['cores']} cores ({m['cpu']}), Python {m['python']}, load average "
-        f"{m['load_avg_1m']} (1 min) / {m['load_avg_5m']} (5 min) at the end, {m['when']}"
+        f"{start['cores']} cores ({start['cpu']}), Python {start['python']}; load average "
+        f"(1 min) {start['load_avg_1m']} at the start ({start['when']}), "
+        f"{end['load_avg_1m']} at the end ({end['when']})"
     )
 
 
@@ -295,7 +298,9 @@ class Api:
 
 
 @contextmanager
-def running_api(data_dir: Path, timeout: float = 300.0) -> Iterator[Api]:
+def running_api(
+    data_dir: Path, extra_env: dict[str, str] | None = None, timeout: float = 300.0
+) -> Iterator[Api]:
     """`rag serve` on a free 127.0.0.1 port, yielded once /ready answers 200."""
     port = free_port()
     env = {
@@ -303,6 +308,7 @@ def running_api(data_dir: Path, timeout: float = 300.0) -> Iterator[Api]:
         "RAG_DATA_DIR": str(data_dir),
         "LLM_PROVIDER": "extractive",
         "INDEX_RELOAD_INTERVAL": "3600",
+        **(extra_env or {}),
     }
     command = [sys.executable, "-m", "rag.cli", "serve", "--host", "127.0.0.1"]
     started = time.perf_counter()

@@ -103,7 +103,7 @@ def http_rows(
     """One row per concurrency level, and the API's peak RSS (MB) at the end."""
     questions = dev_questions()
     rows = []
-    with running_api(settings.data_dir) as api:
+    with running_api(settings.data_dir, dict(args.api_env)) as api:
         load_test(api.url, questions, 4, 60, WARMUP)
         for clients in args.clients:
             load = load_test(api.url, questions, clients, args.seconds, args.max_requests)
@@ -238,6 +238,8 @@ def run(args: argparse.Namespace) -> Report:
         "In the split, dense/lexical/filters/fusion are means under cProfile (which inflates "
         "them); the stage medians are plain timers."
     )
+    if args.api_env:
+        report.notes.append(f"API environment: {' '.join('='.join(kv) for kv in args.api_env)}")
     if args.plot:
         plot(http, args.plot)
         report.notes.append(f"plot: {args.plot}")
@@ -301,6 +303,14 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--seconds", type=float, default=15.0, help="Per concurrency level.")
     parser.add_argument("--max-requests", type=int, default=3000, help="Per concurrency level.")
     parser.add_argument("--plot", type=Path, default=PLOT, help="Where to save the PNG.")
+    parser.add_argument(
+        "--api-env",
+        type=lambda text: tuple(text.split("=", 1)),
+        nargs="*",
+        default=[],
+        metavar="KEY=VALUE",
+        help="Extra environment for the API process, e.g. OMP_NUM_THREADS=1.",
+    )
 
 
 if __name__ == "__main__":

@@ -156,7 +156,7 @@ def _targets(product: EvalReport, baseline: EvalReport) -> list[Target]:
     for category in product.by_category:
         delta = key_figure(product, category) - key_figure(baseline, category)
         targets.append(
-            Target(f"ahead of baseline on {category}", round(delta, 3), 0.001, True, " (Δ)")
+            Target(f"ahead of baseline on {category} (Δ key figure)", round(delta, 3), 0.001, True)
         )
     return targets
 

@@ -23,10 +23,9 @@ import numpy as np
 from bench.common import WORK_DIR, bench_settings, ingest_shared, progress_printer
 from rag.config import Settings
 from rag.embeddings import Embedder, create_embedder, normalize_rows
-from rag.index import active_manifest, build_index, load_index
-from rag.ingest import load_events
+from rag.index import IndexError_, active_manifest, build_index, load_index
 from rag.models import Event, Occurrence
-from rag.passages import event_passages
+from rag.passages import corpus_passages, event_passages
 
 CITIES = (  # (city, postal code, department, region): none of the dev set's absent places
     ("Bordeaux", "33000", "Gironde", "Nouvelle-Aquitaine"),
@@ -103,8 +102,7 @@ class ReplayEmbedder:
         for event in events:
             base, copy = source_uid(event.uid)
             originals = self._originals[base]
-            for i, passage in enumerate(event_passages(event)):
-                vector = originals[min(i, len(originals) - 1)]
+            for passage, vector in zip(event_passages(event), originals, strict=True):
                 if copy:
                     noise = self._rng.standard_normal(self.dimension).astype(np.float32)
                     vector = vector + REPLAY_NOISE * noise / np.sqrt(self.dimension)
@@ -120,34 +118,36 @@ class ReplayEmbedder:
 def prepare_index(n_events: int, root: Path = WORK_DIR) -> Settings:
     """A data dir under `root` whose active index holds `n_events` events (kept for reuse).
 
-    1,000 is the real shared corpus embedded for real; bigger sizes replay its vectors.
+    1,000 is the real shared corpus embedded for real (rebuilt each time, which the
+    embedding cache makes quick, so it follows the current passage code); bigger sizes
+    replay its vectors and are rebuilt only when their passages changed.
     """
-    settings = bench_settings(root / f"corpus-{n_events}")
-    if _has_index(settings, n_events):
-        return settings
     real = bench_settings(root / "corpus-1000")
     embedder = create_embedder(real)
-    if not _has_index(real, 1000):
-        events = ingest_shared(real)
-        build_index(real, events, embedder, progress_printer("corpus-1000"))
+    events = ingest_shared(real)
+    build_index(real, events, embedder, progress_printer("corpus-1000"))
     if n_events == 1000:
         return real
+    settings = bench_settings(root / f"corpus-{n_events}")
+    copies = synthesize_events(events, n_events)
+    if _has_index(settings, len(copies), len(corpus_passages(copies))):
+        return settings
     index = load_index(real, embedder)
     originals: dict[str, list[np.ndarray]] = {}
     for row, owner in enumerate(index.passage_event):
         originals.setdefault(index.events[owner].uid, []).append(np.asarray(index.vectors[row]))
     replay = ReplayEmbedder(embedder, {uid: np.stack(v) for uid, v in originals.items()})
-    events = synthesize_events(load_events(real), n_events)
-    replay.register(events)
-    build_index(settings, events, replay, progress_printer(f"corpus-{n_events}"))
+    replay.register(copies)
+    build_index(settings, copies, replay, progress_printer(f"corpus-{n_events}"))
     return settings
 
 
-def _has_index(settings: Settings, n_events: int) -> bool:
+def _has_index(settings: Settings, n_events: int, n_passages: int) -> bool:
     try:
-        return active_manifest(settings).events == n_events
-    except Exception:
+        manifest = active_manifest(settings)
+    except IndexError_:
         return False
+    return (manifest.events, manifest.passages) == (n_events, n_passages)
 
 
 def clustered_vectors(n: int, dimension: int = 512, seed: int = 0) -> np.ndarray:

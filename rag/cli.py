@@ -412,7 +412,7 @@ def up() -> None:
     from rag.config import Settings
     from rag.index import active_version
     from rag.ingest import sources_from_settings
-    from rag.supervisor import exec_supervisord
+    from rag.supervisor import run_supervisord
 
     settings = Settings()
     if active_version(settings) is None:
@@ -427,7 +427,7 @@ def up() -> None:
         else:
             typer.echo(f"No index in {where}: building the demo corpus first.", err=True)
             demo()
-    exec_supervisord(settings)
+    raise typer.Exit(run_supervisord(settings))
 
 
 if __name__ == "__main__":

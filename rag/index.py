@@ -160,6 +160,7 @@ def build_index(
     root = settings.indexes_dir
     root.mkdir(parents=True, exist_ok=True)
     with _build_lock(root):
+        _drop_temporaries(root)  # a killed build's leftovers: free their space first
         passages = corpus_passages(events)
         progress("passages", len(passages), len(passages))
         event_pos = {e.uid: i for i, e in enumerate(events)}
@@ -183,22 +184,27 @@ def build_index(
         version = _new_version(corpus_hash)
         progress("write", 0, 1)
         tmp = root / f"{TMP_PREFIX}{version}"
-        _write_version(tmp, rows, passages, passage_event, vectors, dense, lexical)
-        manifest = Manifest(
-            version=version,
-            embedder=embedder.id,
-            dimension=embedder.dimension,
-            events=len(events),
-            passages=len(passages),
-            corpus_hash=corpus_hash,
-            created_at=datetime.now(UTC).isoformat(timespec="seconds"),
-            faiss_index=kind,
-            files={name: (tmp / name).stat().st_size for name in _FILES},
-            faiss_sha256=_sha256(tmp / "dense.faiss"),
-        )
-        _write_file(tmp / "manifest.json", json.dumps(manifest.to_dict(), indent=2).encode())
-        _fsync_dir(tmp)
-        os.rename(tmp, root / version)
+        try:
+            _write_version(tmp, rows, passages, passage_event, vectors, dense, lexical)
+            manifest = Manifest(
+                version=version,
+                embedder=embedder.id,
+                dimension=embedder.dimension,
+                events=len(events),
+                passages=len(passages),
+                corpus_hash=corpus_hash,
+                created_at=datetime.now(UTC).isoformat(timespec="seconds"),
+                faiss_index=kind,
+                files={name: (tmp / name).stat().st_size for name in _FILES},
+                faiss_sha256=_sha256(tmp / "dense.faiss"),
+            )
+            _write_file(tmp / "manifest.json", json.dumps(manifest.to_dict(), indent=2).encode())
+            _fsync_dir(tmp)
+            os.rename(tmp, root / version)
+        except BaseException:
+            # a full disk or a write error: give the space back, keep serving the old version
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
         _fsync_dir(root)
         _write_file(root / f".{CURRENT}.tmp", f"{version}\n".encode())
         os.replace(root / f".{CURRENT}.tmp", root / CURRENT)
@@ -321,10 +327,14 @@ def _build_lock(root: Path) -> Iterator[None]:
             fcntl.flock(fh, fcntl.LOCK_UN)
 
 
-def _prune(root: Path, current: str) -> None:
-    """Keep the active version and the newest other one; drop leftovers of killed builds."""
+def _drop_temporaries(root: Path) -> None:
+    """Half-written versions of killed builds (called under the build lock)."""
     for tmp in root.glob(f"{TMP_PREFIX}*"):
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _prune(root: Path, current: str) -> None:
+    """Keep the active version and the newest other one."""
     versions = sorted(
         (p.name for p in root.iterdir() if p.is_dir() and _VERSION.match(p.name)), reverse=True
     )

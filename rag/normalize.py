@@ -97,6 +97,10 @@ _MOJIBAKE = re.compile("[ÃÂ][\u0080-\u00bf]|â€")
 # Unicode line breaks would split a JSONL line for any reader using str.splitlines().
 _LINE_BREAKS = re.compile("[\u0085\u2028\u2029]")
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffd]")
+# Bounds far above real data (longest real field ~7,000 characters, most timings ~800): a
+# record beyond them is junk or hostile, and would cost seconds and megabytes per event.
+MAX_TEXT_CHARS = 100_000
+MAX_TIMINGS = 20_000
 
 
 class SkipRecord(ValueError):
@@ -235,6 +239,11 @@ def from_openagenda_event(
 def from_processed(record: Mapping[str, Any]) -> Event:
     """A line of our own `events.jsonl`, so processed files can be ingested again."""
     values = {k: v for k, v in record.items() if k in _EVENT_FIELDS}
+    if any(isinstance(v, str) and len(v) > MAX_TEXT_CHARS for v in values.values()):
+        raise SkipRecord("oversized text field")
+    occurrences = values.get("occurrences")
+    if isinstance(occurrences, list) and len(occurrences) > MAX_TIMINGS:
+        raise SkipRecord("too many dates")
     if not _field(values.get("uid")):
         raise SkipRecord("missing uid")
     if not _field(values.get("title")):
@@ -309,6 +318,8 @@ def _text(value: Any) -> str:
     if value is None or isinstance(value, Mapping | list):
         return ""
     text = str(value)
+    if len(text) > MAX_TEXT_CHARS:
+        raise SkipRecord("oversized text field")
     if _MOJIBAKE.search(text):
         with contextlib.suppress(UnicodeError):
             text = text.encode("cp1252").decode("utf-8")
@@ -370,6 +381,8 @@ def _occurrences(timings: Any, fallback: list[tuple[Any, Any]], tz: tzinfo) -> l
     pairs: list[tuple[Any, Any]] = []
     if isinstance(timings, list):
         pairs = [(t.get("begin"), t.get("end")) for t in timings if isinstance(t, Mapping)]
+    if len(pairs) > MAX_TIMINGS:
+        raise SkipRecord("too many dates")
     if not any(begin for begin, _ in pairs):
         pairs = fallback
     found: set[Occurrence] = set()

@@ -1,14 +1,17 @@
 """supervisord glue: what `rag up` execs, and the FATAL event listener.
 
 `python -m rag.supervisor` is the `[eventlistener:fatal]` of supervisord.conf: when a
-program exhausts its start retries (FATAL), it stops supervisord, so the container exits
-and its restart policy acts instead of an API that silently stays down.
+program exhausts its start retries (FATAL), it records which one in `RAG_RUN_DIR/fatal` and
+stops supervisord. supervisord itself always exits 0, so `rag up` runs it as a child and
+exits 1 when that record exists: the container stops with a failure status and its restart
+policy acts, instead of an API that silently stays down.
 """
 
 from __future__ import annotations
 
 import os
 import signal
+import subprocess
 import sys
 from collections.abc import Mapping
 from pathlib import Path
@@ -17,6 +20,9 @@ from typing import TextIO
 from rag.config import Settings
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
+FATAL_RECORD = "fatal"
+"""Written in RAG_RUN_DIR by the listener: which program went FATAL."""
+FORWARDED = (signal.SIGTERM, signal.SIGINT, signal.SIGHUP, signal.SIGQUIT, signal.SIGUSR2)
 
 
 def project_file(name: str) -> Path:
@@ -55,16 +61,30 @@ def supervisord_env(settings: Settings, environ: Mapping[str, str]) -> dict[str,
     return env
 
 
-def exec_supervisord(settings: Settings) -> None:
-    """Replace this process with supervisord in the foreground (signals reach it directly)."""
+def run_supervisord(settings: Settings) -> int:
+    """Run supervisord in the foreground until it stops, passing signals on to it; the exit
+    status is 1 when a program went FATAL, so a container stops as failed."""
     conf = project_file("supervisord.conf")
     env = supervisord_env(settings, os.environ)
-    Path(env["RAG_RUN_DIR"]).mkdir(parents=True, exist_ok=True)
+    run_dir = Path(env["RAG_RUN_DIR"])
+    run_dir.mkdir(parents=True, exist_ok=True)
+    record = run_dir / FATAL_RECORD
+    record.unlink(missing_ok=True)
     argv = [sys.executable, "-m", "supervisor.supervisord", "-c", str(conf)]
-    os.execve(sys.executable, argv, env)
+    process = subprocess.Popen(argv, env=env)
+    for number in FORWARDED:
+        signal.signal(number, lambda received, _frame: process.send_signal(received))
+    status = process.wait()
+    if record.exists():
+        reason = record.read_text(encoding="utf-8").strip()
+        print(f"rag up: {reason}; exiting with status 1", file=sys.stderr, flush=True)
+        return 1
+    return status
 
 
-def listen(stdin: TextIO, stdout: TextIO, stderr: TextIO, supervisord_pid: int) -> None:
+def listen(
+    stdin: TextIO, stdout: TextIO, stderr: TextIO, supervisord_pid: int, record: Path
+) -> None:
     """The event listener protocol: READY, read one event, act, RESULT OK, repeat."""
     from supervisor import childutils
 
@@ -73,16 +93,17 @@ def listen(stdin: TextIO, stdout: TextIO, stderr: TextIO, supervisord_pid: int) 
         headers, payload = protocol.wait(stdin, stdout)
         if headers["eventname"] == "PROCESS_STATE_FATAL":
             fields = childutils.get_headers(payload.split("\n", 1)[0])
+            reason = f"program {fields.get('processname')} is FATAL (it kept exiting at start)"
             print(
-                f"rag.supervisor: program {fields.get('processname')} is FATAL (it kept "
-                "exiting at start); stopping supervisord so the container can restart",
+                f"rag.supervisor: {reason}; stopping supervisord so the container can restart",
                 file=stderr,
                 flush=True,
             )
+            record.write_text(reason + "\n", encoding="utf-8")
             os.kill(supervisord_pid, signal.SIGTERM)
         protocol.ok(stdout)
 
 
 if __name__ == "__main__":
-    # supervisord is the parent of its event listeners.
-    listen(sys.stdin, sys.stdout, sys.stderr, os.getppid())
+    # supervisord is the parent of its event listeners; RAG_RUN_DIR is in its environment.
+    listen(sys.stdin, sys.stdout, sys.stderr, os.getppid(), Settings().run_dir / FATAL_RECORD)

@@ -9,13 +9,14 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from functools import partial
 
-from fastapi import FastAPI, Request
+from fastapi import FastAPI, HTTPException, Request
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from rag.api.deps import IndexWatcher, Services
+from rag.api.limits import RateLimiter
 from rag.api.metrics import Metrics
 from rag.api.routes import router
 from rag.config import Settings
@@ -53,7 +54,19 @@ def create_app(
 
         rebuilder = Rebuilder(rebuild_work or partial(rebuild, settings, served), finished)
         watcher = IndexWatcher(served, rebuilder, settings.index_reload_interval)
-        app.state.services = Services(settings, served, rebuilder, metrics, watcher)
+        app.state.services = Services(
+            settings,
+            served,
+            rebuilder,
+            metrics,
+            watcher,
+            rebuild_failures=RateLimiter(
+                settings.rebuild_max_failures, settings.rebuild_failure_window
+            ),
+            ask_limiter=RateLimiter(settings.ask_rate_limit, 60.0)
+            if settings.ask_rate_limit
+            else None,
+        )
         status = served.status()
         log.info(
             "serving index %s (%d events) with %s + %s",
@@ -79,12 +92,50 @@ def create_app(
             allow_methods=["GET", "POST"],
             allow_headers=["Content-Type", "X-API-Key"],
         )
+    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.api_max_body_bytes)
     app.add_middleware(RequestMiddleware, metrics=metrics)
     return app
 
 
 async def _not_ready(request: Request, exc: Exception) -> JSONResponse:
     return JSONResponse({"detail": f"Not ready: {exc}"}, status_code=503)
+
+
+class BodyLimitMiddleware:
+    """413 for a body over `max_bytes`: refused on its Content-Length before anything is read,
+    and cut off while reading when no length was announced (chunked uploads)."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        length = dict(scope["headers"]).get(b"content-length", b"0")
+        if not length.isdigit() or int(length) > self.max_bytes:
+            response = JSONResponse({"detail": self._detail()}, status_code=413)
+            await response(scope, receive, send)
+            return
+        received = 0
+
+        async def limited() -> Message:
+            nonlocal received
+            message = await receive()
+            received += len(message.get("body", b""))
+            if received > self.max_bytes:
+                # FastAPI turns it into a JSON 413 (it re-raises HTTPException from body reads)
+                raise HTTPException(413, detail=self._detail())
+            return message
+
+        await self.app(scope, limited, send)
+
+    def _detail(self) -> str:
+        return (
+            f"Request body over {self.max_bytes} bytes (API_MAX_BODY_BYTES): a question has "
+            "at most 1000 characters and the history 20 turns."
+        )
 
 
 class RequestMiddleware:

@@ -9,6 +9,7 @@ from typing import Annotated
 
 from fastapi import Depends, HTTPException, Request
 
+from rag.api.limits import RateLimiter
 from rag.api.metrics import Metrics
 from rag.config import Settings
 from rag.engine import Assistant
@@ -49,6 +50,8 @@ class Services:
     rebuilder: Rebuilder
     metrics: Metrics
     watcher: IndexWatcher
+    rebuild_failures: RateLimiter
+    ask_limiter: RateLimiter | None
 
 
 def get_services(request: Request) -> Services:
@@ -76,3 +79,34 @@ def ready_assistant(assistant: AssistantDep) -> Assistant:
 
 
 ReadyAssistantDep = Annotated[Assistant, Depends(ready_assistant)]
+
+
+def client_address(request: Request) -> str:
+    """Who is asking, for the per-client limits (uvicorn resolves trusted proxy headers)."""
+    return request.client.host if request.client else "unknown"
+
+
+def ask_quota(request: Request, services: ServicesDep) -> None:
+    """429 once a client exceeds ASK_RATE_LIMIT questions per minute (off when 0)."""
+    limiter = services.ask_limiter
+    if limiter is None:
+        return
+    wait = limiter.acquire(client_address(request))
+    if wait:
+        raise HTTPException(
+            429,
+            detail=f"Too many questions: at most {limiter.limit} per minute per client "
+            f"(ASK_RATE_LIMIT); retry in {wait} s.",
+            headers={"Retry-After": str(wait)},
+        )
+
+
+def json_body(request: Request) -> None:
+    """415 with what to send, instead of a validation error about a dictionary."""
+    media_type = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
+    if media_type != "application/json" and not media_type.endswith("+json"):
+        raise HTTPException(
+            415,
+            detail="Send the question as JSON with the header Content-Type: application/json "
+            f"(got {media_type or 'no Content-Type'}).",
+        )

@@ -69,7 +69,8 @@ class RateLimiter:
 
     def _forget(self, now: float) -> None:
         """Drop clients with no recent hit, then the oldest ones if still too many."""
-        for client in [c for c, hits in self._hits.items() if not hits or hits[-1] <= now - self.window]:
+        stale = now - self.window
+        for client in [c for c, hits in self._hits.items() if not hits or hits[-1] <= stale]:
             del self._hits[client]
         while len(self._hits) > self._max_clients:
             del self._hits[next(iter(self._hits))]

@@ -8,13 +8,21 @@ import logging
 from collections.abc import Iterator
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Header, HTTPException, Response
+from fastapi import APIRouter, Body, Depends, Header, HTTPException, Request, Response
 from fastapi.responses import PlainTextResponse
 from fastapi.sse import EventSourceResponse, ServerSentEvent
 
-from rag.api.deps import AssistantDep, ReadyAssistantDep, ServicesDep
+from rag.api.deps import (
+    AssistantDep,
+    ReadyAssistantDep,
+    ServicesDep,
+    ask_quota,
+    client_address,
+    json_body,
+)
 from rag.api.metrics import IndexGauges
 from rag.api.schemas import (
+    AskBody,
     ErrorResponse,
     HealthResponse,
     ReadyResponse,
@@ -23,12 +31,28 @@ from rag.api.schemas import (
 )
 from rag.engine import NotReady
 from rag.rebuild import RebuildBusy
-from rag.schemas import AskRequest, AskResponse
+from rag.schemas import AskResponse
 
 log = logging.getLogger(__name__)
 router = APIRouter()
 
 NOT_READY = {503: {"model": ErrorResponse, "description": "No index loaded yet."}}
+
+
+def _json_error(description: str) -> dict[str, Any]:
+    """A JSON error response, spelled out so that /ask/stream documents it as JSON too."""
+    schema = {"$ref": "#/components/schemas/ErrorResponse"}
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+ASK_ERRORS: dict[int | str, dict[str, Any]] = {
+    400: _json_error("The body is not UTF-8 text."),
+    413: _json_error("Body over API_MAX_BODY_BYTES."),
+    415: _json_error("The body is not JSON."),
+    429: _json_error("Over ASK_RATE_LIMIT questions per minute; see Retry-After."),
+    503: _json_error("No index loaded yet."),
+}
+ASK_GUARDS = [Depends(ask_quota), Depends(json_body)]
 ASK_EXAMPLES: dict[str, Any] = {
     "weekend": {
         "summary": "Une question simple",
@@ -56,7 +80,7 @@ ASK_EXAMPLES: dict[str, Any] = {
         },
     },
 }
-AskBody = Annotated[AskRequest, Body(openapi_examples=ASK_EXAMPLES)]
+AskJson = Annotated[AskBody, Body(openapi_examples=ASK_EXAMPLES)]
 
 
 @router.get("/health", tags=["ops"])
@@ -92,15 +116,21 @@ def ready(services: ServicesDep, assistant: AssistantDep, response: Response) ->
     )
 
 
-@router.post("/ask", tags=["ask"], responses=NOT_READY)
-def ask(request: AskBody, assistant: ReadyAssistantDep) -> AskResponse:
+@router.post("/ask", tags=["ask"], responses=ASK_ERRORS, dependencies=ASK_GUARDS)
+def ask(request: AskJson, assistant: ReadyAssistantDep) -> AskResponse:
     """Answer a French question about events, citing the events used (same JSON as
     `rag ask --json`). Follow-up questions send the previous turns in `history`."""
     return assistant.ask(request)
 
 
-@router.post("/ask/stream", tags=["ask"], response_class=EventSourceResponse, responses=NOT_READY)
-def ask_stream(request: AskBody, assistant: ReadyAssistantDep) -> Iterator[ServerSentEvent]:
+@router.post(
+    "/ask/stream",
+    tags=["ask"],
+    response_class=EventSourceResponse,
+    responses=ASK_ERRORS,
+    dependencies=ASK_GUARDS,
+)
+def ask_stream(request: AskJson, assistant: ReadyAssistantDep) -> Iterator[ServerSentEvent]:
     """The same answer as Server-Sent Events: `sources` (cited events and what was
     understood), then `delta` text chunks, then `done` with the full AskResponse.
     A failure after the stream started arrives as an `error` event."""
@@ -134,11 +164,13 @@ def event(uid: str, assistant: AssistantDep) -> dict[str, Any]:
     responses={
         401: {"model": ErrorResponse, "description": "Missing or wrong X-API-Key."},
         409: {"model": ErrorResponse, "description": "A rebuild is already running."},
+        429: {"model": ErrorResponse, "description": "Too many wrong keys from this client."},
         503: {"model": ErrorResponse, "description": "Rebuild disabled (no REBUILD_API_KEY)."},
     },
 )
 def start_rebuild(
     services: ServicesDep,
+    request: Request,
     response: Response,
     x_api_key: Annotated[str | None, Header(description="Must equal REBUILD_API_KEY.")] = None,
 ) -> RebuildAccepted:
@@ -148,7 +180,17 @@ def start_rebuild(
     expected = secret.get_secret_value() if secret else ""
     if not expected:
         raise HTTPException(503, detail="Rebuild is disabled: set REBUILD_API_KEY to enable it.")
+    client = client_address(request)
+    failures = services.rebuild_failures
+    wait = failures.retry_after(client)
+    if wait:
+        raise HTTPException(
+            429,
+            detail=f"Too many wrong X-API-Key attempts from {client}; retry in {wait} s.",
+            headers={"Retry-After": str(wait)},
+        )
     if not hmac.compare_digest((x_api_key or "").encode(), expected.encode()):
+        failures.hit(client)
         raise HTTPException(401, detail="Missing or wrong X-API-Key header.")
     try:
         job = services.rebuilder.start()

@@ -163,16 +163,21 @@ def description_snippet(event: Event, limit: int = SNIPPET_CHARS) -> str:
     a cut text gives way to the long description's first sentence; failing that, the
     text is cut again at a word boundary."""
     title = fold(event.title)
-    texts = [_sanitize(clean_html(raw)) for raw in (event.description, event.long_description)]
-    texts = [text for text in texts if len(text.split()) >= 3 and fold(text) != title]
-    for text in texts:
+    first = ""
+    for raw in (event.description, event.long_description):
+        # One at a time: the long description (often kilobytes of HTML) is only cleaned
+        # when the short one has no usable sentence, which is the hot path of /ask.
+        text = _sanitize(clean_html(raw))
+        if len(text.split()) < 3 or fold(text) == title:
+            continue
         sentence = _first_sentence(text)
         if sentence and len(sentence) <= limit:
             return sentence
-    if not texts:
+        first = first or text
+    if not first:
         return ""
-    cut = _SOURCE_CUT.sub("", texts[0])
-    if cut != texts[0]:
+    cut = _SOURCE_CUT.sub("", first)
+    if cut != first:
         cut = cut.rsplit(" ", 1)[0].rstrip(",;:-–") + "…"
     return truncate(cut, limit)
 

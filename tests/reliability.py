@@ -1,0 +1,49 @@
+"""What the reliability tests share: one small real demo index, built once per session, that
+each test copies into its own data directory, and settings that ignore the host's `.env`.
+
+Loaded with `pytest_plugins = ["tests.reliability"]`; test modules get everything through
+the `demo` fixture (importing this module by name first would skip its assertion rewriting).
+"""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from rag.config import Settings
+from rag.demo import build_demo
+
+DEMO_EVENTS = 40
+TODAY = date(2026, 11, 26)
+
+
+@dataclass(frozen=True)
+class Demo:
+    """The 40-event demo corpus, indexed once; `copy` gives a test its own data directory."""
+
+    template: Path
+    rebuild_key: str = "reliability-rebuild-key"
+    today: date = TODAY
+
+    def copy(self, target: Path) -> Path:
+        shutil.copytree(self.template, target)
+        return target
+
+    @staticmethod
+    def settings(data_dir: Path, **values: Any) -> Settings:
+        """Offline settings for `data_dir`: local embedder, extractive answers, no `.env`."""
+        base: dict[str, Any] = {"RAG_DATA_DIR": data_dir, "LLM_PROVIDER": "extractive"}
+        return Settings(_env_file=None, **(base | values))  # type: ignore[call-arg]
+
+
+@pytest.fixture(scope="session")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Demo:
+    """Builds the demo index (about 10 s on a busy machine) the first time a test asks."""
+    data_dir = tmp_path_factory.mktemp("demo-template") / "data"
+    build_demo(Demo.settings(data_dir), TODAY, DEMO_EVENTS)
+    return Demo(data_dir)
