@@ -69,8 +69,23 @@ def describe_occurrences(
         if len(days) == 1:
             times = ", ".join(time_name(_local(o.start, tz)) for o in shown)
             return f"le {day_name(days[0])} ({times})"
-        return "les " + ", ".join(day_name(d) for d in days[:-1]) + f" et {day_name(days[-1])}"
+        return day_list(days)
     return f"{date_range(first.date(), last.date())} ({len(shown)} dates)"
+
+
+def day_list(days: Sequence[date]) -> str:
+    """'le samedi 28 et le dimanche 29 novembre 2026': month and year said once."""
+    names = []
+    for i, day in enumerate(days):
+        following = days[i + 1] if i + 1 < len(days) else None
+        number = "1er" if day.day == 1 else str(day.day)
+        name = f"le {WEEKDAYS[day.weekday()]} {number}"
+        if following is None or (following.month, following.year) != (day.month, day.year):
+            name += f" {MONTHS[day.month - 1]}"
+        if following is None or following.year != day.year:
+            name += f" {day.year}"
+        names.append(name)
+    return ", ".join(names[:-1]) + f" et {names[-1]}" if len(names) > 1 else names[0]
 
 
 def date_range(start: date, end: date) -> str:

@@ -292,7 +292,7 @@ def _uid(value: Any) -> str:
 
 def _title(value: Any, slug: Any) -> str:
     """The French title; a few real records have none, but their slug reads well enough."""
-    title = _text(value)
+    title = " ".join(_text(value).split())  # one line: some titles carry line breaks
     if title:
         return title
     # OpenAgenda suffixes repeated slugs with a long number ("...-6106253"): not a title word.

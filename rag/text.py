@@ -15,6 +15,11 @@ _INVISIBLE = re.compile(
 )
 _TAG = re.compile(r"<[^>]*>")
 _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+# OpenAgenda descriptions mix HTML with Markdown emphasis and links.
+_MD_LINK = re.compile(r"\[([^\]\n]+)\]\((?:https?://|mailto:)[^)\s]+\)")
+_MD_STRONG = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
+_MD_EMPHASIS = re.compile(r"(?<![\w*])\*(?=\S)([^*\n]+?)(?<=\S)\*(?![\w*])")
+_MD_HEADING = re.compile(r"^[ \t]*#{1,6}[ \t]+", re.MULTILINE)
 _SPACES = re.compile(r"[ \t\r\f\v\u00a0\u200b]+")
 _NEWLINES = re.compile(r"\s*\n\s*")
 
@@ -29,7 +34,15 @@ def clean_html(value: str | None) -> str:
     text = _BLOCK_TAGS.sub("\n", text)
     text = _TAG.sub(" ", text)
     text = html.unescape(html.unescape(text))
-    return normalize_space(text)
+    return normalize_space(strip_markdown(text))
+
+
+def strip_markdown(text: str) -> str:
+    """Plain text from Markdown emphasis, links and headings; other asterisks stay."""
+    text = _MD_LINK.sub(r"\1", text)
+    text = _MD_STRONG.sub(r"\2", text)
+    text = _MD_EMPHASIS.sub(r"\1", text)
+    return _MD_HEADING.sub("", text)
 
 
 def normalize_space(text: str) -> str:

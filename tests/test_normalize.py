@@ -20,6 +20,7 @@ from rag.normalize import (
     from_processed,
 )
 from rag.sources.files import read_records
+from rag.text import clean_html
 from tests.fakes.openagenda_server import to_openagenda_event
 
 
@@ -175,3 +176,13 @@ def test_detect_kind() -> None:
     ours = [Event(uid="1", title="A").to_dict()]
     assert (detect_kind(ods), detect_kind(v2), detect_kind(ours)) == ("ods", "openagenda", "event")
     assert detect_kind([{"name": "x", "price": 3}, 42]) is None
+
+
+def test_markdown_emphasis_links_and_headings_become_plain_text() -> None:
+    html_text = (
+        "<p>*19h30 &amp; 21h30* **JASS Session**, voir [le site](https://example.org/a).</p>"
+        "<p>## Programme</p><p>5 * 3 = 15 #jazz</p>"
+    )
+    assert clean_html(html_text) == (
+        "19h30 & 21h30 JASS Session, voir le site.\nProgramme\n5 * 3 = 15 #jazz"
+    )

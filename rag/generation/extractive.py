@@ -147,7 +147,7 @@ def _event_sentences(number: int, event: Event, inp: GenerationInput, after: dat
         sentences.append(f"Lieu : {where}.")
     conditions = _conditions(event)
     if conditions:
-        sentences.append(f"Accès : {conditions}.")
+        sentences.append(_end(f"Accès : {conditions}"))
     age = age_phrase(event)
     if age:
         sentences.append(f"{age[0].upper()}{age[1:]}.")
