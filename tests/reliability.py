@@ -8,12 +8,17 @@ the `demo` fixture (importing this module by name first would skip its assertion
 from __future__ import annotations
 
 import shutil
+import socket
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
+import uvicorn
 
 from rag.config import Settings
 from rag.demo import build_demo
@@ -39,6 +44,28 @@ class Demo:
         """Offline settings for `data_dir`: local embedder, extractive answers, no `.env`."""
         base: dict[str, Any] = {"RAG_DATA_DIR": data_dir, "LLM_PROVIDER": "extractive"}
         return Settings(_env_file=None, **(base | values))  # type: ignore[call-arg]
+
+    @staticmethod
+    @contextmanager
+    def serve(app: Any) -> Iterator[str]:
+        """`app` behind a real uvicorn (real HTTP parsing) on a free 127.0.0.1 port."""
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+        config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning")
+        server = uvicorn.Server(config)
+        thread = threading.Thread(target=server.run, daemon=True)
+        thread.start()
+        try:
+            for _ in range(1200):
+                if server.started or not thread.is_alive():
+                    break
+                threading.Event().wait(0.05)
+            assert server.started, "uvicorn did not start"
+            yield f"http://127.0.0.1:{port}"
+        finally:
+            server.should_exit = True
+            thread.join(timeout=15)
 
 
 @pytest.fixture(scope="session")

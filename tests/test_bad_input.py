@@ -10,13 +10,11 @@ from __future__ import annotations
 import copy
 import json
 import socket
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
-import uvicorn
 from fastapi.testclient import TestClient
 
 from rag.api import create_app
@@ -137,23 +135,10 @@ def test_path_traversal_finds_nothing(client: TestClient, path: str) -> None:
 
 @pytest.fixture(scope="module")
 def server(demo: Demo, app_data: Path) -> Iterator[tuple[str, int]]:
-    """The same app behind a real uvicorn (real HTTP parsing) on a free local port."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
     app = create_app(demo.settings(app_data, REBUILD_API_KEY=demo.rebuild_key))
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning")
-    instance = uvicorn.Server(config)
-    thread = threading.Thread(target=instance.run, daemon=True)
-    thread.start()
-    for _ in range(600):
-        if instance.started:
-            break
-        threading.Event().wait(0.05)
-    assert instance.started, "uvicorn did not start"
-    yield "127.0.0.1", port
-    instance.should_exit = True
-    thread.join(timeout=15)
+    with demo.serve(app) as url:
+        host, port = url.removeprefix("http://").split(":")
+        yield host, int(port)
 
 
 def raw_request(address: tuple[str, int], key: bytes) -> bytes:
