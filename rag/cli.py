@@ -221,7 +221,9 @@ def ask(
     city: str | None = typer.Option(None, "--city", help="Only events in this city."),
     date_from: str | None = typer.Option(None, "--date-from", help="From YYYY-MM-DD."),
     date_to: str | None = typer.Option(None, "--date-to", help="Until YYYY-MM-DD."),
-    k: int = typer.Option(5, "--k", min=1, max=20, help="How many events to cite."),
+    k: int | None = typer.Option(
+        None, "--k", min=1, max=20, help="How many events to cite [default: RAG_TOP_K]."
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print the JSON contract."),
 ) -> None:
     """Answer a question from the active index, citing the events used."""

@@ -193,7 +193,7 @@ class Assistant:
             date_to=request.date_to,
             previous_questions=[m.content for m in history if m.role == "user"],
         )
-        hits = served.retriever.search(understanding, request.k)
+        hits = served.retriever.search(understanding, request.k or self.settings.top_k)
         return _Prepared(request, understanding, hits, history, _ms(started), started)
 
     def _generation_input(self, prepared: _Prepared) -> GenerationInput:

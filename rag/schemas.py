@@ -19,7 +19,9 @@ class AskRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     question: str = Field(min_length=1, max_length=1000)
-    k: int = Field(default=5, ge=1, le=20)
+    k: int | None = Field(
+        default=None, ge=1, le=20, description="Events to cite (RAG_TOP_K, 5, if unset)."
+    )
     as_of: dt.date | None = None
     city: str | None = Field(default=None, max_length=100)
     date_from: dt.date | None = None

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import gzip
 import hmac
+import os
 import re
 import shutil
 import subprocess
@@ -249,8 +250,10 @@ def image_with_env_in_context(tmp_path_factory: pytest.TempPathFactory) -> Itera
     (project / "data" / "notes.txt").write_text(env_text)
     image = "rag-events:secrets-test"
     build = subprocess.run(
-        ["docker", "build", "--progress", "plain", "-t", image, "."],
+        ["docker", "compose", "--progress", "plain", "-p", "rag-events-secrets", "build"],
         cwd=project,
+        env={k: v for k, v in os.environ.items() if k in ("PATH", "HOME", "DOCKER_HOST")}
+        | {"RAG_EVENTS_IMAGE": image},
         capture_output=True,
         text=True,
         timeout=1500,
