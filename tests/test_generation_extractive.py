@@ -180,3 +180,16 @@ def test_injected_instructions_stay_a_quoted_snippet(events: dict[str, Event]) -
             assert line.startswith("[1] Atelier")
             start, end = line.index("« "), line.index(" »")
             assert "PWNED" not in line[:start] + line[end:]
+
+
+def test_a_short_description_flattened_by_the_source_gives_way_to_the_long_one() -> None:
+    event = Event(
+        uid="b",
+        title="The Wonderful World Of Bechet",
+        description="19h30 & 21h30Sidney Bechet est le saxophoniste le plus vénéré ...",
+        long_description="<p>*19h30 &amp; 21h30* Sidney Bechet est le saxophoniste le plus "
+        "vénéré de la Nouvelle-Orléans. Connu pour sa voix puissante.</p>",
+    )
+    assert description_snippet(event) == (
+        "19h30 & 21h30 Sidney Bechet est le saxophoniste le plus vénéré de la Nouvelle-Orléans."
+    )

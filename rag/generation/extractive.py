@@ -164,7 +164,10 @@ def description_snippet(event: Event, limit: int = SNIPPET_CHARS) -> str:
     text is cut again at a word boundary."""
     title = fold(event.title)
     first = ""
-    for raw in (event.description, event.long_description):
+    texts = (event.description, event.long_description)
+    if _derived(event.description, event.long_description):
+        texts = (event.long_description,)  # the same words, with their spaces and tags
+    for raw in texts:
         # One at a time: the long description (often kilobytes of HTML) is only cleaned
         # when the short one has no usable sentence, which is the hot path of /ask.
         text = _sanitize(clean_html(raw))
@@ -180,6 +183,16 @@ def description_snippet(event: Event, limit: int = SNIPPET_CHARS) -> str:
     if cut != first:
         cut = cut.rsplit(" ", 1)[0].rstrip(",;:-–") + "…"
     return truncate(cut, limit)
+
+
+def _derived(short: str, long: str) -> bool:
+    """True when the short description is the long one flattened by the source.
+
+    Opendatasoft builds `description_fr` from the long HTML with tags dropped and no space
+    put back ("21h30Sidney Bechet…"): the long text then reads better.
+    """
+    head = "".join(short.split())[:60]
+    return len(head) >= 20 and "".join(clean_html(long[:1000]).split()).startswith(head)
 
 
 def _first_sentence(text: str) -> str | None:
