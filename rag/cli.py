@@ -58,7 +58,11 @@ def progress_bar() -> Iterator[ProgressFn]:
 def ingest(
     paths: Annotated[
         list[Path] | None,
-        typer.Argument(help="Event files or directories (ODS JSON/CSV, JSON Lines, events.jsonl)."),
+        typer.Argument(
+            help="Event files or directories (ODS JSON/CSV, JSON Lines, events.jsonl); "
+            "with --openagenda, agenda UIDs.",
+            show_default=False,
+        ),
     ] = None,
     opendatasoft: Annotated[
         bool, typer.Option("--opendatasoft", help="Fetch from the Opendatasoft Explore API.")
@@ -74,9 +78,13 @@ def ingest(
         bool, typer.Option("--export", help="Use the export endpoint (no 10,000 ceiling).")
     ] = False,
     openagenda: Annotated[
-        list[str] | None,
-        typer.Option(help="OpenAgenda agenda uid (repeatable; needs OPENAGENDA_API_KEY)."),
-    ] = None,
+        bool,
+        typer.Option(
+            "--openagenda",
+            help="Fetch the agendas given as arguments (else OPENAGENDA_AGENDAS) from the "
+            "OpenAgenda API v2; needs OPENAGENDA_API_KEY.",
+        ),
+    ] = False,
     since: Annotated[
         datetime | None,
         typer.Option(formats=["%Y-%m-%d"], help="OpenAgenda: events from this date."),
@@ -106,9 +114,10 @@ def ingest(
     settings = Settings()
     client = HttpClient.from_settings(settings)
     if not (paths or opendatasoft or openagenda):
-        raise typer.BadParameter("give PATH..., --opendatasoft or --openagenda AGENDA_UID")
+        raise typer.BadParameter("give PATH..., --opendatasoft or --openagenda AGENDA_UID...")
+    agendas = [str(p) for p in paths or []] if openagenda else []
     try:
-        sources: list[Source] = list(file_sources(paths or []))
+        sources: list[Source] = [] if openagenda else list(file_sources(paths or []))
         if opendatasoft:
             sources.append(
                 OpendatasoftSource.from_settings(
@@ -120,7 +129,7 @@ def ingest(
                 OpenAgendaSource.from_settings(
                     settings,
                     client,
-                    openagenda,
+                    agendas,
                     since.date() if since else None,
                     until.date() if until else None,
                 )

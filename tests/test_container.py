@@ -271,6 +271,43 @@ def test_api_mode_serves_the_same_volume_alone(stack: Stack) -> None:
         subprocess.run(["docker", "rm", "-f", container], capture_output=True)
 
 
+# Inside the container: kill the API each time supervisord starts it (a shell loop, since
+# the slim image has no pkill); `kill` is the shell builtin.
+KILL_EVERY_API_START = """
+last=0
+while true; do
+  pid=$(supervisorctl pid api 2>/dev/null)
+  if [ "${pid:-0}" -gt 0 ] 2>/dev/null && [ "$pid" != "$last" ]; then kill -9 "$pid"; last=$pid; fi
+  sleep 0.2
+done
+"""
+
+
+def test_an_api_that_keeps_dying_stops_the_container_with_a_failure(stack: Stack) -> None:
+    """Killed at every start, the API goes FATAL after supervisord's retries; `rag up` (the
+    main process) then exits 1, so the container stops as failed instead of looking alive."""
+    volume = f"{PROJECT}_rag-data:/app/data"
+    run = ["docker", "run", "-d", "-v", volume, IMAGE]
+    container = subprocess.run(run, capture_output=True, text=True, check=True).stdout.strip()
+    killer = subprocess.Popen(
+        ["docker", "exec", container, "sh", "-c", KILL_EVERY_API_START],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        waited = subprocess.run(
+            ["docker", "wait", container], capture_output=True, text=True, timeout=300
+        )
+        logs = subprocess.run(["docker", "logs", container], capture_output=True, text=True)
+        output = logs.stdout + logs.stderr
+        assert waited.stdout.strip() == "1", output[-3000:]
+        assert "gave up: api entered FATAL state" in output, output[-3000:]
+        assert "exiting with status 1" in output
+    finally:
+        subprocess.run(["docker", "rm", "-f", container], capture_output=True)
+        killer.wait(timeout=60)
+
+
 def test_editing_code_keeps_the_dependency_layer_cached(stack: Stack, tmp_path: Path) -> None:
     """A build after a code change reuses the dependency layer and the runtime's venv copy."""
     project = tmp_path / "project"

@@ -205,3 +205,29 @@ def test_an_unreachable_server_is_a_clear_error(sleeps: list[float]) -> None:
     with pytest.raises(HttpError, match="cannot reach"):
         list(OpendatasoftSource(client, base_url=url, limit=10).fetch())
     assert len(sleeps) == 1
+
+
+def test_the_cli_fetches_several_agendas_in_one_run(
+    data_dir: Path, openagenda: OpenAgendaServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`rag ingest --openagenda UID UID --json`: the contract of the README."""
+    import json
+
+    from typer.testing import CliRunner
+
+    from rag.cli import app
+
+    upcoming = {"relative[]": ["current", "upcoming"]}
+    counts = {
+        uid: sum(openagenda._matches(e, upcoming) for e in events)
+        for uid, events in openagenda.agendas.items()
+    }
+    uids = sorted(uid for uid, count in counts.items() if count)[:2]
+    monkeypatch.setenv("OPENAGENDA_BASE_URL", openagenda.url)
+    monkeypatch.setenv("OPENAGENDA_API_KEY", API_KEY)
+    result = CliRunner().invoke(app, ["ingest", "--openagenda", *uids, "--json"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    expected = counts[uids[0]] + counts[uids[1]]
+    assert report == {"events": expected, "skipped": 0, "by_reason": {}}
+    assert {s.path.split("/")[3] for s in openagenda.seen} == set(uids)
