@@ -21,7 +21,7 @@ from rag.config import Settings
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 FATAL_RECORD = "fatal"
-"""Written in RAG_RUN_DIR by the listener: which program went FATAL."""
+"""Written in RAG_RUN_DIR by the listener (supervisord.conf passes it the same path)."""
 FORWARDED = (signal.SIGTERM, signal.SIGINT, signal.SIGHUP, signal.SIGQUIT, signal.SIGUSR2)
 
 
@@ -105,5 +105,6 @@ def listen(
 
 
 if __name__ == "__main__":
-    # supervisord is the parent of its event listeners; RAG_RUN_DIR is in its environment.
-    listen(sys.stdin, sys.stdout, sys.stderr, os.getppid(), Settings().run_dir / FATAL_RECORD)
+    # supervisord is the parent of its event listeners; supervisord.conf passes the record's
+    # path, so the listener works even when a bad setting is what makes a program die.
+    listen(sys.stdin, sys.stdout, sys.stderr, os.getppid(), Path(sys.argv[1]))
