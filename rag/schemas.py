@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 
 class HistoryMessage(BaseModel):
@@ -13,6 +13,11 @@ class HistoryMessage(BaseModel):
 
     role: Literal["user", "assistant"]
     content: str = Field(max_length=4000)
+
+
+EARLIEST = dt.date(1900, 1, 1)
+LATEST = dt.date(2199, 12, 31)
+"""Dates the calendar code can compute with (a year 9999 would overflow `+ 1 day`)."""
 
 
 class AskRequest(BaseModel):
@@ -27,6 +32,23 @@ class AskRequest(BaseModel):
     date_from: dt.date | None = None
     date_to: dt.date | None = None
     history: list[HistoryMessage] = Field(default_factory=list, max_length=20)
+
+    @field_validator("question")
+    @classmethod
+    def _not_blank(cls, question: str) -> str:
+        if not question.strip():
+            raise ValueError("the question is blank: ask something, e.g. 'Que faire ce soir ?'")
+        return question
+
+    @model_validator(mode="after")
+    def _sane_dates(self) -> AskRequest:
+        for name in ("as_of", "date_from", "date_to"):
+            value = getattr(self, name)
+            if value is not None and not EARLIEST <= value <= LATEST:
+                raise ValueError(f"{name} must be between {EARLIEST} and {LATEST}, not {value}")
+        if self.date_from and self.date_to and self.date_from > self.date_to:
+            raise ValueError(f"date_from ({self.date_from}) is after date_to ({self.date_to})")
+        return self
 
 
 class Source(BaseModel):
