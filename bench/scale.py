@@ -5,8 +5,8 @@
 Each size runs in its own process (clean peak memory) on clustered synthetic unit vectors
 of 512 dimensions (bench/synthetic.py), indexed with the type `rag.index` picks at that
 size (exact IndexFlatIP below `HNSW_THRESHOLD` passages, HNSW above). Search is one query
-at a time, as the API does, for the 400 candidates retrieval asks for; recall@10 compares
-the index's top 10 with exact search.
+at a time on one thread, as the API does, for the 400 candidates retrieval asks for;
+recall@10 compares the index's top 10 with exact search.
 """
 
 from __future__ import annotations
@@ -56,6 +56,7 @@ def measure(n: int) -> Row:
     build_s = time.perf_counter() - started
     if hasattr(index, "hnsw"):
         index.hnsw.efSearch = HNSW_EF_SEARCH
+    faiss.omp_set_num_threads(1)  # one query at a time, as `Index.dense_search` does
     with_index, _ = process_memory_mb(pid)
     k = min(DENSE_CANDIDATES, n)
     times = []

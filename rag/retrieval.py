@@ -282,11 +282,11 @@ def _youngness(event: Event) -> float:
     """How clearly an event is meant for children: 1 made for them, 0.3 open to them."""
     if event.age_max is not None and event.age_max <= CHILD_MAX_AGE:
         return 1.0
-    if any(word in fold(event.title) for word in _YOUNG_WORDS):
+    if _has_any(fold(event.title), _YOUNG_WORDS):
         return 0.9
-    if any(word in fold(" ".join(event.keywords)) for word in _YOUNG_WORDS):
+    if _has_any(fold(" ".join(event.keywords)), _YOUNG_WORDS):
         return 0.7
-    if any(word in fold(event.description) for word in _YOUNG_WORDS):
+    if _has_any(fold(event.description), _YOUNG_WORDS):
         return 0.5
     if event.age_min is not None and 0 < event.age_min <= YOUNG_AGE:
         return 0.3
@@ -294,4 +294,9 @@ def _youngness(event: Event) -> float:
 
 
 def _is_free(event: Event) -> bool:
-    return any(word in fold(event.conditions or "") for word in _FREE_WORDS)
+    return _has_any(fold(event.conditions or ""), _FREE_WORDS)
+
+
+def _has_any(folded: str, words: tuple[str, ...]) -> bool:
+    """Folds once per text, not once per word: this runs for every event at index load."""
+    return any(word in folded for word in words)

@@ -17,6 +17,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from uuid import uuid4
 
 import pytest
 import requests
@@ -313,7 +314,8 @@ def test_editing_code_keeps_the_dependency_layer_cached(stack: Stack, tmp_path: 
     project = tmp_path / "project"
     shutil.copytree(ROOT, project, ignore=shutil.ignore_patterns(*NOT_IN_CONTEXT))
     with (project / "rag" / "text.py").open("a") as module:
-        module.write("\n# edited by test_editing_code_keeps_the_dependency_layer_cached\n")
+        # A unique edit: BuildKit would rightly reuse a layer built from the same bytes before.
+        module.write(f"\n# edited by the layer cache test: {uuid4()}\n")
 
     image = "rag-events:cache-test"
     edited = Stack(project, f"{PROJECT}-cache", stack_env(image), stack.api, stack.ui)
