@@ -367,6 +367,13 @@ def serve(
 ) -> None:
     """Run the API alone (uvicorn, one process; see /docs for the endpoints)."""
     import logging
+    import os
+
+    # Before numpy loads: concurrent questions each run a small matrix product, and BLAS
+    # threads per call would fight over the cores (measured in docs/benchmarks.md: ~10x
+    # the throughput at 8 clients with one thread per call).
+    for variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ.setdefault(variable, "1")
 
     import uvicorn
 
