@@ -22,6 +22,8 @@ from uuid import uuid4
 import pytest
 import requests
 
+from tests.browser import CHROMIUM, CHROMIUM_FLAGS
+
 # The first test also pays for the build and the first demo index (about a minute here).
 pytestmark = [pytest.mark.docker, pytest.mark.slow, pytest.mark.timeout(1200)]
 
@@ -35,15 +37,6 @@ QUESTION = "Que faire ce week-end à Paris avec des enfants ?"
 HOST_ONLY = ("MISTRAL_", "LLM_", "OPENAGENDA_", "EMBEDDING_", "RAG_", "API_", "UI_")
 # Big or irrelevant folders left out when copying the checkout (.dockerignore does the rest).
 NOT_IN_CONTEXT = (".git", ".venv", "data", "tests", "bench", "test-artifacts", "__pycache__")
-CHROMIUM_FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 
 def free_port() -> int:
@@ -186,7 +179,7 @@ def test_ui_shows_the_chat_input(stack: Stack) -> None:
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
-            executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_FLAGS
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_FLAGS
         )
         try:
             page = browser.new_page()

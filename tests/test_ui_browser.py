@@ -11,19 +11,11 @@ import pytest
 if TYPE_CHECKING:
     from tests.service import Service
 
+from tests.browser import CHROMIUM, CHROMIUM_FLAGS
+
 pytest_plugins = ["tests.service"]
 ROOT = Path(__file__).resolve().parents[1]
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 SCREENSHOT = ROOT / "test-artifacts" / "ui.png"
 
 
