@@ -346,3 +346,13 @@ def _wait_ready(
                 pass
             time.sleep(0.01)
     raise RuntimeError(f"`rag serve` was not ready after {timeout:.0f} s")
+
+
+def save_figure(fig: Any, path: Path) -> None:
+    """Lay out, write as PNG (creating the folder) and free a matplotlib figure."""
+    import matplotlib.pyplot as plt
+
+    fig.tight_layout()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, dpi=110)
+    plt.close(fig)

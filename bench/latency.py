@@ -41,6 +41,7 @@ from bench.common import (
     percentile,
     process_memory_mb,
     running_api,
+    save_figure,
 )
 from rag.config import Settings
 from rag.embeddings import Embedder
@@ -291,10 +292,7 @@ def plot(rows: list[Row], path: Path) -> None:
     right.set_title("/ask throughput")
     right.legend(fontsize=7)
     fig.suptitle("rag-events API, extractive answers, 2 cores")
-    fig.tight_layout()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
+    save_figure(fig, path)
 
 
 def configure(parser: argparse.ArgumentParser) -> None:

@@ -27,6 +27,7 @@ from bench.common import (
     percentile,
     process_memory_mb,
     run_worker,
+    save_figure,
 )
 
 SIZES = (1_000, 10_000, 100_000, 1_000_000)
@@ -126,10 +127,7 @@ def plot(rows: list[Row], path: Path) -> None:
     right.set_title("Memory")
     right.legend()
     fig.suptitle("FAISS as the corpus grows (512 dimensions, 2 cores)")
-    fig.tight_layout()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
+    save_figure(fig, path)
 
 
 def configure(parser: argparse.ArgumentParser) -> None:

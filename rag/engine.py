@@ -66,6 +66,7 @@ class _Prepared:
     request: AskRequest
     understanding: Understanding
     hits: list[Hit]
+    sources: list[Source]
     history: list[Message]
     retrieve_ms: float
     started: float
@@ -157,7 +158,7 @@ class Assistant:
     def stream(self, request: AskRequest) -> Iterator[StreamEvent]:
         """Sources first (the UI shows them at once), then text deltas, then the answer."""
         prepared = self._prepare(request)
-        sources = [s.model_dump(mode="json") for s in self._sources(prepared)]
+        sources = [s.model_dump(mode="json") for s in prepared.sources]
         understood = self._understood(prepared.understanding).model_dump(mode="json")
         yield StreamEvent("sources", {"sources": sources, "understood": understood})
         started = time.perf_counter()
@@ -194,7 +195,8 @@ class Assistant:
             previous_questions=[m.content for m in history if m.role == "user"],
         )
         hits = served.retriever.search(understanding, request.k or self.settings.top_k)
-        return _Prepared(request, understanding, hits, history, _ms(started), started)
+        sources = self._sources(hits, understanding)
+        return _Prepared(request, understanding, hits, sources, history, _ms(started), started)
 
     def _generation_input(self, prepared: _Prepared) -> GenerationInput:
         return GenerationInput(
@@ -211,7 +213,7 @@ class Assistant:
         return AskResponse(
             answer=generated.text,
             no_answer=not prepared.hits,
-            sources=self._sources(prepared),
+            sources=prepared.sources,
             understood=self._understood(prepared.understanding),
             provider=ProviderInfo(
                 embedder=self.embedder.id,
@@ -225,10 +227,10 @@ class Assistant:
             ),
         )
 
-    def _sources(self, prepared: _Prepared) -> list[Source]:
+    def _sources(self, hits: list[Hit], u: Understanding) -> list[Source]:
         sources = []
-        for hit in prepared.hits:
-            occurrence = self._relevant_occurrence(hit.event, prepared.understanding)
+        for hit in hits:
+            occurrence = self._relevant_occurrence(hit.event, u)
             sources.append(
                 Source(
                     uid=hit.event.uid,

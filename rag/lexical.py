@@ -133,6 +133,13 @@ class BM25:
             out[self.postings[start:end]] += self.idfs[tid] * self.weights[start:end]
         return out
 
+    def passages_with(self, term: str) -> np.ndarray:
+        """Ids of the passages that contain an analyzed term (empty if none)."""
+        tid = self.vocabulary.get(term)
+        if tid is None:
+            return self.postings[:0]
+        return self.postings[self.indptr[tid] : self.indptr[tid + 1]]
+
     def save(self, path: Path) -> None:
         """`path` (.npz) holds the arrays; `<path stem>.vocab.json` the terms in id order."""
         with path.open("wb") as fh:

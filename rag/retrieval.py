@@ -225,9 +225,8 @@ class Retriever:
         weights = np.asarray([lexical.idf(t) or unknown for t in terms], dtype=np.float32)
         total = float(weights.sum())
         for term, weight in zip(terms, weights, strict=True):
-            rows = np.flatnonzero(lexical.term_scores([term]) > 0)
             present = np.zeros(n_events, dtype=bool)
-            present[self.index.passage_event[rows]] = True
+            present[self.index.passage_event[lexical.passages_with(term)]] = True
             coverage[present] += weight / total
         full = lexical.term_scores(terms)
         rows = np.flatnonzero(full > 0)
