@@ -163,7 +163,7 @@ def split_row(settings: Settings, n_events: int) -> Row:
     embedder = create_embedder(settings)
     index = load_index(settings, embedder)
     known = _KnownQuery(embedder)
-    retriever = Retriever(index, known, Gazetteer.from_events(index.events), tz)
+    retriever = Retriever(index, known, Gazetteer.from_places(index.candidates.place_counts()), tz)
     generator = ExtractiveGenerator()
     stages: dict[str, list[float]] = {k: [] for k in ("understand", "embed", "search", "answer")}
     profile = cProfile.Profile()

@@ -134,8 +134,8 @@ def prepare_index(n_events: int, root: Path = WORK_DIR) -> Settings:
         return settings
     index = load_index(real, embedder)
     originals: dict[str, list[np.ndarray]] = {}
-    for row, owner in enumerate(index.passage_event):
-        originals.setdefault(index.events[owner].uid, []).append(np.asarray(index.vectors[row]))
+    for row, passage in enumerate(index.passages):
+        originals.setdefault(passage.event_uid, []).append(index.vector(row))
     replay = ReplayEmbedder(embedder, {uid: np.stack(v) for uid, v in originals.items()})
     replay.register(copies)
     build_index(settings, copies, replay, progress_printer(f"corpus-{n_events}"))

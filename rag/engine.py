@@ -102,7 +102,7 @@ class Assistant:
 
     def swap(self, index: Index) -> None:
         """Serve `index` from now on; requests already running finish on the old one."""
-        gazetteer = Gazetteer.from_events(index.events)
+        gazetteer = Gazetteer.from_places(index.candidates.place_counts())
         self._served = _Served(index, Retriever(index, self.embedder, gazetteer, self.tz))
         self._reason = None
 
@@ -140,7 +140,7 @@ class Assistant:
         served = self._served
         if served is None:
             return None
-        pos = served.index.event_pos.get(uid)
+        pos = served.index.events.position(uid)
         return None if pos is None else served.index.events[pos]
 
     # -- answering ---------------------------------------------------------------------

@@ -270,13 +270,15 @@ def deduplicate(events: Iterable[Event]) -> tuple[list[Event], int]:
         current = best.get(event.uid)
         if current is not None:
             dropped += 1
-            if _updated_key(event) < _updated_key(current):
+            if updated_key(event) < updated_key(current):
                 continue
         best[event.uid] = event
     return [best[uid] for uid in sorted(best)], dropped
 
 
-def _updated_key(event: Event) -> float:
+def updated_key(event: Event) -> float:
+    """What deduplication compares: of two events with one uid, the higher key wins (the
+    later one on a tie)."""
     return event.updated_at.timestamp() if event.updated_at else float("-inf")
 
 

@@ -254,16 +254,22 @@ class Gazetteer:
 
     @classmethod
     def from_events(cls, events: Iterable[Event]) -> Gazetteer:
+        return cls.from_places((event, 1) for event in events)
+
+    @classmethod
+    def from_places(cls, places: Iterable[tuple[Event, int]]) -> Gazetteer:
+        """The same from one event per distinct place and its number of events (an index
+        keeps its places so; rag/candidates.py)."""
         spellings: dict[str, Counter[str]] = {}
         gazetteer = cls()
-        for event in events:
+        for event, count in places:
             place = event_place(event)
             if place.city:
-                spellings.setdefault(_key(place.city), Counter())[place.city] += 1
+                spellings.setdefault(_key(place.city), Counter())[place.city] += count
             if place.department:
-                gazetteer.departments[place.department] += 1
+                gazetteer.departments[place.department] += count
             if place.region:
-                gazetteer.regions[place.region] += 1
+                gazetteer.regions[place.region] += count
         for variants in spellings.values():
             # The usual spelling, and "Paris" rather than "PARIS" when they tie.
             best = max(variants, key=lambda s: (variants[s], not s.isupper(), s))

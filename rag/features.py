@@ -1,0 +1,64 @@
+"""What ranking needs to know about every event, worked out once at build time.
+
+Folding the title, keywords and description of every event at each API start took
+seconds at 10k events and minutes at 1M; the index stores these figures as arrays
+(rag/candidates.py) and retrieval reads them only for the events a question considers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from rag.models import Event
+from rag.text import fold
+
+YOUNG_AGE = 12
+CHILD_MAX_AGE = 14
+
+_YOUNG_WORDS = ("enfant", "famille", "jeune public", "petits", "bambin", "kids", "ados")
+_FREE_WORDS = ("gratuit", "entree libre", "libre et gratuit", "sans reservation gratuite")
+
+
+def youngness(event: Event) -> float:
+    """How clearly an event is meant for children: 1 made for them, 0.3 open to them."""
+    if event.age_max is not None and event.age_max <= CHILD_MAX_AGE:
+        return 1.0
+    if _has_any(fold(event.title), _YOUNG_WORDS):
+        return 0.9
+    if _has_any(fold(" ".join(event.keywords)), _YOUNG_WORDS):
+        return 0.7
+    if _has_any(fold(event.description), _YOUNG_WORDS):
+        return 0.5
+    if event.age_min is not None and 0 < event.age_min <= YOUNG_AGE:
+        return 0.3
+    return 0.0
+
+
+def is_free(event: Event) -> bool:
+    return _has_any(fold(event.conditions or ""), _FREE_WORDS)
+
+
+def kind(event: Event) -> str:
+    """What sort of event it is, for diversity (its first keyword, folded)."""
+    return fold(event.keywords[0]) if event.keywords else ""
+
+
+def event_features(events: Sequence[Event]) -> tuple[dict[str, np.ndarray], list[str]]:
+    """Per-event arrays (young, free, kind id) and the kind names in id order."""
+    kinds: dict[str, int] = {}
+    kind_ids = np.fromiter(
+        (kinds.setdefault(kind(e), len(kinds)) for e in events), dtype=np.int32, count=len(events)
+    )
+    arrays = {
+        "event_young": np.fromiter(map(youngness, events), dtype=np.float32, count=len(events)),
+        "event_free": np.fromiter(map(is_free, events), dtype=bool, count=len(events)),
+        "event_kind": kind_ids,
+    }
+    return arrays, list(kinds)
+
+
+def _has_any(folded: str, words: tuple[str, ...]) -> bool:
+    """Folds once per text, not once per word: this runs for every event at build."""
+    return any(word in folded for word in words)
