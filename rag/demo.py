@@ -36,6 +36,8 @@ TITLE_DRAWS = 12
 REDRAFTS = 10
 """A title repeating one already taken is drawn again, then the event is drafted again;
 after that a repeat is accepted (a corpus of thousands runs out of fresh subjects)."""
+UID_PREFIX = "demo-"
+"""Every generated event's uid starts with it (`rag.corpus` tells demo events apart by it)."""
 DEMO_URL = "https://example.org/demo"
 """example.org is reserved for documentation: a demo link can never reach a real page."""
 
@@ -1515,7 +1517,7 @@ def _write(
     else:
         return None
     taken.update(keys)
-    uid = f"demo-{draft.number:04d}"
+    uid = f"{UID_PREFIX}{draft.number:04d}"
     url = f"{DEMO_URL}/{slugify(title)}-{draft.number:04d}"
     conditions = rng.choice(PRICES[rng.choice(theme.prices)])
     attendance = _attendance(rng, theme)

@@ -12,11 +12,11 @@ from functools import partial
 from fastapi import FastAPI, HTTPException, Request
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
-from fastapi_offline import FastAPIOffline
 from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from rag.api.deps import IndexWatcher, Services
+from rag.api.docs import add_docs
 from rag.api.limits import RateLimiter
 from rag.api.metrics import Metrics
 from rag.api.routes import router
@@ -25,11 +25,11 @@ from rag.engine import Assistant, NotReady
 from rag.rebuild import Rebuilder, RebuildJob, RebuildWork, rebuild
 
 log = logging.getLogger("rag.api")
-DOCS_ASSETS = "/docs-assets"
 
 DESCRIPTION = """
 Ask French questions about cultural events ("Que faire ce week-end à Paris avec des
-enfants ?") and get an answer grounded in real OpenAgenda events, with the events cited.
+enfants ?") and get an answer grounded in the indexed events (the generated demo corpus, or
+the OpenAgenda events you ingested: see `GET /ready`), with the events cited.
 
 * `POST /ask` answers in one JSON document (the same as `rag ask --json`);
   `POST /ask/stream` streams it as Server-Sent Events.
@@ -79,16 +79,15 @@ def create_app(
         )
         yield
 
-    # /docs and /redoc with Swagger UI and ReDoc served from the package, not from a CDN:
-    # they work offline and the pages name no other host.
-    app = FastAPIOffline(
+    app = FastAPI(
         title="rag-events",
         description=DESCRIPTION,
         version="0.1.0",
         lifespan=lifespan,
-        static_url=DOCS_ASSETS,
-        swagger_ui_parameters={"validatorUrl": None},
+        docs_url=None,
+        redoc_url=None,
     )
+    add_docs(app)  # /docs and /redoc that work offline
     app.include_router(router)
     app.add_exception_handler(NotReady, _not_ready)
     if settings.cors_origins:
