@@ -263,6 +263,8 @@ class BlockingWork:
         self.fail = fail
 
     def __call__(self, progress: ProgressFn) -> dict[str, Any]:
+        progress("embed", 0, 10)
+        threading.Event().wait(0.02)
         progress("embed", 3, 10)
         self.started.set()
         assert self.release.wait(10)
@@ -317,6 +319,8 @@ def test_rebuild_auth_and_one_job_at_a_time(
             3,
             10,
         )
+        assert running["rate"] > 0  # rag.progress, measured
+        assert running["eta_s"] == pytest.approx(7 / running["rate"], abs=0.01)
         busy = client.post("/rebuild", headers={"X-API-Key": KEY})
         assert busy.status_code == 409
         assert job_id in busy.json()["detail"]
