@@ -53,24 +53,37 @@ app = typer.Typer(
 
 @contextmanager
 def progress_bar() -> Iterator[ProgressFn]:
-    """A rich progress bar on stderr, one line per stage, fed by a `ProgressFn`."""
+    """A rich progress bar on stderr, one line per stage, fed by a `ProgressFn`: counts,
+    elapsed time, and the rate and time remaining that `rag.progress` measures."""
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+    from rag.progress import ProgressMeter
 
     with Progress(
         "[progress.description]{task.description}",
         BarColumn(),
         MofNCompleteColumn(),
         TimeElapsedColumn(),
+        "{task.fields[rate]}",
+        "{task.fields[eta]}",
         console=Console(stderr=True),
         transient=False,
     ) as bar:
         tasks: dict[str, TaskID] = {}
+        meter = ProgressMeter()
 
         def update(stage: str, done: int, total: int) -> None:
+            at = meter.update(stage, done, total)
             if stage not in tasks:
-                tasks[stage] = bar.add_task(stage, total=total or None)
-            bar.update(tasks[stage], completed=done, total=total or None)
+                tasks[stage] = bar.add_task(stage, total=total or None, rate="", eta="")
+            bar.update(
+                tasks[stage],
+                completed=done,
+                total=total or None,
+                rate=at.rate_text(),
+                eta=at.eta_text(),
+            )
 
         yield update
 
