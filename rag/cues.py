@@ -44,17 +44,20 @@ class AgeRange:
     low: float
     high: float
 
-    def label(self) -> str:
-        """'18 mois', '9 ans', '6 à 10 ans'."""
+    def label(self, english: bool = False) -> str:
+        """'18 mois', '9 ans', '6 à 10 ans' (or '18 months', '9 years', '6 to 10 years')."""
+        years, months, to = ("years", "months", "to") if english else ("ans", "mois", "à")
 
         def one(age: float) -> str:
-            return f"{round(age * 12)} mois" if age < 2 and age != int(age) else f"{age:g} ans"
+            return (
+                f"{round(age * 12)} {months}" if age < 2 and age != int(age) else f"{age:g} {years}"
+            )
 
         if self.low == self.high:
             return one(self.low)
         if self.low == int(self.low) and self.high == int(self.high):
-            return f"{self.low:g} à {self.high:g} ans"
-        return f"{one(self.low)} à {one(self.high)}"
+            return f"{self.low:g} {to} {self.high:g} {years}"
+        return f"{one(self.low)} {to} {one(self.high)}"
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,7 +21,9 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from rag.cues import ACCESS_LABELS, AccessCode, AgeRange, Cues, read_cues
-from rag.dates import DateWindow, explicit_window, fold_aligned, parse_dates
+from rag.dates import DateWindow, explicit_window, fold_aligned, is_bare_weekday, parse_dates
+from rag.holidays import zone_of
+from rag.language import Language, detect_language, stop_words
 from rag.lexical import STOP_WORDS, stem
 from rag.places import Gazetteer, PlaceMatch, place_phrase, unknown_place
 from rag.text import fold, normalize_space
@@ -36,6 +38,7 @@ class Understanding:
     audience: list[str]  # among "enfants", "famille", "ados", "adultes", "seniors"
     free: bool  # "gratuit", "sans payer", "entrée libre", "free"
     topic: str  # what to search for; "" for "Que faire ce week-end à Paris ?"
+    language: Language = "fr"  # the question's language, which the answer speaks
     ages: AgeRange | None = None  # "ma fille de 9 ans", "mon bébé de 18 mois"
     access: tuple[AccessCode, ...] = ()  # accessibility asked for (rag.cues codes)
     factual: bool = False  # "Quelle est la capitale de la France ?": not about outings
@@ -44,13 +47,10 @@ class Understanding:
 _RESOURCES = Path(__file__).parent / "resources"
 _WORD = re.compile(r"[a-z0-9]+")
 _FOLLOW_UP = re.compile(
-    r"^\W*(?:et|plutot|sinon|mais|ou\s+bien|aussi|pareil|meme\s+chose|and|what\s+about"
-    r"|how\s+about)\b"
+    r"^\W*(?:et|plutot|sinon|mais|ou\s+bien|aussi|pareil|meme\s+chose"
+    r"|and|or|what\s+about|how\s+about)\b"
 )
 _THERE = re.compile(r"\b(?:la[-\s]bas|sur\s+place|(?:over|down)\s+there)\b")
-_BARE_WEEKDAY = re.compile(
-    r"^(?:le\s+|ce\s+)?(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)\b[\w\s'-]*$"
-)
 # A question about facts ("Quelle est la capitale… ?", "Who is…?") rather than outings.
 _FACTUAL = re.compile(
     r"^\W*(?:(?:quel(?:le)?s?|qui|que|qu)\s*(?:est|sont|etait|a|ont|fut)\b|combien\b|pourquoi\b"
@@ -63,24 +63,31 @@ _AUDIENCE_WORDS = {
     "adultes": "pour les adultes",
     "seniors": "pour les seniors",
 }
+_EN_AUDIENCE_WORDS = {
+    "enfants": "for children",
+    "famille": "for families",
+    "ados": "for teenagers",
+    "adultes": "for adults",
+    "seniors": "for seniors",
+}
 
 
 @dataclass(frozen=True, slots=True)
 class _Lexicon:
-    """The no-topic words of `rag/resources/no-topic-*.txt`, by section."""
+    """The no-topic words of `rag/resources/no-topic-*.txt`, by section, and the grammar."""
 
     outing: frozenset[str]  # stems: outings in general ("activités", "things")
     asking: frozenset[str]  # stems: ways of asking ("faire", "cherche", "recommend")
-    function: frozenset[str]  # folded words: grammar (French stop words included)
+    function: frozenset[str]  # folded words: grammar of both languages
     phrases: dict[tuple[str, ...], str]  # folded words -> section
 
 
 @cache
 def _lexicon() -> _Lexicon:
-    sections: dict[str, set[str]] = {"outing": set(), "asking": set(), "function": set()}
+    sections: dict[str, set[str]] = {"outing": set(), "asking": set()}
     phrases: dict[tuple[str, ...], str] = {}
     for path in sorted(_RESOURCES.glob("no-topic-*.txt")):
-        section = "function"
+        section = "outing"
         for line in path.read_text(encoding="utf-8").splitlines():
             line = line.split("#", 1)[0].strip()
             if line.startswith("["):
@@ -90,14 +97,12 @@ def _lexicon() -> _Lexicon:
                 words = tuple(fold(entry).split("_"))
                 if len(words) > 1:
                     phrases[words] = section
-                elif section == "function":
-                    sections[section].add(words[0])
                 else:
                     sections[section].add(stem(words[0]))
     return _Lexicon(
         frozenset(sections["outing"]),
         frozenset(sections["asking"]),
-        frozenset(sections["function"] | STOP_WORDS),
+        STOP_WORDS | stop_words("fr") | stop_words("en"),
         phrases,
     )
 
@@ -121,11 +126,13 @@ def _parse(question: str, as_of: date, gazetteer: Gazetteer, tz: ZoneInfo) -> _P
     def drop(start: int, end: int) -> None:
         keep[start:end] = [False] * (end - start)
 
-    window = parse_dates(question, as_of, tz)
+    place = gazetteer.find(question) or unknown_place(question)
+    window = parse_dates(
+        question, as_of, tz, language=detect_language(question), zone=_school_zone(place, gazetteer)
+    )
     if window is not None:
         start = question.find(window.expression)
         drop(start, start + len(window.expression))
-    place = gazetteer.find(question) or unknown_place(question)
     if place is not None:
         start = question.find(place.expression)
         drop(start, start + len(place.expression))
@@ -144,6 +151,17 @@ def _parse(question: str, as_of: date, gazetteer: Gazetteer, tz: ZoneInfo) -> _P
     asks_events = outing or window or place or cues.audience or cues.free or cues.access
     factual = bool(_FACTUAL.match(folded)) and not asks_events
     return _Parsed(window, place, cues, topic, follow_up, factual)
+
+
+def _school_zone(place: PlaceMatch | None, gazetteer: Gazetteer) -> str | None:
+    """The school holiday zone of the place asked about, when it implies one."""
+    if place is None:
+        return None
+    if place.kind == "region":
+        return zone_of(region=place.name)
+    if place.kind == "department":
+        return zone_of(department=place.name)
+    return zone_of(department=gazetteer.city_department(place.name))
 
 
 def _topic(question: str, folded: str, keep: list[bool]) -> tuple[str, bool, bool]:
@@ -219,6 +237,7 @@ def understand(
     follow-ups is read back to the last question that stood on its own. Explicit `city`,
     `date_from` and `date_to` from the caller override what was read.
     """
+    language = detect_language(question)
     own = _parse(question, as_of, gazetteer, tz)
     window, place, topic, cues = own.window, own.place, own.topic, own.cues
     audience, ages, free, access = cues.audience, cues.ages, cues.free, cues.access
@@ -229,7 +248,7 @@ def understand(
             if not chain[-1].follow_up:
                 break
         inherited = next((p.window for p in chain if p.window), None)
-        window = _narrow(window, inherited, tz) if window else inherited
+        window = _narrow(window, inherited, tz, language) if window else inherited
         place = place or next((p.place for p in chain if p.place), None)
         topic = topic or next((p.topic for p in chain if p.topic), "")
         audience = audience or next((p.cues.audience for p in chain if p.cues.audience), [])
@@ -240,17 +259,29 @@ def understand(
         name = gazetteer.canonical_city(city) or normalize_space(city)
         place = PlaceMatch("city", name, normalize_space(city))
     if date_from is not None or date_to is not None:
-        window = explicit_window(date_from, date_to, as_of, tz)
+        window = explicit_window(date_from, date_to, as_of, tz, language)
     return Understanding(
-        question, as_of, window, place, list(audience), free, topic, ages, access, own.factual
+        question,
+        as_of,
+        window,
+        place,
+        list(audience),
+        free,
+        topic,
+        language,
+        ages,
+        access,
+        own.factual,
     )
 
 
-def _narrow(own: DateWindow, inherited: DateWindow | None, tz: ZoneInfo) -> DateWindow:
+def _narrow(
+    own: DateWindow, inherited: DateWindow | None, tz: ZoneInfo, language: Language
+) -> DateWindow:
     """'et dimanche ?' after 'le week-end prochain' is the Sunday of that week-end."""
-    if inherited is None or not _BARE_WEEKDAY.match(fold_aligned(own.expression)):
+    if inherited is None or not is_bare_weekday(own.expression):
         return own
-    within = parse_dates(own.expression, inherited.start.date(), tz)
+    within = parse_dates(own.expression, inherited.start.date(), tz, language=language)
     if within is not None and inherited.start <= within.start < inherited.end:
         return within
     return own
@@ -261,21 +292,23 @@ def understood_summary(u: Understanding) -> str:
 
     Empty when the question set no topic, date, place or cue.
     """
+    english = u.language == "en"
     parts = []
     occasion = u.window.occasion if u.window else None
     if u.topic and u.topic != occasion:
         parts.append(u.topic)
     if u.free:
-        parts.append("gratuit")
-    parts += [_AUDIENCE_WORDS.get(a, a) for a in u.audience]
+        parts.append("free" if english else "gratuit")
+    words = _EN_AUDIENCE_WORDS if english else _AUDIENCE_WORDS
+    parts += [words.get(a, a) for a in u.audience]
     if u.ages:
-        parts.append(u.ages.label())
+        parts.append(u.ages.label(english))
     if u.access:
         parts.append("accessible (" + ", ".join(_access_labels(u.access)) + ")")
     if u.window:
         parts.append(u.window.label)
     if u.place:
-        parts.append(place_phrase(u.place))
+        parts.append(f"in {u.place.name}" if english else place_phrase(u.place))
     return ", ".join(parts)
 
 

@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 import numpy as np
 
 from rag.cues import ACCESS_CODES, age_bounds, age_fits, event_access, is_free_for_all
+from rag.dates import occurrence_overlap
 from rag.embeddings import Embedder
 from rag.index import Index
 from rag.models import Event, Hit
@@ -120,8 +121,7 @@ class Retriever:
         """Events that meet the window and the place: the others are never shown."""
         mask = np.ones(len(self.index.events), dtype=bool)
         if u.window is not None:
-            start, end = u.window.start.timestamp(), u.window.end.timestamp()
-            overlap = (self._occ_start < end) & (self._occ_end > start)
+            overlap = occurrence_overlap(u.window, self._occ_start, self._occ_end)
             in_window = np.zeros_like(mask)
             in_window[self._occ_event[overlap]] = True
             mask &= in_window

@@ -62,9 +62,23 @@ def compose(inp: GenerationInput) -> list[str]:
     return pieces
 
 
+OUT_OF_SCOPE = {
+    "fr": (
+        "Cette question sort de ce que je fais : je réponds seulement sur les événements de "
+        "l'agenda (concerts, expositions, spectacles, ateliers…), avec leurs dates et leurs lieux."
+    ),
+    "en": (
+        "That question is outside what I do: I only answer about the events in the listings "
+        "(concerts, exhibitions, shows, workshops…), with their dates and places."
+    ),
+}
+
+
 def no_answer_text(understanding: Understanding) -> str:
     """What to say when retrieval found nothing: what was searched, and what to try next."""
     u = understanding
+    if u.factual:
+        return OUT_OF_SCOPE[u.language]
     summary = understood_summary(u)
     if summary:
         text = f"Je n'ai trouvé aucun événement pour votre recherche : {summary}."
