@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.corpus import write_demo_files
+
 ROOT = Path(__file__).resolve().parents[1]
 SHARED_DATA = ROOT.parent / "shared" / "data" / "openagenda"
 SHARED_FILES = sorted(SHARED_DATA.glob("*.json"))
@@ -25,6 +27,19 @@ def shared_files() -> list[Path]:
             pytest.fail(f"{reason} (RAG_REQUIRE_SHARED_DATA is set)")
         pytest.skip(reason)
     return SHARED_FILES
+
+
+@pytest.fixture(scope="session")
+def demo_files(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
+    """The project's own corpus (tests/corpus.py): 150 generated events in three ODS files
+    shaped like the shared ones, so ingestion, retrieval and answers are tested anywhere."""
+    return write_demo_files(tmp_path_factory.mktemp("demo-files"))
+
+
+@pytest.fixture(scope="session", params=["demo", "shared"])
+def corpus_files(request: pytest.FixtureRequest) -> list[Path]:
+    """Each test corpus in turn: the demo files always, the shared files when present."""
+    return request.getfixturevalue(f"{request.param}_files")
 
 
 @pytest.fixture
