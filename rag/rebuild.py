@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from rag.config import Settings
 from rag.embeddings import Embedder
+from rag.errors import RagError
 from rag.index import BuildReport, build_index
 from rag.ingest import ingest, load_events, sources_from_settings
 from rag.models import ProgressFn, no_progress
@@ -60,7 +61,7 @@ class RebuildJob:
         return round((end - self.started_at).total_seconds(), 3)
 
 
-class RebuildBusy(RuntimeError):
+class RebuildBusy(RagError):
     """A job is already running; it is attached so the caller can point to it."""
 
     def __init__(self, job: RebuildJob) -> None:

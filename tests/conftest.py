@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from rag.embeddings.use import USEEmbedder
 from tests.corpus import write_demo_files
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -49,3 +50,9 @@ def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     path.mkdir()
     monkeypatch.setenv("RAG_DATA_DIR", str(path))
     return path
+
+
+@pytest.fixture(scope="session")
+def use() -> USEEmbedder:
+    """The real default embedder, loaded once for the whole run (about 1 s and 300 MB)."""
+    return USEEmbedder()

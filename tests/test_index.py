@@ -34,11 +34,6 @@ from rag.sources.files import read_records
 
 
 @pytest.fixture(scope="module")
-def use() -> USEEmbedder:
-    return USEEmbedder()
-
-
-@pytest.fixture(scope="module")
 def events(corpus_files: list[Path]) -> list[Event]:
     return [from_ods_record(r) for path in corpus_files for r in read_records(path)]
 
