@@ -14,7 +14,9 @@ from dataclasses import dataclass
 from datetime import date
 from zoneinfo import ZoneInfo
 
-from rag.dates import DateWindow, explicit_window, fold_aligned, parse_dates
+from rag.dates import DateWindow, explicit_window, fold_aligned, is_bare_weekday, parse_dates
+from rag.holidays import zone_of
+from rag.language import Language, detect_language, stop_words
 from rag.places import Gazetteer, PlaceMatch, place_phrase, unknown_place
 from rag.text import normalize_space
 
@@ -28,6 +30,7 @@ class Understanding:
     audience: list[str]  # among "enfants", "famille", "ados", "adultes", "seniors"
     free: bool  # "gratuit", "sans payer", "entrée libre"
     topic: str  # what to search for; "" for "Que faire ce week-end à Paris ?"
+    language: Language = "fr"  # the question's language, which the answer speaks
 
 
 _AUDIENCES = [
@@ -80,9 +83,9 @@ _EDGE_WORDS = {
     "tout", "tous", "toutes", "un", "une", "voir", "vous", "y", "est-il", "est-elle",
     "sont-ils", "sont-elles", "ouvert", "ouverte", "ouverts", "ouvertes",
 }  # fmt: skip
-_FOLLOW_UP = re.compile(r"^\W*(?:et|plutot|sinon|mais|ou\s+bien|aussi|pareil|meme\s+chose)\b")
-_BARE_WEEKDAY = re.compile(
-    r"^(?:le\s+|ce\s+)?(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)\b[\w\s'-]*$"
+_FOLLOW_UP = re.compile(
+    r"^\W*(?:et|plutot|sinon|mais|ou\s+bien|aussi|pareil|meme\s+chose"
+    r"|and|or|what\s+about|how\s+about)\b"
 )
 _AUDIENCE_WORDS = {
     "enfants": "pour les enfants",
@@ -90,6 +93,14 @@ _AUDIENCE_WORDS = {
     "ados": "pour les ados",
     "adultes": "pour les adultes",
     "seniors": "pour les seniors",
+}
+
+_EN_AUDIENCE_WORDS = {
+    "enfants": "for children",
+    "famille": "for families",
+    "ados": "for teenagers",
+    "adultes": "for adults",
+    "seniors": "for seniors",
 }
 
 
@@ -112,11 +123,13 @@ def _parse(question: str, as_of: date, gazetteer: Gazetteer, tz: ZoneInfo) -> _P
     def drop(start: int, end: int) -> None:
         keep[start:end] = [False] * (end - start)
 
-    window = parse_dates(question, as_of, tz)
+    place = gazetteer.find(question) or unknown_place(question)
+    window = parse_dates(
+        question, as_of, tz, language=detect_language(question), zone=_school_zone(place, gazetteer)
+    )
     if window is not None:
         start = question.find(window.expression)
         drop(start, start + len(window.expression))
-    place = gazetteer.find(question) or unknown_place(question)
     if place is not None:
         start = question.find(place.expression)
         drop(start, start + len(place.expression))
@@ -147,6 +160,17 @@ def _parse(question: str, as_of: date, gazetteer: Gazetteer, tz: ZoneInfo) -> _P
     return _Parsed(window, place, audience, free, topic, follow_up)
 
 
+def _school_zone(place: PlaceMatch | None, gazetteer: Gazetteer) -> str | None:
+    """The school holiday zone of the place asked about, when it implies one."""
+    if place is None:
+        return None
+    if place.kind == "region":
+        return zone_of(region=place.name)
+    if place.kind == "department":
+        return zone_of(department=place.name)
+    return zone_of(department=gazetteer.city_department(place.name))
+
+
 def _trim(text: str) -> str:
     """Drop punctuation and the function words left hanging at either end."""
     words = re.sub(r"[?!.;:,«»\"()\[\]]+", " ", text).split()
@@ -161,7 +185,8 @@ def _trim(text: str) -> str:
 
 def _edge(word: str) -> bool:
     folded = fold_aligned(word).strip("'-")
-    return folded in _EDGE_WORDS or not any(c.isalnum() for c in folded)
+    english = folded in stop_words("en")
+    return folded in _EDGE_WORDS or english or not any(c.isalnum() for c in folded)
 
 
 def understand(
@@ -181,6 +206,7 @@ def understand(
     follow-ups is read back to the last question that stood on its own. Explicit `city`,
     `date_from` and `date_to` from the caller override what was read.
     """
+    language = detect_language(question)
     own = _parse(question, as_of, gazetteer, tz)
     window, place, audience, free, topic = own.window, own.place, own.audience, own.free, own.topic
     if own.follow_up and previous_questions:
@@ -190,7 +216,7 @@ def understand(
             if not chain[-1].follow_up:
                 break
         inherited = next((p.window for p in chain if p.window), None)
-        window = _narrow(window, inherited, tz) if window else inherited
+        window = _narrow(window, inherited, tz, language) if window else inherited
         place = place or next((p.place for p in chain if p.place), None)
         topic = topic or next((p.topic for p in chain if p.topic), "")
         audience = audience or next((p.audience for p in chain if p.audience), [])
@@ -199,15 +225,17 @@ def understand(
         name = gazetteer.canonical_city(city) or normalize_space(city)
         place = PlaceMatch("city", name, normalize_space(city))
     if date_from is not None or date_to is not None:
-        window = explicit_window(date_from, date_to, as_of, tz)
-    return Understanding(question, as_of, window, place, list(audience), free, topic)
+        window = explicit_window(date_from, date_to, as_of, tz, language)
+    return Understanding(question, as_of, window, place, list(audience), free, topic, language)
 
 
-def _narrow(own: DateWindow, inherited: DateWindow | None, tz: ZoneInfo) -> DateWindow:
+def _narrow(
+    own: DateWindow, inherited: DateWindow | None, tz: ZoneInfo, language: Language
+) -> DateWindow:
     """'et dimanche ?' after 'le week-end prochain' is the Sunday of that week-end."""
-    if inherited is None or not _BARE_WEEKDAY.match(fold_aligned(own.expression)):
+    if inherited is None or not is_bare_weekday(own.expression):
         return own
-    within = parse_dates(own.expression, inherited.start.date(), tz)
+    within = parse_dates(own.expression, inherited.start.date(), tz, language=language)
     if within is not None and inherited.start <= within.start < inherited.end:
         return within
     return own
@@ -218,15 +246,17 @@ def understood_summary(u: Understanding) -> str:
 
     Empty when the question set no topic, date, place or cue.
     """
+    english = u.language == "en"
     parts = []
     occasion = u.window.occasion if u.window else None
     if u.topic and u.topic != occasion:
         parts.append(u.topic)
     if u.free:
-        parts.append("gratuit")
-    parts += [_AUDIENCE_WORDS.get(a, a) for a in u.audience]
+        parts.append("free" if english else "gratuit")
+    words = _EN_AUDIENCE_WORDS if english else _AUDIENCE_WORDS
+    parts += [words.get(a, a) for a in u.audience]
     if u.window:
         parts.append(u.window.label)
     if u.place:
-        parts.append(place_phrase(u.place))
+        parts.append(f"in {u.place.name}" if english else place_phrase(u.place))
     return ", ".join(parts)

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 
+from rag.dates import occurrence_overlap
 from rag.embeddings import Embedder
 from rag.index import Index
 from rag.lexical import analyze
@@ -112,8 +113,7 @@ class Retriever:
         """Events that meet the window and the place: the others are never shown."""
         mask = np.ones(len(self.index.events), dtype=bool)
         if u.window is not None:
-            start, end = u.window.start.timestamp(), u.window.end.timestamp()
-            overlap = (self._occ_start < end) & (self._occ_end > start)
+            overlap = occurrence_overlap(u.window, self._occ_start, self._occ_end)
             in_window = np.zeros_like(mask)
             in_window[self._occ_event[overlap]] = True
             mask &= in_window

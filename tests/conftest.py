@@ -6,6 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from rag.embeddings.use import USEEmbedder
+
 ROOT = Path(__file__).resolve().parents[1]
 SHARED_DATA = ROOT.parent / "shared" / "data" / "openagenda"
 SHARED_FILES = sorted(SHARED_DATA.glob("*.json"))
@@ -26,3 +28,9 @@ def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     path.mkdir()
     monkeypatch.setenv("RAG_DATA_DIR", str(path))
     return path
+
+
+@pytest.fixture(scope="session")
+def use() -> USEEmbedder:
+    """The real default embedder, loaded once for the whole run (about 1 s and 300 MB)."""
+    return USEEmbedder()

@@ -29,11 +29,6 @@ from rag.schemas import AskRequest
 
 
 @pytest.fixture(scope="module")
-def use() -> USEEmbedder:
-    return USEEmbedder()
-
-
-@pytest.fixture(scope="module")
 def shared_events(
     shared_files: list[Path], tmp_path_factory: pytest.TempPathFactory
 ) -> list[Event]:

@@ -33,11 +33,6 @@ from rag.sources.files import read_records
 
 
 @pytest.fixture(scope="module")
-def use() -> USEEmbedder:
-    return USEEmbedder()
-
-
-@pytest.fixture(scope="module")
 def events(shared_files: list[Path]) -> list[Event]:
     return [from_ods_record(r) for path in shared_files for r in read_records(path)]
 

@@ -10,6 +10,7 @@ from rag.models import Event, Occurrence
 from rag.normalize import from_ods_record
 from rag.passages import CHUNK_MAX, event_passages, split_text
 from rag.sources.files import read_records
+from tests import factories
 
 PARIS = ZoneInfo("Europe/Paris")
 END = datetime(2026, 11, 28, 16, tzinfo=PARIS)
@@ -20,19 +21,15 @@ SENTENCES = [
 
 def make_event(**values: object) -> Event:
     defaults: dict[str, object] = {
-        "uid": "e1",
-        "title": "Contes au jardin",
-        "description": "Des histoires lues en plein air.",
         "occurrences": [Occurrence(datetime(2026, 11, 28, 15, tzinfo=PARIS), END)],
-        "venue": "Jardin des Plantes",
-        "address": "57 rue Cuvier 75005 Paris",
-        "city": "Paris",
+        "country": None,
+        "url": None,
         "keywords": ["conte", "jeunesse"],
         "age_min": 4,
         "age_max": 8,
         "conditions": "Gratuit, sans réservation",
     }
-    return Event(**{**defaults, **values})  # type: ignore[arg-type]
+    return factories.make_event(**(defaults | values))
 
 
 def test_header_holds_every_fact_in_french() -> None:

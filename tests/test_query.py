@@ -150,6 +150,6 @@ def test_caller_filters_override_the_question() -> None:
 def test_regions_and_departments_in_the_summary() -> None:
     u = understand("expos en Bretagne cet hiver", THURSDAY, GAZETTEER, TZ)
     assert understood_summary(u) == (
-        "expos, cet hiver (du 1er décembre 2026 au 28 février 2027), en Bretagne"
+        "expos, cet hiver (du 21 décembre 2026 au 19 mars 2027), en Bretagne"
     )
     assert understood_summary(understand("Que faire ?", THURSDAY, GAZETTEER, TZ)) == ""

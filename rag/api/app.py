@@ -12,6 +12,7 @@ from functools import partial
 from fastapi import FastAPI, HTTPException, Request
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
+from fastapi_offline import FastAPIOffline
 from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -24,6 +25,7 @@ from rag.engine import Assistant, NotReady
 from rag.rebuild import Rebuilder, RebuildJob, RebuildWork, rebuild
 
 log = logging.getLogger("rag.api")
+DOCS_ASSETS = "/docs-assets"
 
 DESCRIPTION = """
 Ask French questions about cultural events ("Que faire ce week-end à Paris avec des
@@ -77,11 +79,15 @@ def create_app(
         )
         yield
 
-    app = FastAPI(
+    # /docs and /redoc with Swagger UI and ReDoc served from the package, not from a CDN:
+    # they work offline and the pages name no other host.
+    app = FastAPIOffline(
         title="rag-events",
         description=DESCRIPTION,
         version="0.1.0",
         lifespan=lifespan,
+        static_url=DOCS_ASSETS,
+        swagger_ui_parameters={"validatorUrl": None},
     )
     app.include_router(router)
     app.add_exception_handler(NotReady, _not_ready)
