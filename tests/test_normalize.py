@@ -210,3 +210,12 @@ def test_markdown_emphasis_links_and_headings_become_plain_text() -> None:
     assert clean_html(html_text) == (
         "19h30 & 21h30 JASS Session, voir le site.\nProgramme\n5 * 3 = 15 #jazz"
     )
+
+
+def test_accessibility_codes_are_kept(by_uid: dict[str, dict[str, Any]]) -> None:
+    """ODS "hi;mi;vi" and v2 `{"mi": true}` become the OpenAgenda codes rag.cues reads."""
+    assert from_ods_record(by_uid["18852795"]).accessibility == ["hi", "mi", "vi"]
+    assert from_ods_record(by_uid["22683319"]).accessibility == []
+    v2 = to_openagenda_event(by_uid["18852795"])
+    v2["accessibility"] = {"hi": True, "mi": False, "vi": True, "xx": True}
+    assert from_openagenda_event(v2).accessibility == ["hi", "vi"]
