@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, time
 
+from rag.cues import is_free_for_all
 from rag.french import describe_occurrences
 from rag.generation import Generated, GenerationInput
 from rag.language import Language
@@ -25,8 +26,6 @@ from rag.typography import typeset
 
 _CITATION = re.compile(r"\[\s*\d+\s*\]")
 _TAG_LIKE = re.compile(r"<\s*/?\s*[^\W\d_][^<>]*>")
-_PRICE = re.compile(r"(\d+(?:[.,]\d+)?)\s*(?:€|euros?)", re.IGNORECASE)
-_FREE = re.compile(r"\b(gratuit\w*|entree libre|acces libre|free)\b")
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,9 +183,23 @@ def compose(inp: GenerationInput) -> list[str]:
     return [typeset(piece, u.language) for piece in pieces]
 
 
+OUT_OF_SCOPE = {
+    "fr": (
+        "Cette question sort de ce que je fais : je réponds seulement sur les événements de "
+        "l'agenda (concerts, expositions, spectacles, ateliers…), avec leurs dates et leurs lieux."
+    ),
+    "en": (
+        "That question is outside what I do: I only answer about the events in the listings "
+        "(concerts, exhibitions, shows, workshops…), with their dates and places."
+    ),
+}
+
+
 def no_answer_text(understanding: Understanding) -> str:
     """What to say when retrieval found nothing: what was searched, and what to try next."""
     u = understanding
+    if u.factual:
+        return typeset(OUT_OF_SCOPE[u.language], u.language)
     w = WORDS[u.language]
     summary = understood_summary(u)
     text = w.nothing.format(summary=summary) if summary else w.nothing_bare
@@ -236,7 +249,7 @@ def _cues(u: Understanding, hits: list[Hit]) -> list[str]:
 
 def _free_cue(hits: list[Hit], language: Language) -> str:
     w = WORDS[language]
-    free, total = sum(_is_free(hit.event) for hit in hits), len(hits)
+    free, total = sum(is_free_for_all(hit.event) for hit in hits), len(hits)
     if total == 1:
         return w.free_one if free else w.paid_one
     if free == total:
@@ -271,7 +284,7 @@ def _event_line(
     extras = []
     if u.audience:
         extras.append(age_phrase(event, u.language))
-    if u.free and _is_free(event):
+    if u.free and is_free_for_all(event):
         extras.append(w.free)
     line = f"[{number}] " + " — ".join(parts)
     extras = [e for e in extras if e]
@@ -292,12 +305,6 @@ def _place(event: Event) -> str:
     if venue and city and fold(city) not in fold(venue):
         return f"{venue}, {city}"
     return venue or city
-
-
-def _is_free(event: Event) -> bool:
-    conditions = fold(event.conditions or "")
-    paid = any(float(p.replace(",", ".")) > 0 for p in _PRICE.findall(conditions))
-    return bool(_FREE.search(conditions)) and not paid
 
 
 def age_phrase(event: Event, language: Language = "fr") -> str:
