@@ -310,8 +310,14 @@ def eval_command(
     failures: Annotated[
         bool, typer.Option("--failures", help="Also list failing questions.")
     ] = False,
+    split: Annotated[
+        str, typer.Option("--split", help="dev, heldout or all (questions of that split).")
+    ] = "all",
 ) -> None:
-    """Score the active index of RAG_DATA_DIR on the dev set (see eval/README.md)."""
+    """Score the active index of RAG_DATA_DIR on a question file (see eval/README.md).
+
+    The file's questions must be about the indexed corpus; `python -m bench.quality`
+    runs every corpus and split, and the baseline."""
     import json
 
     from rich.console import Console
@@ -320,8 +326,10 @@ def eval_command(
     from rag.engine import Assistant
     from rag.evaluation import evaluate, load_devset
 
+    if split not in ("dev", "heldout", "all"):
+        raise typer.BadParameter("expected dev, heldout or all", param_hint="--split")
     try:
-        questions = load_devset(devset)
+        questions = [q for q in load_devset(devset) if split in ("all", q.split)]
     except (OSError, ValueError) as exc:
         raise typer.BadParameter(str(exc), param_hint="--devset") from exc
     settings = load_settings()

@@ -72,8 +72,8 @@ def test_a_sentence_longer_than_a_piece_is_cut_at_words() -> None:
     assert len(bodies) >= 3 and all(len(b) <= CHUNK_MAX for b in bodies)
 
 
-def test_every_real_event_gives_passages(shared_files: list[Path]) -> None:
-    events = [from_ods_record(r) for path in shared_files for r in read_records(path)]
+def test_every_event_gives_passages(corpus_files: list[Path]) -> None:
+    events = [from_ods_record(r) for path in corpus_files for r in read_records(path)]
     passages = [p for e in events for p in event_passages(e)]
     assert {p.event_uid for p in passages} == {e.uid for e in events}
     assert 2 * len(events) < len(passages) < 4 * len(events)
