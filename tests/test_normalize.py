@@ -12,8 +12,8 @@ import pytest
 
 from rag.models import Event
 from rag.normalize import (
+    Latest,
     SkipRecord,
-    deduplicate,
     detect_kind,
     from_ods_record,
     from_openagenda_event,
@@ -156,10 +156,13 @@ def test_newest_update_wins_deduplication(by_uid: dict[str, dict[str, Any]]) -> 
     new = from_ods_record({**record, "title_fr": "Nouveau", "updatedat": "2026-01-01T00:00:00Z"})
     other = from_ods_record(by_uid["12616484"])
     for order in ([old, new, other], [new, other, old]):
-        events, dropped = deduplicate(order)
+        latest: Latest[Event] = Latest()
+        for event in order:
+            latest.add(event, event)
+        events = latest.items()
         assert [e.uid for e in events] == sorted([record["uid"], "12616484"])
         assert next(e.title for e in events if e.uid == record["uid"]) == "Nouveau"
-        assert dropped == 1
+        assert latest.dropped == 1
 
 
 def test_processed_events_round_trip(by_uid: dict[str, dict[str, Any]]) -> None:
