@@ -12,6 +12,7 @@ from functools import partial
 from fastapi import FastAPI, HTTPException, Request
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
+from fastapi_offline import FastAPIOffline
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import ClientDisconnect
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -28,6 +29,7 @@ log = logging.getLogger("rag.api")
 # Per-client limits shared by the API workers, in RAG_RUN_DIR.
 LIMITS_FILE = "limits.sqlite3"
 MIN_KEY_CHARS = 16
+DOCS_ASSETS = "/docs-assets"
 
 DESCRIPTION = """
 Ask French questions about cultural events ("Que faire ce week-end à Paris avec des
@@ -90,7 +92,9 @@ def create_app(
         )
         yield
 
-    app = FastAPI(
+    # /docs and /redoc with Swagger UI and ReDoc served from the package, not from a CDN:
+    # they work offline and the pages name no other host.
+    app = FastAPIOffline(
         title="rag-events",
         description=DESCRIPTION,
         version="0.1.0",
@@ -98,6 +102,8 @@ def create_app(
         # Starlette's redirect to the slash-less path would build its Location from the
         # client's Host header: `/ask/` is a plain 404 instead.
         redirect_slashes=False,
+        static_url=DOCS_ASSETS,
+        swagger_ui_parameters={"validatorUrl": None},
     )
     app.include_router(router)
     app.add_exception_handler(NotReady, _not_ready)
