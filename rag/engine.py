@@ -19,21 +19,26 @@ from zoneinfo import ZoneInfo
 from rag.config import Settings
 from rag.corpus import CorpusSummary
 from rag.embeddings import Embedder, create_embedder
+from rag.errors import RagError
 from rag.generation import Generated, GenerationInput, Generator, create_generator
 from rag.generation.extractive import no_answer_text
-from rag.index import Index, IndexError_, active_version, load_index
+from rag.index import Index, IndexUnavailable, active_version, load_index
 from rag.models import Event, Hit, Message, Occurrence
 from rag.places import Gazetteer
 from rag.query import Understanding, understand
 from rag.retrieval import Retriever
 from rag.schemas import AskRequest, AskResponse, ProviderInfo, Source, Timings, Understood
 from rag.text import truncate
+from rag.typography import typeset
 
 SNIPPET_CHARS = 280
 
 
-class NotReady(RuntimeError):
+class NotReady(RagError):
     """No index is loaded; the message says why and what to run."""
+
+    exit_code = 2
+    prefix = "Not ready: "
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,7 +124,7 @@ class Assistant:
                 return False
             try:
                 index = load_index(self.settings, self.embedder)
-            except IndexError_ as exc:
+            except IndexUnavailable as exc:
                 if served is None:
                     self._reason = str(exc)
                 return False
@@ -216,7 +221,7 @@ class Assistant:
         self, prepared: _Prepared, generated: Generated, generate_ms: float
     ) -> AskResponse:
         return AskResponse(
-            answer=generated.text,
+            answer=typeset(generated.text, prepared.understanding.language),
             no_answer=not prepared.hits,
             sources=prepared.sources,
             understood=self._understood(prepared.understanding),
@@ -273,6 +278,9 @@ class Assistant:
             date_to=u.window.end if u.window else None,
             city=place.name if place and place.kind == "city" else None,
             region=place.name if place and place.kind in ("region", "department") else None,
+            language=u.language,
+            radius_km=place.radius_km if place else None,
+            country=place.name if place and place.kind == "country" else None,
         )
 
 

@@ -117,7 +117,11 @@ def make_client(
     rebuild_work: Any = None,
     **settings: Any,
 ) -> TestClient:
-    values: dict[str, Any] = {"RAG_DATA_DIR": tmp_path, "INDEX_RELOAD_INTERVAL": 0} | settings
+    values: dict[str, Any] = {
+        "RAG_DATA_DIR": tmp_path,
+        "RAG_RUN_DIR": tmp_path / "run",
+        "INDEX_RELOAD_INTERVAL": 0,
+    } | settings
     app = create_app(Settings(**values), assistant=assistant, rebuild_work=rebuild_work)
     return TestClient(app, raise_server_exceptions=False)
 
@@ -271,6 +275,8 @@ class BlockingWork:
         self.fail = fail
 
     def __call__(self, progress: ProgressFn) -> dict[str, Any]:
+        progress("embed", 0, 10)
+        threading.Event().wait(0.02)
         progress("embed", 3, 10)
         self.started.set()
         assert self.release.wait(10)
@@ -325,6 +331,8 @@ def test_rebuild_auth_and_one_job_at_a_time(
             3,
             10,
         )
+        assert running["rate"] > 0  # rag.progress, measured
+        assert running["eta_s"] == pytest.approx(7 / running["rate"], abs=0.01)
         busy = client.post("/rebuild", headers={"X-API-Key": KEY})
         assert busy.status_code == 409
         assert job_id in busy.json()["detail"]

@@ -5,13 +5,14 @@ from __future__ import annotations
 import re
 import socket
 from collections.abc import Iterator
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from rag.config import Settings
 from rag.dates import DateWindow
+from rag.errors import ConfigError
 from rag.generation import (
     MIDSTREAM_NOTICE,
     FallbackGenerator,
@@ -24,9 +25,10 @@ from rag.generation import (
 from rag.generation.extractive import ExtractiveGenerator
 from rag.generation.openai import OpenAIGenerator
 from rag.generation.prompt import SYSTEM_PROMPT
-from rag.models import Event, Hit, Message, Occurrence
+from rag.models import Event, Hit, Message
 from rag.places import PlaceMatch
 from rag.query import Understanding
+from tests.factories import make_event
 from tests.fakes.llm_server import DEFAULT_ANSWER, FakeLLM, cut, empty, fail, garbage, sleep
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -41,16 +43,15 @@ pytestmark = pytest.mark.timeout(30)
 
 
 def event(uid: str, title: str, description: str, day: int) -> Event:
-    start = datetime(2026, 11, day, 15, tzinfo=PARIS)
-    return Event(
-        uid=uid,
+    return make_event(
+        uid,
         title=title,
         description=description,
-        occurrences=[Occurrence(start, start + timedelta(hours=2))],
-        venue="Musée Carnavalet",
-        city="Paris",
         conditions="Entrée libre",
-        url=f"https://openagenda.com/e/{uid}",
+        days=[date(2026, 11, day)],
+        venue="Musée Carnavalet",
+        address=None,
+        country=None,
     )
 
 
@@ -216,9 +217,9 @@ def test_provider_choice_and_helpful_configuration_errors() -> None:
     assert resolved(LLM_PROVIDER="auto", LLM_BASE_URL="http://localhost:11434/v1") == "openai"
     assert resolved(LLM_PROVIDER="auto", MISTRAL_API_KEY="k", LLM_BASE_URL="http://x") == "mistral"
     assert resolved(LLM_PROVIDER="extractive", MISTRAL_API_KEY="k") == "extractive"
-    with pytest.raises(ValueError, match="MISTRAL_API_KEY"):
+    with pytest.raises(ConfigError, match="MISTRAL_API_KEY"):
         create_generator(Settings(_env_file=None, LLM_PROVIDER="mistral", MISTRAL_API_KEY=None))
-    with pytest.raises(ValueError, match="LLM_BASE_URL"):
+    with pytest.raises(ConfigError, match="LLM_BASE_URL"):
         create_generator(Settings(_env_file=None, LLM_PROVIDER="openai", LLM_BASE_URL=None))
     generator = create_generator(settings("openai", "http://127.0.0.1:9"))
     assert isinstance(generator, FallbackGenerator)

@@ -15,9 +15,11 @@ from zoneinfo import ZoneInfo
 import streamlit as st
 
 from rag.config import Settings
+from rag.progress import StageProgress, clock_text
 from ui.cards import reference_time, render_sources
 from ui.client import ApiClient, ApiError
 from ui.corpus import corpus_text
+from ui.keyguard import KeyGuard
 
 EXAMPLES = [
     "Que faire ce week-end à Paris avec des enfants ?",
@@ -122,14 +124,21 @@ def held(client: ApiClient) -> str:
 
 
 def rebuild_panel(client: ApiClient) -> None:
+    guard: KeyGuard = st.session_state.setdefault("key_guard", KeyGuard())
     with st.expander("Reconstruire l'index"):
         key = st.text_input("Clé (REBUILD_API_KEY)", type="password")
         if st.button("Lancer la reconstruction", disabled=not key):
-            try:
-                st.session_state.rebuild_job = client.start_rebuild(key)["id"]
-                st.session_state.rebuild_outcome = None
-            except ApiError as error:
-                st.error(str(error))
+            if wait := guard.wait():
+                st.error(f"Trop de clés erronées dans cette session : réessayez dans {wait} s.")
+            else:
+                try:
+                    st.session_state.rebuild_job = client.start_rebuild(key)["id"]
+                    st.session_state.rebuild_outcome = None
+                    guard.succeeded()
+                except ApiError as error:
+                    if error.status in (401, 429):
+                        guard.failed(error.retry_after)
+                    st.error(str(error))
         if st.session_state.get("rebuild_job"):
             rebuild_progress(client)
         outcome = st.session_state.get("rebuild_outcome")
@@ -150,13 +159,23 @@ def rebuild_progress(client: ApiClient) -> None:
         return
     if job["state"] in ("queued", "running"):
         fraction = job["done"] / job["total"] if job["total"] else 0.0
-        label = f"{job['stage'] or job['state']} ({job['done']}/{job['total']})"
-        st.progress(min(fraction, 1.0), text=label)
+        st.progress(min(fraction, 1.0), text=job_label(job))
         return
     st.session_state.rebuild_job = None
     st.session_state.rebuild_outcome = job
     index_status.clear()
     st.rerun()
+
+
+def job_label(job: dict[str, Any]) -> str:
+    """A rebuild job's status as "embed (120/2048) · 35,2 passages/s · reste 0:54"."""
+    at = StageProgress(
+        job["stage"] or job["state"], job["done"], job["total"], job["rate"], job["eta_s"]
+    )
+    parts = [f"{at.stage} ({at.done}/{at.total})", at.rate_text().replace(".", ",")]
+    if at.eta_text() and at.eta_s is not None:
+        parts.append(f"reste {clock_text(at.eta_s)}")
+    return " · ".join(part for part in parts if part)
 
 
 def history_payload(messages: list[dict[str, Any]]) -> list[dict[str, str]]:
