@@ -27,13 +27,12 @@ import numpy as np
 
 from rag.features import event_features
 from rag.models import Event, Passage
-from rag.places import PlaceMatch, _key, event_place
+from rag.places import EARTH_KM, PlaceMatch, _key, event_place
 from rag.store import PlaceKey, place_key
 
 BUCKETS = (86_400, 7 * 86_400, 31 * 86_400, 366 * 86_400)
 """Upper bounds (seconds) of the occurrence duration buckets; a last bucket takes the rest."""
 GRID_DEGREES = 0.1
-EARTH_KM = 6371.0
 _LON_CELLS = 3600  # cells per row of the grid key (360 / GRID_DEGREES)
 NO_END = -(2**62)
 
@@ -58,6 +57,9 @@ ARRAYS = (
     "grid_events",  # int32: events sorted by cell
     "event_young",  # rag/features.py
     "event_free",
+    "event_access",
+    "event_age_min",
+    "event_age_max",
     "event_kind",
 )
 
@@ -180,7 +182,7 @@ class Candidates:
             self._representatives.append(event)
             place = event_place(event)
             names = (("city", place.city), ("department", place.department))
-            for kind, value in (*names, ("region", place.region)):
+            for kind, value in (*names, ("region", place.region), ("country", country)):
                 if value:
                     self._groups_by_name.setdefault((kind, _key(value)), []).append(grp)
 
@@ -192,10 +194,6 @@ class Candidates:
     def last_end_max(self) -> int:
         """When the last occurrence of the corpus ends."""
         return self._last_end_max
-
-    def place_counts(self) -> list[tuple[Event, int]]:
-        """One event per distinct place with its number of events (the gazetteer's input)."""
-        return [(self._representatives[g], count) for g, (_, count) in enumerate(self.places)]
 
     # -- event sets ---------------------------------------------------------------------
 
@@ -214,15 +212,29 @@ class Candidates:
             lo = int(hi)
         return np.unique(np.concatenate(found)) if found else np.zeros(0, dtype=np.int64)
 
+    def in_bands(self, bands: Sequence[tuple[float, float]]) -> np.ndarray:
+        """Events with an occurrence overlapping any of the intervals (daily bands)."""
+        if len(bands) == 1:
+            return self.in_window(*bands[0])
+        found = [self.in_window(start, end) for start, end in bands]
+        return np.unique(np.concatenate(found)) if found else np.zeros(0, dtype=np.int64)
+
     def at_place(self, place: PlaceMatch) -> np.ndarray:
-        """Events where `place.matches` holds, reading only the groups that can match."""
+        """Events where `place.matches` holds, reading only the groups that can match.
+
+        For "près de" (`radius_km`): the events within the radius by their coordinates,
+        and those without coordinates by their place names.
+        """
         groups = self._groups_by_name.get((place.kind, _key(place.name)), [])
         matched = [g for g in groups if place.matches(self._representatives[g])]
-        if not matched:
-            return np.zeros(0, dtype=np.int64)
         ids = np.asarray(matched, dtype=np.int64)
         events = self.arrays["group_events"][ranges(self.arrays["group_offsets"], ids)]
-        return np.sort(events.astype(np.int64))
+        events = np.sort(events.astype(np.int64))
+        if place.radius_km is None or place.latitude is None or place.longitude is None:
+            return events
+        unlocated = events[np.isnan(self.arrays["event_lat"][events])]
+        near = self.near(place.latitude, place.longitude, place.radius_km)
+        return np.union1d(near, unlocated)
 
     def near(self, latitude: float, longitude: float, km: float) -> np.ndarray:
         """Events within `km` of a point (great-circle distance), via the grid."""

@@ -8,18 +8,41 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+from typer.core import TyperGroup
 
 if TYPE_CHECKING:
     from rich.progress import TaskID
 
     from rag.models import ProgressFn
 
+
+class RagGroup(TyperGroup):
+    """The one error handler of the CLI: a `RagError` is one stderr line and its exit code.
+
+    Commands let `RagError`s propagate (their messages already say what to run); anything
+    else is a bug and keeps its traceback.
+    """
+
+    def invoke(self, ctx: Any) -> Any:  # typer types it with its vendored click Context
+        from rag.errors import RagError
+
+        try:
+            return super().invoke(ctx)
+        except RagError as exc:
+            typer.echo(f"{exc.prefix}{exc}", err=True)
+            raise typer.Exit(exc.exit_code) from None
+
+
+DAY = ["%Y-%m-%d"]
+"""How every date option is written."""
+
 app = typer.Typer(
+    cls=RagGroup,
     name="rag",
     help="rag-events: ask questions about cultural events from OpenAgenda data.",
     no_args_is_help=True,
@@ -32,24 +55,37 @@ app = typer.Typer(
 
 @contextmanager
 def progress_bar() -> Iterator[ProgressFn]:
-    """A rich progress bar on stderr, one line per stage, fed by a `ProgressFn`."""
+    """A rich progress bar on stderr, one line per stage, fed by a `ProgressFn`: counts,
+    elapsed time, and the rate and time remaining that `rag.progress` measures."""
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+    from rag.progress import ProgressMeter
 
     with Progress(
         "[progress.description]{task.description}",
         BarColumn(),
         MofNCompleteColumn(),
         TimeElapsedColumn(),
+        "{task.fields[rate]}",
+        "{task.fields[eta]}",
         console=Console(stderr=True),
         transient=False,
     ) as bar:
         tasks: dict[str, TaskID] = {}
+        meter = ProgressMeter()
 
         def update(stage: str, done: int, total: int) -> None:
+            at = meter.update(stage, done, total)
             if stage not in tasks:
-                tasks[stage] = bar.add_task(stage, total=total or None)
-            bar.update(tasks[stage], completed=done, total=total or None)
+                tasks[stage] = bar.add_task(stage, total=total or None, rate="", eta="")
+            bar.update(
+                tasks[stage],
+                completed=done,
+                total=total or None,
+                rate=at.rate_text(),
+                eta=at.eta_text(),
+            )
 
         yield update
 
@@ -87,58 +123,52 @@ def ingest(
     ] = False,
     since: Annotated[
         datetime | None,
-        typer.Option(formats=["%Y-%m-%d"], help="OpenAgenda: events from this date."),
+        typer.Option(formats=DAY, help="OpenAgenda: events from this date."),
     ] = None,
     until: Annotated[
         datetime | None,
-        typer.Option(formats=["%Y-%m-%d"], help="OpenAgenda: events until this date."),
+        typer.Option(formats=DAY, help="OpenAgenda: events until this date."),
     ] = None,
     append: Annotated[
         bool, typer.Option("--append", help="Merge with the processed events.")
+    ] = False,
+    follow_symlinks: Annotated[
+        bool,
+        typer.Option(
+            "--follow-symlinks", help="Read symlinks in a directory even when they lead out of it."
+        ),
     ] = False,
     as_json: Annotated[
         bool, typer.Option("--json", help="Print the counts as JSON on stdout.")
     ] = False,
 ) -> None:
-    """Fetch events, normalize and deduplicate them into data/processed/events.jsonl."""
+    """Fetch events, normalize and deduplicate them into data/processed/events.jsonl.
+
+    Only regular files are read; what is skipped is listed with the reason."""
     import json
 
-    from rag.config import Settings
-    from rag.http import HttpClient
+    from rag.config import load_settings
+    from rag.ingest import SourceOptions, sources_from_options
     from rag.ingest import ingest as run_ingest
-    from rag.sources import Source, SourceError
-    from rag.sources.files import file_sources
-    from rag.sources.openagenda import OpenAgendaSource
-    from rag.sources.opendatasoft import OpendatasoftSource
 
-    settings = Settings()
-    client = HttpClient.from_settings(settings)
+    settings = load_settings()
     if not (paths or opendatasoft or openagenda):
         raise typer.BadParameter("give PATH..., --opendatasoft or --openagenda AGENDA_UID...")
-    agendas = [str(p) for p in paths or []] if openagenda else []
-    try:
-        sources: list[Source] = [] if openagenda else list(file_sources(paths or []))
-        if opendatasoft:
-            sources.append(
-                OpendatasoftSource.from_settings(
-                    settings, client, where, refine or (), limit, export
-                )
-            )
-        if openagenda:
-            sources.extend(
-                OpenAgendaSource.from_settings(
-                    settings,
-                    client,
-                    agendas,
-                    since.date() if since else None,
-                    until.date() if until else None,
-                )
-            )
-        with progress_bar() as progress:
-            report = run_ingest(settings, sources, append=append, progress=progress)
-    except SourceError as exc:
-        typer.echo(f"Ingest failed: {exc}", err=True)
-        raise typer.Exit(1) from exc
+    options = SourceOptions(
+        paths=list(paths or []),
+        follow_symlinks=follow_symlinks,
+        opendatasoft=opendatasoft,
+        where=where,
+        refine=tuple(refine or ()),
+        limit=limit,
+        export=export,
+        openagenda=openagenda,
+        since=since.date() if since else None,
+        until=until.date() if until else None,
+    )
+    sources = sources_from_options(settings, options)
+    with progress_bar() as progress:
+        report = run_ingest(settings, sources, append=append, progress=progress)
     for note in report.notes:
         typer.echo(f"Note: {note}", err=True)
     if as_json:
@@ -150,6 +180,10 @@ def ingest(
     )
     for reason, count in report.by_reason.items():
         typer.echo(f"  skipped {count}: {reason}")
+    for path, reason in report.files_skipped.items():
+        typer.echo(f"  skipped file {path}: {reason}")
+    for name, count in report.links_dropped.items():
+        typer.echo(f"  dropped {count} {name} links that were not http(s)")
 
 
 # --- build / info (rag.index) ----------------------------------------------------------
@@ -164,20 +198,16 @@ def build(
     """Build a new index version from data/processed/ (unchanged passages are not re-embedded)."""
     import json
 
-    from rag.config import Settings
-    from rag.embeddings import EmbeddingError, create_embedder
-    from rag.index import BuildInProgress, build_index
+    from rag.config import load_settings
+    from rag.embeddings import create_embedder
+    from rag.index import build_index
     from rag.ingest import load_events
 
-    settings = Settings()
-    try:
-        events = load_events(settings)
-        embedder = create_embedder(settings)
-        with progress_bar() as progress:
-            report = build_index(settings, events, embedder, progress)
-    except (FileNotFoundError, ValueError, EmbeddingError, BuildInProgress) as exc:
-        typer.echo(f"Build failed: {exc}", err=True)
-        raise typer.Exit(1) from exc
+    settings = load_settings()
+    events = load_events(settings)
+    embedder = create_embedder(settings)
+    with progress_bar() as progress:
+        report = build_index(settings, events, embedder, progress)
     if as_json:
         typer.echo(json.dumps(report.to_dict()))
         return
@@ -196,14 +226,10 @@ def info(
     """Describe the active index (version, size, embedder) without loading it."""
     import json
 
-    from rag.config import Settings
-    from rag.index import IndexError_, active_manifest
+    from rag.config import load_settings
+    from rag.index import active_manifest
 
-    try:
-        manifest = active_manifest(Settings())
-    except IndexError_ as exc:
-        typer.echo(str(exc), err=True)
-        raise typer.Exit(2) from exc
+    manifest = active_manifest(load_settings())
     summary = {
         "events": manifest.events,
         "passages": manifest.passages,
@@ -223,37 +249,49 @@ def info(
 # --- ask / eval (rag.engine, rag.evaluation) -------------------------------------------
 
 
+def _day(value: datetime | None) -> date | None:
+    return value.date() if value else None
+
+
 @app.command()
 def ask(
-    question: str = typer.Argument(..., help="La question, en français."),
-    as_of: str | None = typer.Option(None, "--as-of", help="Reference date YYYY-MM-DD."),
-    city: str | None = typer.Option(None, "--city", help="Only events in this city."),
-    date_from: str | None = typer.Option(None, "--date-from", help="From YYYY-MM-DD."),
-    date_to: str | None = typer.Option(None, "--date-to", help="Until YYYY-MM-DD."),
-    k: int | None = typer.Option(
-        None, "--k", min=1, max=20, help="How many events to cite [default: RAG_TOP_K]."
-    ),
-    as_json: bool = typer.Option(False, "--json", help="Print the JSON contract."),
+    question: Annotated[str, typer.Argument(help="The question, in French or English.")],
+    as_of: Annotated[
+        datetime | None, typer.Option("--as-of", formats=DAY, help="Reference date YYYY-MM-DD.")
+    ] = None,
+    city: Annotated[str | None, typer.Option("--city", help="Only events in this city.")] = None,
+    date_from: Annotated[
+        datetime | None, typer.Option("--date-from", formats=DAY, help="From YYYY-MM-DD.")
+    ] = None,
+    date_to: Annotated[
+        datetime | None, typer.Option("--date-to", formats=DAY, help="Until YYYY-MM-DD.")
+    ] = None,
+    k: Annotated[
+        int | None,
+        typer.Option("--k", min=1, max=20, help="How many events to cite [default: RAG_TOP_K]."),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the JSON contract.")] = False,
 ) -> None:
     """Answer a question from the active index, citing the events used."""
     from pydantic import ValidationError
 
-    from rag.config import Settings
-    from rag.engine import Assistant, NotReady
+    from rag.config import load_settings
+    from rag.engine import Assistant
     from rag.schemas import AskRequest
 
     try:
         request = AskRequest(
-            question=question, k=k, as_of=as_of, city=city, date_from=date_from, date_to=date_to
+            question=question,
+            k=k,
+            as_of=_day(as_of),
+            city=city,
+            date_from=_day(date_from),
+            date_to=_day(date_to),
         )
     except ValidationError as exc:
         raise typer.BadParameter(str(exc)) from exc
-    assistant = Assistant.from_settings(Settings())
-    try:
-        response = assistant.ask(request)
-    except NotReady as exc:
-        typer.echo(f"Not ready: {exc}", err=True)
-        raise typer.Exit(2) from exc
+    assistant = Assistant.from_settings(load_settings())
+    response = assistant.ask(request)
     if as_json:
         typer.echo(response.model_dump_json(indent=2))
         return
@@ -271,24 +309,34 @@ DEFAULT_DEVSET = Path("eval/devset.jsonl")
 @app.command("eval")
 def eval_command(
     devset: Annotated[Path, typer.Option("--devset", help="JSONL dev set.")] = DEFAULT_DEVSET,
-    k: int = typer.Option(5, "--k", min=1, max=20, help="Score the top k sources."),
-    as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
-    failures: bool = typer.Option(False, "--failures", help="Also list failing questions."),
+    k: Annotated[int, typer.Option("--k", min=1, max=20, help="Score the top k sources.")] = 5,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+    failures: Annotated[
+        bool, typer.Option("--failures", help="Also list failing questions.")
+    ] = False,
+    split: Annotated[
+        str, typer.Option("--split", help="dev, heldout or all (questions of that split).")
+    ] = "all",
 ) -> None:
-    """Score the active index of RAG_DATA_DIR on the dev set (see eval/README.md)."""
+    """Score the active index of RAG_DATA_DIR on a question file (see eval/README.md).
+
+    The file's questions must be about the indexed corpus; `python -m bench.quality`
+    runs every corpus and split, and the baseline."""
     import json
 
     from rich.console import Console
 
-    from rag.config import Settings
+    from rag.config import load_settings
     from rag.engine import Assistant
     from rag.evaluation import evaluate, load_devset
 
+    if split not in ("dev", "heldout", "all"):
+        raise typer.BadParameter("expected dev, heldout or all", param_hint="--split")
     try:
-        questions = load_devset(devset)
+        questions = [q for q in load_devset(devset) if split in ("all", q.split)]
     except (OSError, ValueError) as exc:
         raise typer.BadParameter(str(exc), param_hint="--devset") from exc
-    settings = Settings()
+    settings = load_settings()
     assistant = Assistant.from_settings(settings)
     status = assistant.status()
     if not status.ready:
@@ -321,9 +369,7 @@ def demo(
     seed: Annotated[int, typer.Option("--seed", help="Same seed, same corpus.")] = 7,
     today: Annotated[
         datetime | None,
-        typer.Option(
-            formats=["%Y-%m-%d"], help="Build the corpus around this date [default: today]."
-        ),
+        typer.Option(formats=DAY, help="Build the corpus around this date [default: today]."),
     ] = None,
     as_json: Annotated[
         bool, typer.Option("--json", help="Print the build report as JSON on stdout.")
@@ -332,21 +378,14 @@ def demo(
     """Generate the demo corpus (no key, no network), ingest it and build its index."""
     import json
 
-    from rag.config import Settings
+    from rag.config import load_settings
     from rag.demo import build_demo
-    from rag.embeddings import EmbeddingError
-    from rag.index import BuildInProgress
-    from rag.sources import SourceError
 
-    settings = Settings()
-    try:
-        with progress_bar() as progress:
-            report = build_demo(
-                settings, today.date() if today else None, events, seed, progress=progress
-            )
-    except (SourceError, EmbeddingError, BuildInProgress) as exc:
-        typer.echo(f"Demo failed: {exc}", err=True)
-        raise typer.Exit(1) from exc
+    settings = load_settings()
+    with progress_bar() as progress:
+        report = build_demo(
+            settings, today.date() if today else None, events, seed, progress=progress
+        )
     if as_json:
         typer.echo(json.dumps(report.to_dict()))
         return
@@ -364,6 +403,13 @@ def demo(
 def serve(
     host: Annotated[str | None, typer.Option(help="Listen address [default: API_HOST].")] = None,
     port: Annotated[int | None, typer.Option(help="Listen port [default: API_PORT].")] = None,
+    forwarded_allow_ips: Annotated[
+        str | None,
+        typer.Option(
+            help="Proxies whose X-Forwarded-For is believed, comma-separated "
+            "[default: FORWARDED_ALLOW_IPS, else none].",
+        ),
+    ] = None,
 ) -> None:
     """Run the API alone (uvicorn, one process; see /docs for the endpoints)."""
     import logging
@@ -378,9 +424,10 @@ def serve(
     import uvicorn
 
     from rag.api import create_app
-    from rag.config import Settings
+    from rag.api.server import uvicorn_options
+    from rag.config import load_settings
 
-    settings = Settings()
+    settings = load_settings()
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
@@ -391,6 +438,7 @@ def serve(
         log_config=None,  # the root logging above: one format for uvicorn and rag
         access_log=False,  # rag.api logs one line per request, with the latency
         timeout_graceful_shutdown=10,
+        **uvicorn_options(settings, forwarded_allow_ips),
     )
 
 
@@ -403,10 +451,10 @@ def ui(
     import os
     import sys
 
-    from rag.config import Settings
+    from rag.config import load_settings
     from rag.supervisor import project_file
 
-    settings = Settings()
+    settings = load_settings()
     script = project_file("ui/app.py")
     root = script.parents[1]
     # Streamlit reads .streamlit/config.toml from the working directory; `ui.*` imports
@@ -427,12 +475,12 @@ def up() -> None:
     the configured sources (or events already ingested), else from the demo corpus, so a
     fresh checkout or an empty volume answers at once.
     """
-    from rag.config import Settings
+    from rag.config import load_settings
     from rag.index import active_version
     from rag.ingest import sources_from_settings
     from rag.supervisor import run_supervisord
 
-    settings = Settings()
+    settings = load_settings()
     if active_version(settings) is None:
         where = settings.data_dir
         if sources_from_settings(settings) or settings.events_file.exists():

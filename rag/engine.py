@@ -17,22 +17,27 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from rag.config import Settings
+from rag.corpus import CorpusSummary
 from rag.embeddings import Embedder, create_embedder
+from rag.errors import RagError
 from rag.generation import Generated, GenerationInput, Generator, create_generator
 from rag.generation.extractive import no_answer_text
-from rag.index import Index, IndexError_, active_version, load_index
+from rag.index import Index, IndexUnavailable, active_version, load_index
 from rag.models import Event, Hit, Message, Occurrence
-from rag.places import Gazetteer
 from rag.query import Understanding, understand
 from rag.retrieval import Retriever
 from rag.schemas import AskRequest, AskResponse, ProviderInfo, Source, Timings, Understood
 from rag.text import truncate
+from rag.typography import typeset
 
 SNIPPET_CHARS = 280
 
 
-class NotReady(RuntimeError):
+class NotReady(RagError):
     """No index is loaded; the message says why and what to run."""
+
+    exit_code = 2
+    prefix = "Not ready: "
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +50,7 @@ class AssistantStatus:
     embedder: str
     generator: str
     created_at: str | None
+    corpus: CorpusSummary | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +63,7 @@ class StreamEvent:
 class _Served:
     index: Index
     retriever: Retriever
+    corpus: CorpusSummary
 
 
 @dataclass(slots=True)
@@ -102,8 +109,8 @@ class Assistant:
 
     def swap(self, index: Index) -> None:
         """Serve `index` from now on; requests already running finish on the old one."""
-        gazetteer = Gazetteer.from_places(index.candidates.place_counts())
-        self._served = _Served(index, Retriever(index, self.embedder, gazetteer, self.tz))
+        retriever = Retriever(index, self.embedder, index.gazetteer, self.tz)
+        self._served = _Served(index, retriever, index.corpus)
         self._reason = None
 
     def reload(self) -> bool:
@@ -115,7 +122,7 @@ class Assistant:
                 return False
             try:
                 index = load_index(self.settings, self.embedder)
-            except IndexError_ as exc:
+            except IndexUnavailable as exc:
                 if served is None:
                     self._reason = str(exc)
                 return False
@@ -134,6 +141,7 @@ class Assistant:
             embedder=self.embedder.id,
             generator=self.generator.name,
             created_at=manifest.created_at if manifest else None,
+            corpus=served.corpus if served else None,
         )
 
     def event(self, uid: str) -> Event | None:
@@ -211,7 +219,7 @@ class Assistant:
         self, prepared: _Prepared, generated: Generated, generate_ms: float
     ) -> AskResponse:
         return AskResponse(
-            answer=generated.text,
+            answer=typeset(generated.text, prepared.understanding.language),
             no_answer=not prepared.hits,
             sources=prepared.sources,
             understood=self._understood(prepared.understanding),
@@ -268,6 +276,11 @@ class Assistant:
             date_to=u.window.end if u.window else None,
             city=place.name if place and place.kind == "city" else None,
             region=place.name if place and place.kind in ("region", "department") else None,
+            language=u.language,
+            dates=u.window.label if u.window else None,
+            past=u.window.past if u.window else False,
+            radius_km=place.radius_km if place else None,
+            country=place.name if place and place.kind == "country" else None,
         )
 
 

@@ -1,8 +1,9 @@
 """What ranking needs to know about every event, worked out once at build time.
 
-Folding the title, keywords and description of every event at each API start took
-seconds at 10k events and minutes at 1M; the index stores these figures as arrays
-(rag/candidates.py) and retrieval reads them only for the events a question considers.
+Folding the title, keywords and description of every event, reading its price and
+accessibility at each API start took seconds at 10k events and minutes at 1M; the index
+stores these figures as arrays (rag/candidates.py) and retrieval reads them only for the
+events a question considers.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from rag.cues import ACCESS_CODES, age_bounds, event_access, is_free_for_all
 from rag.models import Event
 from rag.text import fold
 
@@ -18,7 +20,6 @@ YOUNG_AGE = 12
 CHILD_MAX_AGE = 14
 
 _YOUNG_WORDS = ("enfant", "famille", "jeune public", "petits", "bambin", "kids", "ados")
-_FREE_WORDS = ("gratuit", "entree libre", "libre et gratuit", "sans reservation gratuite")
 
 
 def youngness(event: Event) -> float:
@@ -36,8 +37,9 @@ def youngness(event: Event) -> float:
     return 0.0
 
 
-def is_free(event: Event) -> bool:
-    return _has_any(fold(event.conditions or ""), _FREE_WORDS)
+def access_bits(codes: frozenset[str]) -> int:
+    """Accessibility codes (`rag.cues.ACCESS_CODES`) as one bit each."""
+    return sum(1 << i for i, code in enumerate(ACCESS_CODES) if code in codes)
 
 
 def kind(event: Event) -> str:
@@ -46,15 +48,21 @@ def kind(event: Event) -> str:
 
 
 def event_features(events: Sequence[Event]) -> tuple[dict[str, np.ndarray], list[str]]:
-    """Per-event arrays (young, free, kind id) and the kind names in id order."""
+    """Per-event arrays and the kind names in id order (`event_kind` holds ids)."""
+    n = len(events)
     kinds: dict[str, int] = {}
-    kind_ids = np.fromiter(
-        (kinds.setdefault(kind(e), len(kinds)) for e in events), dtype=np.int32, count=len(events)
-    )
+    age_min, age_max = age_bounds(events)
     arrays = {
-        "event_young": np.fromiter(map(youngness, events), dtype=np.float32, count=len(events)),
-        "event_free": np.fromiter(map(is_free, events), dtype=bool, count=len(events)),
-        "event_kind": kind_ids,
+        "event_young": np.fromiter(map(youngness, events), dtype=np.float32, count=n),
+        "event_free": np.fromiter(map(is_free_for_all, events), dtype=bool, count=n),
+        "event_access": np.fromiter(
+            (access_bits(event_access(e)) for e in events), dtype=np.uint8, count=n
+        ),
+        "event_age_min": age_min.astype(np.float32),
+        "event_age_max": age_max.astype(np.float32),
+        "event_kind": np.fromiter(
+            (kinds.setdefault(kind(e), len(kinds)) for e in events), dtype=np.int32, count=n
+        ),
     }
     return arrays, list(kinds)
 

@@ -19,12 +19,14 @@ from typing import Any
 import requests
 
 from rag.config import Settings
+from rag.errors import RagError
 
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+"""Statuses worth retrying, for every HTTP client of the project (sources and LLMs)."""
 Params = Mapping[str, str | int | Sequence[str | int]]
 
 
-class HttpError(RuntimeError):
+class HttpError(RagError):
     """A request failed for good (after retries, or with a status retrying cannot fix)."""
 
 

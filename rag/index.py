@@ -19,6 +19,7 @@ from __future__ import annotations
 import fcntl
 import hashlib
 import json
+import logging
 import os
 import re
 import shutil
@@ -36,11 +37,14 @@ import numpy as np
 
 from rag.candidates import ARRAYS, Candidates, candidate_arrays
 from rag.config import Settings
+from rag.corpus import CorpusSummary
 from rag.embeddings import Embedder
 from rag.embeddings.cache import CachedEmbedder, EmbeddingCache, cache_path
+from rag.errors import NoEvents, RagError
 from rag.lexical import BM25
 from rag.models import Event, Passage, ProgressFn, no_progress
 from rag.passages import corpus_passages
+from rag.places import Gazetteer
 from rag.store import STORE, EventTable, PassageTable, Store, write_store
 
 FORMAT = 2
@@ -72,26 +76,29 @@ _FILES = (
     *(path.name for path in BM25.files(Path(LEXICAL))),
     *(f"{ARRAYS_DIR}/{name}.npy" for name in ARRAYS),
 )
+log = logging.getLogger(__name__)
 NO_INDEX = "no index yet: run `rag demo` or `rag ingest ... && rag build`"
 
 
-class IndexError_(Exception):
+class IndexUnavailable(RagError):
     """The active index cannot be served; the message says what to run."""
 
+    exit_code = 2
 
-class IndexNotFound(IndexError_):
+
+class IndexNotFound(IndexUnavailable):
     pass
 
 
-class IndexIncompatible(IndexError_):
+class IndexIncompatible(IndexUnavailable):
     pass
 
 
-class IndexCorrupt(IndexError_):
+class IndexCorrupt(IndexUnavailable):
     pass
 
 
-class BuildInProgress(RuntimeError):
+class BuildInProgress(RagError):
     """Another build holds the lock on `data/indexes/`."""
 
 
@@ -146,6 +153,8 @@ class Index:
     dense: faiss.Index
     lexical: BM25
     candidates: Candidates
+    gazetteer: Gazetteer  # the places of the corpus, for understanding questions
+    corpus: CorpusSummary
 
     def dense_search(
         self, vector: np.ndarray, k: int, allowed: np.ndarray | None = None
@@ -215,7 +224,7 @@ def build_index(
     started = time.perf_counter()
     events = list({e.uid: e for e in reversed(events)}.values())[::-1]  # first wins on dup uid
     if not events:
-        raise ValueError("no events to index: run `rag ingest ...` (or `rag demo`) first")
+        raise NoEvents("no events to index: run `rag ingest ...` (or `rag demo`) first")
     root = settings.indexes_dir
     root.mkdir(parents=True, exist_ok=True)
     with _build_lock(root):
@@ -347,7 +356,12 @@ def _write_version(
     path.mkdir()
     (path / ARRAYS_DIR).mkdir()
     arrays, places, kinds = candidate_arrays(events, passages, passage_event)
-    write_store(path / STORE, events, ((p.kind, p.text) for p in passages), places, kinds)
+    meta = {
+        "gazetteer": Gazetteer.from_events(events).to_dict(),
+        "corpus": asdict(CorpusSummary.of(events)),
+    }
+    texts = ((p.kind, p.text) for p in passages)
+    write_store(path / STORE, events, texts, places, kinds, meta)
     arrays = {f"{ARRAYS_DIR}/{name}": array for name, array in arrays.items()}
     arrays["passage_event"] = passage_event
     arrays["vectors"], arrays["vector_scale"] = quantize(vectors)
@@ -461,7 +475,9 @@ def load_index(settings: Settings, embedder: Embedder) -> Index:
     try:
         index = _read_index(path, manifest)
     except (OSError, ValueError, KeyError, TypeError, RuntimeError, sqlite3.Error) as exc:
-        raise _corrupt(path, str(exc)) from exc
+        # the error text may hold server paths (faiss, numpy): logged, not shown to callers
+        log.error("cannot read the index at %s: %s", path, exc)
+        raise _corrupt(path, f"its files cannot be read: {type(exc).__name__}") from exc
     return index
 
 
@@ -471,7 +487,8 @@ def _read_manifest(path: Path) -> Manifest:
     except FileNotFoundError as exc:
         raise _corrupt(path, "manifest.json is missing") from exc
     except (OSError, ValueError, TypeError) as exc:
-        raise _corrupt(path, f"manifest.json is unreadable ({exc})") from exc
+        detail = exc.strerror if isinstance(exc, OSError) else exc
+        raise _corrupt(path, f"manifest.json is unreadable ({detail})") from exc
     if manifest.format != FORMAT:
         raise IndexIncompatible(
             f"the index {manifest.version} uses format {manifest.format}, this version of "
@@ -523,7 +540,14 @@ def _read_index(path: Path, manifest: Manifest) -> Index:
         dense=dense,
         lexical=lexical,
         candidates=candidates,
+        gazetteer=Gazetteer.from_dict(store.meta("gazetteer")),
+        corpus=_corpus_summary(store.meta("corpus")),
     )
+
+
+def _corpus_summary(data: dict[str, Any]) -> CorpusSummary:
+    top = tuple((str(title), int(count)) for title, count in data["top_agendas"])
+    return CorpusSummary(data["events"], data["demo_events"], data["agendas"], top)
 
 
 def quantize(vectors: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -545,4 +569,8 @@ def _mapped(path: Path) -> np.ndarray:
 
 
 def _corrupt(path: Path, detail: str) -> IndexCorrupt:
-    return IndexCorrupt(f"the index at {path} is damaged ({detail}); run `rag build` to rebuild it")
+    """Said to unauthenticated callers (/ready, 503s): the version name, never the path."""
+    log.error("the index at %s is damaged (%s)", path, detail)
+    return IndexCorrupt(
+        f"the index version {path.name} is damaged ({detail}); run `rag build` to rebuild it"
+    )

@@ -18,9 +18,11 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from rag.config import Settings
 from rag.embeddings import Embedder
+from rag.errors import RagError
 from rag.index import BuildReport, build_index
 from rag.ingest import ingest, load_events, sources_from_settings
 from rag.models import ProgressFn, no_progress
+from rag.progress import ProgressMeter
 
 if TYPE_CHECKING:
     from rag.engine import Assistant
@@ -42,6 +44,10 @@ class RebuildJob:
     stage: str | None = None
     done: int = 0
     total: int = 0
+    rate: float | None = None
+    """Units (passages, events) per second of the current stage (`rag.progress`)."""
+    eta_s: float | None = None
+    """Seconds the current stage still needs at that rate."""
     started_at: datetime | None = None
     finished_at: datetime | None = None
     result: dict[str, Any] | None = None
@@ -55,7 +61,7 @@ class RebuildJob:
         return round((end - self.started_at).total_seconds(), 3)
 
 
-class RebuildBusy(RuntimeError):
+class RebuildBusy(RagError):
     """A job is already running; it is attached so the caller can point to it."""
 
     def __init__(self, job: RebuildJob) -> None:
@@ -121,9 +127,13 @@ class Rebuilder:
             return replace(self._active) if self._active else None
 
     def _run(self, job: RebuildJob) -> None:
+        meter = ProgressMeter()
+
         def progress(stage: str, done: int, total: int) -> None:
             with self._lock:
+                at = meter.update(stage, done, total)
                 job.stage, job.done, job.total = stage, done, total
+                job.rate, job.eta_s = at.rate, at.eta_s
 
         with self._lock:
             job.state, job.started_at = "running", datetime.now(UTC)
@@ -134,7 +144,13 @@ class Rebuilder:
             result = self._work(progress)
         except Exception as exc:
             log.exception("rebuild %s failed", job.id)
-            error = f"{type(exc).__name__}: {exc}"
+            # GET /rebuild/{id} needs no key: an OS error says what, not where (the log does)
+            detail = (
+                f"[Errno {exc.errno}] {exc.strerror}"
+                if isinstance(exc, OSError) and exc.strerror
+                else exc
+            )
+            error = f"{type(exc).__name__}: {detail}"
         with self._lock:
             job.state = "failed" if error else "succeeded"
             job.result, job.error = result, error

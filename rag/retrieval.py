@@ -2,7 +2,10 @@
 
 Filters exclude events (an event outside the window or the place never appears), ranking
 fuses both signals per event (not per passage, so one event is one result), and a
-relevance gate decides whether anything is worth answering with at all.
+relevance gate decides whether anything is worth answering with at all. Only the topic's
+informative words count: a word most events of the corpus contain says nothing, and a
+question whose topic is only such words is answered with the events the filters leave.
+Events that fit the audience, price and accessibility cues (`rag.cues`) come first.
 """
 
 from __future__ import annotations
@@ -13,12 +16,13 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 
+from rag.cues import age_fits
 from rag.embeddings import Embedder
+from rag.features import access_bits
 from rag.index import Index
-from rag.lexical import analyze
 from rag.models import Hit
 from rag.places import Gazetteer, PlaceMatch
-from rag.query import Understanding
+from rag.query import Understanding, topic_terms
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,10 +54,13 @@ searches inside them (cost and recall: docs/benchmarks.md)."""
 UNFILTERED_POOL = 500
 """A question without a topic ranks at least this many of its allowed events, the soonest."""
 AUDIENCE_BONUS = 0.15
-FREE_BONUS = 0.06
+AGE_BONUS = 0.1  # times rag.cues.age_fit: made for these ages > open to all > not said
+COMMON_SHARE = 0.5  # a word more than half of the events contain tells none of them apart
+COMMON_MIN_EVENTS = 50  # below this, shares say little: every topic word counts
 DIVERSITY_POOL = 4
 DIVERSITY_PENALTY = 0.08
 PLACE_CACHE_SIZE = 256
+TERM_CACHE_SIZE = 4096
 _WEEK = 7 * 86400.0
 
 
@@ -79,13 +86,14 @@ class Retriever:
         )
         self.candidates = index.candidates
         self._place_events: dict[PlaceMatch, np.ndarray] = {}
+        self._event_counts: dict[str, int] = {}
 
     def allowed(self, u: Understanding) -> np.ndarray | None:
         """Events that meet the window and the place (sorted positions), None: no filter."""
         allowed = None
         if u.window is not None:
-            start, end = u.window.start.timestamp(), u.window.end.timestamp()
-            allowed = self.candidates.in_window(start, end)
+            bands = [(a.timestamp(), b.timestamp()) for a, b in u.window.bands()]
+            allowed = self.candidates.in_bands(bands)
         if u.place is not None:
             at = self._at_place(u.place)
             allowed = at if allowed is None else np.intersect1d(allowed, at, assume_unique=True)
@@ -105,23 +113,27 @@ class Retriever:
         """The k best distinct events, or [] when nothing relevant meets the filters."""
         allowed = self.allowed(u)
         now = self._reference_time(u)
-        topic = u.topic.strip()
-        if topic:
+        terms = self.informative_terms(u.topic)
+        if terms:
             dense_events, dense, dense_passage = self._dense(_dense_query(u), allowed)
-            lexical_events, coverage, lexical_passage = self._coverage(topic, allowed)
+            lexical_events, coverage, lexical_passage = self._coverage(terms, allowed)
             events = np.union1d(dense_events, lexical_events)
             dense = _lookup(events, dense_events, dense, -1.0)
             dense_passage = _lookup(events, dense_events, dense_passage, -1)
             coverage = _lookup(events, lexical_events, coverage, 0.0)
             lexical_passage = _lookup(events, lexical_events, lexical_passage, -1)
             gate = self.relevance
-            relevant = (dense >= gate.strong_dense) | (coverage >= gate.min_coverage)
-            relevant |= (dense >= gate.min_dense) & (coverage >= gate.min_dense_coverage)
+            relevant = dense >= gate.strong_dense
+            if not u.factual:
+                relevant |= coverage >= gate.min_coverage
+                relevant |= (dense >= gate.min_dense) & (coverage >= gate.min_dense_coverage)
             score = gate.dense_weight * np.maximum(dense, 0) + (1 - gate.dense_weight) * coverage
             passage = np.where(
                 (dense >= gate.strong_dense) | (lexical_passage < 0), dense_passage, lexical_passage
             )
             events, score, passage = events[relevant], score[relevant], passage[relevant]
+        elif u.factual:
+            return []
         else:
             events = self._soonest(now, allowed)
             score = self._soonness(events, now)
@@ -129,9 +141,10 @@ class Retriever:
         if not len(events):
             return []
         score = score + self._cue_bonus(u, events)
+        fit = self._cue_fit(u, events)
         upcoming = self.candidates.feature("event_last_end", events) >= now
-        ranked = np.lexsort((-score, ~upcoming))
-        if not topic:
+        ranked = np.lexsort((-score, -fit, ~upcoming))
+        if not terms:
             kinds = self.candidates.feature("event_kind", events)
             ranked = self._diversify(ranked, score, kinds, k)
         return [
@@ -142,6 +155,25 @@ class Retriever:
             )
             for i in ranked[:k]
         ]
+
+    def informative_terms(self, topic: str) -> list[str]:
+        """The analyzed words of the topic that tell events apart in this corpus."""
+        terms = topic_terms(topic)
+        n_events = len(self.index.events)
+        if n_events < COMMON_MIN_EVENTS:
+            return terms
+        return [t for t in terms if self._event_count(t) <= COMMON_SHARE * n_events]
+
+    def _event_count(self, term: str) -> int:
+        """How many events contain an analyzed term (cached: questions reuse few words)."""
+        count = self._event_counts.get(term)
+        if count is None:
+            if len(self._event_counts) >= TERM_CACHE_SIZE:
+                self._event_counts.clear()
+            passages = self.index.lexical.passages_with(term)
+            count = len(np.unique(self.index.passage_event[passages]))
+            self._event_counts[term] = count
+        return count
 
     def _diversify(
         self, ranked: np.ndarray, score: np.ndarray, kinds: np.ndarray, k: int
@@ -185,14 +217,13 @@ class Retriever:
         return _best_per_event(np.asarray(index.passage_event[rows], dtype=np.int64), rows, sims)
 
     def _coverage(
-        self, topic: str, allowed: np.ndarray | None
+        self, terms: list[str], allowed: np.ndarray | None
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Events with any of the topic's words, the IDF-weighted share of them they hold,
         and their passage with the best BM25 score (so the snippet shows where they matched).
 
         Reads the postings of the topic's words only.
         """
-        terms = list(dict.fromkeys(analyze(topic)))
         lexical = self.index.lexical
         # A word no passage has weighs most: asking for "rugby" in a corpus without it
         # must not look covered by the other words of the question.
@@ -252,9 +283,29 @@ class Retriever:
         bonus = np.zeros(len(events), dtype=np.float64)
         if any(a in ("enfants", "famille") for a in u.audience):
             bonus += AUDIENCE_BONUS * self.candidates.feature("event_young", events)
-        if u.free:
-            bonus += FREE_BONUS * self.candidates.feature("event_free", events)
+        if u.ages is not None:
+            bonus += AGE_BONUS * self._age_fit(u, events)
         return bonus
+
+    def _cue_fit(self, u: Understanding, events: np.ndarray) -> np.ndarray:
+        """How many of the asked cues (free, accessibility, ages) each event meets."""
+        fit = np.zeros(len(events), dtype=np.int64)
+        if u.free:
+            fit += self.candidates.feature("event_free", events)
+        if u.access:
+            access = self.candidates.feature("event_access", events)
+            fit += (access & access_bits(frozenset(u.access))) > 0
+        if u.ages is not None:
+            fit += self._age_fit(u, events) >= 0
+        return fit
+
+    def _age_fit(self, u: Understanding, events: np.ndarray) -> np.ndarray:
+        """`rag.cues.age_fit` for the given events."""
+        if u.ages is None:
+            return np.zeros(len(events))
+        low = self.candidates.feature("event_age_min", events).astype(np.float64)
+        high = self.candidates.feature("event_age_max", events).astype(np.float64)
+        return age_fits(low, high, u.ages)
 
 
 _AUDIENCE_PHRASES = {

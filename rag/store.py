@@ -7,7 +7,8 @@ never written after the build), and are decoded only when a question needs them.
 API workers read the same file through the OS page cache instead of each holding a copy.
 
 The distinct places of the corpus (city, postal code, department, region, country) are a
-table too: the gazetteer and the place index are built from them, not from every event.
+table too (the place index of rag/candidates.py), and so are the gazetteer and the corpus
+summary, worked out at build time: loading never reads every event.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -40,6 +42,7 @@ CREATE TABLE places (
     country TEXT, events INTEGER NOT NULL
 );
 CREATE TABLE kinds (id INTEGER PRIMARY KEY, name TEXT NOT NULL);
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
 
 
@@ -53,8 +56,10 @@ def write_store(
     passages: Iterable[tuple[str, str]],
     places: Iterable[tuple[PlaceKey, int]],
     kinds: Iterable[str],
+    meta: dict[str, Any],
 ) -> None:
-    """Write a new store at `path` (events in index order; passages as (kind, text))."""
+    """Write a new store at `path` (events in index order; passages as (kind, text);
+    `meta`: JSON-ready figures about the whole corpus, computed once at build)."""
     db = sqlite3.connect(path)
     try:
         db.execute("PRAGMA journal_mode = OFF")
@@ -76,6 +81,10 @@ def write_store(
             ((grp, *key, count) for grp, (key, count) in enumerate(places)),
         )
         db.executemany("INSERT INTO kinds VALUES (?, ?)", enumerate(kinds))
+        db.executemany(
+            "INSERT INTO meta VALUES (?, ?)",
+            ((key, json.dumps(value, ensure_ascii=False)) for key, value in meta.items()),
+        )
         db.commit()
     except sqlite3.Error as exc:
         if getattr(exc, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL:
@@ -143,6 +152,12 @@ class Store:
             "SELECT city, postal_code, department, region, country, events FROM places ORDER BY grp"
         )
         return [((r[0], r[1], r[2], r[3], r[4]), int(r[5])) for r in rows]
+
+    def meta(self, key: str) -> Any:
+        row = self._connect().execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        if row is None:
+            raise ValueError(f"the store has no {key}")
+        return json.loads(row[0])
 
     def kinds(self) -> list[str]:
         return [name for (name,) in self._connect().execute("SELECT name FROM kinds ORDER BY id")]

@@ -20,6 +20,7 @@ from fastapi.testclient import TestClient
 
 from rag.api import create_app
 from rag.config import Settings
+from rag.corpus import CorpusSummary
 from rag.engine import AssistantStatus, NotReady, StreamEvent
 from rag.models import Event, Occurrence, ProgressFn
 from rag.schemas import AskRequest, AskResponse, ProviderInfo, Source, Timings, Understood
@@ -31,6 +32,7 @@ EVENT = Event(
     title="Atelier marionnettes",
     city="Paris",
     venue="Théâtre du Rond-Point",
+    agenda_title="Sortir à Paris",
     occurrences=[
         Occurrence(datetime(2026, 11, 28, 14, tzinfo=UTC), datetime(2026, 11, 28, 16, tzinfo=UTC))
     ],
@@ -56,6 +58,7 @@ class StubAssistant:
             embedder="use-test",
             generator="extractive",
             created_at="2026-11-26T09:00:00+00:00" if self.ready else None,
+            corpus=CorpusSummary.of([EVENT]) if self.ready else None,
         )
 
     def reload(self) -> bool:
@@ -114,7 +117,11 @@ def make_client(
     rebuild_work: Any = None,
     **settings: Any,
 ) -> TestClient:
-    values: dict[str, Any] = {"RAG_DATA_DIR": tmp_path, "INDEX_RELOAD_INTERVAL": 0} | settings
+    values: dict[str, Any] = {
+        "RAG_DATA_DIR": tmp_path,
+        "RAG_RUN_DIR": tmp_path / "run",
+        "INDEX_RELOAD_INTERVAL": 0,
+    } | settings
     app = create_app(Settings(**values), assistant=assistant, rebuild_work=rebuild_work)
     return TestClient(app, raise_server_exceptions=False)
 
@@ -145,6 +152,11 @@ def test_ready_names_the_index_and_providers(client: TestClient) -> None:
     assert body["version"] == "20261126T090000.000Z-abcdef12"
     assert (body["events"], body["passages"]) == (1, 2)
     assert (body["embedder"], body["generator"]) == ("use-test", "extractive")
+    assert body["corpus"] == {
+        "demo_events": 0,
+        "agendas": 1,
+        "top_agendas": [{"title": "Sortir à Paris", "events": 1}],
+    }
 
 
 def test_not_ready_is_503_with_the_reason(not_ready: TestClient) -> None:
@@ -263,6 +275,8 @@ class BlockingWork:
         self.fail = fail
 
     def __call__(self, progress: ProgressFn) -> dict[str, Any]:
+        progress("embed", 0, 10)
+        threading.Event().wait(0.02)
         progress("embed", 3, 10)
         self.started.set()
         assert self.release.wait(10)
@@ -317,6 +331,8 @@ def test_rebuild_auth_and_one_job_at_a_time(
             3,
             10,
         )
+        assert running["rate"] > 0  # rag.progress, measured
+        assert running["eta_s"] == pytest.approx(7 / running["rate"], abs=0.01)
         busy = client.post("/rebuild", headers={"X-API-Key": KEY})
         assert busy.status_code == 409
         assert job_id in busy.json()["detail"]
@@ -391,4 +407,18 @@ def test_openapi_documents_the_examples(client: TestClient) -> None:
     assert schema["info"]["title"] == "rag-events"
     ask = schema["paths"]["/ask"]["post"]["requestBody"]["content"]["application/json"]
     assert "weekend" in ask["examples"]
-    assert client.get("/docs").status_code == 200
+
+
+@pytest.mark.parametrize("page", ["/docs", "/redoc"])
+def test_docs_pages_load_everything_from_the_api(client: TestClient, page: str) -> None:
+    """No CDN: every script, stylesheet and icon the page names is served by the API itself."""
+    html = client.get(page).text
+    assets = re.findall(r'(?:src|href|spec-url)="([^"]+)"', html)
+    assets += re.findall(r"url: ?'([^']+)'", html)
+    assert assets, html
+    assert not re.search(r"(?:https?:)?//", html), "the page names another host"
+    assert "default-src 'self'" in client.get(page).headers["content-security-policy"]
+    for asset in assets:
+        response = client.get(asset)
+        assert response.status_code == 200, asset
+        assert len(response.content) > 1000, asset

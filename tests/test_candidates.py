@@ -4,6 +4,7 @@ on-disk index: files never written once a version is served."""
 from __future__ import annotations
 
 import hashlib
+import json
 import math
 import random
 from datetime import date, datetime, timedelta
@@ -125,16 +126,26 @@ def test_radius_matches_the_great_circle_distance_of_every_event(
         assert candidates.near(lat, lon, km).tolist() == expected
 
 
-def test_the_gazetteer_from_places_counts_like_the_one_from_events(
+def test_near_places_match_place_matches_on_every_event(
     corpus: tuple[list[Event], Candidates],
 ) -> None:
     events, candidates = corpus
-    by_event, by_place = (
-        Gazetteer.from_events(events),
-        Gazetteer.from_places(candidates.place_counts()),
-    )
-    assert by_event.cities == by_place.cities and by_event.regions == by_place.regions
-    assert by_event.departments == by_place.departments
+    for km in (5.0, 30.0):
+        place = PlaceMatch(
+            "city", "Caen", "près de Caen", radius_km=km, latitude=49.18, longitude=-0.37
+        )
+        expected = [pos for pos, e in enumerate(events) if place.matches(e)]
+        assert candidates.at_place(place).tolist() == expected
+
+
+def test_the_gazetteer_survives_its_round_trip_through_the_store(
+    corpus: tuple[list[Event], Candidates],
+) -> None:
+    events, _ = corpus
+    gazetteer = Gazetteer.from_events(events)
+    again = Gazetteer.from_dict(json.loads(json.dumps(gazetteer.to_dict())))
+    assert again == gazetteer
+    assert again.find("un concert à Caen") == gazetteer.find("un concert à Caen") is not None
 
 
 def test_ranges_and_next_start(corpus: tuple[list[Event], Candidates]) -> None:

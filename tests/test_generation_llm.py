@@ -5,13 +5,14 @@ from __future__ import annotations
 import re
 import socket
 from collections.abc import Iterator
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from rag.config import Settings
 from rag.dates import DateWindow
+from rag.errors import ConfigError
 from rag.generation import (
     MIDSTREAM_NOTICE,
     FallbackGenerator,
@@ -23,10 +24,11 @@ from rag.generation import (
 )
 from rag.generation.extractive import ExtractiveGenerator
 from rag.generation.openai import OpenAIGenerator
-from rag.generation.prompt import SYSTEM_PROMPT
-from rag.models import Event, Hit, Message, Occurrence
+from rag.generation.prompt import SYSTEM_PROMPT, user_message
+from rag.models import Event, Hit, Message
 from rag.places import PlaceMatch
 from rag.query import Understanding
+from tests.factories import make_event
 from tests.fakes.llm_server import DEFAULT_ANSWER, FakeLLM, cut, empty, fail, garbage, sleep
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -41,16 +43,15 @@ pytestmark = pytest.mark.timeout(30)
 
 
 def event(uid: str, title: str, description: str, day: int) -> Event:
-    start = datetime(2026, 11, day, 15, tzinfo=PARIS)
-    return Event(
-        uid=uid,
+    return make_event(
+        uid,
         title=title,
         description=description,
-        occurrences=[Occurrence(start, start + timedelta(hours=2))],
-        venue="Musée Carnavalet",
-        city="Paris",
         conditions="Entrée libre",
-        url=f"https://openagenda.com/e/{uid}",
+        days=[date(2026, 11, day)],
+        venue="Musée Carnavalet",
+        address=None,
+        country=None,
     )
 
 
@@ -132,6 +133,7 @@ def test_answers_through_the_server_with_prompt_context_history_model_and_key(
     final = messages[-1]["content"]
     assert "jeudi 26 novembre 2026" in final and "ce week-end (du samedi 28" in final
     assert "Lieu : Paris" in final and final.rstrip().endswith(inp.question)
+    assert "Langue de la question : français" in final
     assert '<evenement id="1">' in final and "titre : Paris humaniste" in final
     assert final.index('<evenement id="1">') < final.index('<evenement id="2">')
 
@@ -216,9 +218,9 @@ def test_provider_choice_and_helpful_configuration_errors() -> None:
     assert resolved(LLM_PROVIDER="auto", LLM_BASE_URL="http://localhost:11434/v1") == "openai"
     assert resolved(LLM_PROVIDER="auto", MISTRAL_API_KEY="k", LLM_BASE_URL="http://x") == "mistral"
     assert resolved(LLM_PROVIDER="extractive", MISTRAL_API_KEY="k") == "extractive"
-    with pytest.raises(ValueError, match="MISTRAL_API_KEY"):
+    with pytest.raises(ConfigError, match="MISTRAL_API_KEY"):
         create_generator(Settings(_env_file=None, LLM_PROVIDER="mistral", MISTRAL_API_KEY=None))
-    with pytest.raises(ValueError, match="LLM_BASE_URL"):
+    with pytest.raises(ConfigError, match="LLM_BASE_URL"):
         create_generator(Settings(_env_file=None, LLM_PROVIDER="openai", LLM_BASE_URL=None))
     generator = create_generator(settings("openai", "http://127.0.0.1:9"))
     assert isinstance(generator, FallbackGenerator)
@@ -248,3 +250,12 @@ def test_prompt_injection_stays_escaped_data_inside_its_block(
     assert "&lt;/contexte&gt;" in hostile
     assert "<" not in hostile and ">" not in hostile
     assert "PWNED" not in blocks[0][1] and "PWNED" not in user["content"].split("</contexte>")[1]
+
+
+def test_the_prompt_asks_for_the_language_of_the_question() -> None:
+    u = Understanding(
+        "Concerts tonight?", date(2026, 11, 26), None, None, [], False, "concerts", "en"
+    )
+    message = user_message(GenerationInput(u.question, u, [], [], ZoneInfo("Europe/Paris")))
+    assert "Langue de la question : anglais (réponds dans cette langue)." in message
+    assert "langue de la question" in SYSTEM_PROMPT

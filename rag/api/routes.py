@@ -23,13 +23,16 @@ from rag.api.deps import (
 )
 from rag.api.metrics import IndexGauges
 from rag.api.schemas import (
+    AgendaCount,
     AskBody,
+    CorpusInfo,
     ErrorResponse,
     HealthResponse,
     ReadyResponse,
     RebuildAccepted,
     RebuildJobResponse,
 )
+from rag.corpus import CorpusSummary
 from rag.engine import NotReady
 from rag.rebuild import RebuildBusy
 from rag.schemas import AskResponse
@@ -114,6 +117,7 @@ def ready(services: ServicesDep, assistant: AssistantDep, response: Response) ->
         generator=status.generator,
         created_at=status.created_at,
         rebuilding=job is not None,
+        corpus=_corpus_info(status.corpus) if status.corpus else None,
     )
 
 
@@ -165,7 +169,10 @@ def event(uid: str, assistant: AssistantDep) -> dict[str, Any]:
     responses={
         401: {"model": ErrorResponse, "description": "Missing or wrong X-API-Key."},
         409: {"model": ErrorResponse, "description": "A rebuild is already running."},
-        429: {"model": ErrorResponse, "description": "Too many wrong keys from this client."},
+        429: {
+            "model": ErrorResponse,
+            "description": "A wrong key, after too many from this client; see Retry-After.",
+        },
         503: {"model": ErrorResponse, "description": "Rebuild disabled (no REBUILD_API_KEY)."},
     },
 )
@@ -181,17 +188,16 @@ def start_rebuild(
     expected = secret.get_secret_value() if secret else ""
     if not expected:
         raise HTTPException(503, detail="Rebuild is disabled: set REBUILD_API_KEY to enable it.")
-    client = client_address(request)
-    failures = services.rebuild_failures
-    wait = failures.retry_after(client)
-    if wait:
-        raise HTTPException(
-            429,
-            detail=f"Too many wrong X-API-Key attempts from {client}; retry in {wait} s.",
-            headers={"Retry-After": str(wait)},
-        )
     if not hmac.compare_digest(_digest(x_api_key or ""), _digest(expected)):
-        failures.hit(client)
+        # the right key always passes (below); wrong ones are slowed down per source
+        wait = services.wrong_keys.failed(client_address(request))
+        if wait:
+            raise HTTPException(
+                429,
+                detail="Too many wrong X-API-Key attempts from this client; "
+                f"retry in {wait} s with the right key.",
+                headers={"Retry-After": str(wait)},
+            )
         raise HTTPException(401, detail="Missing or wrong X-API-Key header.")
     try:
         job = services.rebuilder.start()
@@ -220,6 +226,8 @@ def rebuild_status(job_id: str, services: ServicesDep) -> RebuildJobResponse:
         stage=job.stage,
         done=job.done,
         total=job.total,
+        rate=None if job.rate is None else round(job.rate, 2),
+        eta_s=None if job.eta_s is None else round(job.eta_s, 2),
         created_at=job.created_at,
         started_at=job.started_at,
         finished_at=job.finished_at,
@@ -233,8 +241,18 @@ def rebuild_status(job_id: str, services: ServicesDep) -> RebuildJobResponse:
 def metrics(services: ServicesDep) -> PlainTextResponse:
     """Prometheus text exposition."""
     status = services.assistant.status()
-    text = services.metrics.render(IndexGauges(status.events, status.passages, status.ready))
+    text = services.metrics.render(
+        IndexGauges(status.events, status.passages, status.ready), services.wrong_keys.total()
+    )
     return PlainTextResponse(text, media_type="text/plain; version=0.0.4; charset=utf-8")
+
+
+def _corpus_info(corpus: CorpusSummary) -> CorpusInfo:
+    return CorpusInfo(
+        demo_events=corpus.demo_events,
+        agendas=corpus.agendas,
+        top_agendas=[AgendaCount(title=t, events=n) for t, n in corpus.top_agendas],
+    )
 
 
 def _digest(key: str) -> bytes:

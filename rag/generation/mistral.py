@@ -12,10 +12,10 @@ from mistralai.client.models import ChatCompletionResponse, CompletionEvent
 from mistralai.client.utils.eventstreaming import EventStream
 
 from rag.config import Settings
+from rag.errors import ConfigError
 from rag.generation import (
     BACKOFF,
     RETRIES,
-    TRANSIENT_STATUSES,
     Generated,
     GenerationError,
     GenerationInput,
@@ -23,6 +23,7 @@ from rag.generation import (
     with_retries,
 )
 from rag.generation.prompt import build_messages
+from rag.http import RETRY_STATUSES
 
 T = TypeVar("T")
 _FAILURES = (MistralError, NoResponseError, httpx2.HTTPError, ValueError)
@@ -49,7 +50,7 @@ class MistralGenerator:
     @classmethod
     def from_settings(cls, settings: Settings) -> MistralGenerator:
         if settings.mistral_api_key is None:
-            raise ValueError(
+            raise ConfigError(
                 "LLM_PROVIDER=mistral needs MISTRAL_API_KEY: set it in .env, "
                 "or use LLM_PROVIDER=extractive to answer without an LLM."
             )
@@ -105,7 +106,7 @@ class MistralGenerator:
         try:
             return method(inp)
         except MistralError as exc:
-            error = TransientError if exc.status_code in TRANSIENT_STATUSES else GenerationError
+            error = TransientError if exc.status_code in RETRY_STATUSES else GenerationError
             raise error(f"{self.name}: HTTP {exc.status_code}") from exc
         except _FAILURES as exc:
             raise GenerationError(f"{self.name}: {type(exc).__name__}: {exc}") from exc
