@@ -1,6 +1,6 @@
 """The versioned, persistent search index: events, passages, vectors, FAISS and BM25.
 
-Everything is on disk and read on demand (format 2): events and passage texts in a
+Everything is on disk and read on demand (format 3): events and passage texts in a
 read-only SQLite store (rag/store.py), vectors as a float16 `.npy` and the lookup
 arrays of rag/candidates.py memory-mapped, the BM25 postings memory-mapped, FAISS
 memory-mapped (`IO_FLAG_MMAP`). Files are never written once a version is complete, so
@@ -47,7 +47,7 @@ from rag.passages import corpus_passages
 from rag.places import Gazetteer
 from rag.store import STORE, EventTable, PassageTable, Store, write_store
 
-FORMAT = 2
+FORMAT = 3
 IVF_THRESHOLD = 100_000
 """From this many passages the dense index is IVF over 8-bit codes instead of exact search.
 
