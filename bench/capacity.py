@@ -49,11 +49,11 @@ from bench.common import (
     progress_printer,
     running_api,
 )
-from bench.synthetic import REPLAY_NOISE
+from bench.synthetic import REPLAY_NOISE, has_index
 from rag.config import Settings
 from rag.embeddings import create_embedder, normalize_rows
 from rag.embeddings.cache import CachedEmbedder, EmbeddingCache, cache_path
-from rag.index import IndexError_, active_manifest, build_index
+from rag.index import active_manifest, build_index
 from rag.models import Event, Occurrence
 from rag.passages import event_passages
 from rag.store import STORE, Store
@@ -143,7 +143,8 @@ def prepare(n: int, root: Path = WORK_DIR) -> Settings:
     settings = bench_settings(root / f"capacity-{n}")
     events, origin = synthesize(base, n)
     base = base[: min(n, len(base))]
-    if _has_index(settings, n, sum(len(event_passages(e)) for e in events)):
+    per_event = [len(event_passages(e)) for e in base]  # a copy has its original's passages
+    if has_index(settings, n, sum(per_event[o] for o in origin)):
         return settings
     embedder = create_embedder(base_settings)
     cache = EmbeddingCache(cache_path(base_settings.cache_dir, embedder.id))
@@ -157,14 +158,6 @@ def prepare(n: int, root: Path = WORK_DIR) -> Settings:
     vectors = replayed_vectors(base_vectors, origin)
     build_index(settings, events, embedder, log, vectors=vectors)
     return settings
-
-
-def _has_index(settings: Settings, n_events: int, n_passages: int) -> bool:
-    try:
-        manifest = active_manifest(settings)
-    except IndexError_:
-        return False
-    return (manifest.events, manifest.passages) == (n_events, n_passages)
 
 
 def questions(events: Sequence[Event], count: int, seed: int = 0) -> list[tuple[str, date]]:

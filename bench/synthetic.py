@@ -130,7 +130,7 @@ def prepare_index(n_events: int, root: Path = WORK_DIR) -> Settings:
         return real
     settings = bench_settings(root / f"corpus-{n_events}")
     copies = synthesize_events(events, n_events)
-    if _has_index(settings, len(copies), len(corpus_passages(copies))):
+    if has_index(settings, len(copies), len(corpus_passages(copies))):
         return settings
     index = load_index(real, embedder)
     originals: dict[str, list[np.ndarray]] = {}
@@ -142,7 +142,7 @@ def prepare_index(n_events: int, root: Path = WORK_DIR) -> Settings:
     return settings
 
 
-def _has_index(settings: Settings, n_events: int, n_passages: int) -> bool:
+def has_index(settings: Settings, n_events: int, n_passages: int) -> bool:
     try:
         manifest = active_manifest(settings)
     except IndexUnavailable:
