@@ -111,12 +111,16 @@ class Store:
                 uri=True,
                 check_same_thread=False,
             )
-            db.execute("SELECT count(*) FROM events").fetchone()
+            db.execute("SELECT max(pos) FROM events").fetchone()
             self._local.db = db
         return db
 
     def count(self, table: str) -> int:
-        return int(self._connect().execute(f"SELECT count(*) FROM {table}").fetchone()[0])
+        """Rows of `events` or `passages`: positions run from 0, so the last one + 1 (a
+        b-tree lookup; count(*) would read the whole file)."""
+        key = {"events": "pos", "passages": "row"}[table]
+        last = self._connect().execute(f"SELECT max({key}) FROM {table}").fetchone()[0]
+        return 0 if last is None else int(last) + 1
 
     def _event(self, pos: int) -> Event:
         row = self._connect().execute("SELECT data FROM events WHERE pos = ?", (pos,)).fetchone()
