@@ -19,13 +19,25 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from types import ModuleType
 from typing import Any
 
+import requests
+
 from bench.baseline import BaselinePipeline
-from bench.common import ROOT, WORK_DIR, Report, Row, Target, main, progress_printer
+from bench.common import (
+    ROOT,
+    WORK_DIR,
+    Report,
+    Row,
+    Target,
+    main,
+    progress_printer,
+    running_api,
+)
 from bench.corpora import all_questions, prepare, shared_available
 from rag.embeddings import create_embedder
 from rag.embeddings.cache import CachedEmbedder, EmbeddingCache, cache_path
@@ -36,12 +48,13 @@ from rag.evaluation import (
     SPLITS,
     AskFn,
     EvalReport,
+    EventLookup,
     QuestionResult,
     evaluate,
 )
 from rag.generation import create_generator
 from rag.index import build_index
-from rag.schemas import AskRequest
+from rag.schemas import AskRequest, AskResponse
 
 PUBLIC_DIR = ROOT.parent / "shared" / "eval"
 PUBLIC_QUESTIONS = PUBLIC_DIR / "public-questions.jsonl"
@@ -64,6 +77,12 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--failures", action="store_true", help="Also list rag-events' failing questions."
     )
+    parser.add_argument(
+        "--api",
+        action="store_true",
+        help="Ask rag-events through POST /ask of a `rag serve` process, not in-process.",
+    )
+    parser.add_argument("--port", type=int, default=None, help="Port for --api [default: free].")
 
 
 @dataclass(slots=True)
@@ -91,24 +110,31 @@ def run(args: argparse.Namespace) -> Report:
             runs.notes.append("shared corpus skipped: ../shared/data/openagenda is absent")
             continue
         mine = [q for q in questions if q.corpus == corpus]
-        systems = _systems(corpus)
-        for name, (ask, lookup) in systems.items():
-            scored = evaluate(
-                ask, mine, events=lookup, progress=progress_printer(f"{corpus} {name}")
-            )
-            runs.results[name].extend(scored.results)
-        if corpus == "shared" and "public" in args.split:
-            _run_public(runs, {name: ask for name, (ask, _) in systems.items()})
+        with _systems(corpus, args.api, args.port) as systems:
+            for name, (ask, lookup) in systems.items():
+                scored = evaluate(
+                    ask, mine, events=lookup, progress=progress_printer(f"{corpus} {name}")
+                )
+                runs.results[name].extend(scored.results)
+            if corpus == "shared" and "public" in args.split:
+                _run_public(runs, {name: ask for name, (ask, _) in systems.items()})
+    runs.notes.append(
+        "rag-events asked through POST /ask of `rag serve`"
+        if args.api
+        else "rag-events asked in-process (Assistant.ask, what /ask calls)"
+    )
     return _report(report, runs, splits, args.failures)
 
 
-def _systems(corpus: str) -> dict[str, tuple[AskFn, Callable]]:
+@contextmanager
+def _systems(
+    corpus: str, through_api: bool, port: int | None
+) -> Iterator[dict[str, tuple[AskFn, EventLookup]]]:
+    """rag-events and the baseline over one corpus, freshly ingested and indexed."""
     prepared = prepare(corpus, progress=progress_printer(f"{corpus} ingest"))
     settings = prepared.settings
     embedder = create_embedder(settings)
     build_index(settings, prepared.events, embedder, progress_printer(f"{corpus} build"))
-    assistant = Assistant(settings, embedder, create_generator(settings))
-    assistant.reload()
     cache = EmbeddingCache(cache_path(settings.data_dir / "baseline-cache", embedder.id))
     try:
         baseline = BaselinePipeline.build(
@@ -116,9 +142,22 @@ def _systems(corpus: str) -> dict[str, tuple[AskFn, Callable]]:
         )
     finally:
         cache.close()
-    baseline.embedder = embedder  # questions are not worth caching
+    baseline.embedder = embedder  # the cache is closed; questions are embedded directly
     lookup = {e.uid: e for e in prepared.events}.get
-    return {"rag-events": (assistant.ask, assistant.event), "baseline": (baseline.ask, lookup)}
+    if not through_api:
+        assistant = Assistant(settings, embedder, create_generator(settings))
+        assistant.reload()
+        yield {"rag-events": (assistant.ask, assistant.event), "baseline": (baseline.ask, lookup)}
+        return
+    with running_api(settings.data_dir, port=port) as api, requests.Session() as session:
+
+        def ask(request: AskRequest) -> AskResponse:
+            body = request.model_dump(mode="json", exclude_none=True)
+            reply = session.post(f"{api.url}/ask", json=body, timeout=60)
+            reply.raise_for_status()
+            return AskResponse.model_validate(reply.json())
+
+        yield {"rag-events": (ask, lookup), "baseline": (baseline.ask, lookup)}
 
 
 # --- the public set, with its own scorer -----------------------------------------------------

@@ -28,6 +28,7 @@ from rag.query import Understanding, understand
 from rag.retrieval import Retriever
 from rag.schemas import AskRequest, AskResponse, ProviderInfo, Source, Timings, Understood
 from rag.text import truncate
+from rag.typography import typeset
 
 SNIPPET_CHARS = 280
 
@@ -215,7 +216,7 @@ class Assistant:
         self, prepared: _Prepared, generated: Generated, generate_ms: float
     ) -> AskResponse:
         return AskResponse(
-            answer=generated.text,
+            answer=typeset(generated.text, prepared.understanding.language),
             no_answer=not prepared.hits,
             sources=prepared.sources,
             understood=self._understood(prepared.understanding),
@@ -273,6 +274,8 @@ class Assistant:
             city=place.name if place and place.kind == "city" else None,
             region=place.name if place and place.kind in ("region", "department") else None,
             language=u.language,
+            radius_km=place.radius_km if place else None,
+            country=place.name if place and place.kind == "country" else None,
         )
 
 

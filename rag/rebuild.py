@@ -144,7 +144,13 @@ class Rebuilder:
             result = self._work(progress)
         except Exception as exc:
             log.exception("rebuild %s failed", job.id)
-            error = f"{type(exc).__name__}: {exc}"
+            # GET /rebuild/{id} needs no key: an OS error says what, not where (the log does)
+            detail = (
+                f"[Errno {exc.errno}] {exc.strerror}"
+                if isinstance(exc, OSError) and exc.strerror
+                else exc
+            )
+            error = f"{type(exc).__name__}: {detail}"
         with self._lock:
             job.state = "failed" if error else "succeeded"
             job.result, job.error = result, error

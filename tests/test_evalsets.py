@@ -3,19 +3,23 @@ generator writes every format the ingester reads."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections import Counter
 from pathlib import Path
 
 import pytest
 
+from bench import quality
 from bench.corpora import QUESTION_FILES, TIMEZONE, all_questions, corpus_facts, resolve
+from bench.quality import public_outputs
 from bench.regions import generate_regions, load_catalogue, write_regions
 from rag.config import Settings
 from rag.evaluation import CATEGORIES, CORPORA, DevQuestion, Facts
 from rag.ingest import ingest, load_events
 from rag.normalize import from_ods_record
 from rag.places import event_place
+from rag.schemas import AskRequest, AskResponse, ProviderInfo, Source, Timings, Understood
 from rag.sources.files import file_sources, read_records
 
 
@@ -154,3 +158,72 @@ def test_the_regional_corpus_has_what_the_questions_need() -> None:
     assert len(past) >= 40
     towns = {r.town.name for r in events}
     assert {"Saint-Laurent-du-Var", "Nice", "Villeneuve-lès-Avignon", "Cesson-Sévigné"} <= towns
+
+
+def test_shared_questions_fit_their_window_and_date(
+    questions: list[DevQuestion], shared_files: list[Path]
+) -> None:
+    events = {e.uid: e for e in (from_ods_record(r) for p in shared_files for r in read_records(p))}
+    for question in questions:
+        if question.corpus != "shared" or question.id.split("-")[0] != "sh":
+            continue
+        for uid in question.expected_uids:
+            spans = [
+                (o.start.astimezone(TIMEZONE).date(), o.end.astimezone(TIMEZONE).date())
+                for o in events[uid].occurrences
+            ]
+            if question.window is not None:
+                window = question.window
+                assert any(a <= window.end and b >= window.start for a, b in spans), (
+                    f"{question.id}: {uid} has no occurrence in the window"
+                )
+            else:
+                assert max(b for _, b in spans) >= question.as_of, f"{question.id}: {uid} is over"
+
+
+# --- the runner ------------------------------------------------------------------------------
+
+
+def test_public_outputs_are_what_the_public_scorer_reads() -> None:
+    def ask(request: AskRequest) -> AskResponse:
+        refused = request.question == "b"
+        sources = [] if refused else [_source("u1"), _source("u2")]
+        return AskResponse(
+            answer="",
+            no_answer=refused,
+            sources=sources,
+            understood=Understood(
+                as_of=request.as_of or dt.date(2026, 1, 1),
+                date_from=None,
+                date_to=None,
+                city=None,
+                region=None,
+            ),
+            provider=ProviderInfo(embedder="t", generator="t", fallback=False),
+            timings_ms=Timings(retrieve=0, generate=0, total=0),
+        )
+
+    questions = [
+        {"id": "p1", "question": "a", "as_of": "2026-07-01"},
+        {"id": "p2", "question": "b", "as_of": "2026-07-02"},
+    ]
+    assert public_outputs(ask, questions) == [
+        {"id": "p1", "uids": ["u1", "u2"], "no_answer": False},
+        {"id": "p2", "uids": [], "no_answer": True},
+    ]
+
+
+def test_the_public_set_is_skipped_with_the_reason_when_shared_is_absent(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(quality, "PUBLIC_QUESTIONS", tmp_path / "public-questions.jsonl")
+    runs = quality.Runs()
+    quality._run_public(runs, {})
+    assert runs.public == {} and "public set skipped" in runs.notes[0]
+
+
+def _source(uid: str) -> Source:
+    return Source(
+        uid=uid, title=uid, url=None, venue=None, city=None, start=None, end=None, score=1.0,
+        snippet="",
+    )  # fmt: skip
