@@ -4,12 +4,16 @@ from rag.demo.generate import (
     CITIES,
     DEFAULT_EVENTS,
     DEFAULT_SEED,
+    DemoRecord,
     DemoSource,
     build_demo,
     date_label,
     generate_demo_events,
     is_free,
+    local_today,
+    served_demo,
     slugify,
+    stale_demo,
 )
 from rag.demo.places import at_venue, the_venue
 from rag.demo.vocabulary import City, Venue
@@ -19,6 +23,7 @@ __all__ = [
     "DEFAULT_EVENTS",
     "DEFAULT_SEED",
     "City",
+    "DemoRecord",
     "DemoSource",
     "Venue",
     "at_venue",
@@ -26,6 +31,9 @@ __all__ = [
     "date_label",
     "generate_demo_events",
     "is_free",
+    "local_today",
+    "served_demo",
     "slugify",
+    "stale_demo",
     "the_venue",
 ]
