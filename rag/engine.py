@@ -274,6 +274,8 @@ class Assistant:
             city=place.name if place and place.kind == "city" else None,
             region=place.name if place and place.kind in ("region", "department") else None,
             language=u.language,
+            dates=u.window.label if u.window else None,
+            past=u.window.past if u.window else False,
             radius_km=place.radius_km if place else None,
             country=place.name if place and place.kind == "country" else None,
         )
