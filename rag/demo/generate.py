@@ -34,6 +34,8 @@ if TYPE_CHECKING:
 
 DEFAULT_EVENTS = 360
 DEFAULT_SEED = 7
+UID_PREFIX = "demo-"
+"""Every generated event's uid starts with it (`rag.corpus` tells demo events apart by it)."""
 TITLE_DRAWS = 12
 REDRAFTS = 10
 """A title repeating one already taken is drawn again, then the event is drafted again;
@@ -295,7 +297,7 @@ def _write(
     else:
         return None
     taken.update(keys)
-    uid = f"demo-{draft.number:04d}"
+    uid = f"{UID_PREFIX}{draft.number:04d}"
     url = f"{DEMO_URL}/{slugify(title)}-{draft.number:04d}"
     conditions = rng.choice(PRICES[rng.choice(theme.prices)])
     attendance = _attendance(rng, theme)
