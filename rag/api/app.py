@@ -21,7 +21,7 @@ from rag.api.metrics import Metrics
 from rag.api.routes import router
 from rag.config import Settings
 from rag.engine import Assistant, NotReady
-from rag.rebuild import Rebuilder, RebuildJob, RebuildWork, rebuild
+from rag.rebuild import Rebuilder, RebuildJob, RebuildWork, jobs_dir, rebuild
 
 log = logging.getLogger("rag.api")
 
@@ -52,7 +52,8 @@ def create_app(
         def finished(job: RebuildJob) -> None:
             metrics.observe_rebuild(job.state, job.duration_s or 0.0)
 
-        rebuilder = Rebuilder(rebuild_work or partial(rebuild, settings, served), finished)
+        work = rebuild_work or partial(rebuild, settings, served)
+        rebuilder = Rebuilder(work, jobs_dir(settings), finished)
         watcher = IndexWatcher(served, rebuilder, settings.index_reload_interval)
         app.state.services = Services(
             settings,
@@ -95,6 +96,16 @@ def create_app(
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.api_max_body_bytes)
     app.add_middleware(RequestMiddleware, metrics=metrics)
     return app
+
+
+LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s[%(process)d]: %(message)s"
+
+
+def serve_app() -> FastAPI:
+    """What each `rag serve` worker process runs (`uvicorn --factory`): settings from the
+    environment, one log format for uvicorn and rag, with the worker's pid."""
+    logging.basicConfig(level=logging.INFO, format=LOG_FORMAT)
+    return create_app(Settings())
 
 
 async def _not_ready(request: Request, exc: Exception) -> JSONResponse:
