@@ -23,7 +23,7 @@ import numpy as np
 from bench.common import WORK_DIR, bench_settings, ingest_shared, progress_printer
 from rag.config import Settings
 from rag.embeddings import Embedder, create_embedder, normalize_rows
-from rag.index import IndexError_, active_manifest, build_index, load_index
+from rag.index import IndexUnavailable, active_manifest, build_index, load_index
 from rag.models import Event, Occurrence
 from rag.passages import corpus_passages, event_passages
 
@@ -145,7 +145,7 @@ def prepare_index(n_events: int, root: Path = WORK_DIR) -> Settings:
 def _has_index(settings: Settings, n_events: int, n_passages: int) -> bool:
     try:
         manifest = active_manifest(settings)
-    except IndexError_:
+    except IndexUnavailable:
         return False
     return (manifest.events, manifest.passages) == (n_events, n_passages)
 

@@ -10,16 +10,37 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
+import click
 import typer
+from typer.core import TyperGroup
 
 if TYPE_CHECKING:
     from rich.progress import TaskID
 
     from rag.models import ProgressFn
 
+
+class RagGroup(TyperGroup):
+    """The one error handler of the CLI: a `RagError` is one stderr line and its exit code.
+
+    Commands let `RagError`s propagate (their messages already say what to run); anything
+    else is a bug and keeps its traceback.
+    """
+
+    def invoke(self, ctx: click.Context) -> Any:
+        from rag.errors import RagError
+
+        try:
+            return super().invoke(ctx)
+        except RagError as exc:
+            typer.echo(f"{exc.prefix}{exc}", err=True)
+            raise typer.Exit(exc.exit_code) from None
+
+
 app = typer.Typer(
+    cls=RagGroup,
     name="rag",
     help="rag-events: ask questions about cultural events from OpenAgenda data.",
     no_args_is_help=True,
@@ -32,24 +53,37 @@ app = typer.Typer(
 
 @contextmanager
 def progress_bar() -> Iterator[ProgressFn]:
-    """A rich progress bar on stderr, one line per stage, fed by a `ProgressFn`."""
+    """A rich progress bar on stderr, one line per stage, fed by a `ProgressFn`: counts,
+    elapsed time, and the rate and time remaining that `rag.progress` measures."""
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+    from rag.progress import ProgressMeter
 
     with Progress(
         "[progress.description]{task.description}",
         BarColumn(),
         MofNCompleteColumn(),
         TimeElapsedColumn(),
+        "{task.fields[rate]}",
+        "{task.fields[eta]}",
         console=Console(stderr=True),
         transient=False,
     ) as bar:
         tasks: dict[str, TaskID] = {}
+        meter = ProgressMeter()
 
         def update(stage: str, done: int, total: int) -> None:
+            at = meter.update(stage, done, total)
             if stage not in tasks:
-                tasks[stage] = bar.add_task(stage, total=total or None)
-            bar.update(tasks[stage], completed=done, total=total or None)
+                tasks[stage] = bar.add_task(stage, total=total or None, rate="", eta="")
+            bar.update(
+                tasks[stage],
+                completed=done,
+                total=total or None,
+                rate=at.rate_text(),
+                eta=at.eta_text(),
+            )
 
         yield update
 
@@ -103,42 +137,36 @@ def ingest(
     """Fetch events, normalize and deduplicate them into data/processed/events.jsonl."""
     import json
 
-    from rag.config import Settings
+    from rag.config import load_settings
     from rag.http import HttpClient
     from rag.ingest import ingest as run_ingest
-    from rag.sources import Source, SourceError
+    from rag.sources import Source
     from rag.sources.files import file_sources
     from rag.sources.openagenda import OpenAgendaSource
     from rag.sources.opendatasoft import OpendatasoftSource
 
-    settings = Settings()
+    settings = load_settings()
     client = HttpClient.from_settings(settings)
     if not (paths or opendatasoft or openagenda):
         raise typer.BadParameter("give PATH..., --opendatasoft or --openagenda AGENDA_UID...")
     agendas = [str(p) for p in paths or []] if openagenda else []
-    try:
-        sources: list[Source] = [] if openagenda else list(file_sources(paths or []))
-        if opendatasoft:
-            sources.append(
-                OpendatasoftSource.from_settings(
-                    settings, client, where, refine or (), limit, export
-                )
+    sources: list[Source] = [] if openagenda else list(file_sources(paths or []))
+    if opendatasoft:
+        sources.append(
+            OpendatasoftSource.from_settings(settings, client, where, refine or (), limit, export)
+        )
+    if openagenda:
+        sources.extend(
+            OpenAgendaSource.from_settings(
+                settings,
+                client,
+                agendas,
+                since.date() if since else None,
+                until.date() if until else None,
             )
-        if openagenda:
-            sources.extend(
-                OpenAgendaSource.from_settings(
-                    settings,
-                    client,
-                    agendas,
-                    since.date() if since else None,
-                    until.date() if until else None,
-                )
-            )
-        with progress_bar() as progress:
-            report = run_ingest(settings, sources, append=append, progress=progress)
-    except SourceError as exc:
-        typer.echo(f"Ingest failed: {exc}", err=True)
-        raise typer.Exit(1) from exc
+        )
+    with progress_bar() as progress:
+        report = run_ingest(settings, sources, append=append, progress=progress)
     for note in report.notes:
         typer.echo(f"Note: {note}", err=True)
     if as_json:
@@ -164,20 +192,16 @@ def build(
     """Build a new index version from data/processed/ (unchanged passages are not re-embedded)."""
     import json
 
-    from rag.config import Settings
-    from rag.embeddings import EmbeddingError, create_embedder
-    from rag.index import BuildInProgress, build_index
+    from rag.config import load_settings
+    from rag.embeddings import create_embedder
+    from rag.index import build_index
     from rag.ingest import load_events
 
-    settings = Settings()
-    try:
-        events = load_events(settings)
-        embedder = create_embedder(settings)
-        with progress_bar() as progress:
-            report = build_index(settings, events, embedder, progress)
-    except (FileNotFoundError, ValueError, EmbeddingError, BuildInProgress) as exc:
-        typer.echo(f"Build failed: {exc}", err=True)
-        raise typer.Exit(1) from exc
+    settings = load_settings()
+    events = load_events(settings)
+    embedder = create_embedder(settings)
+    with progress_bar() as progress:
+        report = build_index(settings, events, embedder, progress)
     if as_json:
         typer.echo(json.dumps(report.to_dict()))
         return
@@ -196,14 +220,10 @@ def info(
     """Describe the active index (version, size, embedder) without loading it."""
     import json
 
-    from rag.config import Settings
-    from rag.index import IndexError_, active_manifest
+    from rag.config import load_settings
+    from rag.index import active_manifest
 
-    try:
-        manifest = active_manifest(Settings())
-    except IndexError_ as exc:
-        typer.echo(str(exc), err=True)
-        raise typer.Exit(2) from exc
+    manifest = active_manifest(load_settings())
     summary = {
         "events": manifest.events,
         "passages": manifest.passages,
@@ -238,8 +258,8 @@ def ask(
     """Answer a question from the active index, citing the events used."""
     from pydantic import ValidationError
 
-    from rag.config import Settings
-    from rag.engine import Assistant, NotReady
+    from rag.config import load_settings
+    from rag.engine import Assistant
     from rag.schemas import AskRequest
 
     try:
@@ -248,12 +268,8 @@ def ask(
         )
     except ValidationError as exc:
         raise typer.BadParameter(str(exc)) from exc
-    assistant = Assistant.from_settings(Settings())
-    try:
-        response = assistant.ask(request)
-    except NotReady as exc:
-        typer.echo(f"Not ready: {exc}", err=True)
-        raise typer.Exit(2) from exc
+    assistant = Assistant.from_settings(load_settings())
+    response = assistant.ask(request)
     if as_json:
         typer.echo(response.model_dump_json(indent=2))
         return
@@ -280,7 +296,7 @@ def eval_command(
 
     from rich.console import Console
 
-    from rag.config import Settings
+    from rag.config import load_settings
     from rag.engine import Assistant
     from rag.evaluation import evaluate, load_devset
 
@@ -288,7 +304,7 @@ def eval_command(
         questions = load_devset(devset)
     except (OSError, ValueError) as exc:
         raise typer.BadParameter(str(exc), param_hint="--devset") from exc
-    settings = Settings()
+    settings = load_settings()
     assistant = Assistant.from_settings(settings)
     status = assistant.status()
     if not status.ready:
@@ -332,21 +348,14 @@ def demo(
     """Generate the demo corpus (no key, no network), ingest it and build its index."""
     import json
 
-    from rag.config import Settings
+    from rag.config import load_settings
     from rag.demo import build_demo
-    from rag.embeddings import EmbeddingError
-    from rag.index import BuildInProgress
-    from rag.sources import SourceError
 
-    settings = Settings()
-    try:
-        with progress_bar() as progress:
-            report = build_demo(
-                settings, today.date() if today else None, events, seed, progress=progress
-            )
-    except (SourceError, EmbeddingError, BuildInProgress) as exc:
-        typer.echo(f"Demo failed: {exc}", err=True)
-        raise typer.Exit(1) from exc
+    settings = load_settings()
+    with progress_bar() as progress:
+        report = build_demo(
+            settings, today.date() if today else None, events, seed, progress=progress
+        )
     if as_json:
         typer.echo(json.dumps(report.to_dict()))
         return
@@ -379,9 +388,9 @@ def serve(
     import uvicorn
 
     from rag.api.app import LOG_FORMAT
-    from rag.config import Settings
+    from rag.config import load_settings
 
-    settings = Settings()
+    settings = load_settings()
     logging.basicConfig(level=logging.INFO, format=LOG_FORMAT)
     # Each worker is a process that loads the model and maps the same index files; uvicorn
     # restarts one that dies while the others keep serving on the shared socket.
@@ -409,10 +418,10 @@ def ui(
     import os
     import sys
 
-    from rag.config import Settings
+    from rag.config import load_settings
     from rag.supervisor import project_file
 
-    settings = Settings()
+    settings = load_settings()
     script = project_file("ui/app.py")
     root = script.parents[1]
     # Streamlit reads .streamlit/config.toml from the working directory; `ui.*` imports
@@ -433,12 +442,12 @@ def up() -> None:
     the configured sources (or events already ingested), else from the demo corpus, so a
     fresh checkout or an empty volume answers at once.
     """
-    from rag.config import Settings
+    from rag.config import load_settings
     from rag.index import active_version
     from rag.ingest import sources_from_settings
     from rag.supervisor import run_supervisord
 
-    settings = Settings()
+    settings = load_settings()
     if active_version(settings) is None:
         where = settings.data_dir
         if sources_from_settings(settings) or settings.events_file.exists():

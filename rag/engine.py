@@ -18,9 +18,10 @@ from zoneinfo import ZoneInfo
 
 from rag.config import Settings
 from rag.embeddings import Embedder, create_embedder
+from rag.errors import RagError
 from rag.generation import Generated, GenerationInput, Generator, create_generator
 from rag.generation.extractive import no_answer_text
-from rag.index import Index, IndexError_, active_version, load_index
+from rag.index import Index, IndexUnavailable, active_version, load_index
 from rag.models import Event, Hit, Message, Occurrence
 from rag.places import Gazetteer
 from rag.query import Understanding, understand
@@ -31,8 +32,11 @@ from rag.text import truncate
 SNIPPET_CHARS = 280
 
 
-class NotReady(RuntimeError):
+class NotReady(RagError):
     """No index is loaded; the message says why and what to run."""
+
+    exit_code = 2
+    prefix = "Not ready: "
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,7 +119,7 @@ class Assistant:
                 return False
             try:
                 index = load_index(self.settings, self.embedder)
-            except IndexError_ as exc:
+            except IndexUnavailable as exc:
                 if served is None:
                     self._reason = str(exc)
                 return False

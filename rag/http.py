@@ -17,12 +17,13 @@ from typing import Any
 import requests
 
 from rag.config import Settings
+from rag.errors import RagError
 
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 Params = Mapping[str, str | int | Sequence[str | int]]
 
 
-class HttpError(RuntimeError):
+class HttpError(RagError):
     """A request failed for good (after retries, or with a status retrying cannot fix)."""
 
 

@@ -30,6 +30,7 @@ import numpy as np
 from rag.config import Settings
 from rag.embeddings import Embedder
 from rag.embeddings.cache import CachedEmbedder, EmbeddingCache, cache_path
+from rag.errors import NoEvents, RagError
 from rag.lexical import BM25
 from rag.models import Event, Passage, ProgressFn, no_progress
 from rag.passages import corpus_passages
@@ -62,23 +63,25 @@ _FILES = (
 NO_INDEX = "no index yet: run `rag demo` or `rag ingest ... && rag build`"
 
 
-class IndexError_(Exception):
+class IndexUnavailable(RagError):
     """The active index cannot be served; the message says what to run."""
 
+    exit_code = 2
 
-class IndexNotFound(IndexError_):
+
+class IndexNotFound(IndexUnavailable):
     pass
 
 
-class IndexIncompatible(IndexError_):
+class IndexIncompatible(IndexUnavailable):
     pass
 
 
-class IndexCorrupt(IndexError_):
+class IndexCorrupt(IndexUnavailable):
     pass
 
 
-class BuildInProgress(RuntimeError):
+class BuildInProgress(RagError):
     """Another build holds the lock on `data/indexes/`."""
 
 
@@ -160,7 +163,7 @@ def build_index(
     started = time.perf_counter()
     events = list({e.uid: e for e in reversed(events)}.values())[::-1]  # first wins on dup uid
     if not events:
-        raise ValueError("no events to index: run `rag ingest ...` (or `rag demo`) first")
+        raise NoEvents("no events to index: run `rag ingest ...` (or `rag demo`) first")
     root = settings.indexes_dir
     root.mkdir(parents=True, exist_ok=True)
     with _build_lock(root):

@@ -21,6 +21,7 @@ from typing import IO, Any
 from zoneinfo import ZoneInfo
 
 from rag.config import Settings
+from rag.errors import NoEvents
 from rag.http import HttpClient, HttpError
 from rag.models import Event, ProgressFn, no_progress
 from rag.normalize import SkipRecord, deduplicate, from_processed, normalize_record
@@ -113,10 +114,10 @@ def ingest(
 
 
 def load_events(settings: Settings) -> list[Event]:
-    """The processed corpus, in uid order; FileNotFoundError says how to make one."""
+    """The processed corpus, in uid order; `NoEvents` says how to make one."""
     path = settings.events_file
     if not path.exists():
-        raise FileNotFoundError(f"{NO_EVENTS} (looked for {path})")
+        raise NoEvents(f"{NO_EVENTS} (looked for {path})")
     with path.open(encoding="utf-8") as lines:
         return [from_processed(json.loads(line)) for line in lines if line.strip()]
 

@@ -25,9 +25,11 @@ from typing import IO, TYPE_CHECKING, Any, Literal
 
 from rag.config import Settings
 from rag.embeddings import Embedder
+from rag.errors import RagError
 from rag.index import BuildReport, build_index
 from rag.ingest import ingest, load_events, sources_from_settings
 from rag.models import ProgressFn, no_progress
+from rag.progress import ProgressMeter
 
 if TYPE_CHECKING:
     from rag.engine import Assistant
@@ -59,6 +61,10 @@ class RebuildJob:
     stage: str | None = None
     done: int = 0
     total: int = 0
+    rate: float | None = None
+    """Units (passages, events) per second of the current stage (`rag.progress`)."""
+    eta_s: float | None = None
+    """Seconds the current stage still needs at that rate."""
     started_at: datetime | None = None
     finished_at: datetime | None = None
     result: dict[str, Any] | None = None
@@ -86,7 +92,7 @@ class RebuildJob:
         return cls(**values)
 
 
-class RebuildBusy(RuntimeError):
+class RebuildBusy(RagError):
     """A job is already running; it is attached so the caller can point to it."""
 
     def __init__(self, job: RebuildJob) -> None:
@@ -94,7 +100,7 @@ class RebuildBusy(RuntimeError):
         self.job = job
 
 
-class RebuildUnavailable(RuntimeError):
+class RebuildUnavailable(RagError):
     """The data directory cannot hold a job here (a read-only replica); says what to do."""
 
 
@@ -207,11 +213,14 @@ class Rebuilder:
 
     def _run(self, job: RebuildJob, lock: IO[str]) -> None:
         written_at = 0.0
+        meter = ProgressMeter()
 
         def progress(stage: str, done: int, total: int) -> None:
             nonlocal written_at
             new_stage = stage != job.stage
+            at = meter.update(stage, done, total)
             job.stage, job.done, job.total = stage, done, total
+            job.rate, job.eta_s = at.rate, at.eta_s
             now = time.monotonic()
             if new_stage or done == total or now - written_at >= WRITE_EVERY_S:
                 written_at = now

@@ -263,6 +263,8 @@ class BlockingWork:
         self.fail = fail
 
     def __call__(self, progress: ProgressFn) -> dict[str, Any]:
+        progress("embed", 0, 10)
+        threading.Event().wait(0.02)
         progress("embed", 3, 10)
         self.started.set()
         assert self.release.wait(10)
@@ -317,6 +319,8 @@ def test_rebuild_auth_and_one_job_at_a_time(
             3,
             10,
         )
+        assert running["rate"] > 0  # rag.progress, measured
+        assert running["eta_s"] == pytest.approx(7 / running["rate"], abs=0.01)
         busy = client.post("/rebuild", headers={"X-API-Key": KEY})
         assert busy.status_code == 409
         assert job_id in busy.json()["detail"]
@@ -391,4 +395,17 @@ def test_openapi_documents_the_examples(client: TestClient) -> None:
     assert schema["info"]["title"] == "rag-events"
     ask = schema["paths"]["/ask"]["post"]["requestBody"]["content"]["application/json"]
     assert "weekend" in ask["examples"]
-    assert client.get("/docs").status_code == 200
+
+
+@pytest.mark.parametrize("page", ["/docs", "/redoc"])
+def test_docs_pages_load_everything_from_the_api(client: TestClient, page: str) -> None:
+    """No CDN: every script, stylesheet and icon the page names is served by the API itself."""
+    html = client.get(page).text
+    assets = re.findall(r'(?:src|href|spec-url)="([^"]+)"', html)
+    assets += re.findall(r"url: ?'([^']+)'", html)
+    assert assets, html
+    assert not re.search(r"(?:https?:)?//", html), "the page names another host"
+    for asset in assets:
+        response = client.get(asset)
+        assert response.status_code == 200, asset
+        assert len(response.content) > 1000, asset

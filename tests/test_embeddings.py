@@ -7,12 +7,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from rag.config import Settings
+from rag.config import Settings, load_settings
 from rag.embeddings import EmbeddingError, create_embedder
 from rag.embeddings.cache import CachedEmbedder, EmbeddingCache, cache_path
 from rag.embeddings.e5 import E5Embedder
 from rag.embeddings.mistral import MistralEmbedder
 from rag.embeddings.use import USEEmbedder
+from rag.errors import ConfigError
 from tests.fakes.mistral_embeddings_server import (
     API_KEY,
     DIMENSION,
@@ -62,8 +63,29 @@ def test_e5_embeds_queries_and_passages() -> None:
 
 def test_mistral_needs_a_key(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("MISTRAL_API_KEY", raising=False)
-    with pytest.raises(EmbeddingError, match="MISTRAL_API_KEY"):
+    with pytest.raises(ConfigError, match="MISTRAL_API_KEY"):
         create_embedder(settings(EMBEDDING_PROVIDER="mistral"))
+
+
+@pytest.mark.parametrize(
+    ("variable", "valid"),
+    [("EMBEDDING_PROVIDER", "local, use, e5, mistral"), ("LLM_PROVIDER", "auto, extractive")],
+)
+def test_an_unknown_provider_is_refused_with_the_valid_names(
+    variable: str, valid: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(variable, "sentence-transformers")
+    with pytest.raises(ConfigError, match=f"unknown {variable}='sentence-transformers'.*{valid}"):
+        load_settings()
+
+
+def test_every_embedder_in_the_table_is_an_embedder_class() -> None:
+    from rag.embeddings import PROVIDERS
+    from rag.factory import load
+
+    for name in PROVIDERS:
+        cls = load(PROVIDERS, name, "EMBEDDING_PROVIDER")
+        assert callable(getattr(cls, "from_settings", None)), name
 
 
 def mistral(url: str, key: str = API_KEY, batch: int = 2) -> MistralEmbedder:

@@ -12,6 +12,7 @@ import pytest
 
 from rag.config import Settings
 from rag.dates import DateWindow
+from rag.errors import ConfigError
 from rag.generation import (
     MIDSTREAM_NOTICE,
     FallbackGenerator,
@@ -216,9 +217,9 @@ def test_provider_choice_and_helpful_configuration_errors() -> None:
     assert resolved(LLM_PROVIDER="auto", LLM_BASE_URL="http://localhost:11434/v1") == "openai"
     assert resolved(LLM_PROVIDER="auto", MISTRAL_API_KEY="k", LLM_BASE_URL="http://x") == "mistral"
     assert resolved(LLM_PROVIDER="extractive", MISTRAL_API_KEY="k") == "extractive"
-    with pytest.raises(ValueError, match="MISTRAL_API_KEY"):
+    with pytest.raises(ConfigError, match="MISTRAL_API_KEY"):
         create_generator(Settings(_env_file=None, LLM_PROVIDER="mistral", MISTRAL_API_KEY=None))
-    with pytest.raises(ValueError, match="LLM_BASE_URL"):
+    with pytest.raises(ConfigError, match="LLM_BASE_URL"):
         create_generator(Settings(_env_file=None, LLM_PROVIDER="openai", LLM_BASE_URL=None))
     generator = create_generator(settings("openai", "http://127.0.0.1:9"))
     assert isinstance(generator, FallbackGenerator)

@@ -15,6 +15,7 @@ from typer.testing import CliRunner
 
 from rag.cli import app
 from rag.config import Settings
+from rag.errors import NoEvents
 from rag.http import HttpClient
 from rag.ingest import ingest, load_events, sources_from_settings
 from rag.sources import SourceError
@@ -122,7 +123,7 @@ def test_nothing_usable_leaves_the_corpus_alone(
 
 
 def test_load_events_says_what_to_run(data_dir: Path) -> None:
-    with pytest.raises(FileNotFoundError, match="run `rag ingest"):
+    with pytest.raises(NoEvents, match="run `rag ingest"):
         load_events(Settings())
 
 

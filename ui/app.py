@@ -15,6 +15,7 @@ import streamlit as st
 from rag.config import Settings
 from rag.french import describe_occurrences
 from rag.models import Occurrence
+from rag.progress import StageProgress, clock_text
 from ui.client import ApiClient, ApiError
 
 EXAMPLES = [
@@ -128,13 +129,23 @@ def rebuild_progress(client: ApiClient) -> None:
         return
     if job["state"] in ("queued", "running"):
         fraction = job["done"] / job["total"] if job["total"] else 0.0
-        label = f"{job['stage'] or job['state']} ({job['done']}/{job['total']})"
-        st.progress(min(fraction, 1.0), text=label)
+        st.progress(min(fraction, 1.0), text=job_label(job))
         return
     st.session_state.rebuild_job = None
     st.session_state.rebuild_outcome = job
     index_status.clear()
     st.rerun()
+
+
+def job_label(job: dict[str, Any]) -> str:
+    """A rebuild job's status as "embed (120/2048) · 35,2 passages/s · reste 0:54"."""
+    at = StageProgress(
+        job["stage"] or job["state"], job["done"], job["total"], job["rate"], job["eta_s"]
+    )
+    parts = [f"{at.stage} ({at.done}/{at.total})", at.rate_text().replace(".", ",")]
+    if at.eta_text() and at.eta_s is not None:
+        parts.append(f"reste {clock_text(at.eta_s)}")
+    return " · ".join(part for part in parts if part)
 
 
 def render_sources(sources: list[dict[str, Any]], base_url: str, tz: ZoneInfo, turn: int) -> None:

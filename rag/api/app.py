@@ -12,6 +12,7 @@ from functools import partial
 from fastapi import FastAPI, HTTPException, Request
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
+from fastapi_offline import FastAPIOffline
 from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -19,11 +20,12 @@ from rag.api.deps import IndexWatcher, Services
 from rag.api.limits import RateLimiter
 from rag.api.metrics import Metrics
 from rag.api.routes import router
-from rag.config import Settings
+from rag.config import Settings, load_settings
 from rag.engine import Assistant, NotReady
 from rag.rebuild import Rebuilder, RebuildJob, RebuildWork, jobs_dir, rebuild
 
 log = logging.getLogger("rag.api")
+DOCS_ASSETS = "/docs-assets"
 
 DESCRIPTION = """
 Ask French questions about cultural events ("Que faire ce week-end à Paris avec des
@@ -78,11 +80,15 @@ def create_app(
         )
         yield
 
-    app = FastAPI(
+    # /docs and /redoc with Swagger UI and ReDoc served from the package, not from a CDN:
+    # they work offline and the pages name no other host.
+    app = FastAPIOffline(
         title="rag-events",
         description=DESCRIPTION,
         version="0.1.0",
         lifespan=lifespan,
+        static_url=DOCS_ASSETS,
+        swagger_ui_parameters={"validatorUrl": None},
     )
     app.include_router(router)
     app.add_exception_handler(NotReady, _not_ready)
@@ -105,7 +111,7 @@ def serve_app() -> FastAPI:
     """What each `rag serve` worker process runs (`uvicorn --factory`): settings from the
     environment, one log format for uvicorn and rag, with the worker's pid."""
     logging.basicConfig(level=logging.INFO, format=LOG_FORMAT)
-    return create_app(Settings())
+    return create_app(load_settings())
 
 
 async def _not_ready(request: Request, exc: Exception) -> JSONResponse:

@@ -225,6 +225,8 @@ def rebuild_status(job_id: str, services: ServicesDep) -> RebuildJobResponse:
         stage=job.stage,
         done=job.done,
         total=job.total,
+        rate=None if job.rate is None else round(job.rate, 2),
+        eta_s=None if job.eta_s is None else round(job.eta_s, 2),
         created_at=job.created_at,
         started_at=job.started_at,
         finished_at=job.finished_at,

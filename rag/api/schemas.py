@@ -40,6 +40,12 @@ class RebuildJobResponse(BaseModel):
     stage: str | None = Field(description="Current step, e.g. 'ingest', 'embed'.")
     done: int
     total: int
+    rate: float | None = Field(
+        default=None, description="Passages (or events) per second of the current stage."
+    )
+    eta_s: float | None = Field(
+        default=None, description="Seconds the current stage still needs at that rate."
+    )
     created_at: dt.datetime
     started_at: dt.datetime | None
     finished_at: dt.datetime | None

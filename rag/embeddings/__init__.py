@@ -13,6 +13,8 @@ from typing import Protocol
 import numpy as np
 
 from rag.config import Settings
+from rag.errors import RagError
+from rag.factory import load
 
 LOCAL_DEFAULT = "use"
 """What `EMBEDDING_PROVIDER=local` means; chosen by bench/embedders.py (docs/embeddings.md)."""
@@ -21,7 +23,9 @@ LOCAL_DEFAULT = "use"
 class Embedder(Protocol):
     id: str
     """Stable name of model and version; an index only serves queries from the same id."""
-    dimension: int
+
+    @property
+    def dimension(self) -> int: ...
 
     def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
         """(len(texts), dimension) float32, rows L2-normalized."""
@@ -32,26 +36,24 @@ class Embedder(Protocol):
         ...
 
 
-class EmbeddingError(RuntimeError):
+class EmbeddingError(RagError):
     """The embedder cannot be built or cannot embed; the message says what to do."""
 
 
+PROVIDERS: dict[str, str] = {
+    "local": f"rag.embeddings.{LOCAL_DEFAULT}:USEEmbedder",
+    "use": "rag.embeddings.use:USEEmbedder",
+    "e5": "rag.embeddings.e5:E5Embedder",
+    "mistral": "rag.embeddings.mistral:MistralEmbedder",
+}
+"""`EMBEDDING_PROVIDER` → embedder class (each has `from_settings`); `local` is the default."""
+
+
 def create_embedder(settings: Settings) -> Embedder:
-    """The embedder `EMBEDDING_PROVIDER` asks for (`local` is the measured best local one)."""
-    provider = settings.embedding_provider
-    if provider == "local":
-        provider = LOCAL_DEFAULT
-    if provider == "use":
-        from rag.embeddings.use import USEEmbedder
-
-        return USEEmbedder()
-    if provider == "e5":
-        from rag.embeddings.e5 import E5Embedder
-
-        return E5Embedder()
-    from rag.embeddings.mistral import MistralEmbedder
-
-    return MistralEmbedder.from_settings(settings)
+    """The embedder `EMBEDDING_PROVIDER` names; an unknown name is a `ConfigError`."""
+    cls = load(PROVIDERS, settings.embedding_provider, "EMBEDDING_PROVIDER")
+    embedder: Embedder = cls.from_settings(settings)
+    return embedder
 
 
 def normalize_rows(vectors: np.ndarray) -> np.ndarray:

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from rag.config import Settings
 from rag.embeddings import EmbeddingError, normalize_rows
 
 
@@ -26,6 +27,11 @@ class E5Embedder:
                 "(or uv sync --extra e5), or use EMBEDDING_PROVIDER=local"
             ) from exc
         self._model = E5()
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> E5Embedder:
+        """No setting applies: the model ships inside its package."""
+        return cls()
 
     def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
         if not texts:

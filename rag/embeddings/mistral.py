@@ -13,6 +13,7 @@ import numpy as np
 
 from rag.config import Settings
 from rag.embeddings import EmbeddingError, normalize_rows
+from rag.errors import ConfigError
 
 KNOWN_DIMENSIONS = {"mistral-embed": 1024, "codestral-embed": 1536}
 RETRY_INITIAL_MS = 500
@@ -51,7 +52,7 @@ class MistralEmbedder:
     @classmethod
     def from_settings(cls, settings: Settings) -> MistralEmbedder:
         if settings.mistral_api_key is None or not settings.mistral_api_key.get_secret_value():
-            raise EmbeddingError(
+            raise ConfigError(
                 "EMBEDDING_PROVIDER=mistral needs MISTRAL_API_KEY (set it in .env), "
                 "or use EMBEDDING_PROVIDER=local to embed offline"
             )

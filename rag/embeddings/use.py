@@ -11,6 +11,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from rag.config import Settings
 from rag.embeddings import normalize_rows
 
 
@@ -23,6 +24,11 @@ class USEEmbedder:
 
         self._model = USE(threads=threads or len(os.sched_getaffinity(0)))
         self._model.encode(["chargement"])  # load the weights now, not on the first question
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> USEEmbedder:
+        """No setting applies: the model ships inside its package."""
+        return cls()
 
     def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
         if not texts:

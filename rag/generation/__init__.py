@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING, Protocol, TypeVar
 from zoneinfo import ZoneInfo
 
 from rag.config import Settings
+from rag.errors import RagError
+from rag.factory import check_name, load
 from rag.models import Hit, Message
 
 if TYPE_CHECKING:
@@ -64,7 +66,7 @@ class Generator(Protocol):
         ...
 
 
-class GenerationError(RuntimeError):
+class GenerationError(RagError):
     """An LLM could not produce a usable answer (network, HTTP error, garbage, empty)."""
 
 
@@ -125,10 +127,19 @@ class FallbackGenerator:
             yield piece
 
 
+PROVIDERS: dict[str, str] = {
+    "extractive": "rag.generation.extractive:ExtractiveGenerator",
+    "mistral": "rag.generation.mistral:MistralGenerator",
+    "openai": "rag.generation.openai:OpenAIGenerator",
+}
+"""`LLM_PROVIDER` → generator class (each has `from_settings`); `auto` picks one of them."""
+AUTO = "auto"
+
+
 def resolve_provider(settings: Settings) -> str:
     """The provider `auto` stands for: Mistral with a key, else a local server, else none."""
-    if settings.llm_provider != "auto":
-        return settings.llm_provider
+    if settings.llm_provider != AUTO:
+        return check_name(PROVIDERS, settings.llm_provider, "LLM_PROVIDER")
     if settings.mistral_api_key:
         return "mistral"
     if settings.llm_base_url:
@@ -137,16 +148,12 @@ def resolve_provider(settings: Settings) -> str:
 
 
 def create_generator(settings: Settings) -> Generator:
+    """The generator `LLM_PROVIDER` names; an LLM always falls back to the extractive one."""
     from rag.generation.extractive import ExtractiveGenerator
 
     extractive = ExtractiveGenerator()
     provider = resolve_provider(settings)
-    if provider == "mistral":
-        from rag.generation.mistral import MistralGenerator
-
-        return FallbackGenerator(MistralGenerator.from_settings(settings), extractive)
-    if provider == "openai":
-        from rag.generation.openai import OpenAIGenerator
-
-        return FallbackGenerator(OpenAIGenerator.from_settings(settings), extractive)
-    return extractive
+    if provider == "extractive":
+        return extractive
+    llm: Generator = load(PROVIDERS, provider, "LLM_PROVIDER").from_settings(settings)
+    return FallbackGenerator(llm, extractive)

@@ -12,6 +12,7 @@ from mistralai.client.models import ChatCompletionResponse, CompletionEvent
 from mistralai.client.utils.eventstreaming import EventStream
 
 from rag.config import Settings
+from rag.errors import ConfigError
 from rag.generation import (
     BACKOFF,
     RETRIES,
@@ -49,7 +50,7 @@ class MistralGenerator:
     @classmethod
     def from_settings(cls, settings: Settings) -> MistralGenerator:
         if settings.mistral_api_key is None:
-            raise ValueError(
+            raise ConfigError(
                 "LLM_PROVIDER=mistral needs MISTRAL_API_KEY: set it in .env, "
                 "or use LLM_PROVIDER=extractive to answer without an LLM."
             )

@@ -12,6 +12,7 @@ from typing import Any
 import requests
 
 from rag.config import Settings
+from rag.errors import ConfigError
 from rag.generation import (
     BACKOFF,
     RETRIES,
@@ -52,7 +53,7 @@ class OpenAIGenerator:
     @classmethod
     def from_settings(cls, settings: Settings) -> OpenAIGenerator:
         if not settings.llm_base_url:
-            raise ValueError(
+            raise ConfigError(
                 "LLM_PROVIDER=openai needs LLM_BASE_URL (e.g. http://localhost:11434/v1 for "
                 "Ollama), or use LLM_PROVIDER=extractive to answer without an LLM."
             )

@@ -10,12 +10,15 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from rag.errors import RagError
 from rag.models import ProgressFn, no_progress
 from rag.normalize import RecordKind
 
 
-class SourceError(RuntimeError):
+class SourceError(RagError):
     """A source cannot deliver events (unreadable file, refused key, unreachable API)."""
+
+    prefix = "Ingest failed: "
 
 
 @dataclass(slots=True)
