@@ -43,7 +43,7 @@ RebuildWork = Callable[[ProgressFn], dict[str, Any]]
 KEPT_JOBS = 20
 LOCK = ".rebuild.lock"
 WRITE_EVERY_S = 0.5
-"""Progress reaches the job record at most this often (and at every new stage)."""
+"""Progress reaches the job record this often at most (state changes at once)."""
 LOCK_TRIES = 10
 """Attempts (20 ms apart) to take the lock: a status read briefly probes it too."""
 STOPPED = "the worker running this job stopped before it finished; start a new rebuild"
@@ -136,6 +136,9 @@ class Rebuilder:
         self._work = work
         self._dir = directory
         self._on_finish = on_finish
+        self._guard = threading.Lock()
+        self._here: RebuildJob | None = None
+        """The job this process runs: read from memory here, from its record elsewhere."""
 
     def start(self) -> RebuildJob:
         lock = self._take_lock()
@@ -151,6 +154,8 @@ class Rebuilder:
             lock.close()
             raise
         snapshot = replace(job)  # the worker thread mutates `job` from now on
+        with self._guard:
+            self._here = job
         worker = threading.Thread(target=self._run, args=(job, lock), name=f"rebuild-{job.id}")
         worker.daemon = True
         worker.start()
@@ -158,6 +163,9 @@ class Rebuilder:
 
     def get(self, job_id: str) -> RebuildJob | None:
         """The job as its record says; a job whose worker died reads as failed."""
+        with self._guard:
+            if self._here is not None and self._here.id == job_id:
+                return replace(self._here)
         job = self._read(job_id)
         if job is None or job.state not in ("queued", "running") or self._locked():
             return job
@@ -169,6 +177,9 @@ class Rebuilder:
     @property
     def active(self) -> RebuildJob | None:
         """The job running in any process on this data directory, if one is."""
+        with self._guard:
+            if self._here is not None:
+                return replace(self._here)
         if not self._locked():
             return None
         try:
@@ -212,33 +223,50 @@ class Rebuilder:
             return False
 
     def _run(self, job: RebuildJob, lock: IO[str]) -> None:
-        written_at = 0.0
         meter = ProgressMeter()
+        dirty, stop = threading.Event(), threading.Event()
 
-        def progress(stage: str, done: int, total: int) -> None:
-            nonlocal written_at
-            new_stage = stage != job.stage
-            at = meter.update(stage, done, total)
-            job.stage, job.done, job.total = stage, done, total
-            job.rate, job.eta_s = at.rate, at.eta_s
-            now = time.monotonic()
-            if new_stage or done == total or now - written_at >= WRITE_EVERY_S:
-                written_at = now
+        def save() -> None:
+            with self._guard:
+                dirty.clear()
                 self._write(job)
 
+        def flush() -> None:
+            """Progress reaches the record at most WRITE_EVERY_S late, however it comes."""
+            while not stop.wait(WRITE_EVERY_S):
+                if dirty.is_set():
+                    save()
+
+        def progress(stage: str, done: int, total: int) -> None:
+            at = meter.update(stage, done, total)
+            with self._guard:
+                job.stage, job.done, job.total = stage, done, total
+                job.rate, job.eta_s = at.rate, at.eta_s
+            dirty.set()
+
+        flusher = threading.Thread(target=flush, name=f"rebuild-{job.id}-record", daemon=True)
         try:
             job.state, job.started_at = "running", datetime.now(UTC)
-            self._write(job)
+            save()
+            flusher.start()
             log.info("rebuild %s started", job.id)
+            result: dict[str, Any] | None = None
+            error: str | None = None
             try:
-                job.result = self._work(progress)
-                job.state = "succeeded"
+                result = self._work(progress)
             except Exception as exc:
                 log.exception("rebuild %s failed", job.id)
-                job.state, job.error = "failed", f"{type(exc).__name__}: {exc}"
-            job.finished_at = datetime.now(UTC)
-            self._write(job)  # before the lock goes: a free lock with a running record = died
+                error = f"{type(exc).__name__}: {exc}"
+            stop.set()
+            flusher.join()
+            with self._guard:
+                job.state = "failed" if error else "succeeded"
+                job.result, job.error, job.finished_at = result, error, datetime.now(UTC)
+            save()  # before the lock goes: a free lock with a running record means it died
         finally:
+            stop.set()
+            with self._guard:
+                self._here = None
             lock.close()
         log.info("rebuild %s %s in %.1f s", job.id, job.state, job.duration_s)
         if self._on_finish is not None:

@@ -104,7 +104,11 @@ def test_workers_on_one_data_dir_share_jobs_and_run_one_at_a_time(tmp_path: Path
     with pytest.raises(RebuildBusy) as busy:
         second.start()
     assert busy.value.job.id == job.id
-    seen = second.get(job.id)
+    for _ in range(400):  # the record gets the progress within WRITE_EVERY_S
+        seen = second.get(job.id)
+        if seen is not None and seen.done:
+            break
+        threading.Event().wait(0.025)
     assert seen is not None
     assert (seen.state, seen.stage, seen.done, seen.total) == ("running", "embed", 3, 9)
     assert second.active is not None and second.active.id == job.id
