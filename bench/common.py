@@ -299,10 +299,13 @@ class Api:
 
 @contextmanager
 def running_api(
-    data_dir: Path, extra_env: dict[str, str] | None = None, timeout: float = 300.0
+    data_dir: Path,
+    extra_env: dict[str, str] | None = None,
+    timeout: float = 300.0,
+    port: int | None = None,
 ) -> Iterator[Api]:
-    """`rag serve` on a free 127.0.0.1 port, yielded once /ready answers 200."""
-    port = free_port()
+    """`rag serve` on 127.0.0.1 (`port`, else a free one), yielded once /ready answers 200."""
+    port = port or free_port()
     env = {
         **os.environ,
         "RAG_DATA_DIR": str(data_dir),

@@ -8,11 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
-import click
 import typer
 from typer.core import TyperGroup
 
@@ -29,7 +28,7 @@ class RagGroup(TyperGroup):
     else is a bug and keeps its traceback.
     """
 
-    def invoke(self, ctx: click.Context) -> Any:
+    def invoke(self, ctx: Any) -> Any:  # typer types it with its vendored click Context
         from rag.errors import RagError
 
         try:
@@ -38,6 +37,9 @@ class RagGroup(TyperGroup):
             typer.echo(f"{exc.prefix}{exc}", err=True)
             raise typer.Exit(exc.exit_code) from None
 
+
+DAY = ["%Y-%m-%d"]
+"""How every date option is written."""
 
 app = typer.Typer(
     cls=RagGroup,
@@ -121,11 +123,11 @@ def ingest(
     ] = False,
     since: Annotated[
         datetime | None,
-        typer.Option(formats=["%Y-%m-%d"], help="OpenAgenda: events from this date."),
+        typer.Option(formats=DAY, help="OpenAgenda: events from this date."),
     ] = None,
     until: Annotated[
         datetime | None,
-        typer.Option(formats=["%Y-%m-%d"], help="OpenAgenda: events until this date."),
+        typer.Option(formats=DAY, help="OpenAgenda: events until this date."),
     ] = None,
     append: Annotated[
         bool, typer.Option("--append", help="Merge with the processed events.")
@@ -243,17 +245,28 @@ def info(
 # --- ask / eval (rag.engine, rag.evaluation) -------------------------------------------
 
 
+def _day(value: datetime | None) -> date | None:
+    return value.date() if value else None
+
+
 @app.command()
 def ask(
-    question: str = typer.Argument(..., help="La question, en français."),
-    as_of: str | None = typer.Option(None, "--as-of", help="Reference date YYYY-MM-DD."),
-    city: str | None = typer.Option(None, "--city", help="Only events in this city."),
-    date_from: str | None = typer.Option(None, "--date-from", help="From YYYY-MM-DD."),
-    date_to: str | None = typer.Option(None, "--date-to", help="Until YYYY-MM-DD."),
-    k: int | None = typer.Option(
-        None, "--k", min=1, max=20, help="How many events to cite [default: RAG_TOP_K]."
-    ),
-    as_json: bool = typer.Option(False, "--json", help="Print the JSON contract."),
+    question: Annotated[str, typer.Argument(help="The question, in French or English.")],
+    as_of: Annotated[
+        datetime | None, typer.Option("--as-of", formats=DAY, help="Reference date YYYY-MM-DD.")
+    ] = None,
+    city: Annotated[str | None, typer.Option("--city", help="Only events in this city.")] = None,
+    date_from: Annotated[
+        datetime | None, typer.Option("--date-from", formats=DAY, help="From YYYY-MM-DD.")
+    ] = None,
+    date_to: Annotated[
+        datetime | None, typer.Option("--date-to", formats=DAY, help="Until YYYY-MM-DD.")
+    ] = None,
+    k: Annotated[
+        int | None,
+        typer.Option("--k", min=1, max=20, help="How many events to cite [default: RAG_TOP_K]."),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the JSON contract.")] = False,
 ) -> None:
     """Answer a question from the active index, citing the events used."""
     from pydantic import ValidationError
@@ -264,7 +277,12 @@ def ask(
 
     try:
         request = AskRequest(
-            question=question, k=k, as_of=as_of, city=city, date_from=date_from, date_to=date_to
+            question=question,
+            k=k,
+            as_of=_day(as_of),
+            city=city,
+            date_from=_day(date_from),
+            date_to=_day(date_to),
         )
     except ValidationError as exc:
         raise typer.BadParameter(str(exc)) from exc
@@ -287,11 +305,19 @@ DEFAULT_DEVSET = Path("eval/devset.jsonl")
 @app.command("eval")
 def eval_command(
     devset: Annotated[Path, typer.Option("--devset", help="JSONL dev set.")] = DEFAULT_DEVSET,
-    k: int = typer.Option(5, "--k", min=1, max=20, help="Score the top k sources."),
-    as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
-    failures: bool = typer.Option(False, "--failures", help="Also list failing questions."),
+    k: Annotated[int, typer.Option("--k", min=1, max=20, help="Score the top k sources.")] = 5,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+    failures: Annotated[
+        bool, typer.Option("--failures", help="Also list failing questions.")
+    ] = False,
+    split: Annotated[
+        str, typer.Option("--split", help="dev, heldout or all (questions of that split).")
+    ] = "all",
 ) -> None:
-    """Score the active index of RAG_DATA_DIR on the dev set (see eval/README.md)."""
+    """Score the active index of RAG_DATA_DIR on a question file (see eval/README.md).
+
+    The file's questions must be about the indexed corpus; `python -m bench.quality`
+    runs every corpus and split, and the baseline."""
     import json
 
     from rich.console import Console
@@ -300,8 +326,10 @@ def eval_command(
     from rag.engine import Assistant
     from rag.evaluation import evaluate, load_devset
 
+    if split not in ("dev", "heldout", "all"):
+        raise typer.BadParameter("expected dev, heldout or all", param_hint="--split")
     try:
-        questions = load_devset(devset)
+        questions = [q for q in load_devset(devset) if split in ("all", q.split)]
     except (OSError, ValueError) as exc:
         raise typer.BadParameter(str(exc), param_hint="--devset") from exc
     settings = load_settings()
@@ -337,9 +365,7 @@ def demo(
     seed: Annotated[int, typer.Option("--seed", help="Same seed, same corpus.")] = 7,
     today: Annotated[
         datetime | None,
-        typer.Option(
-            formats=["%Y-%m-%d"], help="Build the corpus around this date [default: today]."
-        ),
+        typer.Option(formats=DAY, help="Build the corpus around this date [default: today]."),
     ] = None,
     as_json: Annotated[
         bool, typer.Option("--json", help="Print the build report as JSON on stdout.")

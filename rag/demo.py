@@ -1461,16 +1461,20 @@ class _Draft:
 
 
 def generate_demo_events(
-    today: date, n: int = DEFAULT_EVENTS, seed: int = DEFAULT_SEED
+    today: date,
+    n: int = DEFAULT_EVENTS,
+    seed: int = DEFAULT_SEED,
+    cities: Sequence[City] = CITIES,
 ) -> list[Event]:
-    """`n` varied French events around `today`, the same ones for the same arguments."""
+    """`n` varied French events around `today` in `cities`, the same ones for the same
+    arguments."""
     rng = random.Random(f"rag-events demo {seed}")
     windows = date_windows(today)
     taken: set[tuple[str, ...]] = set()
     events: list[Event] = []
     for number in range(1, n + 1):
         for attempt in range(REDRAFTS + 1):
-            draft = _draft(rng, number, windows)
+            draft = _draft(rng, number, windows, cities)
             event = _write(rng, draft, today, taken, strict=attempt < REDRAFTS)
             if event is not None:
                 events.append(event)
@@ -1478,15 +1482,17 @@ def generate_demo_events(
     return events
 
 
-def _draft(rng: random.Random, number: int, windows: Sequence[_Window]) -> _Draft:
+def _draft(
+    rng: random.Random, number: int, windows: Sequence[_Window], cities: Sequence[City]
+) -> _Draft:
     """Place and date one event: every theme once first, then by weight."""
     theme = THEMES[number - 1] if number <= len(THEMES) else _weighted_theme(rng)
     day = _pick_day(rng, windows, theme)
     while day is None:  # out of season (no Christmas market in June)
         theme = _weighted_theme(rng)
         day = _pick_day(rng, windows, theme)
-    cities = [c for c in CITIES if any(v.kind in theme.kinds for v in c.venues)]
-    city = rng.choices(cities, weights=[c.weight for c in cities])[0]
+    fitting = [c for c in cities if any(v.kind in theme.kinds for v in c.venues)]
+    city = rng.choices(fitting, weights=[c.weight for c in fitting])[0]
     venue = rng.choice([v for v in city.venues if v.kind in theme.kinds])
     audience = AUDIENCES[rng.choice(theme.audiences)]
     ages = rng.choice(audience.ages) if audience.ages else None

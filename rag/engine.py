@@ -272,6 +272,7 @@ class Assistant:
             date_to=u.window.end if u.window else None,
             city=place.name if place and place.kind == "city" else None,
             region=place.name if place and place.kind in ("region", "department") else None,
+            language=u.language,
         )
 
 

@@ -20,6 +20,7 @@ from rag.config import Settings
 from rag.errors import RagError
 
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+"""Statuses worth retrying, for every HTTP client of the project (sources and LLMs)."""
 Params = Mapping[str, str | int | Sequence[str | int]]
 
 

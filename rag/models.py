@@ -51,6 +51,7 @@ class Event:
     longitude: float | None = None
     age_min: int | None = None
     age_max: int | None = None
+    accessibility: list[str] = field(default_factory=list)  # OpenAgenda codes: mi hi vi ii pi
     conditions: str | None = None
     registration: list[str] = field(default_factory=list)
     url: str | None = None
@@ -74,6 +75,7 @@ class Event:
         data = {name: getattr(self, name) for name in _EVENT_FIELDS}
         data["keywords"] = list(self.keywords)
         data["registration"] = list(self.registration)
+        data["accessibility"] = list(self.accessibility)
         data["occurrences"] = [
             {"start": o.start.isoformat(), "end": o.end.isoformat()} for o in self.occurrences
         ]

@@ -17,6 +17,7 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime, tzinfo
 from typing import Any, Literal
 
+from rag.cues import ACCESS_CODES
 from rag.french import PARIS, describe_occurrences
 from rag.models import Event, Occurrence
 from rag.text import clean_html, fold, normalize_space
@@ -174,6 +175,7 @@ def from_ods_record(record: Mapping[str, Any], tz: tzinfo = PARIS) -> Event:
         longitude=lon,
         age_min=_int(record.get("age_min")),
         age_max=_int(record.get("age_max")),
+        accessibility=_accessibility(record.get("accessibility")),
         conditions=_field(record.get("conditions_fr")),
         registration=_registration(record.get("registration")),
         url=_field(record.get("canonicalurl")),
@@ -224,6 +226,7 @@ def from_openagenda_event(
         longitude=lon,
         age_min=_int(age.get("min")),
         age_max=_int(age.get("max")),
+        accessibility=_accessibility(record.get("accessibility")),
         conditions=_field(record.get("conditions")),
         registration=_registration(record.get("registration")),
         url=url,
@@ -462,6 +465,19 @@ def _label(value: Any, labels: Mapping[int, str]) -> str | None:
 def _region(value: Any) -> str | None:
     region = _field(value)
     return _REGIONS.get(fold(region), region) if region else None
+
+
+def _accessibility(value: Any) -> list[str]:
+    """OpenAgenda codes: ODS "hi;vi", a list of codes, or v2 `{"mi": true, "hi": false}`."""
+    value = _json(value)
+    if isinstance(value, Mapping):
+        value = [code for code, present in value.items() if present is True]
+    elif isinstance(value, str):
+        value = value.split(";")
+    if not isinstance(value, list):
+        return []
+    codes = (fold(str(code)).strip() for code in value if isinstance(code, str | int))
+    return list(dict.fromkeys(code for code in codes if code in ACCESS_CODES))
 
 
 def _country(code: Any) -> str | None:

@@ -249,6 +249,7 @@ class Gazetteer:
     cities: Counter[str] = field(default_factory=Counter)
     departments: Counter[str] = field(default_factory=Counter)
     regions: Counter[str] = field(default_factory=Counter)
+    city_departments: dict[str, Counter[str]] = field(default_factory=dict)
     _entries: dict[tuple[str, ...], _Entry] = field(default_factory=dict, init=False, repr=False)
     _longest: int = field(default=1, init=False, repr=False)
 
@@ -260,6 +261,9 @@ class Gazetteer:
             place = event_place(event)
             if place.city:
                 spellings.setdefault(_key(place.city), Counter())[place.city] += 1
+                if place.department:
+                    counts = gazetteer.city_departments.setdefault(_key(place.city), Counter())
+                    counts[place.department] += 1
             if place.department:
                 gazetteer.departments[place.department] += 1
             if place.region:
@@ -296,6 +300,11 @@ class Gazetteer:
 
     canonical_region = staticmethod(canonical_region)
     canonical_department = staticmethod(canonical_department)
+
+    def city_department(self, name: str) -> str | None:
+        """The department most of a city's events are in ('Lyon' -> 'Rhône')."""
+        counts = self.city_departments.get(_key(name))
+        return counts.most_common(1)[0][0] if counts else None
 
     def canonical_city(self, name: str) -> str | None:
         """The corpus spelling of a city given by a caller ('st etienne' -> 'Saint-Étienne')."""

@@ -1,9 +1,12 @@
 """What a question asks: when, where, for whom, whether free, and about what.
 
 Dates and places are read in Python (`rag.dates`, `rag.places`) so that the retriever can
-filter exactly; audience and price cues become ranking hints; what is left once those words
-and the filler ("que faire", "y a-t-il") are gone is the topic to search for. A short
-follow-up ("et dimanche ?", "et à Lyon ?") keeps what the conversation already said.
+filter exactly; audience, price and accessibility cues (`rag.cues`) rank the events that
+fit first. The topic is what is left once those are gone, word by word: grammar, generic
+outing words ("activités", "things to do") and ways of asking ("que faire", "je cherche")
+are in data files (`rag/resources/no-topic-*.txt`), and the retriever then also sets aside
+the words most events of its corpus contain. A short follow-up ("et dimanche ?", "et à
+Lyon ?", "et là-bas ?") keeps what the conversation already said.
 """
 
 from __future__ import annotations
@@ -12,11 +15,18 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
+from itertools import pairwise
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from rag.dates import DateWindow, explicit_window, fold_aligned, parse_dates
+from rag.cues import ACCESS_LABELS, AccessCode, AgeRange, Cues, read_cues
+from rag.dates import DateWindow, explicit_window, fold_aligned, is_bare_weekday, parse_dates
+from rag.holidays import zone_of
+from rag.language import Language, detect_language, stop_words
+from rag.lexical import STOP_WORDS, stem
 from rag.places import Gazetteer, PlaceMatch, place_phrase, unknown_place
-from rag.text import normalize_space
+from rag.text import fold, normalize_space
 
 
 @dataclass
@@ -26,63 +36,25 @@ class Understanding:
     window: DateWindow | None
     place: PlaceMatch | None
     audience: list[str]  # among "enfants", "famille", "ados", "adultes", "seniors"
-    free: bool  # "gratuit", "sans payer", "entrée libre"
+    free: bool  # "gratuit", "sans payer", "entrée libre", "free"
     topic: str  # what to search for; "" for "Que faire ce week-end à Paris ?"
+    language: Language = "fr"  # the question's language, which the answer speaks
+    ages: AgeRange | None = None  # "ma fille de 9 ans", "mon bébé de 18 mois"
+    access: tuple[AccessCode, ...] = ()  # accessibility asked for (rag.cues codes)
+    factual: bool = False  # "Quelle est la capitale de la France ?": not about outings
 
 
-_AUDIENCES = [
-    (
-        "enfants",
-        r"\b(?:enfants?|gamins?|gamines?|(?:tout[-\s]?)?petits|bambins?|bebes?|kids|marmots?"
-        r"|jeune\s+public|mon\s+fils|ma\s+fille|mes\s+(?:fils|filles)|mes\s+petits[-\s]enfants)\b",
-    ),
-    ("famille", r"\b(?:en\s+famille|familles?|familia(?:l|le|les|ux))\b"),
-    ("ados", r"\b(?:ados?|adolescent(?:e|s|es)?)\b"),
-    ("adultes", r"\b(?:adultes?|majeurs?)\b"),
-    (
-        "seniors",
-        r"\b(?:seniors?|personnes\s+agees|retraite(?:e|s|es)?|aines|troisieme\s+age)\b",
-    ),
-]
-_AUDIENCE_RES = [(name, re.compile(pattern)) for name, pattern in _AUDIENCES]
-_AGES = re.compile(
-    r"\b(?:pour\s+(?:les\s+|des\s+|un\s+|une\s+)?|de\s+|des\s+)"
-    r"(?P<age>\d{1,2})(?:\s*(?:-|a|/)\s*\d{1,2})?\s*ans\b"
+_RESOURCES = Path(__file__).parent / "resources"
+_WORD = re.compile(r"[a-z0-9]+")
+_FOLLOW_UP = re.compile(
+    r"^\W*(?:et|plutot|sinon|mais|ou\s+bien|aussi|pareil|meme\s+chose"
+    r"|and|or|what\s+about|how\s+about)\b"
 )
-_FREE = re.compile(
-    r"\b(?:gratuite?s?|gratuitement|sans\s+payer|entree\s+libre|acces\s+libre"
-    r"|pas\s+payante?s?|free)\b|\b0\s?(?:€|eur(?:os?)?\b)"
-)
-_FILLER = re.compile(
-    r"\b(?:qu'?est[-\s]ce\s+qu'?(?:il\s+y\s+a|on\s+(?:peut|pourrait)\s+(?:faire|voir)"
-    r"|je\s+(?:peux|pourrais)\s+(?:faire|voir))"
-    r"|(?:que|quoi)\s+(?:faire|voir)"
-    r"|que\s+(?:puis|peut|peux|pourrait|pourrais)[-\s](?:je|on)\s+(?:faire|voir)"
-    r"|(?:ou|quand)\s+(?:sortir|aller)"
-    r"|y\s+a[-\s]t[-\s]il|il\s+y\s+a|est[-\s]ce\s+qu'?"
-    r"|(?:que\s+|qu'est-ce\s+qui\s+)?se\s+passe(?:[-\s]t[-\s]il)?"
-    r"|(?:quand\s+|ou\s+)?(?:a[-\s]t[-\s](?:il|elle)\s+lieu|a\s+lieu|ont\s+lieu)"
-    r"|(?:quel\s+est\s+le\s+|au\s+)programme|(?:qu'?)?(?:organise|propose)nt?"
-    r"|peut[-\s]on|peux[-\s]je"
-    r"|(?:quels?|quelles?)(?:\s+sont)?"
-    r"|(?:je|on)\s+(?:cherche|voudrai[st]?|veux|veut|souhaite|aimerai[st]?)"
-    r"|(?:trouve|propose|conseille|recommande|suggere|donne|montre|indique)[-\s]?(?:moi|nous)"
-    r"|(?:des\s+)?(?:idees?|suggestions?|propositions?)\s+(?:de\s+|d')?"
-    r"|ev[e]nements?|manifestations?|sorties?|quelque\s+chose|(?:choses?|trucs?)\s+a\s+faire"
-    r"|s'il\s+(?:te|vous)\s+plait|svp|stp|merci|bonjour|salut)\b"
-)
-# Words that say nothing about the topic when they open or close what is left.
-_EDGE_WORDS = {
-    "a", "au", "aux", "aussi", "avec", "ce", "ces", "cet", "cette", "chez", "comme", "d", "dans",
-    "de", "des", "du", "en", "est", "et", "faire", "il", "je", "l", "la", "le", "les", "mais",
-    "me", "moi", "nous", "on", "ou", "par", "pas", "peut", "plutot", "pour", "prevu", "prevus",
-    "quand", "qu", "que", "qui", "quoi", "se", "sinon", "sont", "sortir", "aller", "sur", "t",
-    "tout", "tous", "toutes", "un", "une", "voir", "vous", "y", "est-il", "est-elle",
-    "sont-ils", "sont-elles", "ouvert", "ouverte", "ouverts", "ouvertes",
-}  # fmt: skip
-_FOLLOW_UP = re.compile(r"^\W*(?:et|plutot|sinon|mais|ou\s+bien|aussi|pareil|meme\s+chose)\b")
-_BARE_WEEKDAY = re.compile(
-    r"^(?:le\s+|ce\s+)?(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)\b[\w\s'-]*$"
+_THERE = re.compile(r"\b(?:la[-\s]bas|sur\s+place|(?:over|down)\s+there)\b")
+# A question about facts ("Quelle est la capitale… ?", "Who is…?") rather than outings.
+_FACTUAL = re.compile(
+    r"^\W*(?:(?:quel(?:le)?s?|qui|que|qu)\s*(?:est|sont|etait|a|ont|fut)\b|combien\b|pourquoi\b"
+    r"|(?:what|who|which)\s+(?:is|are|was|were)\b|how\s+(?:many|much|old|far)\b|why\b)"
 )
 _AUDIENCE_WORDS = {
     "enfants": "pour les enfants",
@@ -91,6 +63,48 @@ _AUDIENCE_WORDS = {
     "adultes": "pour les adultes",
     "seniors": "pour les seniors",
 }
+_EN_AUDIENCE_WORDS = {
+    "enfants": "for children",
+    "famille": "for families",
+    "ados": "for teenagers",
+    "adultes": "for adults",
+    "seniors": "for seniors",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class _Lexicon:
+    """The no-topic words of `rag/resources/no-topic-*.txt`, by section, and the grammar."""
+
+    outing: frozenset[str]  # stems: outings in general ("activités", "things")
+    asking: frozenset[str]  # stems: ways of asking ("faire", "cherche", "recommend")
+    function: frozenset[str]  # folded words: grammar of both languages
+    phrases: dict[tuple[str, ...], str]  # folded words -> section
+
+
+@cache
+def _lexicon() -> _Lexicon:
+    sections: dict[str, set[str]] = {"outing": set(), "asking": set()}
+    phrases: dict[tuple[str, ...], str] = {}
+    for path in sorted(_RESOURCES.glob("no-topic-*.txt")):
+        section = "outing"
+        for line in path.read_text(encoding="utf-8").splitlines():
+            line = line.split("#", 1)[0].strip()
+            if line.startswith("["):
+                section = line.strip("[]")
+                continue
+            for entry in line.split():
+                words = tuple(fold(entry).split("_"))
+                if len(words) > 1:
+                    phrases[words] = section
+                else:
+                    sections[section].add(stem(words[0]))
+    return _Lexicon(
+        frozenset(sections["outing"]),
+        frozenset(sections["asking"]),
+        STOP_WORDS | stop_words("fr") | stop_words("en"),
+        phrases,
+    )
 
 
 @dataclass(frozen=True)
@@ -99,10 +113,10 @@ class _Parsed:
 
     window: DateWindow | None
     place: PlaceMatch | None
-    audience: list[str]
-    free: bool
+    cues: Cues
     topic: str
     follow_up: bool
+    factual: bool
 
 
 def _parse(question: str, as_of: date, gazetteer: Gazetteer, tz: ZoneInfo) -> _Parsed:
@@ -112,56 +126,98 @@ def _parse(question: str, as_of: date, gazetteer: Gazetteer, tz: ZoneInfo) -> _P
     def drop(start: int, end: int) -> None:
         keep[start:end] = [False] * (end - start)
 
-    window = parse_dates(question, as_of, tz)
+    place = gazetteer.find(question) or unknown_place(question)
+    window = parse_dates(
+        question, as_of, tz, language=detect_language(question), zone=_school_zone(place, gazetteer)
+    )
     if window is not None:
         start = question.find(window.expression)
         drop(start, start + len(window.expression))
-    place = gazetteer.find(question) or unknown_place(question)
     if place is not None:
         start = question.find(place.expression)
         drop(start, start + len(place.expression))
-    audience = []
-    for name, pattern in _AUDIENCE_RES:
-        for m in pattern.finditer(folded):
-            drop(*m.span())
-            if name not in audience:
-                audience.append(name)
-    for m in _AGES.finditer(folded):
-        drop(m.start("age"), m.end())
-        name = "enfants" if int(m["age"]) < 13 else "ados" if int(m["age"]) < 18 else "adultes"
-        if name not in audience:
-            audience.append(name)
-    free = False
-    for m in _FREE.finditer(folded):
+    cues = read_cues(folded)
+    for span in cues.spans:
+        drop(*span)
+    there = False  # "là-bas": the place of the earlier question
+    for m in _THERE.finditer(folded):
         drop(*m.span())
-        free = True
-    filler = False
-    for m in _FILLER.finditer(folded):
-        drop(*m.span())
-        filler = True
-    topic = _trim("".join(c if k else " " for c, k in zip(question, keep, strict=True)))
+        there = True
+    topic, outing, asking = _topic(question, folded, keep)
     if window is not None and window.occasion:
         topic = f"{topic} {window.occasion}".strip()
-    short = len(folded.split()) <= 4 and not topic and not filler
-    follow_up = bool(_FOLLOW_UP.match(folded)) or short
-    return _Parsed(window, place, audience, free, topic, follow_up)
+    short = len(folded.split()) <= 4 and not topic and not asking
+    follow_up = bool(_FOLLOW_UP.match(folded)) or short or there
+    asks_events = outing or window or place or cues.audience or cues.free or cues.access
+    factual = bool(_FACTUAL.match(folded)) and not asks_events
+    return _Parsed(window, place, cues, topic, follow_up, factual)
 
 
-def _trim(text: str) -> str:
-    """Drop punctuation and the function words left hanging at either end."""
-    words = re.sub(r"[?!.;:,«»\"()\[\]]+", " ", text).split()
-    while words and _edge(words[0]):
-        words.pop(0)
-    while words and _edge(words[-1]):
-        words.pop()
-    if words:
-        words[0] = re.sub(r"^(?:[lLdDjJsScC]|[qQ]u)['’]", "", words[0])
-    return normalize_space(" ".join(words))
+def _school_zone(place: PlaceMatch | None, gazetteer: Gazetteer) -> str | None:
+    """The school holiday zone of the place asked about, when it implies one."""
+    if place is None:
+        return None
+    if place.kind == "region":
+        return zone_of(region=place.name)
+    if place.kind == "department":
+        return zone_of(department=place.name)
+    return zone_of(department=gazetteer.city_department(place.name))
 
 
-def _edge(word: str) -> bool:
-    folded = fold_aligned(word).strip("'-")
-    return folded in _EDGE_WORDS or not any(c.isalnum() for c in folded)
+def _topic(question: str, folded: str, keep: list[bool]) -> tuple[str, bool, bool]:
+    """The words that carry a topic; whether outings in general were named; whether asked.
+
+    Each word left once dates, places and cues are gone is grammar, a generic outing word,
+    a way of asking (the no-topic lexicons) or a topic word. The topic runs from the first
+    topic word to the last, keeping the grammar between them ("concerts de jazz") but not
+    the other no-topic words.
+    """
+    lexicon = _lexicon()
+    tokens = [m for m in _WORD.finditer(folded) if all(keep[m.start() : m.end()])]
+    role = ["topic"] * len(tokens)
+    longest = max((len(p) for p in lexicon.phrases), default=1)
+    i = 0
+    while i < len(tokens):
+        for n in range(min(longest, len(tokens) - i), 1, -1):
+            run = tokens[i : i + n]
+            section = lexicon.phrases.get(tuple(t.group(0) for t in run))
+            if section and _contiguous(folded, run):
+                role[i : i + n] = [section] * n
+                i += n
+                break
+        else:
+            word = tokens[i].group(0)
+            if word in lexicon.function:
+                role[i] = "function"
+            elif stem(word) in lexicon.outing:
+                role[i] = "outing"
+            elif stem(word) in lexicon.asking:
+                role[i] = "asking"
+            i += 1
+    outing = "outing" in role
+    asking = outing or "asking" in role
+    kept = [i for i, r in enumerate(role) if r == "topic"]
+    if not kept:
+        return "", outing, asking
+    words = [i for i in range(kept[0], kept[-1] + 1) if role[i] in ("topic", "function")]
+    text = []
+    for i, j in zip(words, [*words[1:], None], strict=True):
+        start = tokens[i].start()
+        end = tokens[j].start() if j == i + 1 else tokens[i].end()
+        text.append(
+            "".join(
+                c if k else " " for c, k in zip(question[start:end], keep[start:end], strict=True)
+            )
+        )
+        if j != i + 1:
+            text.append(" ")
+    topic = re.sub(r"[?!.;:,«»\"()\[\]]+", " ", "".join(text))
+    return normalize_space(topic).strip("'’- "), outing, asking
+
+
+def _contiguous(folded: str, tokens: list[re.Match[str]]) -> bool:
+    """The words of a phrase follow each other (only spaces, hyphens or apostrophes between)."""
+    return all(not folded[a.end() : b.start()].strip(" -'’") for a, b in pairwise(tokens))
 
 
 def understand(
@@ -181,8 +237,10 @@ def understand(
     follow-ups is read back to the last question that stood on its own. Explicit `city`,
     `date_from` and `date_to` from the caller override what was read.
     """
+    language = detect_language(question)
     own = _parse(question, as_of, gazetteer, tz)
-    window, place, audience, free, topic = own.window, own.place, own.audience, own.free, own.topic
+    window, place, topic, cues = own.window, own.place, own.topic, own.cues
+    audience, ages, free, access = cues.audience, cues.ages, cues.free, cues.access
     if own.follow_up and previous_questions:
         chain: list[_Parsed] = []
         for earlier in reversed(previous_questions):
@@ -190,24 +248,40 @@ def understand(
             if not chain[-1].follow_up:
                 break
         inherited = next((p.window for p in chain if p.window), None)
-        window = _narrow(window, inherited, tz) if window else inherited
+        window = _narrow(window, inherited, tz, language) if window else inherited
         place = place or next((p.place for p in chain if p.place), None)
         topic = topic or next((p.topic for p in chain if p.topic), "")
-        audience = audience or next((p.audience for p in chain if p.audience), [])
-        free = free or any(p.free for p in chain)
+        audience = audience or next((p.cues.audience for p in chain if p.cues.audience), [])
+        ages = ages or next((p.cues.ages for p in chain if p.cues.ages), None)
+        free = free or any(p.cues.free for p in chain)
+        access = access or next((p.cues.access for p in chain if p.cues.access), ())
     if city and city.strip():
         name = gazetteer.canonical_city(city) or normalize_space(city)
         place = PlaceMatch("city", name, normalize_space(city))
     if date_from is not None or date_to is not None:
-        window = explicit_window(date_from, date_to, as_of, tz)
-    return Understanding(question, as_of, window, place, list(audience), free, topic)
+        window = explicit_window(date_from, date_to, as_of, tz, language)
+    return Understanding(
+        question,
+        as_of,
+        window,
+        place,
+        list(audience),
+        free,
+        topic,
+        language,
+        ages,
+        access,
+        own.factual,
+    )
 
 
-def _narrow(own: DateWindow, inherited: DateWindow | None, tz: ZoneInfo) -> DateWindow:
+def _narrow(
+    own: DateWindow, inherited: DateWindow | None, tz: ZoneInfo, language: Language
+) -> DateWindow:
     """'et dimanche ?' after 'le week-end prochain' is the Sunday of that week-end."""
-    if inherited is None or not _BARE_WEEKDAY.match(fold_aligned(own.expression)):
+    if inherited is None or not is_bare_weekday(own.expression):
         return own
-    within = parse_dates(own.expression, inherited.start.date(), tz)
+    within = parse_dates(own.expression, inherited.start.date(), tz, language=language)
     if within is not None and inherited.start <= within.start < inherited.end:
         return within
     return own
@@ -218,15 +292,33 @@ def understood_summary(u: Understanding) -> str:
 
     Empty when the question set no topic, date, place or cue.
     """
+    english = u.language == "en"
     parts = []
     occasion = u.window.occasion if u.window else None
     if u.topic and u.topic != occasion:
         parts.append(u.topic)
     if u.free:
-        parts.append("gratuit")
-    parts += [_AUDIENCE_WORDS.get(a, a) for a in u.audience]
+        parts.append("free" if english else "gratuit")
+    words = _EN_AUDIENCE_WORDS if english else _AUDIENCE_WORDS
+    parts += [words.get(a, a) for a in u.audience]
+    if u.ages:
+        parts.append(u.ages.label(english))
+    if u.access:
+        parts.append("accessible (" + ", ".join(_access_labels(u.access)) + ")")
     if u.window:
         parts.append(u.window.label)
     if u.place:
-        parts.append(place_phrase(u.place))
+        parts.append(f"in {u.place.name}" if english else place_phrase(u.place))
     return ", ".join(parts)
+
+
+def _access_labels(codes: tuple[AccessCode, ...]) -> list[str]:
+    if len(codes) >= len(ACCESS_LABELS) - 1:
+        return ["handicap"]
+    return [ACCESS_LABELS[c] for c in codes]
+
+
+def topic_terms(topic: str) -> list[str]:
+    """The analyzed words of a topic that can carry it (the grammar of both languages out)."""
+    function = _lexicon().function
+    return list(dict.fromkeys(stem(t) for t in _WORD.findall(fold(topic)) if t not in function))

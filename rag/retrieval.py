@@ -2,7 +2,10 @@
 
 Filters exclude events (an event outside the window or the place never appears), ranking
 fuses both signals per event (not per passage, so one event is one result), and a
-relevance gate decides whether anything is worth answering with at all.
+relevance gate decides whether anything is worth answering with at all. Only the topic's
+informative words count: a word most events of the corpus contain says nothing, and a
+question whose topic is only such words is answered with the events the filters leave.
+Events that fit the audience, price and accessibility cues (`rag.cues`) come first.
 """
 
 from __future__ import annotations
@@ -13,12 +16,13 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 
+from rag.cues import ACCESS_CODES, age_bounds, age_fits, event_access, is_free_for_all
+from rag.dates import occurrence_overlap
 from rag.embeddings import Embedder
 from rag.index import Index
-from rag.lexical import analyze
 from rag.models import Event, Hit
 from rag.places import Gazetteer, PlaceMatch
-from rag.query import Understanding
+from rag.query import Understanding, topic_terms
 from rag.text import fold
 
 
@@ -47,15 +51,17 @@ DEFAULT_RELEVANCE = RELEVANCE["use-"]
 DENSE_CANDIDATES = 400
 EXACT_SEARCH_SHARE = 0.35
 AUDIENCE_BONUS = 0.15
-FREE_BONUS = 0.06
+AGE_BONUS = 0.1  # times rag.cues.age_fit: made for these ages > open to all > not said
+COMMON_SHARE = 0.5  # a word more than half of the events contain tells none of them apart
+COMMON_MIN_EVENTS = 50  # below this, shares say little: every topic word counts
 YOUNG_AGE = 12
 CHILD_MAX_AGE = 14
 DIVERSITY_POOL = 4
 DIVERSITY_PENALTY = 0.08
 PLACE_CACHE_SIZE = 256
+TERM_CACHE_SIZE = 4096
 
 _YOUNG_WORDS = ("enfant", "famille", "jeune public", "petits", "bambin", "kids", "ados")
-_FREE_WORDS = ("gratuit", "entree libre", "libre et gratuit", "sans reservation gratuite")
 
 
 class Retriever:
@@ -100,7 +106,10 @@ class Retriever:
         self._place_representatives = np.asarray(list(groups.values()), dtype=np.int64)
         self._young = np.asarray([_youngness(e) for e in events], dtype=np.float64)
         self._kind = [fold(e.keywords[0]) if e.keywords else "" for e in events]
-        self._free = np.asarray([_is_free(e) for e in events], dtype=bool)
+        self._free = np.asarray([is_free_for_all(e) for e in events], dtype=bool)
+        self._access = np.asarray([_access_bits(event_access(e)) for e in events], dtype=np.uint8)
+        self._age_min, self._age_max = age_bounds(events)
+        self._event_counts: dict[str, int] = {}
         self._passage_offset = np.asarray(
             [self.relevance.summary_offset if p.kind == "summary" else 0.0 for p in index.passages],
             dtype=np.float32,
@@ -112,8 +121,7 @@ class Retriever:
         """Events that meet the window and the place: the others are never shown."""
         mask = np.ones(len(self.index.events), dtype=bool)
         if u.window is not None:
-            start, end = u.window.start.timestamp(), u.window.end.timestamp()
-            overlap = (self._occ_start < end) & (self._occ_end > start)
+            overlap = occurrence_overlap(u.window, self._occ_start, self._occ_end)
             in_window = np.zeros_like(mask)
             in_window[self._occ_event[overlap]] = True
             mask &= in_window
@@ -139,28 +147,35 @@ class Retriever:
         """The k best distinct events, or [] when nothing relevant meets the filters."""
         mask = self.allowed(u)
         now = self._reference_time(u)
-        topic = u.topic.strip()
-        if topic:
+        terms = self.informative_terms(u.topic)
+        if terms:
             dense, dense_passage = self._dense(_dense_query(u), mask)
-            coverage, lexical_passage = self._coverage(topic)
+            coverage, lexical_passage = self._coverage(terms)
             gate = self.relevance
-            relevant = (dense >= gate.strong_dense) | (coverage >= gate.min_coverage)
-            relevant |= (dense >= gate.min_dense) & (coverage >= gate.min_dense_coverage)
+            relevant = dense >= gate.strong_dense
+            if not u.factual:
+                relevant |= coverage >= gate.min_coverage
+                relevant |= (dense >= gate.min_dense) & (coverage >= gate.min_dense_coverage)
             mask &= relevant
             score = gate.dense_weight * np.maximum(dense, 0) + (1 - gate.dense_weight) * coverage
             passage = np.where(
                 (dense >= gate.strong_dense) | (lexical_passage < 0), dense_passage, lexical_passage
             )
+        elif u.factual:
+            return []
         else:
             score = self._soonness(now)
             passage = self._first_passage
         if not mask.any():
             return []
         score = score + self._cue_bonus(u)
+        fit = self._cue_fit(u)
         upcoming = self._last_end >= now
         candidates = np.flatnonzero(mask)
-        ranked = candidates[np.lexsort((-score[candidates], ~upcoming[candidates]))]
-        if not topic:
+        ranked = candidates[
+            np.lexsort((-score[candidates], -fit[candidates], ~upcoming[candidates]))
+        ]
+        if not terms:
             ranked = self._diversify(ranked, score, k)
         return [
             Hit(
@@ -170,6 +185,25 @@ class Retriever:
             )
             for pos in ranked[:k]
         ]
+
+    def informative_terms(self, topic: str) -> list[str]:
+        """The analyzed words of the topic that tell events apart in this corpus."""
+        terms = topic_terms(topic)
+        n_events = len(self.index.events)
+        if n_events < COMMON_MIN_EVENTS:
+            return terms
+        return [t for t in terms if self._event_count(t) <= COMMON_SHARE * n_events]
+
+    def _event_count(self, term: str) -> int:
+        """How many events contain an analyzed term (cached: questions reuse few words)."""
+        count = self._event_counts.get(term)
+        if count is None:
+            if len(self._event_counts) >= TERM_CACHE_SIZE:
+                self._event_counts.clear()
+            passages = self.index.lexical.passages_with(term)
+            count = len(np.unique(self.index.passage_event[passages]))
+            self._event_counts[term] = count
+        return count
 
     def _diversify(self, ranked: np.ndarray, score: np.ndarray, k: int) -> np.ndarray:
         """'Que faire ce week-end ?' wants a concert, a show, a workshop: not five exhibitions.
@@ -209,7 +243,7 @@ class Retriever:
         sims = sims - self._passage_offset[rows]
         return _best_per_event(self.index.passage_event, rows, sims, len(self.index.events))
 
-    def _coverage(self, topic: str) -> tuple[np.ndarray, np.ndarray]:
+    def _coverage(self, terms: list[str]) -> tuple[np.ndarray, np.ndarray]:
         """Per event, the IDF-weighted share of the topic's words it contains.
 
         Also returns, per event, the passage with the best BM25 score (-1 if none), so
@@ -217,7 +251,6 @@ class Retriever:
         """
         n_events = len(self.index.events)
         coverage = np.zeros(n_events, dtype=np.float32)
-        terms = list(dict.fromkeys(analyze(topic)))
         lexical = self.index.lexical
         # A word no passage has weighs most: asking for "rugby" in a corpus without it
         # must not look covered by the other words of the question.
@@ -245,9 +278,26 @@ class Retriever:
         bonus = np.zeros(len(self.index.events), dtype=np.float64)
         if any(a in ("enfants", "famille") for a in u.audience):
             bonus += AUDIENCE_BONUS * self._young
-        if u.free:
-            bonus += FREE_BONUS * self._free
+        if u.ages is not None:
+            bonus += AGE_BONUS * self._age_fit(u)
         return bonus
+
+    def _cue_fit(self, u: Understanding) -> np.ndarray:
+        """How many of the asked cues (free, accessibility, ages) each event meets."""
+        fit = np.zeros(len(self.index.events), dtype=np.int64)
+        if u.free:
+            fit += self._free
+        if u.access:
+            fit += (self._access & _access_bits(frozenset(u.access))) > 0
+        if u.ages is not None:
+            fit += self._age_fit(u) >= 0
+        return fit
+
+    def _age_fit(self, u: Understanding) -> np.ndarray:
+        """`rag.cues.age_fit` for every event at once."""
+        if u.ages is None:
+            return np.zeros(len(self.index.events))
+        return age_fits(self._age_min, self._age_max, u.ages)
 
 
 _AUDIENCE_PHRASES = {
@@ -292,8 +342,8 @@ def _youngness(event: Event) -> float:
     return 0.0
 
 
-def _is_free(event: Event) -> bool:
-    return _has_any(fold(event.conditions or ""), _FREE_WORDS)
+def _access_bits(codes: frozenset[str]) -> int:
+    return sum(1 << i for i, code in enumerate(ACCESS_CODES) if code in codes)
 
 
 def _has_any(folded: str, words: tuple[str, ...]) -> bool:

@@ -69,6 +69,7 @@ class Understood(BaseModel):
     date_to: dt.datetime | None
     city: str | None
     region: str | None
+    language: Literal["fr", "en"] = "fr"  # the question's language, which the answer speaks
 
 
 class ProviderInfo(BaseModel):

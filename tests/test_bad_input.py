@@ -181,9 +181,9 @@ def test_header_injection_in_the_api_key_is_refused(
 
 
 @pytest.fixture(scope="module")
-def real_records(shared_files: list[Path]) -> list[dict[str, Any]]:
-    [multicity] = [p for p in shared_files if "multicity" in p.name]
-    return read_records(multicity)
+def real_records(corpus_files: list[Path]) -> list[dict[str, Any]]:
+    """The 100 records of a corpus' multi-city file (demo, or shared when present)."""
+    return read_records(corpus_files[0])
 
 
 def hostile_records(real: list[dict[str, Any]]) -> list[Any]:

@@ -1,13 +1,14 @@
-"""French date expressions → windows, for every supported form, on three reference days."""
+"""Date expressions (French and English) → windows, for every supported form and class."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+import numpy as np
 import pytest
 
-from rag.dates import explicit_window, parse_dates
+from rag.dates import explicit_window, is_bare_weekday, occurrence_overlap, parse_dates
 
 TZ = ZoneInfo("Europe/Paris")
 THURSDAY = date(2026, 11, 26)
@@ -26,12 +27,12 @@ def at(text: str) -> datetime:
 CASES = [
     (THURSDAY, "Que faire aujourd'hui ?", "2026-11-26", "2026-11-27", "aujourd'hui"),
     (THURSDAY, "Que faire AUJOURD’HUI ?", "2026-11-26", "2026-11-27", "AUJOURD’HUI"),
-    (THURSDAY, "un concert ce soir", "2026-11-26 18:00", "2026-11-27 05:00", "ce soir"),
+    (THURSDAY, "un concert ce soir", "2026-11-26 18:00", "2026-11-27", "ce soir"),
     (THURSDAY, "où danser cette nuit", "2026-11-26 21:00", "2026-11-27 06:00", "cette nuit"),
     (THURSDAY, "ce matin", "2026-11-26 06:00", "2026-11-26 12:00", "ce matin"),
     (THURSDAY, "cet après-midi", "2026-11-26 12:00", "2026-11-26 18:00", "cet après-midi"),
     (THURSDAY, "demain", "2026-11-27", "2026-11-28", "demain"),
-    (THURSDAY, "demain soir", "2026-11-27 18:00", "2026-11-28 05:00", "demain soir"),
+    (THURSDAY, "demain soir", "2026-11-27 18:00", "2026-11-28", "demain soir"),
     (THURSDAY, "après-demain", "2026-11-28", "2026-11-29", "après-demain"),
     (THURSDAY, "apres demain", "2026-11-28", "2026-11-29", "apres demain"),
     (THURSDAY, "Que faire ce week-end ?", "2026-11-28", "2026-11-30", "ce week-end"),
@@ -48,7 +49,7 @@ CASES = [
     (SATURDAY, "samedi", "2026-11-28", "2026-11-29", "samedi"),
     (SATURDAY, "samedi prochain", "2026-12-05", "2026-12-06", "samedi prochain"),
     (THURSDAY, "jeudi", "2026-11-26", "2026-11-27", "jeudi"),
-    (THURSDAY, "samedi soir", "2026-11-28 18:00", "2026-11-29 05:00", "samedi soir"),
+    (THURSDAY, "samedi soir", "2026-11-28 18:00", "2026-11-29", "samedi soir"),
     (THURSDAY, "dimanche", "2026-11-29", "2026-11-30", "dimanche"),
     (THURSDAY, "dimanche après-midi", "2026-11-29 12:00", "2026-11-29 18:00", None),
     (THURSDAY, "samedi et dimanche", "2026-11-28", "2026-11-30", "samedi et dimanche"),
@@ -61,8 +62,8 @@ CASES = [
     (THURSDAY, "au mois de juillet", "2027-07-01", "2027-08-01", "au mois de juillet"),
     (JULY, "en juillet", "2026-07-15", "2026-08-01", "en juillet"),
     (THURSDAY, "en juillet 2026", "2026-07-01", "2026-08-01", "en juillet 2026"),
-    (THURSDAY, "fin décembre", "2026-12-21", "2027-01-01", "fin décembre"),
-    (THURSDAY, "mi-janvier", "2027-01-11", "2027-01-21", "mi-janvier"),
+    (THURSDAY, "fin décembre", "2026-12-16", "2027-01-01", "fin décembre"),
+    (THURSDAY, "mi-janvier", "2027-01-10", "2027-01-21", "mi-janvier"),
     (THURSDAY, "le 14 juillet", "2027-07-14", "2027-07-15", "le 14 juillet"),
     (JULY, "le 14 juillet", "2027-07-14", "2027-07-15", "le 14 juillet"),
     (THURSDAY, "le 14/07", "2027-07-14", "2027-07-15", "le 14/07"),
@@ -71,7 +72,7 @@ CASES = [
     (THURSDAY, "le 1er mai", "2027-05-01", "2027-05-02", "le 1er mai"),
     (THURSDAY, "le samedi 28 novembre", "2026-11-28", "2026-11-29", "le samedi 28 novembre"),
     (THURSDAY, "le 31 décembre", "2026-12-31", "2027-01-01", "le 31 décembre"),
-    (THURSDAY, "le 14 juillet au soir", "2027-07-14 18:00", "2027-07-15 05:00", None),
+    (THURSDAY, "le 14 juillet au soir", "2027-07-14 18:00", "2027-07-15", None),
     (THURSDAY, "du 3 au 5 mai", "2027-05-03", "2027-05-06", "du 3 au 5 mai"),
     (THURSDAY, "du 28 avril au 2 mai", "2027-04-28", "2027-05-03", "du 28 avril au 2 mai"),
     (THURSDAY, "du 28 décembre au 2 janvier", "2026-12-28", "2027-01-03", None),
@@ -82,12 +83,12 @@ CASES = [
     (THURSDAY, "à partir du 5 décembre", "2026-12-05", "2027-12-05", "à partir du 5 décembre"),
     (THURSDAY, "dès le 5 décembre", "2026-12-05", "2027-12-05", "dès le 5 décembre"),
     (THURSDAY, "dès samedi", "2026-11-28", "2027-11-28", "dès samedi"),
-    (THURSDAY, "cet été", "2027-06-01", "2027-09-01", "cet été"),
-    (JULY, "cet été", "2026-07-15", "2026-09-01", "cet été"),
-    (JULY, "l'été prochain", "2027-06-01", "2027-09-01", "l'été prochain"),
-    (THURSDAY, "cet hiver", "2026-12-01", "2027-03-01", "cet hiver"),
-    (THURSDAY, "ce printemps", "2027-03-01", "2027-06-01", "ce printemps"),
-    (THURSDAY, "cet automne", "2026-11-26", "2026-12-01", "cet automne"),
+    (THURSDAY, "cet été", "2027-06-21", "2027-09-23", "cet été"),
+    (JULY, "cet été", "2026-07-15", "2026-09-23", "cet été"),
+    (JULY, "l'été prochain", "2027-06-21", "2027-09-23", "l'été prochain"),
+    (THURSDAY, "cet hiver", "2026-12-21", "2027-03-20", "cet hiver"),
+    (THURSDAY, "ce printemps", "2027-03-20", "2027-06-21", "ce printemps"),
+    (THURSDAY, "cet automne", "2026-11-26", "2026-12-21", "cet automne"),
     (THURSDAY, "pendant les vacances de Noël", "2026-12-19", "2027-01-04", None),
     (THURSDAY, "les vacances de la Toussaint", "2027-10-23", "2027-11-08", None),  # estimated
     (THURSDAY, "pendant les vacances d'hiver", "2027-02-06", "2027-02-22", None),
@@ -179,10 +180,10 @@ def test_the_longest_expression_wins_when_they_are_not_joined() -> None:
 
 
 def test_windows_follow_daylight_saving_time() -> None:
-    window = parse_dates("le 24 octobre 2026 au soir", THURSDAY, TZ)  # clocks go back that night
+    window = parse_dates("le 24 octobre 2026 dans la nuit", THURSDAY, TZ)  # clocks go back
     assert window is not None
     assert window.start.utcoffset() != window.end.utcoffset()
-    assert window.end.timestamp() - window.start.timestamp() == 12 * 3600  # 18 h → 5 h, +1 h
+    assert window.end.timestamp() - window.start.timestamp() == 10 * 3600  # 21 h → 6 h, +1 h
 
 
 def test_explicit_window_from_caller_filters() -> None:
@@ -194,3 +195,223 @@ def test_explicit_window_from_caller_filters() -> None:
     assert (until.start, until.end) == (at("2026-11-26"), at("2026-12-04"))
     with pytest.raises(ValueError, match="swap them"):
         explicit_window(date(2026, 12, 3), date(2026, 12, 1), THURSDAY, TZ)
+
+
+MONDAY = date(2026, 11, 30)
+
+# Each class of expression, in French and in English: (as_of, question, start, end, past).
+CLASSES = [
+    # ranges: the whole span, never its last day only
+    (THURSDAY, "entre Pâques et la fin avril", "2027-03-27", "2027-05-01", False),
+    (THURSDAY, "between Easter and the end of April", "2027-03-27", "2027-05-01", False),
+    (THURSDAY, "Que faire entre le 20 et le 27 décembre ?", "2026-12-20", "2026-12-28", False),
+    (THURSDAY, "between December 20 and 27", "2026-12-20", "2026-12-28", False),
+    (date(2026, 11, 2), "entre le 20 et le 27", "2026-11-20", "2026-11-28", False),
+    (date(2026, 11, 2), "between the 20th and the 27th", "2026-11-20", "2026-11-28", False),
+    (THURSDAY, "entre le 20 et le 27", "2026-11-26", "2026-11-28", False),  # under way
+    (date(2026, 11, 2), "du 20 au 27", "2026-11-20", "2026-11-28", False),
+    (THURSDAY, "du 3 au 5 mai", "2027-05-03", "2027-05-06", False),
+    (THURSDAY, "from May 3 to 5", "2027-05-03", "2027-05-06", False),
+    (THURSDAY, "from 3 to 5 May", "2027-05-03", "2027-05-06", False),
+    (THURSDAY, "between May 3 and May 10", "2027-05-03", "2027-05-11", False),
+    (THURSDAY, "May 3-5", "2027-05-03", "2027-05-06", False),
+    (THURSDAY, "de mars à mai", "2027-03-01", "2027-06-01", False),
+    (THURSDAY, "from March to May", "2027-03-01", "2027-06-01", False),
+    (THURSDAY, "du samedi au lundi", "2026-11-28", "2026-12-01", False),
+    (THURSDAY, "from Saturday to Monday", "2026-11-28", "2026-12-01", False),
+    (date(2026, 12, 28), "entre Noël et le jour de l'an", "2026-12-28", "2027-01-02", False),
+    (THURSDAY, "between Christmas and New Year's Day", "2026-12-24", "2027-01-02", False),
+    # limits
+    (THURSDAY, "d'ici l'été", "2026-11-26", "2027-06-21", False),
+    (THURSDAY, "before the summer", "2026-11-26", "2027-06-21", False),
+    (THURSDAY, "d'ici la fin du mois", "2026-11-26", "2026-12-01", False),
+    (THURSDAY, "by the end of the month", "2026-11-26", "2026-12-01", False),
+    (THURSDAY, "d'ici Noël", "2026-11-26", "2026-12-26", False),
+    (THURSDAY, "until Christmas", "2026-11-26", "2026-12-26", False),
+    (THURSDAY, "jusqu'au 10", "2026-11-26", "2026-12-11", False),
+    (THURSDAY, "until December 10", "2026-11-26", "2026-12-11", False),
+    (THURSDAY, "à partir de demain", "2026-11-27", "2027-11-27", False),
+    (THURSDAY, "from tomorrow", "2026-11-27", "2027-11-27", False),
+    (THURSDAY, "starting December 5", "2026-12-05", "2027-12-05", False),
+    # seasons (astronomical), parts of months (widest reading)
+    (THURSDAY, "ce printemps", "2027-03-20", "2027-06-21", False),
+    (THURSDAY, "this spring", "2027-03-20", "2027-06-21", False),
+    (THURSDAY, "cet été", "2027-06-21", "2027-09-23", False),
+    (THURSDAY, "this summer", "2027-06-21", "2027-09-23", False),
+    (JULY, "in the summer", "2026-07-15", "2026-09-23", False),
+    (THURSDAY, "fin août", "2027-08-16", "2027-09-01", False),
+    (THURSDAY, "late August", "2027-08-16", "2027-09-01", False),
+    (THURSDAY, "at the end of August", "2027-08-16", "2027-09-01", False),
+    (THURSDAY, "début septembre", "2027-09-01", "2027-09-16", False),
+    (THURSDAY, "early September", "2027-09-01", "2027-09-16", False),
+    (THURSDAY, "mid-July", "2027-07-10", "2027-07-21", False),
+    # parts of the day
+    (THURSDAY, "le soir du 14 juillet", "2027-07-14 18:00", "2027-07-15", False),
+    (THURSDAY, "the evening of July 14", "2027-07-14 18:00", "2027-07-15", False),
+    (THURSDAY, "dimanche après-midi", "2026-11-29 12:00", "2026-11-29 18:00", False),
+    (THURSDAY, "Sunday afternoon", "2026-11-29 12:00", "2026-11-29 18:00", False),
+    (THURSDAY, "samedi soir", "2026-11-28 18:00", "2026-11-29", False),
+    (THURSDAY, "Saturday night", "2026-11-28 18:00", "2026-11-29", False),
+    (THURSDAY, "ce matin", "2026-11-26 06:00", "2026-11-26 12:00", False),
+    (THURSDAY, "this morning", "2026-11-26 06:00", "2026-11-26 12:00", False),
+    (THURSDAY, "ce soir", "2026-11-26 18:00", "2026-11-27", False),
+    (THURSDAY, "concerts tonight", "2026-11-26 18:00", "2026-11-27", False),
+    # the usual English ones
+    (THURSDAY, "What can I do in Paris this weekend?", "2026-11-28", "2026-11-30", False),
+    (THURSDAY, "next weekend", "2026-12-05", "2026-12-07", False),
+    (THURSDAY, "tomorrow", "2026-11-27", "2026-11-28", False),
+    (THURSDAY, "tomorrow evening", "2026-11-27 18:00", "2026-11-28", False),
+    (THURSDAY, "the day after tomorrow", "2026-11-28", "2026-11-29", False),
+    (THURSDAY, "this week", "2026-11-26", "2026-11-30", False),
+    (THURSDAY, "next week", "2026-11-30", "2026-12-07", False),
+    (THURSDAY, "in July", "2027-07-01", "2027-08-01", False),
+    (THURSDAY, "in July 2026", "2026-07-01", "2026-08-01", True),
+    (THURSDAY, "on Saturday", "2026-11-28", "2026-11-29", False),
+    (SATURDAY, "next Saturday", "2026-12-05", "2026-12-06", False),
+    (THURSDAY, "on July 14th", "2027-07-14", "2027-07-15", False),
+    (THURSDAY, "on the 14th of July", "2027-07-14", "2027-07-15", False),
+    (THURSDAY, "this month", "2026-11-26", "2026-12-01", False),
+    (THURSDAY, "next month", "2026-12-01", "2027-01-01", False),
+    (THURSDAY, "in 3 days", "2026-11-29", "2026-11-30", False),
+    (THURSDAY, "in the next two weeks", "2026-11-26", "2026-12-11", False),
+    (THURSDAY, "on Christmas Day", "2026-12-24", "2026-12-26", False),
+    (THURSDAY, "for Halloween", "2027-10-31", "2027-11-01", False),
+    # past windows
+    (THURSDAY, "hier soir", "2026-11-25 18:00", "2026-11-26", True),
+    (THURSDAY, "last night", "2026-11-25 18:00", "2026-11-26", True),
+    (THURSDAY, "hier", "2026-11-25", "2026-11-26", True),
+    (THURSDAY, "yesterday", "2026-11-25", "2026-11-26", True),
+    (THURSDAY, "le mois dernier", "2026-10-01", "2026-11-01", True),
+    (THURSDAY, "last month", "2026-10-01", "2026-11-01", True),
+    (THURSDAY, "lundi dernier", "2026-11-23", "2026-11-24", True),
+    (THURSDAY, "last Monday", "2026-11-23", "2026-11-24", True),
+    (MONDAY, "lundi dernier", "2026-11-23", "2026-11-24", True),
+    (THURSDAY, "la semaine dernière", "2026-11-16", "2026-11-23", True),
+    (THURSDAY, "last week", "2026-11-16", "2026-11-23", True),
+    (THURSDAY, "le week-end dernier", "2026-11-21", "2026-11-23", True),
+    (SUNDAY, "last weekend", "2026-11-21", "2026-11-23", True),
+    (MONDAY, "last weekend", "2026-11-28", "2026-11-30", True),
+    (THURSDAY, "l'été dernier", "2026-06-21", "2026-09-23", True),
+    (JULY, "last summer", "2025-06-21", "2025-09-23", True),
+    (THURSDAY, "en juillet dernier", "2026-07-01", "2026-08-01", True),
+    (THURSDAY, "il y a 3 jours", "2026-11-23", "2026-11-24", True),
+    (THURSDAY, "3 days ago", "2026-11-23", "2026-11-24", True),
+    # school holidays, zone C by default
+    (THURSDAY, "pendant les vacances de février", "2027-02-06", "2027-02-22", False),
+    (THURSDAY, "during the February school holidays", "2027-02-06", "2027-02-22", False),
+    (THURSDAY, "les vacances de la Toussaint", "2027-10-23", "2027-11-08", False),
+    (THURSDAY, "the All Saints holidays", "2027-10-23", "2027-11-08", False),
+    (THURSDAY, "pendant les vacances de Noël", "2026-12-19", "2027-01-04", False),
+    (THURSDAY, "during the Christmas holidays", "2026-12-19", "2027-01-04", False),
+    (THURSDAY, "les vacances de printemps zone A", "2027-04-10", "2027-04-26", False),
+    (THURSDAY, "the Easter holidays in zone B", "2027-04-17", "2027-05-03", False),
+    (THURSDAY, "pendant les grandes vacances", "2027-07-03", "2027-09-01", False),
+    (THURSDAY, "the summer holidays", "2027-07-03", "2027-09-01", False),
+    # a restriction belongs to the date
+    (THURSDAY, "Et dimanche seulement ?", "2026-11-29", "2026-11-30", False),
+    (THURSDAY, "and only on Sunday?", "2026-11-29", "2026-11-30", False),
+]
+
+
+@pytest.mark.parametrize(("as_of", "question", "start", "end", "past"), CLASSES)
+def test_every_class_in_both_languages(
+    as_of: date, question: str, start: str, end: str, past: bool
+) -> None:
+    window = parse_dates(question, as_of, TZ)
+    assert window is not None, question
+    assert (window.start, window.end) == (at(start), at(end)), window.label
+    assert window.past is past
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "entre 20 et 30 personnes",
+        "un atelier de 10 à 12 ans",
+        "de 14 h à 18 h",
+        "from 3 to 5 pm",
+        "may I bring my dog?",
+        "a march for the climate",
+        "the Christmas market",
+        "a concert for 20 people",
+        "between 10 and 15 euros",
+        "le concert de Noël",
+    ],
+)
+def test_numbers_and_words_that_are_not_dates(question: str) -> None:
+    assert parse_dates(question, THURSDAY, TZ) is None
+
+
+@pytest.mark.parametrize(
+    ("question", "label"),
+    [
+        ("this weekend", "this weekend (from Saturday 28 to Sunday 29 November 2026)"),
+        ("tomorrow evening", "tomorrow evening (on Friday 27 November 2026)"),
+        ("Saturday night", "on Saturday 28 November 2026 in the evening"),
+        ("from May 3 to 5", "from Monday 3 to Wednesday 5 May 2027"),
+        ("until December 10", "until Thursday 10 December 2026"),
+        ("d'ici la fin du mois", "jusqu'au lundi 30 novembre 2026"),
+        ("entre Pâques et la fin avril", "du 27 mars au 30 avril 2027"),
+    ],
+)
+def test_labels_speak_the_question_language(question: str, label: str) -> None:
+    window = parse_dates(question, THURSDAY, TZ)
+    assert window is not None and window.label == label
+
+
+def test_school_holidays_state_the_zones_when_they_differ() -> None:
+    default = parse_dates("pendant les vacances de février", THURSDAY, TZ)
+    assert default is not None
+    assert "zone C" in default.label and "zone A" in default.label and "zone B" in default.label
+    assert "précisez votre ville" in default.label
+    english = parse_dates("during the February school holidays", THURSDAY, TZ)
+    assert english is not None and "name your city for its zone" in english.label
+    lyon = parse_dates("pendant les vacances de février", THURSDAY, TZ, zone="A")
+    assert lyon is not None and (lyon.start, lyon.end) == (at("2027-02-13"), at("2027-03-01"))
+    assert "zone A" in lyon.label and "zone B" not in lyon.label
+    christmas = parse_dates("pendant les vacances de Noël", THURSDAY, TZ)
+    assert christmas is not None and "zone" not in christmas.label  # the same everywhere
+
+
+def test_a_part_of_the_day_over_several_days_is_a_daily_band() -> None:
+    window = parse_dates("ce week-end en soirée", THURSDAY, TZ)
+    assert window is not None and window.expression == "ce week-end en soirée"
+    assert window.hours == (18, 24)
+    assert window.bands() == [
+        (at("2026-11-28 18:00"), at("2026-11-29")),
+        (at("2026-11-29 18:00"), at("2026-11-30")),
+    ]
+    afternoon = parse_dates("l'après-midi la semaine prochaine", THURSDAY, TZ)
+    assert afternoon is not None and afternoon.hours == (12, 18)
+    assert len(afternoon.bands()) == 7
+
+
+def test_occurrences_overlap_only_the_daily_bands() -> None:
+    window = parse_dates("this weekend in the evening", THURSDAY, TZ)
+    assert window is not None and window.hours == (18, 24)
+    occurrences = [
+        ("2026-11-28 20:00", "2026-11-28 22:00"),  # Saturday concert: in
+        ("2026-11-28 10:00", "2026-11-28 12:00"),  # Saturday morning: out
+        ("2026-11-29 17:00", "2026-11-29 19:00"),  # Sunday, ends in the evening: in
+        ("2026-11-27 20:00", "2026-11-27 23:00"),  # Friday evening: out
+        ("2026-11-28 00:00", "2026-11-30 00:00"),  # all weekend: in
+    ]
+    starts = np.asarray([at(s).timestamp() for s, _ in occurrences])
+    ends = np.asarray([at(e).timestamp() for _, e in occurrences])
+    assert occurrence_overlap(window, starts, ends).tolist() == [True, False, True, False, True]
+
+
+def test_a_range_is_never_its_last_day_only() -> None:
+    for question in (
+        "entre le 20 et le 27 décembre",
+        "du 20 au 27 décembre",
+        "from December 20 to 27",
+    ):
+        window = parse_dates(question, THURSDAY, TZ)
+        assert window is not None and window.start == at("2026-12-20"), question
+        assert window.expression == question
+
+
+def test_a_bare_weekday_is_what_a_follow_up_narrows() -> None:
+    assert is_bare_weekday("dimanche seulement") and is_bare_weekday("only on Sunday")
+    assert not is_bare_weekday("ce week-end")

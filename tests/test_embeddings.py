@@ -7,13 +7,14 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from rag.config import Settings, load_settings
+from rag.config import load_settings
 from rag.embeddings import EmbeddingError, create_embedder
 from rag.embeddings.cache import CachedEmbedder, EmbeddingCache, cache_path
 from rag.embeddings.e5 import E5Embedder
 from rag.embeddings.mistral import MistralEmbedder
 from rag.embeddings.use import USEEmbedder
 from rag.errors import ConfigError
+from tests.factories import make_settings
 from tests.fakes.mistral_embeddings_server import (
     API_KEY,
     DIMENSION,
@@ -22,17 +23,8 @@ from tests.fakes.mistral_embeddings_server import (
 )
 
 
-@pytest.fixture(scope="module")
-def use() -> USEEmbedder:
-    return USEEmbedder()
-
-
-def settings(**values: object) -> Settings:
-    return Settings(_env_file=None, **values)  # type: ignore[call-arg]
-
-
 def test_local_provider_is_use(use: USEEmbedder) -> None:
-    embedder = create_embedder(settings(EMBEDDING_PROVIDER="local"))
+    embedder = create_embedder(make_settings(EMBEDDING_PROVIDER="local"))
     assert embedder.id == use.id == "use-multilingual-v3"
 
 
@@ -64,7 +56,7 @@ def test_e5_embeds_queries_and_passages() -> None:
 def test_mistral_needs_a_key(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("MISTRAL_API_KEY", raising=False)
     with pytest.raises(ConfigError, match="MISTRAL_API_KEY"):
-        create_embedder(settings(EMBEDDING_PROVIDER="mistral"))
+        create_embedder(make_settings(EMBEDDING_PROVIDER="mistral"))
 
 
 @pytest.mark.parametrize(
@@ -90,7 +82,7 @@ def test_every_embedder_in_the_table_is_an_embedder_class() -> None:
 
 def mistral(url: str, key: str = API_KEY, batch: int = 2) -> MistralEmbedder:
     embedder = create_embedder(
-        settings(
+        make_settings(
             EMBEDDING_PROVIDER="mistral",
             MISTRAL_API_KEY=key,
             MISTRAL_SERVER_URL=url,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import socket
 from collections.abc import Iterator
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -25,9 +25,10 @@ from rag.generation import (
 from rag.generation.extractive import ExtractiveGenerator
 from rag.generation.openai import OpenAIGenerator
 from rag.generation.prompt import SYSTEM_PROMPT
-from rag.models import Event, Hit, Message, Occurrence
+from rag.models import Event, Hit, Message
 from rag.places import PlaceMatch
 from rag.query import Understanding
+from tests.factories import make_event
 from tests.fakes.llm_server import DEFAULT_ANSWER, FakeLLM, cut, empty, fail, garbage, sleep
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -42,16 +43,15 @@ pytestmark = pytest.mark.timeout(30)
 
 
 def event(uid: str, title: str, description: str, day: int) -> Event:
-    start = datetime(2026, 11, day, 15, tzinfo=PARIS)
-    return Event(
-        uid=uid,
+    return make_event(
+        uid,
         title=title,
         description=description,
-        occurrences=[Occurrence(start, start + timedelta(hours=2))],
-        venue="Musée Carnavalet",
-        city="Paris",
         conditions="Entrée libre",
-        url=f"https://openagenda.com/e/{uid}",
+        days=[date(2026, 11, day)],
+        venue="Musée Carnavalet",
+        address=None,
+        country=None,
     )
 
 

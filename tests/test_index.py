@@ -1,4 +1,5 @@
-"""The versioned index: build, reuse of embeddings, loading checks, CLI, and a killed build."""
+"""The versioned index: build, reuse of embeddings, loading checks, CLI, and a killed build;
+on the demo corpus (tests/corpus.py) and on the real shared events when present."""
 
 from __future__ import annotations
 
@@ -33,13 +34,8 @@ from rag.sources.files import read_records
 
 
 @pytest.fixture(scope="module")
-def use() -> USEEmbedder:
-    return USEEmbedder()
-
-
-@pytest.fixture(scope="module")
-def events(shared_files: list[Path]) -> list[Event]:
-    return [from_ods_record(r) for path in shared_files for r in read_records(path)]
+def events(corpus_files: list[Path]) -> list[Event]:
+    return [from_ods_record(r) for path in corpus_files for r in read_records(path)]
 
 
 def test_build_then_load(data_dir: Path, use: USEEmbedder, events: list[Event]) -> None:

@@ -1,4 +1,5 @@
-"""The French analyzer and BM25, checked against the textbook formula and real events."""
+"""The French analyzer and BM25, checked against the textbook formula, the demo corpus
+(tests/corpus.py) and the real events when ../shared is there."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from rag.lexical import BM25, analyze
 from rag.normalize import from_ods_record
 from rag.passages import corpus_passages
 from rag.sources.files import read_records
+from tests.corpus import demo_events
 
 
 def test_analyzer_folds_stems_and_drops_stop_words() -> None:
@@ -23,8 +25,8 @@ def test_analyzer_folds_stems_and_drops_stop_words() -> None:
     assert analyze("festivaux") == analyze("festival")
 
 
-def test_analyzed_terms_analyze_to_themselves(shared_files: list[Path]) -> None:
-    texts = [p.text for p in _passages(shared_files)[:500]]
+def test_analyzed_terms_analyze_to_themselves(corpus_files: list[Path]) -> None:
+    texts = [p.text for p in _passages(corpus_files)[:500]]
     terms = {term for text in texts for term in analyze(text)}
     assert terms and all(analyze(term) == [term] for term in terms)
 
@@ -80,6 +82,16 @@ def test_finds_a_named_event_in_real_data(shared_files: list[Path]) -> None:
     assert passages[best].event_uid == "12616484"  # "Voyage dans le système solaire"
 
 
-def _passages(shared_files: list[Path]):
-    records = [r for path in shared_files for r in read_records(path)]
+def test_finds_each_demo_event_by_its_title_and_venue() -> None:
+    events = demo_events()
+    passages = corpus_passages(events)
+    bm25 = BM25.build([p.text for p in passages])
+    for event in events[:40]:
+        query = f"{event.title} {event.venue}"
+        best = int(np.argmax(bm25.scores(query)))
+        assert passages[best].event_uid == event.uid, query
+
+
+def _passages(files: list[Path]):
+    records = [r for path in files for r in read_records(path)]
     return corpus_passages(from_ods_record(r) for r in records)

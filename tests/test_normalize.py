@@ -1,4 +1,5 @@
-"""Raw records → Event, on real OpenAgenda records and on hostile variants of them."""
+"""Raw records → Event, on the demo corpus written as ODS records (tests/corpus.py), on real
+OpenAgenda records when ../shared is there, and on hostile variants of both."""
 
 from __future__ import annotations
 
@@ -21,12 +22,32 @@ from rag.normalize import (
 )
 from rag.sources.files import read_records
 from rag.text import clean_html
+from tests.corpus import demo_events, demo_records
 from tests.fakes.openagenda_server import to_openagenda_event
 
 
 @pytest.fixture(scope="module")
 def by_uid(shared_files: list[Path]) -> dict[str, dict[str, Any]]:
     return {r["uid"]: r for path in shared_files for r in read_records(path)}
+
+
+@pytest.fixture(scope="module", params=["demo", "shared"])
+def pair(request: pytest.FixtureRequest) -> tuple[dict[str, Any], ...]:
+    """Records of one corpus: one with coordinates, one with many timings (and others)."""
+    if request.param == "shared":
+        by_uid = request.getfixturevalue("by_uid")
+        return by_uid["22683319"], by_uid["12616484"], by_uid["92345464"]
+    records = demo_records()
+    many = max(records, key=lambda r: len(json.loads(r["timings"])))
+    return records[0], many
+
+
+def test_demo_records_give_their_events_back() -> None:
+    """Every field of the ODS shape: HTML paragraphs, JSON timings with offsets, enums as
+    {id, label}, registration as [{type, value}], flattened and nested coordinates."""
+    records = demo_records()
+    assert sum(r["location_coordinates"] is None for r in records) == 100
+    assert [from_ods_record(r) for r in records] == demo_events()
 
 
 def test_ods_record_becomes_a_complete_event(by_uid: dict[str, dict[str, Any]]) -> None:
@@ -72,10 +93,13 @@ def test_region_spellings_are_unified(by_uid: dict[str, dict[str, Any]]) -> None
     assert not regions & {"Ile-de-France", "Ile de France", "IDF", "Occitania", "Brittany"}
 
 
-def test_v2_event_normalizes_like_its_ods_record(by_uid: dict[str, dict[str, Any]]) -> None:
-    for uid in ("22683319", "12616484", "92345464"):
-        ods = from_ods_record(by_uid[uid])
-        v2 = from_openagenda_event(to_openagenda_event(by_uid[uid]))
+def test_v2_event_normalizes_like_its_ods_record(
+    pair: tuple[dict[str, Any], ...],
+) -> None:
+    for record in pair:
+        uid = record["uid"]
+        ods = from_ods_record(record)
+        v2 = from_openagenda_event(to_openagenda_event(record))
         for name in (
             "uid",
             "title",
@@ -100,8 +124,8 @@ def test_v2_event_normalizes_like_its_ods_record(by_uid: dict[str, dict[str, Any
             assert getattr(v2, name) == getattr(ods, name), (uid, name)
 
 
-def test_hostile_text_is_cleaned(by_uid: dict[str, dict[str, Any]]) -> None:
-    record = copy.deepcopy(by_uid["22683319"])
+def test_hostile_text_is_cleaned(pair: tuple[dict[str, Any], ...]) -> None:
+    record = copy.deepcopy(pair[0])
     record["title_fr"] = "Th&eacute;&acirc;tre <b>jeune</b> public\x00"
     record["description_fr"] = "Visite <script>alert('x')</script>guidÃ©e du musÃ©e"
     record["keywords_fr"] = "  Danse ;danse; Hip-hop "  # CSV-style string, duplicate case
@@ -131,18 +155,18 @@ def test_hostile_text_is_cleaned(by_uid: dict[str, dict[str, Any]]) -> None:
     ],
 )
 def test_unusable_records_are_skipped_with_a_reason(
-    by_uid: dict[str, dict[str, Any]], change: dict[str, Any], reason: str
+    pair: tuple[dict[str, Any], ...], change: dict[str, Any], reason: str
 ) -> None:
-    record = {**by_uid["22683319"], **change}
+    record = {**pair[0], **change}
     with pytest.raises(SkipRecord) as caught:
         from_ods_record(record)
     assert caught.value.reason == reason
 
 
 def test_broken_timings_fall_back_to_first_and_last_dates(
-    by_uid: dict[str, dict[str, Any]],
+    pair: tuple[dict[str, Any], ...],
 ) -> None:
-    record = {**by_uid["12616484"], "timings": "[{not json"}
+    record = {**pair[1], "timings": "[{not json"}
     event = from_ods_record(record)
     assert [o.start for o in event.occurrences] == [
         datetime.fromisoformat(record["firstdate_begin"]),
@@ -150,20 +174,20 @@ def test_broken_timings_fall_back_to_first_and_last_dates(
     ]
 
 
-def test_newest_update_wins_deduplication(by_uid: dict[str, dict[str, Any]]) -> None:
-    record = by_uid["22683319"]
+def test_newest_update_wins_deduplication(pair: tuple[dict[str, Any], ...]) -> None:
+    record = pair[0]
     old = from_ods_record({**record, "title_fr": "Ancien", "updatedat": "2025-01-01T00:00:00Z"})
-    new = from_ods_record({**record, "title_fr": "Nouveau", "updatedat": "2026-01-01T00:00:00Z"})
-    other = from_ods_record(by_uid["12616484"])
+    new = from_ods_record({**record, "title_fr": "Nouveau", "updatedat": "2030-01-01T00:00:00Z"})
+    other = from_ods_record(pair[1])
     for order in ([old, new, other], [new, other, old]):
         events, dropped = deduplicate(order)
-        assert [e.uid for e in events] == sorted([record["uid"], "12616484"])
+        assert [e.uid for e in events] == sorted([record["uid"], other.uid])
         assert next(e.title for e in events if e.uid == record["uid"]) == "Nouveau"
         assert dropped == 1
 
 
-def test_processed_events_round_trip(by_uid: dict[str, dict[str, Any]]) -> None:
-    event = from_ods_record(by_uid["12616484"])
+def test_processed_events_round_trip(pair: tuple[dict[str, Any], ...]) -> None:
+    event = from_ods_record(pair[1])
     line = json.loads(json.dumps(event.to_dict()))
     assert from_processed(line) == event
     with pytest.raises(SkipRecord):
@@ -186,3 +210,12 @@ def test_markdown_emphasis_links_and_headings_become_plain_text() -> None:
     assert clean_html(html_text) == (
         "19h30 & 21h30 JASS Session, voir le site.\nProgramme\n5 * 3 = 15 #jazz"
     )
+
+
+def test_accessibility_codes_are_kept(by_uid: dict[str, dict[str, Any]]) -> None:
+    """ODS "hi;mi;vi" and v2 `{"mi": true}` become the OpenAgenda codes rag.cues reads."""
+    assert from_ods_record(by_uid["18852795"]).accessibility == ["hi", "mi", "vi"]
+    assert from_ods_record(by_uid["22683319"]).accessibility == []
+    v2 = to_openagenda_event(by_uid["18852795"])
+    v2["accessibility"] = {"hi": True, "mi": False, "vi": True, "xx": True}
+    assert from_openagenda_event(v2).accessibility == ["hi", "vi"]

@@ -10,6 +10,7 @@ from rag.models import Event, Occurrence
 from rag.normalize import from_ods_record
 from rag.passages import CHUNK_MAX, event_passages, split_text
 from rag.sources.files import read_records
+from tests import factories
 
 PARIS = ZoneInfo("Europe/Paris")
 END = datetime(2026, 11, 28, 16, tzinfo=PARIS)
@@ -20,19 +21,15 @@ SENTENCES = [
 
 def make_event(**values: object) -> Event:
     defaults: dict[str, object] = {
-        "uid": "e1",
-        "title": "Contes au jardin",
-        "description": "Des histoires lues en plein air.",
         "occurrences": [Occurrence(datetime(2026, 11, 28, 15, tzinfo=PARIS), END)],
-        "venue": "Jardin des Plantes",
-        "address": "57 rue Cuvier 75005 Paris",
-        "city": "Paris",
+        "country": None,
+        "url": None,
         "keywords": ["conte", "jeunesse"],
         "age_min": 4,
         "age_max": 8,
         "conditions": "Gratuit, sans réservation",
     }
-    return Event(**{**defaults, **values})  # type: ignore[arg-type]
+    return factories.make_event(**(defaults | values))
 
 
 def test_header_holds_every_fact_in_french() -> None:
@@ -75,8 +72,8 @@ def test_a_sentence_longer_than_a_piece_is_cut_at_words() -> None:
     assert len(bodies) >= 3 and all(len(b) <= CHUNK_MAX for b in bodies)
 
 
-def test_every_real_event_gives_passages(shared_files: list[Path]) -> None:
-    events = [from_ods_record(r) for path in shared_files for r in read_records(path)]
+def test_every_event_gives_passages(corpus_files: list[Path]) -> None:
+    events = [from_ods_record(r) for path in corpus_files for r in read_records(path)]
     passages = [p for e in events for p in event_passages(e)]
     assert {p.event_uid for p in passages} == {e.uid for e in events}
     assert 2 * len(events) < len(passages) < 4 * len(events)

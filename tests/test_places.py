@@ -1,4 +1,5 @@
-"""Places in questions, on the gazetteer of the 1,000 real OpenAgenda events."""
+"""Places in questions, on the gazetteer of the demo corpus (tests/corpus.py) and on the one
+of the 1,000 real OpenAgenda events when ../shared is there."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from rag.models import Event
 from rag.normalize import from_ods_record
 from rag.places import Gazetteer, PlaceMatch, event_place, place_phrase
 from rag.sources.files import read_records
+from tests.corpus import demo_events
 
 
 @pytest.fixture(scope="module")
@@ -154,6 +156,37 @@ def test_matches_filters_real_events(events: list[Event], gazetteer: Gazetteer) 
     assert count(gazetteer.find("dans le Calvados")) == 2
     assert 0 < count(gazetteer.find("Paris 14e")) < 901
     assert count(gazetteer.find("en Corse")) == 0
+
+
+@pytest.mark.parametrize("kind", ["city", "department", "region"])
+def test_every_place_of_the_demo_corpus_is_found_and_filters(kind: str) -> None:
+    events = demo_events()
+    gazetteer = Gazetteer.from_events(events)
+    cities = {e.city for e in events}
+    # Paris is a city and a department: the city is what people mean
+    names = {getattr(e, kind) for e in events} - (cities if kind == "department" else set())
+    assert len(names) > 5
+    for name in names:
+        question = f"Que faire {place_phrase(PlaceMatch(kind, name, ''))} ce week-end ?"  # type: ignore[arg-type]
+        found = gazetteer.find(question)
+        assert found is not None and (found.kind, found.name) == (kind, name), question
+        assert sum(found.matches(e) for e in events) == sum(
+            getattr(e, kind) == name for e in events
+        )
+
+
+def test_demo_paris_arrondissements() -> None:
+    events = demo_events()
+    gazetteer = Gazetteer.from_events(events)
+    codes = {e.postal_code for e in events if e.city == "Paris"}
+    assert len(codes) > 3
+    for code in codes:
+        assert code is not None
+        found = gazetteer.find(f"des concerts à Paris {int(code[-2:])}e ?")
+        assert found == PlaceMatch(
+            "city", "Paris", found.expression if found else "", int(code[-2:])
+        )
+        assert {e.postal_code for e in events if found.matches(e)} == {code}
 
 
 def test_place_phrases() -> None:

@@ -43,7 +43,7 @@ def day(text: str) -> datetime:
         ("Qu'est-ce qu'il y a comme spectacles pour enfants demain ?", "spectacles"),
         ("Je cherche un atelier de poterie pour adultes à Caen", "atelier de poterie"),
         ("Des idées de sorties pour les 6-10 ans samedi ?", ""),
-        ("Quels événements culturels à Lyon ?", "culturels"),
+        ("Quels événements culturels à Lyon ?", ""),
         ("L'exposition Picasso est-elle ouverte dimanche ?", "exposition Picasso"),
         ("Que faire pour la Saint-Valentin ?", "Saint-Valentin"),
         ("théâtre d'improvisation", "théâtre d'improvisation"),
@@ -68,11 +68,73 @@ def test_topic_is_what_is_left_to_search(question: str, topic: str) -> None:
         ("musée en entrée libre", [], True),
         ("un concert pas cher", [], False),
         ("concerts de jazz", [], False),
+        ("something for kids", ["enfants"], False),
+        ("free museums for families", ["famille"], True),
+        ("shows for teenagers", ["ados"], False),
+        ("un truc avec mes grands-parents", ["seniors"], False),
     ],
 )
 def test_audience_and_price_cues(question: str, audience: list[str], free: bool) -> None:
     u = understand(question, THURSDAY, GAZETTEER, TZ)
     assert (u.audience, u.free) == (audience, free)
+
+
+@pytest.mark.parametrize(
+    ("question", "ages", "summary"),
+    [
+        ("Que faire avec mon bébé de 18 mois ?", (1.5, 1.5), "pour les enfants, 18 mois"),
+        ("des spectacles pour les tout-petits", (0, 3), "spectacles, pour les enfants, 0 à 3 ans"),
+        ("une sortie avec ma fille de 9 ans", (9, 9), "pour les enfants, 9 ans"),
+        ("ateliers pour les 6-10 ans", (6, 10), "ateliers, pour les enfants, 6 à 10 ans"),
+        ("entre 8 et 12 ans", (8, 12), "pour les enfants, 8 à 12 ans"),
+        ("something for my 5 year old", (5, 5), "for children, 5 years"),
+        ("for a baby", (0, 2), "for children, 0 to 2 years"),
+        ("les 30 ans du festival", None, "30 ans du festival"),
+    ],
+)
+def test_ages(question: str, ages: tuple[float, float] | None, summary: str) -> None:
+    """Ages become a range in years, checked against the events' age_min/age_max (class 5)."""
+    u = understand(question, THURSDAY, GAZETTEER, TZ)
+    assert (None if u.ages is None else (u.ages.low, u.ages.high)) == ages
+    assert understood_summary(u) == summary
+
+
+@pytest.mark.parametrize(
+    ("question", "access"),
+    [
+        ("un musée accessible en fauteuil roulant", ("mi",)),
+        ("spectacle accessible PMR", ("mi",)),
+        ("visite pour personnes sourdes", ("hi",)),
+        ("un film en langue des signes", ("hi",)),
+        ("une visite pour malvoyants", ("vi",)),
+        ("wheelchair accessible concerts", ("mi",)),
+        ("a show for deaf visitors", ("hi",)),
+        ("atelier pour personnes en situation de handicap mental", ("ii", "pi")),
+        ("sortie accessible aux personnes handicapées", ("mi", "hi", "vi", "ii", "pi")),
+        ("concerts de jazz", ()),
+    ],
+)
+def test_accessibility_cues(question: str, access: tuple[str, ...]) -> None:
+    u = understand(question, THURSDAY, GAZETTEER, TZ)
+    assert tuple(sorted(u.access)) == tuple(sorted(access))
+    assert "accessible" not in u.topic and "handicap" not in u.topic
+
+
+@pytest.mark.parametrize(
+    ("question", "factual"),
+    [
+        ("Quelle est la capitale de la France ?", True),
+        ("Qui est le président de la République ?", True),
+        ("What is the capital of France?", True),
+        ("Combien font deux et deux ?", True),
+        ("Quels sont les concerts à Paris ?", False),
+        ("Quelle est la meilleure expo ce week-end ?", False),
+        ("Des activités pour les enfants ?", False),
+    ],
+)
+def test_out_of_scope_questions(question: str, factual: bool) -> None:
+    """A factual question that names no outing, date, place or cue is out of scope (class 7)."""
+    assert understand(question, THURSDAY, GAZETTEER, TZ).factual is factual
 
 
 def test_a_standalone_question_understood() -> None:
@@ -121,6 +183,24 @@ def test_a_weekday_follow_up_stays_inside_the_earlier_window() -> None:
     assert u.topic == "concerts"
 
 
+@pytest.mark.parametrize(
+    ("follow_up", "summary"),
+    [
+        ("Et dimanche seulement ?", "concerts, le dimanche 29 novembre 2026, à Lyon"),
+        ("et là-bas, dimanche ?", "concerts, le dimanche 29 novembre 2026, à Lyon"),
+        ("Et qu'est-ce qu'il y a là-bas pour les enfants ?", "concerts, pour les enfants"),
+        ("and for kids?", "concerts, for children, ce week-end"),
+    ],
+)
+def test_short_follow_ups(follow_up: str, summary: str) -> None:
+    """Filler and "là-bas" do not stop a follow-up from inheriting (classes 1 and 4)."""
+    u = understand(
+        follow_up, THURSDAY, GAZETTEER, TZ, previous_questions=["Des concerts ce week-end à Lyon ?"]
+    )
+    assert understood_summary(u).startswith(summary)
+    assert u.place is not None and u.place.name == "Lyon"
+
+
 def test_without_history_a_follow_up_is_read_alone() -> None:
     u = understand("et à Lyon ?", THURSDAY, GAZETTEER, TZ)
     assert u.topic == "" and u.window is None
@@ -150,6 +230,6 @@ def test_caller_filters_override_the_question() -> None:
 def test_regions_and_departments_in_the_summary() -> None:
     u = understand("expos en Bretagne cet hiver", THURSDAY, GAZETTEER, TZ)
     assert understood_summary(u) == (
-        "expos, cet hiver (du 1er décembre 2026 au 28 février 2027), en Bretagne"
+        "expos, cet hiver (du 21 décembre 2026 au 19 mars 2027), en Bretagne"
     )
     assert understood_summary(understand("Que faire ?", THURSDAY, GAZETTEER, TZ)) == ""

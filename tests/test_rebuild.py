@@ -171,9 +171,9 @@ def test_a_read_only_data_dir_says_where_to_build(tmp_path: Path) -> None:
 
 
 @pytest.fixture(scope="module")
-def multicity(shared_files: list[Path]) -> list[Path]:
-    """The 100-event file of the shared data: real records, quick to embed."""
-    return [path for path in shared_files if "multicity" in path.name]
+def multicity(corpus_files: list[Path]) -> list[Path]:
+    """The 100-event multi-city file of a corpus (demo or shared), quick to embed."""
+    return corpus_files[:1]
 
 
 @pytest.fixture(scope="module")
@@ -191,7 +191,7 @@ def test_rebuild_reingests_configured_sources_and_swaps(
     """OPENDATASOFT_WHERE configured: the job fetches from Opendatasoft (a local server
     speaking its API, fed the shared records), builds, and the assistant serves the result."""
     records = [r for path in multicity for r in read_records(path)]
-    city = "Strasbourg"
+    city = records[0]["location_city"]
     assistant = Assistant.from_settings(real_corpus)
     before = assistant.status()
     assert before.ready and before.events > 0

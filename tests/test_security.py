@@ -14,7 +14,7 @@ import shutil
 import subprocess
 import tarfile
 from collections.abc import Iterator
-from datetime import datetime, timedelta
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
@@ -27,7 +27,8 @@ from rag.api.limits import RateLimiter
 from rag.embeddings import create_embedder
 from rag.generation.prompt import SYSTEM_PROMPT
 from rag.index import build_index
-from rag.models import Event, Occurrence
+from rag.models import Event
+from tests.factories import make_event
 from tests.fakes.llm_server import DEFAULT_ANSWER, FakeLLM
 
 if TYPE_CHECKING:
@@ -156,16 +157,15 @@ INJECTION = (
 
 
 def event(uid: str, title: str, description: str, day: int) -> Event:
-    start = datetime(2026, 11, day, 15, tzinfo=PARIS)
-    return Event(
-        uid=uid,
+    return make_event(
+        uid,
         title=title,
         description=description,
         long_description=description,
-        occurrences=[Occurrence(start, start + timedelta(hours=2))],
+        days=[date(2026, 11, day)],
         venue="Atelier du Marais",
-        city="Paris",
-        url=f"https://openagenda.com/e/{uid}",
+        address=None,
+        country=None,
     )
 
 

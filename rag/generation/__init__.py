@@ -28,7 +28,6 @@ T = TypeVar("T")
 
 RETRIES = 2
 BACKOFF = 0.5  # seconds before the first retry, doubled each time: worst case ~3 timeouts + 1.5 s
-TRANSIENT_STATUSES = frozenset({429, 500, 502, 503, 504})
 
 MIDSTREAM_NOTICE = (
     "\n\n(Le modèle de langage s'est interrompu en cours de réponse ; "

@@ -12,6 +12,7 @@ import zlib
 from collections.abc import Iterator
 from datetime import datetime, time
 
+from rag.cues import is_free_for_all
 from rag.french import describe_occurrences
 from rag.generation import Generated, GenerationInput
 from rag.models import Event, Hit
@@ -24,8 +25,6 @@ _CITATION = re.compile(r"\[\s*\d+\s*\]")
 _SOURCE_CUT = re.compile(r"\s*(?:…|\.\.\.)\s*$")
 _TAG_LIKE = re.compile(r"<\s*/?\s*[^\W\d_][^<>]*>")
 _SENTENCE_END = re.compile(r"[.!?…](?=\s+[A-ZÀ-ÖØ-Þ«\"“(]|\s*$)")
-_PRICE = re.compile(r"(\d+(?:[.,]\d+)?)\s*(?:€|euros?)", re.IGNORECASE)
-_FREE = re.compile(r"\b(gratuit\w*|entree libre|acces libre)\b")
 _NUMBERS = ["zéro", "un", "deux", "trois", "quatre", "cinq", "six", "sept", "huit", "neuf", "dix"]
 _WHEN_LEADS = ["Rendez-vous", "Ça se passe", "À l'affiche"]
 
@@ -63,9 +62,23 @@ def compose(inp: GenerationInput) -> list[str]:
     return pieces
 
 
+OUT_OF_SCOPE = {
+    "fr": (
+        "Cette question sort de ce que je fais : je réponds seulement sur les événements de "
+        "l'agenda (concerts, expositions, spectacles, ateliers…), avec leurs dates et leurs lieux."
+    ),
+    "en": (
+        "That question is outside what I do: I only answer about the events in the listings "
+        "(concerts, exhibitions, shows, workshops…), with their dates and places."
+    ),
+}
+
+
 def no_answer_text(understanding: Understanding) -> str:
     """What to say when retrieval found nothing: what was searched, and what to try next."""
     u = understanding
+    if u.factual:
+        return OUT_OF_SCOPE[u.language]
     summary = understood_summary(u)
     if summary:
         text = f"Je n'ai trouvé aucun événement pour votre recherche : {summary}."
@@ -118,7 +131,7 @@ def _cues(u: Understanding, hits: list[Hit]) -> list[str]:
 
 
 def _free_cue(hits: list[Hit]) -> str:
-    free, total = sum(_is_free(hit.event) for hit in hits), len(hits)
+    free, total = sum(is_free_for_all(hit.event) for hit in hits), len(hits)
     if total == 1:
         if free:
             return "Il est annoncé gratuit ou en entrée libre."
@@ -224,12 +237,6 @@ def _conditions(event: Event) -> str:
     parts = [_sanitize(part).rstrip(" .;") for part in (event.conditions or "").split("|")]
     unique = list(dict.fromkeys(part for part in parts if re.search(r"[^\W\d_]{2}", part)))
     return truncate(" ; ".join(unique), CONDITIONS_CHARS)
-
-
-def _is_free(event: Event) -> bool:
-    conditions = fold(event.conditions or "")
-    paid = any(float(p.replace(",", ".")) > 0 for p in _PRICE.findall(conditions))
-    return bool(_FREE.search(conditions)) and not paid
 
 
 def age_phrase(event: Event) -> str:

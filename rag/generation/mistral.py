@@ -16,7 +16,6 @@ from rag.errors import ConfigError
 from rag.generation import (
     BACKOFF,
     RETRIES,
-    TRANSIENT_STATUSES,
     Generated,
     GenerationError,
     GenerationInput,
@@ -24,6 +23,7 @@ from rag.generation import (
     with_retries,
 )
 from rag.generation.prompt import build_messages
+from rag.http import RETRY_STATUSES
 
 T = TypeVar("T")
 _FAILURES = (MistralError, NoResponseError, httpx2.HTTPError, ValueError)
@@ -106,7 +106,7 @@ class MistralGenerator:
         try:
             return method(inp)
         except MistralError as exc:
-            error = TransientError if exc.status_code in TRANSIENT_STATUSES else GenerationError
+            error = TransientError if exc.status_code in RETRY_STATUSES else GenerationError
             raise error(f"{self.name}: HTTP {exc.status_code}") from exc
         except _FAILURES as exc:
             raise GenerationError(f"{self.name}: {type(exc).__name__}: {exc}") from exc

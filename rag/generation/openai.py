@@ -16,7 +16,6 @@ from rag.errors import ConfigError
 from rag.generation import (
     BACKOFF,
     RETRIES,
-    TRANSIENT_STATUSES,
     Generated,
     GenerationError,
     GenerationInput,
@@ -24,6 +23,7 @@ from rag.generation import (
     with_retries,
 )
 from rag.generation.prompt import build_messages
+from rag.http import RETRY_STATUSES
 
 
 class OpenAIGenerator:
@@ -99,7 +99,7 @@ class OpenAIGenerator:
             response = self.session.post(self.url, json=body, timeout=self.timeout, stream=stream)
         except requests.RequestException as exc:
             raise GenerationError(f"{self.name}: {type(exc).__name__}: {exc}") from exc
-        if response.status_code in TRANSIENT_STATUSES:
+        if response.status_code in RETRY_STATUSES:
             response.close()
             raise TransientError(f"{self.name}: HTTP {response.status_code}")
         if response.status_code != 200:

@@ -20,7 +20,10 @@ API_KEY = "test-key-0123456789"
 def to_openagenda_event(record: dict[str, Any]) -> dict[str, Any]:
     """An ODS record in the v2 `detailed=1&monolingual=fr` shape."""
     timings = json.loads(record["timings"]) if record.get("timings") else []
-    coordinates = record.get("location_coordinates") or {}
+    coordinates = record.get("location_coordinates") or {  # nested, or flattened columns
+        "lat": record.get("location_coordinates.lat"),
+        "lon": record.get("location_coordinates.lon"),
+    }
     image = record.get("image")
     base, _, filename = image.rpartition("/") if image else ("", "", "")
     return {

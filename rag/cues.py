@@ -1,0 +1,276 @@
+"""Audience, price and accessibility: read in questions, read on events, one home for both.
+
+`rag.query` reads the cues of a question (`read_cues`), `rag.retrieval` ranks the events that
+fit them first (`age_fit`, `is_free_for_all`, `access_fit`), and the answer writer states them.
+
+- Ages: "mon bébé de 18 mois", "les tout-petits", "ma fille de 9 ans", "pour les 6-10 ans",
+  "my 5 year old" become an age range in years, compared with the event's declared
+  `age_min`/`age_max` (an age fits when it is inside the declared range).
+- Price: "gratuit", "sans payer", "free" ask for events free for everyone as the organiser
+  states it; a reduced rate or free entry for some ("gratuit pour les moins de 18 ans") is
+  not free.
+- Accessibility: the OpenAgenda codes `mi` (motor), `hi` (hearing), `vi` (visual), `ii`
+  (intellectual) and `pi` (psychic), from the event's `accessibility` field or its text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from rag.models import Event
+from rag.text import fold
+
+AccessCode = str  # "mi", "hi", "vi", "ii", "pi"
+ACCESS_CODES = ("mi", "hi", "vi", "ii", "pi")
+ACCESS_LABELS = {
+    "mi": "handicap moteur",
+    "hi": "handicap auditif",
+    "vi": "handicap visuel",
+    "ii": "handicap intellectuel",
+    "pi": "handicap psychique",
+}
+OPEN_AGE = 99  # OpenAgenda's "no upper age"
+CHILD_AGE = 13  # under this, "enfants"; under 18, "ados"
+
+
+@dataclass(frozen=True, slots=True)
+class AgeRange:
+    """Ages in years, both ends included (18 months is 1.5)."""
+
+    low: float
+    high: float
+
+    def label(self, english: bool = False) -> str:
+        """'18 mois', '9 ans', '6 à 10 ans' (or '18 months', '9 years', '6 to 10 years')."""
+        years, months, to = ("years", "months", "to") if english else ("ans", "mois", "à")
+
+        def one(age: float) -> str:
+            return (
+                f"{round(age * 12)} {months}" if age < 2 and age != int(age) else f"{age:g} {years}"
+            )
+
+        if self.low == self.high:
+            return one(self.low)
+        if self.low == int(self.low) and self.high == int(self.high):
+            return f"{self.low:g} {to} {self.high:g} {years}"
+        return f"{one(self.low)} {to} {one(self.high)}"
+
+
+@dataclass(frozen=True, slots=True)
+class Cues:
+    """What a question says about its public, its price and the accessibility it needs."""
+
+    audience: list[str]  # among "enfants", "famille", "ados", "adultes", "seniors"
+    ages: AgeRange | None
+    free: bool
+    access: tuple[AccessCode, ...]  # empty when not asked; every code for "handicap"
+    spans: list[tuple[int, int]]  # where they were read in the text (to leave out of the topic)
+
+
+# --- reading a question (folded text: accents removed, lower case) ------------------------
+
+_AUDIENCES = [
+    (
+        "enfants",
+        r"\b(?:enfants?|gamins?|gamines?|bambins?|kids?|children|child|marmots?|jeune\s+public"
+        r"|(?:tout[-\s]?)?petits|(?:mon|ma|mes|nos|notre)\s+(?:fils|filles?|petits?[-\s]enfants?)"
+        r"|(?:my|our)\s+(?:sons?|daughters?)|little\s+ones?)\b",
+    ),
+    ("famille", r"\b(?:en\s+famille|familles?|familia(?:l|le|les|ux)|family|families)\b"),
+    ("ados", r"\b(?:ados?|adolescent(?:e|s|es)?|teens?|teenagers?)\b"),
+    ("adultes", r"\b(?:adultes?|majeurs?|adults?|grown[-\s]ups?)\b"),
+    (
+        "seniors",
+        r"\b(?:seniors?|personnes\s+agees|retraite(?:e|s|es)?|aines|troisieme\s+age|elderly"
+        r"|(?:mes|my)\s+grands?[-\s]parents|grandparents)\b",
+    ),
+]
+_AUDIENCE_RES = [(name, re.compile(pattern)) for name, pattern in _AUDIENCES]
+_NUMBER = r"\d{1,2}(?:[.,]5)?"
+_UNIT = r"(?P<unit>ans|mois|years?(?:[-\s]olds?)?|yo|months?(?:[-\s]olds?)?)"
+_AGE_RES = [  # "6-10 ans", "de 6 à 10 ans", "6 to 10 year olds"; "9 ans", "18 mois", "5 year old"
+    re.compile(rf"\b(?P<low>{_NUMBER})\s*(?:-|a|/|to|et)\s*(?P<high>{_NUMBER})\s*{_UNIT}\b"),
+    re.compile(rf"\b(?P<low>{_NUMBER})\s*{_UNIT}\b"),
+]
+MAX_ASKED_AGE = 18  # "les 30 ans du festival" is an anniversary, not a public
+# Words that name an age without a number.
+_AGE_WORDS = [
+    (re.compile(r"\b(?:bebes?|nourrissons?|babies|baby|infants?)\b"), AgeRange(0, 2)),
+    (re.compile(r"\b(?:tout[-\s]?petits?|toddlers?|bambins?)\b"), AgeRange(0, 3)),
+]
+_FREE = re.compile(
+    r"\b(?:gratuite?s?|gratuitement|gratuité|gratuite|sans\s+payer|entree\s+libre|acces\s+libre"
+    r"|pas\s+payante?s?|free(?:\s+of\s+charge|\s+entry|\s+admission)?|for\s+free|no\s+charge)\b"
+    r"|\b0\s?(?:€|eur(?:os?)?\b)"
+)
+_ACCESS = [
+    (
+        ("mi",),
+        r"\b(?:fauteuils?(?:\s+roulants?)?|pmr|mobilite\s+reduite|handicap\s+moteur"
+        r"|handicapes?\s+moteurs?|wheelchairs?|reduced\s+mobility|step[-\s]free)\b",
+    ),
+    (
+        ("hi",),
+        r"\b(?:sourds?|sourdes?|malentendante?s?|handicap\s+auditif|langue\s+des\s+signes|lsf"
+        r"|boucles?\s+magnetiques?|deaf|hard\s+of\s+hearing|hearing(?:[-\s]impaired)?"
+        r"|sign\s+language)\b",
+    ),
+    (
+        ("vi",),
+        r"\b(?:aveugles?|malvoyante?s?|non[-\s]voyante?s?|handicap\s+visuel|audio[-\s]?descriptions?"
+        r"|braille|blind|visually[-\s]impaired|partially\s+sighted)\b",
+    ),
+    (
+        ("ii", "pi"),
+        r"\b(?:handicap\s+(?:mental|intellectuel|psychique|cognitif)|autis\w*|trisomi\w*|falc"
+        r"|facile\s+a\s+lire|intellectual(?:ly)?\s+disab\w*|learning\s+disab\w*"
+        r"|neuro\s*atypique\w*|neurodivergent\w*)\b",
+    ),
+    (
+        ACCESS_CODES,
+        r"\b(?:handicap(?:e|ee|es|ees)?|situation\s+de\s+handicap|disabled|disabilit(?:y|ies)"
+        r"|accessibles?\s+(?:a\s+tous|aux\s+personnes\s+handicapees))\b",
+    ),
+]
+_ACCESS_RES = [(codes, re.compile(pattern)) for codes, pattern in _ACCESS]
+
+
+def read_cues(folded: str) -> Cues:
+    """The cues of a folded question (see `rag.dates.fold_aligned`), and where they are."""
+    spans: list[tuple[int, int]] = []
+    audience: list[str] = []
+    ages: AgeRange | None = None
+    for pattern in _AGE_RES:
+        for m in pattern.finditer(folded):
+            if any(m.start() < end and start < m.end() for start, end in spans):
+                continue
+            months = m["unit"].startswith(("mois", "month"))
+            low = _years(m["low"], months)
+            high = _years(m.groupdict().get("high") or m["low"], months)
+            if max(low, high) > MAX_ASKED_AGE:
+                continue
+            found = AgeRange(min(low, high), max(low, high))
+            ages = (
+                found
+                if ages is None
+                else AgeRange(min(ages.low, found.low), max(ages.high, found.high))
+            )
+            spans.append((m.start("low"), m.end()))
+    for pattern, age_range in _AGE_WORDS:
+        for m in pattern.finditer(folded):
+            spans.append(m.span())
+            if ages is None:
+                ages = age_range
+    for name, pattern in _AUDIENCE_RES:
+        for m in pattern.finditer(folded):
+            spans.append(m.span())
+            if name not in audience:
+                audience.append(name)
+    if ages is not None:
+        name = "enfants" if ages.low < CHILD_AGE else "ados" if ages.low < 18 else "adultes"
+        if name not in audience:
+            audience.append(name)
+    free = False
+    for m in _FREE.finditer(folded):
+        spans.append(m.span())
+        free = True
+    access: list[AccessCode] = []
+    for codes, pattern in _ACCESS_RES:
+        for m in pattern.finditer(folded):
+            spans.append(m.span())
+            if codes != ACCESS_CODES or not access:  # "handicap" alone: any need
+                access += [c for c in codes if c not in access]
+    return Cues(audience, ages, free, tuple(access), spans)
+
+
+def _years(number: str, months: bool) -> float:
+    value = float(number.replace(",", "."))
+    return round(value / 12, 2) if months else value
+
+
+# --- reading an event ---------------------------------------------------------------------
+
+_FREE_MARK = re.compile(
+    r"\b(?:gratuit\w*|gratuite|entree\s+libre|acces\s+libre|libre\s+et\s+gratuit\w*|free)\b"
+)
+_PRICE = re.compile(r"(\d+(?:[.,]\d+)?)\s*(?:€|eur(?:os?)?\b)")
+_PAID = re.compile(r"\b(?:tarifs?|tarification|prix|payant\w*|billet\w*|plein|reduit\w*)\b")
+_FOR_SOME = re.compile(
+    r"\b(?:gratuit\w*|entree\s+libre|acces\s+libre)\s+(?:pour|aux|jusqu|des\s+moins|moins|-\s*\d)"
+    r"(?!\s+(?:tous|toutes|tout\s+le\s+monde|tou\w*\s+les\s+publics))"
+)
+
+
+def is_free_for_all(event: Event) -> bool:
+    """Free for everyone as the organiser states it: no price, no "free for some"."""
+    conditions = fold(event.conditions or "")
+    if not _FREE_MARK.search(conditions) or _FOR_SOME.search(conditions):
+        return False
+    if any(float(p.replace(",", ".")) > 0 for p in _PRICE.findall(conditions)):
+        return False
+    return not _PAID.search(_FREE_MARK.sub(" ", conditions))
+
+
+def age_bounds(events: Sequence[Event]) -> tuple[np.ndarray, np.ndarray]:
+    """Declared age_min and age_max of each event (NaN when not said; 99 means no limit)."""
+    low = np.asarray([np.nan if e.age_min is None else e.age_min for e in events], dtype=float)
+    high = np.asarray(
+        [np.nan if e.age_max is None or e.age_max >= OPEN_AGE else e.age_max for e in events],
+        dtype=float,
+    )
+    return low, high
+
+
+def age_fits(low: np.ndarray, high: np.ndarray, ages: AgeRange) -> np.ndarray:
+    """Per event: 1 when its declared range is made for these ages (has an upper bound),
+    0.5 when it merely includes them (open upwards), 0 when nothing is declared, -1 when
+    the declared range excludes them."""
+    declared = ~np.isnan(low) | ~np.isnan(high)
+    excluded = (low > ages.high) | (high < ages.low)  # NaN compares False
+    fit = np.where(~np.isnan(high), 1.0, 0.5)
+    return np.where(~declared, 0.0, np.where(excluded, -1.0, fit))
+
+
+def age_fit(event: Event, ages: AgeRange) -> float:
+    """`age_fits` for one event."""
+    low, high = age_bounds([event])
+    return float(age_fits(low, high, ages)[0])
+
+
+_EVENT_ACCESS = [
+    (
+        "mi",
+        r"\b(?:mobilite\s+reduite|pmr|fauteuils?\s+roulants?|handicap\s+moteur"
+        r"|accessible\s+aux\s+personnes\s+handicapees)\b",
+    ),
+    (
+        "hi",
+        r"\b(?:langue\s+des\s+signes|lsf|boucles?\s+magnetiques?|sourds?|malentendants?"
+        r"|sous[-\s]titre\w*\s+pour|handicap\s+auditif)\b",
+    ),
+    (
+        "vi",
+        r"\b(?:audio[-\s]?descri\w*|braille|malvoyants?|aveugles?|non[-\s]voyants?|handicap\s+visuel)\b",
+    ),
+    ("ii", r"\b(?:falc|facile\s+a\s+lire|handicap\s+(?:mental|intellectuel)|autis\w*)\b"),
+    ("pi", r"\b(?:handicap\s+psychique)\b"),
+]
+_EVENT_ACCESS_RES = [(code, re.compile(pattern)) for code, pattern in _EVENT_ACCESS]
+
+
+def event_access(event: Event) -> frozenset[AccessCode]:
+    """The accessibility codes an event declares, or that its text states."""
+    codes = {c for c in event.accessibility if c in ACCESS_CODES}
+    text = fold(
+        " ".join([event.conditions or "", event.description, event.long_description[:4000]])
+    )
+    codes |= {code for code, pattern in _EVENT_ACCESS_RES if pattern.search(text)}
+    return frozenset(codes)
+
+
+def access_fit(codes: frozenset[AccessCode], asked: tuple[AccessCode, ...]) -> bool:
+    return bool(codes.intersection(asked))

@@ -1,0 +1,54 @@
+"""Which language a question is written in: French or English, from function words.
+
+Each language's stop words live in `rag/resources/stopwords-*.txt`. A question scores one
+point per word found only in one list (shared words such as "a", "on" or "me" say
+nothing), and French letters with accents add French evidence; French wins ties, since the
+assistant speaks French unless asked otherwise.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from pathlib import Path
+from typing import Literal
+
+from rag.text import fold
+
+Language = Literal["fr", "en"]
+LANGUAGES: tuple[Language, ...] = ("fr", "en")
+
+_RESOURCES = Path(__file__).parent / "resources"
+_WORD = re.compile(r"[a-z]+")
+_FRENCH_LETTERS = re.compile(r"[àâçéèêëîïôœùûüÿ]", re.IGNORECASE)
+
+
+@cache
+def stop_words(language: Language) -> frozenset[str]:
+    """The folded stop words of one language, read once from its resource file."""
+    text = (_RESOURCES / f"stopwords-{language}.txt").read_text(encoding="utf-8")
+    lines = (line.split("#", 1)[0] for line in text.splitlines())
+    return frozenset(word for line in lines for word in line.split())
+
+
+@cache
+def _exclusive() -> dict[Language, frozenset[str]]:
+    fr, en = stop_words("fr"), stop_words("en")
+    return {"fr": fr - en, "en": en - fr}
+
+
+def language_scores(text: str) -> dict[Language, int]:
+    """Evidence per language: exclusive stop words, plus accented French letters."""
+    words = _WORD.findall(fold(text).replace("'", " "))
+    exclusive = _exclusive()
+    scores: dict[Language, int] = {
+        language: sum(word in exclusive[language] for word in words) for language in LANGUAGES
+    }
+    scores["fr"] += min(2, len(_FRENCH_LETTERS.findall(text)))
+    return scores
+
+
+def detect_language(text: str) -> Language:
+    """'en' when English evidence outweighs French, else 'fr'."""
+    scores = language_scores(text)
+    return "en" if scores["en"] > scores["fr"] else "fr"

@@ -1,0 +1,78 @@
+"""Audience, price and accessibility read on events (rag.cues), in French and English data."""
+
+from __future__ import annotations
+
+import pytest
+
+from rag.cues import AgeRange, access_fit, age_fit, event_access, is_free_for_all, read_cues
+from rag.models import Event
+from rag.text import fold
+
+
+def event(**fields: object) -> Event:
+    return Event(uid="1", title="x", **fields)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("conditions", "free"),
+    [
+        ("Gratuit", True),
+        ("Entrée libre dans la limite des places disponibles", True),
+        ("Accès libre et gratuit, sans réservation", True),
+        ("Gratuit pour tous", True),
+        ("Free admission", True),
+        ("Plein tarif : 25 € - tarif réduit : 20 € - gratuit pour les moins de 18 ans", False),
+        ("Gratuit pour les enfants, 8 € pour les adultes", False),
+        ("Entrée libre pour la nuit des musées, puis tarification 2€, 5€ ou 10€", False),
+        ("Prix billetterie et lunettes connectées gratuites sur réservation", False),
+        ("L'accès est gratuit pour les entreprises membres", False),
+        ("Plein : 18€ | Réduit : 12€ | Pass pro : 0€ | Entrée libre : 0€", False),
+        ("Prix libre", False),
+        ("12 €", False),
+        (None, False),
+    ],
+)
+def test_free_means_free_for_everyone(conditions: str | None, free: bool) -> None:
+    """Reduced rates or free entry for some do not count as free (issue 10, class 5)."""
+    assert is_free_for_all(event(conditions=conditions)) is free
+
+
+@pytest.mark.parametrize(
+    ("age_min", "age_max", "ages", "fit"),
+    [
+        (0, 3, AgeRange(1.5, 1.5), 1.0),  # made for babies
+        (6, 12, AgeRange(9, 9), 1.0),
+        (0, 99, AgeRange(9, 9), 0.5),  # open to all ages
+        (3, None, AgeRange(9, 9), 0.5),
+        (None, None, AgeRange(9, 9), 0.0),  # not said
+        (12, 99, AgeRange(9, 9), -1.0),  # too young for it
+        (6, 12, AgeRange(1.5, 1.5), -1.0),
+        (0, 5, AgeRange(6, 10), -1.0),
+        (8, 14, AgeRange(6, 10), 1.0),  # the ranges overlap
+    ],
+)
+def test_age_fit(age_min: int | None, age_max: int | None, ages: AgeRange, fit: float) -> None:
+    assert age_fit(event(age_min=age_min, age_max=age_max), ages) == fit
+
+
+@pytest.mark.parametrize(
+    ("fields", "codes"),
+    [
+        ({"accessibility": ["mi"]}, {"mi"}),
+        ({"accessibility": ["hi", "vi"]}, {"hi", "vi"}),
+        ({"description": "Visite en langue des signes française (LSF)."}, {"hi"}),
+        ({"long_description": "Accessible aux personnes à mobilité réduite."}, {"mi"}),
+        ({"description": "Une visite avec audiodescription."}, {"vi"}),
+        ({"conditions": "Livret en FALC disponible"}, {"ii"}),
+        ({"description": "Un concert de jazz."}, set()),
+    ],
+)
+def test_event_accessibility(fields: dict[str, object], codes: set[str]) -> None:
+    """From the OpenAgenda `accessibility` codes and from the text."""
+    assert event_access(event(**fields)) == codes
+
+
+def test_access_fit_needs_one_of_the_asked_codes() -> None:
+    asked = read_cues(fold("accessible pour une personne sourde")).access
+    assert access_fit(frozenset({"hi", "mi"}), asked)
+    assert not access_fit(frozenset({"mi"}), asked)
