@@ -132,11 +132,19 @@ def ingest(
     append: Annotated[
         bool, typer.Option("--append", help="Merge with the processed events.")
     ] = False,
+    follow_symlinks: Annotated[
+        bool,
+        typer.Option(
+            "--follow-symlinks", help="Read symlinks in a directory even when they lead out of it."
+        ),
+    ] = False,
     as_json: Annotated[
         bool, typer.Option("--json", help="Print the counts as JSON on stdout.")
     ] = False,
 ) -> None:
-    """Fetch events, normalize and deduplicate them into data/processed/events.jsonl."""
+    """Fetch events, normalize and deduplicate them into data/processed/events.jsonl.
+
+    Only regular files are read; what is skipped is listed with the reason."""
     import json
 
     from rag.config import load_settings
@@ -152,7 +160,10 @@ def ingest(
     if not (paths or opendatasoft or openagenda):
         raise typer.BadParameter("give PATH..., --opendatasoft or --openagenda AGENDA_UID...")
     agendas = [str(p) for p in paths or []] if openagenda else []
-    sources: list[Source] = [] if openagenda else list(file_sources(paths or []))
+    files = [] if openagenda else paths or []
+    sources: list[Source] = list(
+        file_sources(files, follow_symlinks, settings.ingest_max_file_bytes)
+    )
     if opendatasoft:
         sources.append(
             OpendatasoftSource.from_settings(settings, client, where, refine or (), limit, export)
@@ -180,6 +191,10 @@ def ingest(
     )
     for reason, count in report.by_reason.items():
         typer.echo(f"  skipped {count}: {reason}")
+    for path, reason in report.files_skipped.items():
+        typer.echo(f"  skipped file {path}: {reason}")
+    for name, count in report.links_dropped.items():
+        typer.echo(f"  dropped {count} {name} links that were not http(s)")
 
 
 # --- build / info (rag.index) ----------------------------------------------------------
@@ -399,6 +414,13 @@ def demo(
 def serve(
     host: Annotated[str | None, typer.Option(help="Listen address [default: API_HOST].")] = None,
     port: Annotated[int | None, typer.Option(help="Listen port [default: API_PORT].")] = None,
+    forwarded_allow_ips: Annotated[
+        str | None,
+        typer.Option(
+            help="Proxies whose X-Forwarded-For is believed, comma-separated "
+            "[default: FORWARDED_ALLOW_IPS, else none].",
+        ),
+    ] = None,
 ) -> None:
     """Run the API alone (uvicorn, API_WORKERS processes; see /docs for the endpoints)."""
     import os
@@ -414,6 +436,7 @@ def serve(
     import uvicorn
 
     from rag.api.app import LOG_FORMAT
+    from rag.api.server import uvicorn_options
     from rag.config import load_settings
 
     settings = load_settings()
@@ -432,6 +455,7 @@ def serve(
         # a worker busy answering can be slow to answer uvicorn's ping on 2 loaded
         # cores; the default 5 s would restart it for nothing
         timeout_worker_healthcheck=30,
+        **uvicorn_options(settings, forwarded_allow_ips),
     )
 
 

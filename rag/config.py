@@ -19,6 +19,9 @@ from rag.errors import ConfigError
 from rag.factory import check_name
 
 NameList = Annotated[list[str], NoDecode]
+# Largest event file `rag ingest` reads (files are streamed, so this bounds time and disk,
+# not memory); a bigger one is skipped with the reason.
+DEFAULT_INGEST_MAX_FILE_BYTES = 4 * 1024**3
 
 
 class Settings(BaseSettings):
@@ -65,6 +68,11 @@ class Settings(BaseSettings):
     opendatasoft_where: str | None = Field(default=None, alias="OPENDATASOFT_WHERE")
     http_timeout: float = Field(default=30.0, gt=0, alias="HTTP_TIMEOUT")
     http_retries: int = Field(default=4, ge=0, le=10, alias="HTTP_RETRIES")
+    ingest_max_file_bytes: int = Field(
+        default=DEFAULT_INGEST_MAX_FILE_BYTES, ge=1, alias="INGEST_MAX_FILE_BYTES"
+    )
+    # Raw pulls kept per source in data/raw/ (older ones are deleted after each ingest).
+    raw_keep: int = Field(default=3, ge=1, alias="RAW_KEEP")
 
     # Retrieval
     timezone: str = Field(default="Europe/Paris", alias="RAG_TIMEZONE")
@@ -89,10 +97,17 @@ class Settings(BaseSettings):
     run_dir: Path = Field(default=Path("/tmp/rag-events"), alias="RAG_RUN_DIR")
     # Largest request body the API reads (bytes); a bigger one gets 413 before any parsing.
     api_max_body_bytes: int = Field(default=64 * 1024, ge=1024, alias="API_MAX_BODY_BYTES")
+    # Largest total size of a request's headers (bytes); bigger gets 431.
+    api_max_header_bytes: int = Field(default=16 * 1024, ge=1024, alias="API_MAX_HEADER_BYTES")
+    # Proxies whose X-Forwarded-For / X-Forwarded-Proto are believed (uvicorn's list:
+    # addresses or networks, comma-separated, `*` for any); unset: none, the client address
+    # is the TCP peer's.
+    forwarded_allow_ips: str | None = Field(default=None, alias="FORWARDED_ALLOW_IPS")
     # Questions per minute per client IP on /ask and /ask/stream (429 beyond); 0: no limit.
     ask_rate_limit: int = Field(default=0, ge=0, alias="ASK_RATE_LIMIT")
     # Wrong X-API-Key attempts on /rebuild per client IP within REBUILD_FAILURE_WINDOW
-    # seconds; beyond, that client gets 429 (even with the right key) until the window ends.
+    # seconds answered 401; beyond, each wrong key gets 429 with a Retry-After that doubles
+    # (1 s, 2 s, 4 s ... up to the window). The right key is always accepted.
     rebuild_max_failures: int = Field(default=5, ge=1, alias="REBUILD_MAX_FAILURES")
     rebuild_failure_window: float = Field(default=900.0, gt=0, alias="REBUILD_FAILURE_WINDOW")
 

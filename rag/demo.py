@@ -26,6 +26,7 @@ from rag.french import MONTHS, PARIS, WEEKDAYS, date_range, day_name
 from rag.models import Event, Occurrence, ProgressFn, no_progress
 from rag.sources import RawBatch
 from rag.text import fold
+from rag.typography import french_grammar
 
 if TYPE_CHECKING:
     from rag.index import BuildReport
@@ -1214,16 +1215,9 @@ PAIRS: dict[str, tuple[tuple[str, str], ...]] = {
 """Placeholders that come with a companion `<name>_about` (a play and its author...)."""
 
 
-_ELISION = re.compile(r"\b([Dd]e|[Qq]ue) (?=[AEIOUÉÈÊÎÔHaeiouéèêîô])")
-"""'de Anaïs' → "d'Anaïs" once a name lands after a preposition ('de hip-hop' stays)."""
-_CONTRACTIONS = {"à le ": "au ", "à les ": "aux ", "de le ": "du ", "de les ": "des "}
-_CONTRACTION = re.compile(r"\b(?:à|de) les? ")
-
-
 def _french(text: str) -> str:
     """Elisions and contractions that only appear once placeholders are filled."""
-    text = _CONTRACTION.sub(lambda m: _CONTRACTIONS[m.group(0)], text)
-    return _ELISION.sub(r"\1'", text)
+    return french_grammar(text)
 
 
 class _Slots(dict[str, str]):

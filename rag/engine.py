@@ -28,6 +28,7 @@ from rag.query import Understanding, understand
 from rag.retrieval import Retriever
 from rag.schemas import AskRequest, AskResponse, ProviderInfo, Source, Timings, Understood
 from rag.text import truncate
+from rag.typography import typeset
 
 SNIPPET_CHARS = 280
 
@@ -215,7 +216,7 @@ class Assistant:
         self, prepared: _Prepared, generated: Generated, generate_ms: float
     ) -> AskResponse:
         return AskResponse(
-            answer=generated.text,
+            answer=typeset(generated.text, prepared.understanding.language),
             no_answer=not prepared.hits,
             sources=prepared.sources,
             understood=self._understood(prepared.understanding),

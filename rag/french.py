@@ -139,7 +139,8 @@ def describe_occurrences(
         return w.unknown
     first, last = _local(shown[0].start, tz), _local(max(o.end for o in shown), tz)
     last_day = _last_day(last)
-    if after is not None and first < after and (last - first).days > RUN_DAYS:
+    began = min(o.start for o in occurrences)
+    if after is not None and began < after and (last - first).days > RUN_DAYS:
         return until_day(last_day, language)
     if len(shown) == 1:
         occ = shown[0]

@@ -13,6 +13,7 @@ from __future__ import annotations
 import fcntl
 import hashlib
 import json
+import logging
 import os
 import re
 import shutil
@@ -60,6 +61,7 @@ _FILES = (
     "lexical.npz",
     "lexical.vocab.json",
 )
+log = logging.getLogger(__name__)
 NO_INDEX = "no index yet: run `rag demo` or `rag ingest ... && rag build`"
 
 
@@ -398,7 +400,9 @@ def load_index(settings: Settings, embedder: Embedder) -> Index:
     try:
         index = _read_index(path, manifest)
     except (OSError, ValueError, KeyError, TypeError, RuntimeError) as exc:
-        raise _corrupt(path, str(exc)) from exc
+        # the error text may hold server paths (faiss, numpy): logged, not shown to callers
+        log.error("cannot read the index at %s: %s", path, exc)
+        raise _corrupt(path, f"its files cannot be read: {type(exc).__name__}") from exc
     return index
 
 
@@ -408,7 +412,8 @@ def _read_manifest(path: Path) -> Manifest:
     except FileNotFoundError as exc:
         raise _corrupt(path, "manifest.json is missing") from exc
     except (OSError, ValueError, TypeError) as exc:
-        raise _corrupt(path, f"manifest.json is unreadable ({exc})") from exc
+        detail = exc.strerror if isinstance(exc, OSError) else exc
+        raise _corrupt(path, f"manifest.json is unreadable ({detail})") from exc
     if manifest.format != FORMAT:
         raise IndexIncompatible(
             f"the index {manifest.version} uses format {manifest.format}, this version of "
@@ -455,4 +460,8 @@ def _read_index(path: Path, manifest: Manifest) -> Index:
 
 
 def _corrupt(path: Path, detail: str) -> IndexCorrupt:
-    return IndexCorrupt(f"the index at {path} is damaged ({detail}); run `rag build` to rebuild it")
+    """Said to unauthenticated callers (/ready, 503s): the version name, never the path."""
+    log.error("the index at %s is damaged (%s)", path, detail)
+    return IndexCorrupt(
+        f"the index version {path.name} is damaged ({detail}); run `rag build` to rebuild it"
+    )

@@ -1,14 +1,19 @@
 """Run the sources, normalize, deduplicate, and keep both the raw and the processed data.
 
-Raw records are kept as fetched (`data/raw/<source>-<UTC timestamp>.json`) so a bug in
-normalization never costs a re-download; the processed corpus is replaced atomically so
-a crash or Ctrl-C mid-run never leaves `rag build` a half-written file.
+Raw records are kept as fetched (`data/raw/<source>-<UTC timestamp>.json`, the last
+RAW_KEEP per source) so a bug in normalization never costs a re-download; every file is
+written to a temporary name and renamed, so a crash, Ctrl-C or SIGKILL mid-run never
+leaves `rag build` a half-written file (and the next run removes what a killed one left).
+Normalized events wait in an anonymous temporary file, not in memory, so a big export
+costs disk, not RAM.
 """
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
+import re
 import tempfile
 import time
 from collections import Counter
@@ -24,12 +29,16 @@ from rag.config import Settings
 from rag.errors import NoEvents
 from rag.http import HttpClient, HttpError
 from rag.models import Event, ProgressFn, no_progress
-from rag.normalize import SkipRecord, deduplicate, from_processed, normalize_record
+from rag.normalize import Dropped, Latest, SkipRecord, from_processed, normalize_record
 from rag.sources import Source, SourceError
+from rag.sources.files import FileSource
 from rag.sources.openagenda import OpenAgendaSource
 from rag.sources.opendatasoft import OpendatasoftSource
 
 NO_EVENTS = "no events yet: run `rag ingest PATH...` (or `--opendatasoft`) or `rag demo`"
+TEMP_SUFFIX = ".tmp"
+# A temporary file younger than this may still be between its creation and its lock.
+_ORPHAN_AGE_S = 5.0
 
 
 @dataclass(slots=True)
@@ -41,6 +50,8 @@ class IngestReport:
     by_reason: dict[str, int] = field(default_factory=dict)
     duplicates: int = 0
     per_source: dict[str, int] = field(default_factory=dict)
+    files_skipped: dict[str, str] = field(default_factory=dict)
+    links_dropped: dict[str, int] = field(default_factory=dict)
     raw_files: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     appended_to: int | None = None
@@ -50,8 +61,18 @@ class IngestReport:
         return asdict(self)
 
     def summary(self) -> dict[str, Any]:
-        """The `--json` line: the counts a script checks."""
-        return {"events": self.events, "skipped": self.skipped, "by_reason": self.by_reason}
+        """The `--json` line: the counts a script checks (skipped files and dropped links
+        when there were any)."""
+        summary: dict[str, Any] = {
+            "events": self.events,
+            "skipped": self.skipped,
+            "by_reason": self.by_reason,
+        }
+        if self.files_skipped:
+            summary["files_skipped"] = self.files_skipped
+        if self.links_dropped:
+            summary["links_dropped"] = self.links_dropped
+        return summary
 
 
 def ingest(
@@ -69,42 +90,59 @@ def ingest(
     tz = ZoneInfo(settings.timezone)
     report = IngestReport()
     reasons: Counter[str] = Counter()
-    events: list[Event] = []
-    if append and settings.events_file.exists():
-        events = load_events(settings)
-        report.appended_to = len(events)
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-    for source in sources:
-        count = 0
-        with _raw_writer(settings.raw_dir, f"{source.name}-{stamp}") as (raw, path):
-            try:
-                for batch in source.fetch(progress):
-                    for record in batch.records:
-                        raw.write(record)
-                        try:
-                            event = normalize_record(batch.kind, record, tz, batch.agenda_uid)
-                            events.append(event)
+    dropped: Dropped = Counter()
+    for directory in (settings.raw_dir, settings.processed_dir):
+        remove_orphans(directory)
+    with _Spool(settings.processed_dir) as spool:
+        if append and settings.events_file.exists():
+            report.appended_to = 0
+            for event in iter_events(settings):
+                spool.add(event)
+                report.appended_to += 1
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+        for source in sources:
+            if isinstance(source, FileSource) and source.skipped:
+                report.files_skipped[str(source.path)] = source.skipped
+                continue
+            count = 0
+            with _raw_writer(settings.raw_dir, f"{source.name}-{stamp}") as (raw, path):
+                try:
+                    for batch in source.fetch(progress):
+                        for record in batch.records:
+                            raw.write(record)
+                            try:
+                                event = normalize_record(
+                                    batch.kind, record, tz, batch.agenda_uid, dropped
+                                )
+                            except SkipRecord as skip:
+                                reasons[skip.reason] += 1
+                                continue
+                            spool.add(event)
                             count += 1
-                        except SkipRecord as skip:
-                            reasons[skip.reason] += 1
-            except HttpError as exc:
-                raise SourceError(f"{source.name}: {exc}") from exc
-        report.raw_files.append(str(path))
-        report.per_source[source.name] = count
-        report.notes.extend(source.notes)
-    unique, report.duplicates = deduplicate(events)
-    if not unique:
-        raise SourceError(
-            "no usable events in "
-            + (", ".join(report.per_source) or "no source")
-            + f" (skipped: {dict(reasons) or 'none'}); the processed corpus was left unchanged"
-        )
-    progress("write events", 0, len(unique))
-    _write_jsonl(settings.events_file, (e.to_dict() for e in unique))
-    progress("write events", len(unique), len(unique))
-    report.events = len(unique)
+                except HttpError as exc:
+                    raise SourceError(f"{source.name}: {exc}") from exc
+            prune_raw(settings.raw_dir, source.name, settings.raw_keep)
+            report.raw_files.append(str(path))
+            report.per_source[source.name] = count
+            report.notes.extend(source.notes)
+        report.duplicates = spool.latest.dropped
+        if not len(spool.latest):
+            files = f"; files skipped: {report.files_skipped}" if report.files_skipped else ""
+            raise SourceError(
+                "no usable events in "
+                + (", ".join(report.per_source) or "no source")
+                + f" (skipped: {dict(reasons) or 'none'}{files}); "
+                "the processed corpus was left unchanged"
+            )
+        report.events = len(spool.latest)
+        progress("write events", 0, report.events)
+        with _temp_for(settings.events_file) as handle:
+            for line in spool.lines():
+                handle.write(line)
+        progress("write events", report.events, report.events)
     report.skipped = sum(reasons.values())
     report.by_reason = dict(reasons.most_common())
+    report.links_dropped = dict(dropped.most_common())
     report.seconds = round(time.perf_counter() - started, 3)
     _atomic_write(
         settings.processed_dir / "ingest-report.json",
@@ -115,11 +153,54 @@ def ingest(
 
 def load_events(settings: Settings) -> list[Event]:
     """The processed corpus, in uid order; `NoEvents` says how to make one."""
+    return list(iter_events(settings))
+
+
+def iter_events(settings: Settings) -> Iterator[Event]:
+    """The processed corpus one event at a time (`NoEvents` says how to make one)."""
     path = settings.events_file
     if not path.exists():
         raise NoEvents(f"{NO_EVENTS} (looked for {path})")
     with path.open(encoding="utf-8") as lines:
-        return [from_processed(json.loads(line)) for line in lines if line.strip()]
+        for line in lines:
+            if line.strip():
+                yield from_processed(json.loads(line))
+
+
+def remove_orphans(directory: Path) -> list[Path]:
+    """Delete temporary files that no running writer holds (a killed ingest's leftovers)."""
+    removed = []
+    for temp in directory.glob(f".*{TEMP_SUFFIX}") if directory.is_dir() else ():
+        try:
+            fd = os.open(temp, os.O_RDONLY | os.O_NOFOLLOW)
+        except OSError:
+            continue
+        try:
+            if time.time() - os.fstat(fd).st_mtime < _ORPHAN_AGE_S:
+                continue
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            continue  # a writer still holds it
+        else:
+            temp.unlink(missing_ok=True)
+            removed.append(temp)
+        finally:
+            os.close(fd)
+    return removed
+
+
+def prune_raw(directory: Path, source_name: str, keep: int) -> list[Path]:
+    """Delete all but the `keep` newest raw pulls of one source."""
+    pattern = re.compile(re.escape(source_name) + r"-(\d{8}T\d{6}Z)(?:-(\d+))?\.json")
+    pulls = []
+    for path in directory.iterdir():
+        found = pattern.fullmatch(path.name)
+        if found:
+            pulls.append(((found[1], int(found[2] or 1)), path))
+    old = [path for _, path in sorted(pulls)[:-keep]]
+    for path in old:
+        path.unlink(missing_ok=True)
+    return old
 
 
 def sources_from_settings(settings: Settings, client: HttpClient | None = None) -> list[Source]:
@@ -163,10 +244,30 @@ def _raw_writer(directory: Path, stem: str) -> Iterator[tuple[_JsonArrayWriter, 
         writer.close()
 
 
-def _write_jsonl(path: Path, rows: Iterable[dict[str, Any]]) -> None:
-    with _temp_for(path) as handle:
-        for row in rows:
-            handle.write(json.dumps(row, ensure_ascii=False) + "\n")
+class _Spool:
+    """Normalized events in an anonymous temporary file (gone even after a SIGKILL), with
+    only uid, update time and offset in memory; `lines` gives the winners in uid order."""
+
+    def __init__(self, directory: Path) -> None:
+        directory.mkdir(parents=True, exist_ok=True)
+        self._file = tempfile.TemporaryFile(dir=directory)  # noqa: SIM115 (closed on exit)
+        self.latest: Latest[int] = Latest()
+
+    def __enter__(self) -> _Spool:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._file.close()
+
+    def add(self, event: Event) -> None:
+        offset = self._file.tell()
+        self._file.write(json.dumps(event.to_dict(), ensure_ascii=False).encode() + b"\n")
+        self.latest.add(event, offset)
+
+    def lines(self) -> Iterator[str]:
+        for offset in self.latest.items():
+            self._file.seek(offset)
+            yield self._file.readline().decode()
 
 
 def _atomic_write(path: Path, text: str) -> None:
@@ -176,13 +277,17 @@ def _atomic_write(path: Path, text: str) -> None:
 
 @contextmanager
 def _temp_for(path: Path) -> Iterator[IO[str]]:
-    """Write next to `path`, then `os.replace`: readers see the old file or the new one."""
+    """Write next to `path`, then `os.replace`: readers see the old file or the new one.
+    The temporary file stays locked until renamed, which is how `remove_orphans` tells a
+    killed writer's leftovers from a file being written."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=TEMP_SUFFIX)
+    fcntl.flock(fd, fcntl.LOCK_EX)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             yield handle
-        os.replace(temp, path)
+            handle.flush()
+            os.replace(temp, path)
     except BaseException:
         Path(temp).unlink(missing_ok=True)
         raise

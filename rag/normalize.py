@@ -13,9 +13,10 @@ import contextlib
 import dataclasses
 import json
 import re
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from datetime import datetime, tzinfo
-from typing import Any, Literal
+from typing import Any, Generic, Literal, TypeVar
 
 from rag.cues import ACCESS_CODES
 from rag.french import PARIS, describe_occurrences
@@ -23,6 +24,7 @@ from rag.models import Event, Occurrence
 from rag.text import clean_html, fold, normalize_space
 
 RecordKind = Literal["ods", "openagenda", "event"]
+T = TypeVar("T")
 
 # Keys that only one record shape has, to tell shapes apart without trusting file names.
 _ODS_KEYS = frozenset(
@@ -102,6 +104,13 @@ _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffd]")
 # record beyond them is junk or hostile, and would cost seconds and megabytes per event.
 MAX_TEXT_CHARS = 100_000
 MAX_TIMINGS = 20_000
+# Links kept in events: only web pages (no javascript:, data:, file: ...); a booking contact
+# may also be an e-mail or a phone number, with or without its scheme.
+_WEB_LINK = re.compile(r"https?://[^\s/?#]+[^\s]*", re.IGNORECASE)
+_SCHEME = re.compile(r"[a-z][a-z0-9+.-]*:\S", re.IGNORECASE)
+_CONTACT_SCHEMES = ("mailto:", "tel:")
+Dropped = Counter[str]
+"""Links dropped by normalization, by field (the ingest report's `links_dropped`)."""
 
 
 class SkipRecord(ValueError):
@@ -132,19 +141,26 @@ def detect_kind(records: Iterable[Any]) -> RecordKind | None:
 
 
 def normalize_record(
-    kind: RecordKind, record: Any, tz: tzinfo = PARIS, agenda_uid: str | None = None
+    kind: RecordKind,
+    record: Any,
+    tz: tzinfo = PARIS,
+    agenda_uid: str | None = None,
+    dropped: Dropped | None = None,
 ) -> Event:
-    """Dispatch to the normalizer for `kind`; raises `SkipRecord`."""
+    """Dispatch to the normalizer for `kind`; raises `SkipRecord`. Links that are not
+    http(s) are left out and counted in `dropped`."""
     if not isinstance(record, Mapping):
         raise SkipRecord("not an object")
     if kind == "ods":
-        return from_ods_record(record, tz)
+        return from_ods_record(record, tz, dropped)
     if kind == "openagenda":
-        return from_openagenda_event(record, tz, agenda_uid)
-    return from_processed(record)
+        return from_openagenda_event(record, tz, agenda_uid, dropped)
+    return from_processed(record, dropped)
 
 
-def from_ods_record(record: Mapping[str, Any], tz: tzinfo = PARIS) -> Event:
+def from_ods_record(
+    record: Mapping[str, Any], tz: tzinfo = PARIS, dropped: Dropped | None = None
+) -> Event:
     """An Opendatasoft `evenements-publics-openagenda` record (export, v2.1, v1 or CSV row)."""
     uid = _uid(record.get("uid"))
     timings = _json(record.get("timings"))
@@ -177,9 +193,9 @@ def from_ods_record(record: Mapping[str, Any], tz: tzinfo = PARIS) -> Event:
         age_max=_int(record.get("age_max")),
         accessibility=_accessibility(record.get("accessibility")),
         conditions=_field(record.get("conditions_fr")),
-        registration=_registration(record.get("registration")),
-        url=_field(record.get("canonicalurl")),
-        image=_field(record.get("image") or record.get("originalimage")),
+        registration=_registration(record.get("registration"), dropped),
+        url=_web_link(record.get("canonicalurl"), "url", dropped),
+        image=_web_link(record.get("image") or record.get("originalimage"), "image", dropped),
         agenda_uid=_field(record.get("originagenda_uid")),
         agenda_title=_field(record.get("originagenda_title")),
         status=_label(record.get("status"), STATUS_LABELS),
@@ -189,7 +205,10 @@ def from_ods_record(record: Mapping[str, Any], tz: tzinfo = PARIS) -> Event:
 
 
 def from_openagenda_event(
-    record: Mapping[str, Any], tz: tzinfo = PARIS, agenda_uid: str | None = None
+    record: Mapping[str, Any],
+    tz: tzinfo = PARIS,
+    agenda_uid: str | None = None,
+    dropped: Dropped | None = None,
 ) -> Event:
     """An event from the OpenAgenda v2 API (`detailed=1`, ideally `monolingual=fr`)."""
     uid = _uid(record.get("uid"))
@@ -203,7 +222,7 @@ def from_openagenda_event(
     age = record.get("age") if isinstance(record.get("age"), Mapping) else {}
     agenda = _field(origin.get("uid")) or agenda_uid
     slug = _field(record.get("slug"))
-    url = _field(record.get("canonicalUrl")) or (
+    url = _web_link(record.get("canonicalUrl"), "url", dropped) or (
         f"https://openagenda.com/agendas/{agenda}/events/{slug}" if agenda and slug else None
     )
     lat, lon = _lat_lon(location.get("latitude"), location.get("longitude"))
@@ -228,9 +247,9 @@ def from_openagenda_event(
         age_max=_int(age.get("max")),
         accessibility=_accessibility(record.get("accessibility")),
         conditions=_field(record.get("conditions")),
-        registration=_registration(record.get("registration")),
+        registration=_registration(record.get("registration"), dropped),
         url=url,
-        image=_image(record.get("image")),
+        image=_web_link(_image(record.get("image")), "image", dropped),
         agenda_uid=agenda,
         agenda_title=_field(origin.get("title")),
         status=_label(record.get("status"), STATUS_LABELS),
@@ -239,9 +258,15 @@ def from_openagenda_event(
     )
 
 
-def from_processed(record: Mapping[str, Any]) -> Event:
-    """A line of our own `events.jsonl`, so processed files can be ingested again."""
+def from_processed(record: Mapping[str, Any], dropped: Dropped | None = None) -> Event:
+    """A line of our own `events.jsonl`, so processed files can be ingested again (and
+    older files lose the links that normalization no longer keeps)."""
     values = {k: v for k, v in record.items() if k in _EVENT_FIELDS}
+    for name in ("url", "image"):
+        if values.get(name) is not None:
+            values[name] = _web_link(values[name], name, dropped)
+    if isinstance(values.get("registration"), list):
+        values["registration"] = _registration(values["registration"], dropped)
     if any(isinstance(v, str) and len(v) > MAX_TEXT_CHARS for v in values.values()):
         raise SkipRecord("oversized text field")
     occurrences = values.get("occurrences")
@@ -262,25 +287,29 @@ def from_processed(record: Mapping[str, Any]) -> Event:
     return event
 
 
-def deduplicate(events: Iterable[Event]) -> tuple[list[Event], int]:
-    """One event per uid, the most recently updated winning (later input wins ties).
+class Latest(Generic[T]):
+    """One item per uid, the event most recently updated winning (later input wins ties);
+    the item is the event itself, or where it was put (ingest keeps events on disk)."""
 
-    Returns the events sorted by uid and how many duplicates were dropped.
-    """
-    best: dict[str, Event] = {}
-    dropped = 0
-    for event in events:
-        current = best.get(event.uid)
+    def __init__(self) -> None:
+        self._best: dict[str, tuple[float, T]] = {}
+        self.dropped = 0
+
+    def add(self, event: Event, item: T) -> None:
+        updated = event.updated_at.timestamp() if event.updated_at else float("-inf")
+        current = self._best.get(event.uid)
         if current is not None:
-            dropped += 1
-            if _updated_key(event) < _updated_key(current):
-                continue
-        best[event.uid] = event
-    return [best[uid] for uid in sorted(best)], dropped
+            self.dropped += 1
+            if updated < current[0]:
+                return
+        self._best[event.uid] = (updated, item)
 
+    def __len__(self) -> int:
+        return len(self._best)
 
-def _updated_key(event: Event) -> float:
-    return event.updated_at.timestamp() if event.updated_at else float("-inf")
+    def items(self) -> list[T]:
+        """The kept items in uid order."""
+        return [self._best[uid][1] for uid in sorted(self._best)]
 
 
 # --- field parsers ----------------------------------------------------------------------
@@ -346,7 +375,7 @@ def _json(value: Any) -> Any:
         if stripped[:1] in ("[", "{"):
             try:
                 return json.loads(stripped)
-            except ValueError:
+            except (ValueError, RecursionError):
                 return value
     return value
 
@@ -438,15 +467,34 @@ def _int(value: Any) -> int | None:
     return int(number) if number == number and 0 <= number < 200 else None
 
 
-def _registration(value: Any) -> list[str]:
-    """Booking contacts: v2/ODS give `[{type, value}]`; older data gives plain strings."""
+def _web_link(value: Any, name: str, dropped: Dropped | None) -> str | None:
+    """An http(s) URL, else None (counted in `dropped` under `name` when there was one)."""
+    link = _field(value)
+    if link is None or _WEB_LINK.fullmatch(link):
+        return link
+    if dropped is not None:
+        dropped[name] += 1
+    return None
+
+
+def _registration(value: Any, dropped: Dropped | None = None) -> list[str]:
+    """Booking contacts: v2/ODS give `[{type, value}]`; older data gives plain strings.
+    An e-mail, a phone number or an http(s) link; another kind of link is dropped."""
     value = _json(value)
     if isinstance(value, str | Mapping):
         value = [value]
     if not isinstance(value, list):
         return []
     found = [_field(item.get("value") if isinstance(item, Mapping) else item) for item in value]
-    return list(dict.fromkeys(v for v in found if v))
+    kept = []
+    for contact in found:
+        if not contact:
+            continue
+        if _SCHEME.match(contact) and not contact.lower().startswith(_CONTACT_SCHEMES):
+            contact = _web_link(contact, "registration", dropped)
+        if contact:
+            kept.append(contact)
+    return list(dict.fromkeys(kept))
 
 
 def _label(value: Any, labels: Mapping[int, str]) -> str | None:

@@ -195,7 +195,7 @@ class Rebuilder:
             lock = (self._dir / LOCK).open("a+", encoding="utf-8")
         except OSError as exc:
             raise RebuildUnavailable(
-                f"cannot write rebuild jobs in {self._dir} ({exc.strerror}): this replica "
+                f"cannot write rebuild jobs in the data directory ({exc.strerror}): this replica "
                 "mounts the data read-only; run the builder (`rag build`) where it is writable"
             ) from exc
         for attempt in range(LOCK_TRIES):
@@ -256,7 +256,13 @@ class Rebuilder:
                 result = self._work(progress)
             except Exception as exc:
                 log.exception("rebuild %s failed", job.id)
-                error = f"{type(exc).__name__}: {exc}"
+                # GET /rebuild/{id} needs no key: an OS error says what, not where (the log does)
+                detail = (
+                    f"[Errno {exc.errno}] {exc.strerror}"
+                    if isinstance(exc, OSError) and exc.strerror
+                    else exc
+                )
+                error = f"{type(exc).__name__}: {detail}"
             stop.set()
             flusher.join()
             with self._guard:

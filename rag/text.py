@@ -15,8 +15,10 @@ _INVISIBLE = re.compile(
 )
 _TAG = re.compile(r"<[^>]*>")
 _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
-# OpenAgenda descriptions mix HTML with Markdown emphasis and links.
-_MD_LINK = re.compile(r"\[([^\]\n]+)\]\((?:https?://|mailto:)[^)\s]+\)")
+# OpenAgenda descriptions mix HTML with Markdown emphasis and links: a link or an image
+# keeps its text whatever its target (a `javascript:` one too); reference definitions go.
+_MD_LINK = re.compile(r"!?\[([^\]\n]*)\]\((?:[^()\n]|\([^()\n]*\))*\)|!?\[([^\]\n]+)\]\[[^\]\n]*\]")
+_MD_REFERENCE = re.compile(r"^[ \t]*\[[^\]\n]+\]:[ \t]*\S.*$", re.MULTILINE)
 _MD_STRONG = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
 _MD_EMPHASIS = re.compile(r"(?<![\w*])\*(?=\S)([^*\n]+?)(?<=\S)\*(?![\w*])")
 _MD_HEADING = re.compile(r"^[ \t]*#{1,6}[ \t]+", re.MULTILINE)
@@ -39,7 +41,8 @@ def clean_html(value: str | None) -> str:
 
 def strip_markdown(text: str) -> str:
     """Plain text from Markdown emphasis, links and headings; other asterisks stay."""
-    text = _MD_LINK.sub(r"\1", text)
+    text = _MD_REFERENCE.sub("", text)
+    text = _MD_LINK.sub(lambda link: link[1] or link[2] or "", text)
     text = _MD_STRONG.sub(r"\2", text)
     text = _MD_EMPHASIS.sub(r"\1", text)
     return _MD_HEADING.sub("", text)

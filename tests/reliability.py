@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import shutil
 import socket
+import tempfile
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -20,6 +21,7 @@ from typing import Any
 import pytest
 import uvicorn
 
+from rag.api.server import uvicorn_options
 from rag.config import Settings
 from rag.demo import build_demo
 
@@ -41,18 +43,25 @@ class Demo:
 
     @staticmethod
     def settings(data_dir: Path, **values: Any) -> Settings:
-        """Offline settings for `data_dir`: local embedder, extractive answers, no `.env`."""
+        """Offline settings for `data_dir`: local embedder, extractive answers, no `.env`,
+        and a run directory of their own (per-client limits are not shared between tests
+        unless they pass the same RAG_RUN_DIR)."""
         base: dict[str, Any] = {"RAG_DATA_DIR": data_dir, "LLM_PROVIDER": "extractive"}
+        if "RAG_RUN_DIR" not in values:
+            data_dir.parent.mkdir(parents=True, exist_ok=True)
+            base["RAG_RUN_DIR"] = tempfile.mkdtemp(prefix="run-", dir=data_dir.parent)
         return Settings(_env_file=None, **(base | values))  # type: ignore[call-arg]
 
     @staticmethod
     @contextmanager
-    def serve(app: Any) -> Iterator[str]:
-        """`app` behind a real uvicorn (real HTTP parsing) on a free 127.0.0.1 port."""
+    def serve(app: Any, settings: Settings | None = None) -> Iterator[str]:
+        """`app` behind a real uvicorn (real HTTP parsing) on a free 127.0.0.1 port, run
+        as `rag serve` runs it (`uvicorn_options`)."""
         with socket.socket() as probe:
             probe.bind(("127.0.0.1", 0))
             port = probe.getsockname()[1]
-        config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning")
+        options = uvicorn_options(settings or Settings(_env_file=None))  # type: ignore[call-arg]
+        config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", **options)
         server = uvicorn.Server(config)
         thread = threading.Thread(target=server.run, daemon=True)
         thread.start()

@@ -114,7 +114,11 @@ def make_client(
     rebuild_work: Any = None,
     **settings: Any,
 ) -> TestClient:
-    values: dict[str, Any] = {"RAG_DATA_DIR": tmp_path, "INDEX_RELOAD_INTERVAL": 0} | settings
+    values: dict[str, Any] = {
+        "RAG_DATA_DIR": tmp_path,
+        "RAG_RUN_DIR": tmp_path / "run",
+        "INDEX_RELOAD_INTERVAL": 0,
+    } | settings
     app = create_app(Settings(**values), assistant=assistant, rebuild_work=rebuild_work)
     return TestClient(app, raise_server_exceptions=False)
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import date, datetime
+from collections.abc import Iterator
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -13,14 +14,17 @@ import pytest
 
 from rag.config import Settings
 from rag.dates import DateWindow
+from rag.demo import generate_demo_events
 from rag.french import describe_occurrences
 from rag.generation import Generated, GenerationInput, create_generator
-from rag.generation.extractive import ExtractiveGenerator, description_snippet, no_answer_text
-from rag.models import Event, Hit, Message
+from rag.generation.extractive import ExtractiveGenerator, no_answer_text
+from rag.language import Language
+from rag.models import Event, Hit, Message, Occurrence
 from rag.normalize import SkipRecord, from_ods_record
 from rag.places import PlaceMatch
 from rag.query import Understanding, understood_summary
-from rag.text import clean_html, fold
+from rag.text import fold
+from rag.typography import NBSP, NNBSP, typeset
 from tests.corpus import demo_events
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -60,8 +64,9 @@ def understanding(
     audience: tuple[str, ...] = (),
     free: bool = False,
     topic: str = "",
+    language: Language = "fr",
 ) -> Understanding:
-    return Understanding(question, TODAY, window, place, list(audience), free, topic)
+    return Understanding(question, TODAY, window, place, list(audience), free, topic, language)
 
 
 def summer() -> DateWindow:
@@ -88,7 +93,7 @@ def make_input(
     return GenerationInput(u.question, u, hits, history or [], PARIS)
 
 
-def test_answer_opens_with_what_was_understood_and_numbers_events_like_sources(
+def test_answer_opens_with_what_was_understood_then_one_line_per_event(
     events: dict[str, Event],
 ) -> None:
     chosen = [events[uid] for uid in ("42309602", "2333200", "74523488")]
@@ -97,18 +102,19 @@ def test_answer_opens_with_what_was_understood_and_numbers_events_like_sources(
     )
     answer = ask(u, chosen)
     assert answer.generator == "extractive" and not answer.fallback
-    first_paragraph = answer.text.split("\n\n")[0]
-    assert understood_summary(u) in first_paragraph
-    assert "enfants" in first_paragraph  # the audience cue is acknowledged
-    positions = [answer.text.index(f"[{n}] {event.title}") for n, event in enumerate(chosen, 1)]
-    assert positions == sorted(positions)
+    paragraphs = answer.text.split("\n\n")
+    assert typeset(understood_summary(u)) in paragraphs[0]
+    assert "enfants" in paragraphs[0]  # the audience cue is acknowledged
+    assert len(paragraphs) == 1 + len(chosen) + 1  # opening, one line per event, closing
+    for number, (event, line) in enumerate(zip(chosen, paragraphs[1:-1], strict=True), 1):
+        assert "\n" not in line and line.startswith(f"[{number}] {typeset(event.title)}")
+        when = describe_occurrences(event.occurrences, PARIS, after=summer().start)
+        assert typeset(when).removesuffix(")") in line
+        assert event.venue and typeset(event.venue) in line
+        assert "terminé)" in line  # the summer of 2026 is over on 26 November 2026
+    assert "dès 3 ans" in answer.text and "dès 7 ans" in answer.text
+    assert "http" not in answer.text and "|" not in answer.text  # links are on the cards
     assert "[4]" not in answer.text
-    for event in chosen:
-        assert describe_occurrences(event.occurrences, PARIS, after=summer().start) in answer.text
-        assert event.venue and event.venue in answer.text
-        assert event.url and event.url in answer.text
-    assert "Dès 3 ans." in answer.text and "Dès 7 ans." in answer.text
-    assert "|" not in answer.text
 
 
 def test_free_cue_counts_the_events_announced_free(events: dict[str, Event]) -> None:
@@ -118,29 +124,65 @@ def test_free_cue_counts_the_events_announced_free(events: dict[str, Event]) -> 
     assert "Tous sont annoncés gratuits" in ask(u, [free, free]).text
     assert "Il est annoncé gratuit" in ask(u, [free]).text
     assert "Aucun n'est annoncé explicitement gratuit" in ask(u, [paid, paid]).text
+    english = understanding("Free things to do?", free=True, language="en")
+    assert "One out of two is announced as free" in ask(english, [free, paid]).text
 
 
-def test_conditions_are_deduplicated_and_ages_read_naturally(events: dict[str, Event]) -> None:
-    def parts(event: Event) -> list[str]:
-        return [part.strip() for part in (event.conditions or "").split("|")]
-
-    event = next(e for e in events.values() if len(set(parts(e))) < len(parts(e)) <= 6)
-    text = ask(understanding(), [event]).text
-    assert all(text.count(part) == 1 for part in parts(event)), text
+def test_ages_read_naturally_when_a_public_is_asked_for() -> None:
     young = Event(uid="x", title="Stage", age_min=9, age_max=14)
-    assert "De 9 à 14 ans." in ask(understanding(), [young]).text
+    assert "(de 9 à 14 ans)" in ask(understanding(audience=("enfants",)), [young]).text
+    assert "ans" not in ask(understanding(), [young]).text  # not asked: left to the card
+    english = understanding("For kids?", audience=("enfants",), language="en")
+    assert "(ages 9 to 14)" in ask(english, [young]).text
 
 
-def test_snippets_are_whole_sentences_or_cut_at_a_word(corpus_events: dict[str, Event]) -> None:
-    snippets = {uid: description_snippet(e) for uid, e in corpus_events.items()}
-    assert sum(1 for s in snippets.values() if s) > 0.9 * len(snippets)
-    for uid, snippet in snippets.items():
-        assert len(snippet) <= 221 and not snippet.endswith(" ..."), (uid, snippet)
-        source = " ".join(clean_html(corpus_events[uid].description).split())
-        stem = snippet.removesuffix("…")
-        if snippet.endswith("…") and stem in source and not source.endswith(snippet):
-            following = source[source.index(stem) + len(stem)]
-            assert not following.isalnum(), (uid, snippet)
+def _occurrences(*days: tuple[date, int]) -> list[Occurrence]:
+    return [
+        Occurrence(datetime.combine(day, datetime.min.time(), PARIS) + timedelta(hours=hour),
+                   datetime.combine(day, datetime.min.time(), PARIS) + timedelta(hours=hour + 2))
+        for day, hour in days
+    ]  # fmt: skip
+
+
+def test_past_events_are_said_to_be_over_and_runs_read_until_their_end() -> None:
+    over = Event(uid="a", title="Concert", occurrences=_occurrences((date(2026, 11, 20), 20)))
+    run = Event(
+        uid="b",
+        title="Exposition",
+        occurrences=_occurrences(
+            *((date(2026, 11, 1) + timedelta(days=d), 10) for d in range(0, 124))
+        ),
+    )
+    text = ask(understanding(), [over, run]).text
+    assert "le vendredi 20 novembre 2026 à 20 h (terminé)" in text
+    assert "jusqu'au jeudi 4 mars 2027" in text
+    english = ask(understanding("Concerts?", language="en"), [over, run]).text
+    assert "on Friday 20 November 2026 at 8 pm (already over)" in english
+    assert "until Thursday 4 March 2027" in english
+
+
+def test_a_past_window_says_the_events_are_over() -> None:
+    week = DateWindow(
+        datetime(2026, 11, 16, tzinfo=PARIS),
+        datetime(2026, 11, 23, tzinfo=PARIS),
+        "la semaine dernière",
+        "la semaine dernière (du lundi 16 au dimanche 22 novembre 2026)",
+        past=True,
+    )
+    over = Event(uid="a", title="Concert", occurrences=_occurrences((date(2026, 11, 20), 20)))
+    assert "les événements terminés sont signalés" in ask(understanding(window=week), [over]).text
+    english = understanding("What happened last week?", window=week, language="en")
+    assert "already over" in ask(english, [over]).text.split("\n\n")[0]
+
+
+def test_english_questions_get_english_answers(corpus_events: dict[str, Event]) -> None:
+    chosen = [e for e in corpus_events.values() if e.occurrences and e.venue][-2:]
+    text = ask(
+        understanding("Open-air concerts?", topic="open-air concerts", language="en"), chosen
+    ).text
+    assert text.startswith(("I found two events", "Here are two events", "Open-air concerts:"))
+    assert "Check times and conditions with the organiser." in text
+    assert not re.search(r"\b(?:le|du|au|trouvé|événement)\b", text.split("\n\n")[0])
 
 
 def test_stream_yields_sentences_then_one_generated(corpus_events: dict[str, Event]) -> None:
@@ -149,7 +191,7 @@ def test_stream_yields_sentences_then_one_generated(corpus_events: dict[str, Eve
     pieces = list(ExtractiveGenerator().stream(inp))
     deltas, final = pieces[:-1], pieces[-1]
     assert isinstance(final, Generated) and all(isinstance(p, str) for p in deltas)
-    assert len(deltas) > 6
+    assert len(deltas) == 4  # opening, two events, closing
     assert "".join(deltas) == final.text == ExtractiveGenerator().generate(inp).text
 
 
@@ -159,10 +201,18 @@ def test_no_answer_says_what_was_searched_and_what_to_try() -> None:
     )
     text = no_answer_text(u)
     assert text.startswith("Je n'ai trouvé aucun événement")
-    assert understood_summary(u) in text
-    assert "« cet été »" in text and "Paris" in text and "payants" in text
+    assert typeset(understood_summary(u)) in text
+    assert f"«{NNBSP}cet été{NNBSP}»" in text and "Paris" in text and "payants" in text
+    assert "essayer d'élargir" in text
     bare = no_answer_text(understanding("bonjour"))
     assert "Je n'ai trouvé aucun événement" in bare and "par exemple" in bare
+    english = no_answer_text(
+        understanding(
+            "Free jazz this summer?", summer(), paris(), free=True, topic="jazz", language="en"
+        )
+    )
+    assert english.startswith("I found no event for your search: jazz, free")
+    assert "widen the dates (beyond “cet été”)" in english and "paid events" in english
 
 
 def test_extractive_is_the_default_without_keys(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -171,7 +221,7 @@ def test_extractive_is_the_default_without_keys(monkeypatch: pytest.MonkeyPatch)
     assert create_generator(Settings(_env_file=None)).name == "extractive"
 
 
-def test_injected_instructions_stay_a_quoted_snippet(corpus_events: dict[str, Event]) -> None:
+def test_injected_instructions_never_reach_the_answer(corpus_events: dict[str, Event]) -> None:
     base = next(iter(corpus_events.values()))
     hostile = Event(
         uid="evil",
@@ -184,37 +234,14 @@ def test_injected_instructions_stay_a_quoted_snippet(corpus_events: dict[str, Ev
     text = ask(understanding("Un atelier ?"), [hostile]).text
     assert "<" not in text and ">" not in text
     assert re.findall(r"\[\d+\]", text) == ["[1]"]  # no fake citation survives
-    assert not text.lstrip().startswith("PWNED")
-    for line in text.splitlines():
-        if "PWNED" in line:  # only inside the guillemets that quote the event's description
-            assert line.startswith("[1] Atelier")
-            start, end = line.index("« "), line.index(" »")
-            assert "PWNED" not in line[:start] + line[end:]
-
-
-def test_a_short_description_flattened_by_the_source_gives_way_to_the_long_one() -> None:
-    event = Event(
-        uid="b",
-        title="The Wonderful World Of Bechet",
-        description="19h30 & 21h30Sidney Bechet est le saxophoniste le plus vénéré ...",
-        long_description="<p>*19h30 &amp; 21h30* Sidney Bechet est le saxophoniste le plus "
-        "vénéré de la Nouvelle-Orléans. Connu pour sa voix puissante.</p>",
-    )
-    assert description_snippet(event) == (
-        "19h30 & 21h30 Sidney Bechet est le saxophoniste le plus vénéré de la Nouvelle-Orléans."
-    )
+    assert "PWNED" not in text  # descriptions are on the cards, not in the prose
 
 
 # --- what the first tests check on real events, on the demo corpus ------------------------
 
 
-def test_demo_answer_opens_with_what_was_understood_and_numbers_events_like_sources() -> None:
-    # (titles quoting a work in « » are the typography tests' business)
-    kids = [
-        e
-        for e in demo_events()
-        if e.city == "Paris" and e.age_min and e.venue and "«" not in e.title
-    ][:3]
+def test_demo_answer_opens_with_what_was_understood_then_one_line_per_event() -> None:
+    kids = [e for e in demo_events() if e.city == "Paris" and e.age_min and e.venue][:3]
     start = datetime(2026, 11, 26, tzinfo=PARIS)
     window = DateWindow(start, datetime(2027, 3, 1, tzinfo=PARIS), "cet hiver", "cet hiver")
     u = understanding(
@@ -222,15 +249,15 @@ def test_demo_answer_opens_with_what_was_understood_and_numbers_events_like_sour
     )
     answer = ask(u, kids)
     assert len(kids) == 3 and answer.generator == "extractive" and not answer.fallback
-    first_paragraph = answer.text.split("\n\n")[0]
-    assert understood_summary(u) in first_paragraph and "enfants" in first_paragraph
-    positions = [answer.text.index(f"[{n}] {event.title}") for n, event in enumerate(kids, 1)]
-    assert positions == sorted(positions) and "[4]" not in answer.text
-    for event in kids:
-        assert describe_occurrences(event.occurrences, PARIS, after=start) in answer.text
-        assert event.venue and event.venue in answer.text
-        assert f"{event.age_min} ans" in answer.text  # "Dès 6 ans", "De 6 à 12 ans"
-    assert "|" not in answer.text
+    paragraphs = answer.text.split("\n\n")
+    assert typeset(understood_summary(u)) in paragraphs[0] and "enfants" in paragraphs[0]
+    assert len(paragraphs) == 5 and "[4]" not in answer.text
+    for number, (event, line) in enumerate(zip(kids, paragraphs[1:-1], strict=True), 1):
+        assert line.startswith(f"[{number}] {typeset(event.title)}")
+        assert typeset(describe_occurrences(event.occurrences, PARIS, after=start)) in line
+        assert event.venue and typeset(event.venue) in line
+        assert f"{event.age_min} ans" in line  # "dès 6 ans", "de 6 à 12 ans"
+    assert "|" not in answer.text and "http" not in answer.text
 
 
 def test_demo_free_cue_counts_the_events_announced_free() -> None:
@@ -245,3 +272,78 @@ def test_demo_free_cue_counts_the_events_announced_free() -> None:
     assert "Un sur deux est annoncé gratuit" in ask(u, [free, paid]).text
     assert "Tous sont annoncés gratuits" in ask(u, [free, free]).text
     assert "Aucun n'est annoncé explicitement gratuit" in ask(u, [paid, paid]).text
+
+
+# --- French typography of every answer, over the shared events and the demo corpus --------
+
+_BAD = [
+    ("an apostrophe after 'de'", re.compile(r"\b[dD]e['’]")),
+    ("a space before a comma", re.compile(r"\s,")),
+    ("'de Le' / 'de Les'", re.compile(r"\b[dD]e L(?:e|es) ")),
+    ("'à le' / 'à les'", re.compile(r"\b[àÀ] (?:le|les|Le|Les) ")),
+    ("a plain space before ; ! ? »", re.compile(r" [;!?»]")),
+    ("a plain space after «", re.compile(r"« ")),
+    ("no space before ; ! ?", re.compile(r"[^\s\u00a0\u202f;!?(\[«][;!?]")),
+    ("no space inside « »", re.compile(r"«[^\s\u00a0\u202f]|[^\s\u00a0\u202f]»")),
+    ("a plain space before a colon", re.compile(r" :")),
+]
+_URL = re.compile(r"(?:https?://|www\.)\S+")
+
+
+def typography_faults(text: str) -> list[str]:
+    prose = _URL.sub("", text)
+    return [name for name, pattern in _BAD if pattern.search(prose)]
+
+
+def answers(pool: list[Event], language: Language = "fr") -> Iterator[str]:
+    """Answers over every event of a pool, five at a time, with a summary and cues."""
+    u = understanding(
+        "Des sorties gratuites pour les enfants cet été à Paris ?",
+        summer(),
+        paris(),
+        ("enfants",),
+        free=True,
+        language=language,
+    )
+    for start in range(0, len(pool), 5):
+        yield ask(u, pool[start : start + 5]).text
+
+
+def test_answers_over_the_shared_events_keep_french_typography(events: dict[str, Event]) -> None:
+    faults = {text[:80]: typography_faults(text) for text in answers(list(events.values()))}
+    assert not {k: v for k, v in faults.items() if v}
+
+
+def test_the_demo_corpus_and_answers_over_it_keep_french_typography() -> None:
+    demo = generate_demo_events(TODAY, n=400) + demo_events()
+    texts = [t for e in demo for t in (e.title, e.description, e.long_description, e.venue or "")]
+    corpus_faults = [
+        (text[:80], name)
+        for text in texts
+        for name, pattern in _BAD[:4]  # the corpus itself is not typeset with no-break spaces
+        if pattern.search(text)
+    ]
+    assert not corpus_faults
+    faults = {text[:80]: typography_faults(text) for text in answers(demo)}
+    assert not {k: v for k, v in faults.items() if v}
+
+
+def test_typography_rules() -> None:
+    assert typeset("extraits de Le Bruit des vagues , suivie") == (
+        "extraits du Bruit des vagues, suivie"
+    )
+    assert typeset("de Anaïs, de'Hugo, de Hollande, de hip-hop, de yoga, de Yves") == (
+        "d'Anaïs, d'Hugo, de Hollande, de hip-hop, de yoga, d'Yves"
+    )
+    assert typeset("à Le Mans, à Les Sables, de Les Misérables, afin de le voir") == (
+        "au Mans, aux Sables, des Misérables, afin de le voir"
+    )
+    assert typeset("« Le Bruit des vagues » : quoi ? Oui ! Non ; si") == (
+        f"«{NNBSP}Le Bruit des vagues{NNBSP}»{NBSP}: quoi{NNBSP}? Oui{NNBSP}! Non{NNBSP}; si"
+    )
+    assert typeset("à 20:30, voir https://x.fr/a?b=1 : ok") == (
+        f"à 20:30, voir https://x.fr/a?b=1{NBSP}: ok"
+    )
+    once = typeset("Quoi ? « Oui » : d'accord ; de Anaïs")
+    assert typeset(once) == once  # idempotent
+    assert typeset("Hello , world ! What ?", "en") == "Hello, world! What?"

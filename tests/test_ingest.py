@@ -189,3 +189,117 @@ def test_cli_process_honours_rag_data_dir(tmp_path: Path, demo_files: list[Path]
     )
     assert json.loads(done.stdout)["events"] == len(read_records(demo_files[0]))
     assert (tmp_path / "elsewhere" / "processed" / "events.jsonl").exists()
+
+
+def test_only_web_links_are_kept_and_markdown_links_become_text(
+    data_dir: Path, tmp_path: Path, records: list[dict[str, Any]]
+) -> None:
+    good, bad = copy.deepcopy(records[0]), copy.deepcopy(records[1])
+    good["longdescription_fr"] = "Réservez [sur le site](https://example.org/a_(b)) ou ![x](y.png)"
+    bad |= {
+        "canonicalurl": "javascript:alert(document.cookie)",
+        "image": "data:image/svg+xml;base64,PHN2Zz4=",
+        "registration": [
+            {"type": "link", "value": "JavaScript:alert(1)"},
+            {"type": "email", "value": "billets@example.org"},
+            {"type": "phone", "value": "+33 1 23 45 67 89"},
+            {"type": "link", "value": "https://billets.example.org"},
+        ],
+        "description_fr": "Cliquez [ici](javascript:alert(1)) [ou là][1]\n[1]: javascript:x()",
+    }
+    path = tmp_path / "links.json"
+    path.write_text(json.dumps([good, bad]))
+    report = ingest(Settings(), file_sources([path]))
+    assert report.links_dropped == {"url": 1, "image": 1, "registration": 1}
+    assert report.summary()["links_dropped"] == report.links_dropped
+    events = {e.uid: e for e in load_events(Settings())}
+    assert events[good["uid"]].long_description == "Réservez sur le site ou x"
+    event = events[bad["uid"]]
+    assert (event.url, event.image) == (None, None)
+    assert event.registration == [
+        "billets@example.org",
+        "+33 1 23 45 67 89",
+        "https://billets.example.org",
+    ]
+    assert event.description == "Cliquez ici ou là"
+    assert "javascript" not in Settings().events_file.read_text(encoding="utf-8").lower()
+
+
+def test_raw_pulls_are_pruned_and_a_killed_ingest_leaves_nothing_behind(
+    data_dir: Path, tmp_path: Path, records: list[dict[str, Any]]
+) -> None:
+    path = tmp_path / "export.json"
+    path.write_text(json.dumps(records[:10]))
+    settings = Settings()
+    raw = settings.raw_dir
+    raw.mkdir(parents=True)
+    for stamp in ("20200101T000000Z", "20200102T000000Z", "20200103T000000Z"):
+        (raw / f"file-export-{stamp}.json").write_text("[]")
+    (raw / "file-export-extra-20200101T000000Z.json").write_text("[]")  # another source
+    orphan = raw / ".file-export-20200104T000000Z.json.abc123.tmp"
+    orphan.write_text('[{"uid": "half')
+    os.utime(orphan, (1e9, 1e9))  # left by a writer killed long ago (holds no lock)
+
+    report = ingest(settings, file_sources([path]))
+    names = sorted(p.name for p in raw.iterdir())
+    assert not orphan.exists() and not [n for n in names if n.endswith(".tmp")]
+    kept = [n for n in names if n.startswith("file-export-2")]
+    newest = Path(report.raw_files[0]).name
+    assert kept == [
+        "file-export-20200102T000000Z.json",
+        "file-export-20200103T000000Z.json",
+        newest,
+    ]
+    assert "file-export-extra-20200101T000000Z.json" in names
+    assert len(read_records(Path(report.raw_files[0]))) == 10
+
+
+def test_a_temporary_file_being_written_is_not_an_orphan(data_dir: Path) -> None:
+    import fcntl
+
+    from rag.ingest import remove_orphans
+
+    folder = data_dir / "raw"
+    folder.mkdir()
+    busy = folder / ".pull.json.busy.tmp"
+    with busy.open("w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        os.utime(busy, (1e9, 1e9))
+        assert remove_orphans(folder) == [] and busy.exists()
+    assert remove_orphans(folder) == [busy] and not busy.exists()
+
+
+@pytest.mark.slow
+def test_an_ingest_killed_mid_write_leaves_an_orphan_that_the_next_run_removes(
+    tmp_path: Path, records: list[dict[str, Any]]
+) -> None:
+    """A real `rag ingest` SIGKILLed while its raw copy is half written."""
+    import signal
+    import time
+
+    env = {**os.environ, "RAG_DATA_DIR": str(tmp_path / "data")}
+    export = tmp_path / "export.json"
+    many = [{**records[i % len(records)], "uid": str(i)} for i in range(30_000)]
+    export.write_text(json.dumps(many))
+    command = [sys.executable, "-m", "rag.cli", "ingest", str(export)]
+    process = subprocess.Popen(command, cwd=ROOT, env=env, stderr=subprocess.DEVNULL)
+    raw = tmp_path / "data" / "raw"
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and not list(raw.glob(".*.tmp")):
+        time.sleep(0.05)
+    process.send_signal(signal.SIGKILL)
+    process.wait(timeout=30)
+    [orphan] = list(raw.glob(".*.tmp"))
+    assert not list(raw.glob("*.json"))  # nothing that looks complete
+    os.utime(orphan, (1e9, 1e9))
+    small = tmp_path / "small.json"
+    small.write_text(json.dumps(records[:3]))
+    subprocess.run(
+        [sys.executable, "-m", "rag.cli", "ingest", str(small)],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+    assert not orphan.exists() and not list(raw.glob(".*.tmp"))

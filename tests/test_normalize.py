@@ -13,8 +13,8 @@ import pytest
 
 from rag.models import Event
 from rag.normalize import (
+    Latest,
     SkipRecord,
-    deduplicate,
     detect_kind,
     from_ods_record,
     from_openagenda_event,
@@ -180,10 +180,13 @@ def test_newest_update_wins_deduplication(pair: tuple[dict[str, Any], ...]) -> N
     new = from_ods_record({**record, "title_fr": "Nouveau", "updatedat": "2030-01-01T00:00:00Z"})
     other = from_ods_record(pair[1])
     for order in ([old, new, other], [new, other, old]):
-        events, dropped = deduplicate(order)
+        latest: Latest[Event] = Latest()
+        for event in order:
+            latest.add(event, event)
+        events = latest.items()
         assert [e.uid for e in events] == sorted([record["uid"], other.uid])
         assert next(e.title for e in events if e.uid == record["uid"]) == "Nouveau"
-        assert dropped == 1
+        assert latest.dropped == 1
 
 
 def test_processed_events_round_trip(pair: tuple[dict[str, Any], ...]) -> None:

@@ -5,11 +5,16 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 from pathlib import Path
 from typing import Any
 
 import pytest
+from typer.testing import CliRunner
 
+from rag.cli import app
+from rag.config import Settings
+from rag.ingest import ingest
 from rag.normalize import from_ods_record
 from rag.sources import SourceError
 from rag.sources.files import FileSource, file_sources, read_records
@@ -136,3 +141,107 @@ def test_directories_expand_and_missing_paths_fail(
     assert names == [f"file-{p.stem}" for p in corpus_files]
     with pytest.raises(SourceError, match="no such file"):
         file_sources([tmp_path / "nope.json"])
+
+
+# -- only regular files, streamed, nothing deep ------------------------------------------------
+
+
+@pytest.fixture
+def hostile_dir(tmp_path: Path, records: list[dict[str, Any]]) -> Path:
+    """A directory with one good export and everything a careless reader would choke on."""
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    (folder / "good.json").write_text(json.dumps(records[:5]))
+    (folder / "zero.json").symlink_to("/dev/zero")
+    os.mkfifo(folder / "fifo.json")
+    outside = tmp_path / "secret.json"
+    outside.write_text(json.dumps(records[5:7]))
+    (folder / "escape.json").symlink_to(outside)
+    (folder / "inside.json").symlink_to(folder / "good.json")
+    (folder / "sub.json").mkdir()
+    return folder
+
+
+def test_a_directory_reads_regular_files_only_and_says_why_it_skipped_the_rest(
+    hostile_dir: Path, data_dir: Path
+) -> None:
+    sources = {s.path.name: s for s in file_sources([hostile_dir])}
+    assert {name: s.skipped for name, s in sources.items()} == {
+        "escape.json": "a symlink out of the directory (--follow-symlinks reads it)",
+        "fifo.json": "a FIFO, not a file",
+        "good.json": None,
+        "inside.json": None,
+        "sub.json": "a directory, not a file",
+        "zero.json": "a symlink out of the directory (--follow-symlinks reads it)",
+    }
+    report = ingest(Settings(), list(sources.values()))
+    assert report.events == 5 and report.duplicates == 5  # inside.json is good.json again
+    assert set(report.files_skipped) == {
+        str(hostile_dir / n) for n in ("escape.json", "fifo.json", "sub.json", "zero.json")
+    }
+
+    followed = {s.path.name: s.skipped for s in file_sources([hostile_dir], follow_symlinks=True)}
+    assert followed["escape.json"] is None
+    assert followed["zero.json"] == "a symlink to a character device, not a file"
+    assert ingest(Settings(), file_sources([hostile_dir], follow_symlinks=True)).events == 7
+
+
+@pytest.mark.parametrize("name", ["fifo.json", "zero.json"])
+def test_a_non_regular_file_named_on_the_command_line_is_a_one_line_error(
+    hostile_dir: Path, name: str
+) -> None:
+    with pytest.raises(SourceError) as caught:
+        file_sources([hostile_dir / name])
+    message = str(caught.value)
+    assert "\n" not in message and str(hostile_dir / name) in message
+    assert "not a file" in message
+
+
+def test_files_over_the_size_cap_are_skipped(tmp_path: Path, records: list[dict[str, Any]]) -> None:
+    folder = tmp_path / "big"
+    folder.mkdir()
+    (folder / "export.json").write_text(json.dumps(records))
+    [source] = file_sources([folder], max_bytes=1000)
+    assert source.skipped is not None and "INGEST_MAX_FILE_BYTES" in source.skipped
+    with pytest.raises(SourceError, match="over INGEST_MAX_FILE_BYTES"):
+        file_sources([folder / "export.json"], max_bytes=1000)
+
+
+DEEP = 100_000
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("array.json", "[" * DEEP + "]" * DEEP),
+        ("records.json", '{"results": [' + '{"a": ' * DEEP + "1" + "}" * DEEP + "]}"),
+        ("object.json", '{"uid": "1", "x": ' + "[" * DEEP + "]" * DEEP + "}"),
+        ("lines.jsonl", '{"uid": "1"}\n{"a": ' + "[" * DEEP + "]" * DEEP + "}\n"),
+    ],
+)
+def test_deeply_nested_json_is_a_one_line_error_naming_the_file(
+    tmp_path: Path, name: str, content: str
+) -> None:
+    path = tmp_path / name
+    path.write_text(content)
+    with pytest.raises(SourceError) as caught:
+        list(FileSource(path).fetch())
+    message = str(caught.value)
+    assert "\n" not in message and message.startswith(str(path)) and "nested" in message
+
+
+def test_a_big_file_is_read_in_batches(tmp_path: Path, records: list[dict[str, Any]]) -> None:
+    path = tmp_path / "export.json"
+    many = [{**records[i % len(records)], "uid": str(i)} for i in range(2500)]
+    path.write_text(json.dumps(many))
+    batches = list(FileSource(path).fetch())
+    assert [len(b.records) for b in batches] == [1000, 1000, 500]
+    assert [r["uid"] for b in batches for r in b.records] == [str(i) for i in range(2500)]
+
+
+def test_the_cli_lists_skipped_files(hostile_dir: Path, data_dir: Path) -> None:
+    result = CliRunner().invoke(app, ["ingest", str(hostile_dir), "--json"])
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.stdout)
+    assert summary["events"] == 5
+    assert summary["files_skipped"][str(hostile_dir / "fifo.json")] == "a FIFO, not a file"

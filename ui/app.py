@@ -17,6 +17,7 @@ from rag.french import describe_occurrences
 from rag.models import Occurrence
 from rag.progress import StageProgress, clock_text
 from ui.client import ApiClient, ApiError
+from ui.keyguard import KeyGuard
 
 EXAMPLES = [
     "Que faire ce week-end à Paris avec des enfants ?",
@@ -101,14 +102,21 @@ def status_panel(settings: Settings, client: ApiClient) -> None:
 
 
 def rebuild_panel(client: ApiClient) -> None:
+    guard: KeyGuard = st.session_state.setdefault("key_guard", KeyGuard())
     with st.expander("Reconstruire l'index"):
         key = st.text_input("Clé (REBUILD_API_KEY)", type="password")
         if st.button("Lancer la reconstruction", disabled=not key):
-            try:
-                st.session_state.rebuild_job = client.start_rebuild(key)["id"]
-                st.session_state.rebuild_outcome = None
-            except ApiError as error:
-                st.error(str(error))
+            if wait := guard.wait():
+                st.error(f"Trop de clés erronées dans cette session : réessayez dans {wait} s.")
+            else:
+                try:
+                    st.session_state.rebuild_job = client.start_rebuild(key)["id"]
+                    st.session_state.rebuild_outcome = None
+                    guard.succeeded()
+                except ApiError as error:
+                    if error.status in (401, 429):
+                        guard.failed(error.retry_after)
+                    st.error(str(error))
         if st.session_state.get("rebuild_job"):
             rebuild_progress(client)
         outcome = st.session_state.get("rebuild_outcome")

@@ -15,7 +15,13 @@ import requests
 
 
 class ApiError(RuntimeError):
-    """A message for the user: what is wrong and what to do."""
+    """A message for the user: what is wrong and what to do; `status` is the HTTP status
+    when the API answered, `retry_after` its Retry-After in seconds."""
+
+    def __init__(self, message: str, status: int | None = None, retry_after: int = 0) -> None:
+        super().__init__(message)
+        self.status = status
+        self.retry_after = retry_after
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,7 +64,12 @@ class ApiClient:
     def start_rebuild(self, key: str) -> dict[str, Any]:
         response = self._request("POST", "/rebuild", headers={"X-API-Key": key}, timeout=10)
         if response.status_code != 202:
-            raise ApiError(_detail(response))
+            retry = response.headers.get("retry-after", "")
+            wait = int(retry) if retry.isdigit() else 0
+            message = _detail(response)
+            if response.status_code == 429:
+                message = f"Clé refusée, et trop de clés erronées : réessayez dans {wait} s."
+            raise ApiError(message, response.status_code, wait)
         return response.json()
 
     def rebuild_job(self, job_id: str) -> dict[str, Any]:

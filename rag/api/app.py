@@ -14,10 +14,11 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
 from fastapi_offline import FastAPIOffline
 from starlette.concurrency import run_in_threadpool
+from starlette.requests import ClientDisconnect
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from rag.api.deps import IndexWatcher, Services
-from rag.api.limits import RateLimiter
+from rag.api.limits import AskLimiter, LimitStore, WrongKeys
 from rag.api.metrics import Metrics
 from rag.api.routes import router
 from rag.config import Settings, load_settings
@@ -25,6 +26,9 @@ from rag.engine import Assistant, NotReady
 from rag.rebuild import Rebuilder, RebuildJob, RebuildWork, jobs_dir, rebuild
 
 log = logging.getLogger("rag.api")
+# Per-client limits shared by the API workers, in RAG_RUN_DIR.
+LIMITS_FILE = "limits.sqlite3"
+MIN_KEY_CHARS = 16
 DOCS_ASSETS = "/docs-assets"
 
 DESCRIPTION = """
@@ -57,19 +61,28 @@ def create_app(
         work = rebuild_work or partial(rebuild, settings, served)
         rebuilder = Rebuilder(work, jobs_dir(settings), finished)
         watcher = IndexWatcher(served, rebuilder, settings.index_reload_interval)
+        limits = LimitStore(settings.run_dir / LIMITS_FILE)
         app.state.services = Services(
             settings,
             served,
             rebuilder,
             metrics,
             watcher,
-            rebuild_failures=RateLimiter(
-                settings.rebuild_max_failures, settings.rebuild_failure_window
+            limits=limits,
+            wrong_keys=WrongKeys(
+                limits, settings.rebuild_max_failures, settings.rebuild_failure_window
             ),
-            ask_limiter=RateLimiter(settings.ask_rate_limit, 60.0)
+            ask_limiter=AskLimiter(limits, settings.ask_rate_limit)
             if settings.ask_rate_limit
             else None,
         )
+        key = settings.rebuild_api_key
+        if key is not None and len(key.get_secret_value()) < MIN_KEY_CHARS:
+            log.warning(
+                "REBUILD_API_KEY has fewer than %d characters: wrong keys are slowed down, "
+                "not refused, so use a long random one (openssl rand -hex 24)",
+                MIN_KEY_CHARS,
+            )
         status = served.status()
         log.info(
             "serving index %s (%d events) with %s + %s",
@@ -87,6 +100,9 @@ def create_app(
         description=DESCRIPTION,
         version="0.1.0",
         lifespan=lifespan,
+        # Starlette's redirect to the slash-less path would build its Location from the
+        # client's Host header: `/ask/` is a plain 404 instead.
+        redirect_slashes=False,
         static_url=DOCS_ASSETS,
         swagger_ui_parameters={"validatorUrl": None},
     )
@@ -100,6 +116,7 @@ def create_app(
             allow_headers=["Content-Type", "X-API-Key"],
         )
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.api_max_body_bytes)
+    app.add_middleware(HeaderLimitMiddleware, max_bytes=settings.api_max_header_bytes)
     app.add_middleware(RequestMiddleware, metrics=metrics)
     return app
 
@@ -155,6 +172,27 @@ class BodyLimitMiddleware:
         )
 
 
+class HeaderLimitMiddleware:
+    """431 when the request's headers add up to more than `max_bytes` (uvicorn's own cap,
+    `h11_max_incomplete_event_size`, only bounds headers still arriving)."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            size = sum(len(name) + len(value) + 4 for name, value in scope["headers"])
+            if size > self.max_bytes:
+                detail = (
+                    f"Request headers over {self.max_bytes} bytes (API_MAX_HEADER_BYTES); "
+                    "send fewer or shorter headers."
+                )
+                await JSONResponse({"detail": detail}, status_code=431)(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
+
+
 class RequestMiddleware:
     """One log line and one metric sample per request; turns any uncaught exception into a
     JSON 500 so that no stack trace leaves the server (the log keeps it)."""
@@ -168,17 +206,23 @@ class RequestMiddleware:
             await self.app(scope, receive, send)
             return
         started = time.perf_counter()
-        status = 500
-        response_started = False
+        status: int | str = 500
+        response_started = finished = False
 
         async def send_wrapper(message: Message) -> None:
-            nonlocal status, response_started
+            nonlocal status, response_started, finished
             if message["type"] == "http.response.start":
                 status, response_started = message["status"], True
+            elif message["type"] == "http.response.body" and not message.get("more_body"):
+                finished = True
             await send(message)
 
         try:
             await self.app(scope, receive, send_wrapper)
+            if response_started and not finished:
+                status = "aborted"  # the client left mid-response (a dropped stream)
+        except ClientDisconnect:
+            status = "aborted"
         except Exception:
             log.exception("unhandled error on %s %s", scope["method"], scope["path"])
             status = 500
@@ -198,7 +242,7 @@ class RequestMiddleware:
             label = getattr(route, "path", "unmatched")
             self.metrics.observe_request(scope["method"], label, status, seconds)
             log.info(
-                "method=%s path=%s status=%d latency_ms=%.1f",
+                "method=%s path=%s status=%s latency_ms=%.1f",
                 scope["method"],
                 scope["path"],
                 status,

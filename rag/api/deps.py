@@ -9,7 +9,7 @@ from typing import Annotated
 
 from fastapi import Depends, HTTPException, Request
 
-from rag.api.limits import RateLimiter
+from rag.api.limits import AskLimiter, LimitStore, WrongKeys
 from rag.api.metrics import Metrics
 from rag.config import Settings
 from rag.engine import Assistant
@@ -50,8 +50,9 @@ class Services:
     rebuilder: Rebuilder
     metrics: Metrics
     watcher: IndexWatcher
-    rebuild_failures: RateLimiter
-    ask_limiter: RateLimiter | None
+    limits: LimitStore
+    wrong_keys: WrongKeys
+    ask_limiter: AskLimiter | None
 
 
 def get_services(request: Request) -> Services:
@@ -71,7 +72,8 @@ AssistantDep = Annotated[Assistant, Depends(current_assistant)]
 
 
 def ready_assistant(assistant: AssistantDep) -> Assistant:
-    """503 before any work (and before a stream starts) when no index is loaded."""
+    """503 before any work (and before a stream starts) when no index is loaded; the
+    reason names what to run, never a server path."""
     status = assistant.status()
     if not status.ready:
         raise HTTPException(503, detail=f"Not ready: {status.reason}")
@@ -82,7 +84,8 @@ ReadyAssistantDep = Annotated[Assistant, Depends(ready_assistant)]
 
 
 def client_address(request: Request) -> str:
-    """Who is asking, for the per-client limits (uvicorn resolves trusted proxy headers)."""
+    """Who is asking, for the per-client limits: the TCP peer, or what a proxy listed in
+    FORWARDED_ALLOW_IPS says (uvicorn resolves X-Forwarded-For only from those)."""
     return request.client.host if request.client else "unknown"
 
 

@@ -61,7 +61,9 @@ class Metrics:
         self._rebuilds: dict[str, int] = defaultdict(int)
         self._rebuild_seconds = Histogram(REBUILD_BUCKETS)
 
-    def observe_request(self, method: str, route: str, status: int, seconds: float) -> None:
+    def observe_request(self, method: str, route: str, status: int | str, seconds: float) -> None:
+        """`status` is the HTTP status, or "aborted" for a response the client left before
+        its end (a dropped stream)."""
         with self._lock:
             self._requests[(method, route, str(status))] += 1
             key = (method, route)
@@ -74,10 +76,12 @@ class Metrics:
             self._rebuilds[outcome] += 1
             self._rebuild_seconds.observe(seconds)
 
-    def render(self, index: IndexGauges) -> str:
+    def render(self, index: IndexGauges, key_failures: int) -> str:
+        """The exposition; `key_failures` counts wrong /rebuild keys over all workers."""
         with self._lock:
             lines = [
-                "# HELP rag_http_requests_total HTTP requests by method, route and status.",
+                "# HELP rag_http_requests_total HTTP requests by method, route and status "
+                '(status="aborted": the client left before the end of the response).',
                 "# TYPE rag_http_requests_total counter",
             ]
             for (method, route, status), count in sorted(self._requests.items()):
@@ -107,6 +111,10 @@ class Metrics:
                 count = self._rebuilds.get(outcome, 0)
                 lines.append(f"rag_rebuilds_total{_labels({'outcome': outcome})} {count}")
             lines += [
+                "# HELP rag_rebuild_key_failures_total Wrong X-API-Key on /rebuild, all "
+                "clients and workers (alert on its rate).",
+                "# TYPE rag_rebuild_key_failures_total counter",
+                f"rag_rebuild_key_failures_total {key_failures}",
                 "# HELP rag_rebuild_duration_seconds Rebuild job duration.",
                 "# TYPE rag_rebuild_duration_seconds histogram",
                 *self._rebuild_seconds.lines("rag_rebuild_duration_seconds", {}),

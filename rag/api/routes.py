@@ -165,7 +165,10 @@ def event(uid: str, assistant: AssistantDep) -> dict[str, Any]:
     responses={
         401: {"model": ErrorResponse, "description": "Missing or wrong X-API-Key."},
         409: {"model": ErrorResponse, "description": "A rebuild is already running."},
-        429: {"model": ErrorResponse, "description": "Too many wrong keys from this client."},
+        429: {
+            "model": ErrorResponse,
+            "description": "A wrong key, after too many from this client; see Retry-After.",
+        },
         503: {
             "model": ErrorResponse,
             "description": "Rebuild disabled (no REBUILD_API_KEY) or the data is read-only here.",
@@ -184,17 +187,16 @@ def start_rebuild(
     expected = secret.get_secret_value() if secret else ""
     if not expected:
         raise HTTPException(503, detail="Rebuild is disabled: set REBUILD_API_KEY to enable it.")
-    client = client_address(request)
-    failures = services.rebuild_failures
-    wait = failures.retry_after(client)
-    if wait:
-        raise HTTPException(
-            429,
-            detail=f"Too many wrong X-API-Key attempts from {client}; retry in {wait} s.",
-            headers={"Retry-After": str(wait)},
-        )
     if not hmac.compare_digest(_digest(x_api_key or ""), _digest(expected)):
-        failures.hit(client)
+        # the right key always passes (below); wrong ones are slowed down per source
+        wait = services.wrong_keys.failed(client_address(request))
+        if wait:
+            raise HTTPException(
+                429,
+                detail="Too many wrong X-API-Key attempts from this client; "
+                f"retry in {wait} s with the right key.",
+                headers={"Retry-After": str(wait)},
+            )
         raise HTTPException(401, detail="Missing or wrong X-API-Key header.")
     try:
         job = services.rebuilder.start()
@@ -240,7 +242,9 @@ def rebuild_status(job_id: str, services: ServicesDep) -> RebuildJobResponse:
 def metrics(services: ServicesDep) -> PlainTextResponse:
     """Prometheus text exposition."""
     status = services.assistant.status()
-    text = services.metrics.render(IndexGauges(status.events, status.passages, status.ready))
+    text = services.metrics.render(
+        IndexGauges(status.events, status.passages, status.ready), services.wrong_keys.total()
+    )
     return PlainTextResponse(text, media_type="text/plain; version=0.0.4; charset=utf-8")
 
 

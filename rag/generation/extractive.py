@@ -1,8 +1,10 @@
-"""The embedded default: a French answer composed from the retrieved events, no network.
+"""The embedded default: a short answer composed from the retrieved events, no network.
 
-It only rearranges facts of the events (title, a sentence of description quoted as such,
-dates in words, place, access conditions, age, link), so it cannot invent anything and
-nothing inside an event's text is ever followed as an instruction.
+It only rearranges facts of the events (title, dates in words, place, age when asked for
+a public), so it cannot invent anything and nothing inside an event's text is ever
+followed as an instruction. One line per event (what, when, where): the source cards
+carry the description, conditions and link. It answers in English when the question is
+English, in French otherwise, and every piece goes through `rag.typography`.
 """
 
 from __future__ import annotations
@@ -10,23 +12,137 @@ from __future__ import annotations
 import re
 import zlib
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import datetime, time
 
 from rag.cues import is_free_for_all
 from rag.french import describe_occurrences
 from rag.generation import Generated, GenerationInput
+from rag.language import Language
 from rag.models import Event, Hit
 from rag.query import Understanding, understood_summary
-from rag.text import clean_html, fold, normalize_space, truncate
+from rag.text import fold, normalize_space
+from rag.typography import typeset
 
-SNIPPET_CHARS = 220
-CONDITIONS_CHARS = 160
 _CITATION = re.compile(r"\[\s*\d+\s*\]")
-_SOURCE_CUT = re.compile(r"\s*(?:…|\.\.\.)\s*$")
 _TAG_LIKE = re.compile(r"<\s*/?\s*[^\W\d_][^<>]*>")
-_SENTENCE_END = re.compile(r"[.!?…](?=\s+[A-ZÀ-ÖØ-Þ«\"“(]|\s*$)")
-_NUMBERS = ["zéro", "un", "deux", "trois", "quatre", "cinq", "six", "sept", "huit", "neuf", "dix"]
-_WHEN_LEADS = ["Rendez-vous", "Ça se passe", "À l'affiche"]
+
+
+@dataclass(frozen=True, slots=True)
+class _Words:
+    """Everything the answer says in its own words, per language."""
+
+    numbers: tuple[str, ...]
+    event: str
+    events: str
+    found: str  # "{what}" → opening without a summary
+    openings: tuple[str, ...]  # "{what}", "{summary}", "{verb}" (agreement) variants
+    agree: tuple[str, str]  # verb ending for one / several events
+    past: str
+    over: str
+    free: str
+    audience: str
+    free_one: str
+    paid_one: str
+    free_all: str
+    free_none: str
+    free_some_one: str  # "{total}"
+    free_some: str  # "{free}", "{total}"
+    free_rest: str
+    closing: str
+    untitled: str
+    nothing: str  # "{summary}"
+    nothing_bare: str
+    try_: str  # "{tips}"
+    widen_dates: str  # "{expression}"
+    drop_place: str  # "{place}"
+    paid_too: str
+    drop_audience: str  # "{audience}"
+    general_topic: str
+    example: str
+    or_: str
+
+
+WORDS: dict[Language, _Words] = {
+    "fr": _Words(
+        numbers=(
+            "zéro", "un", "deux", "trois", "quatre", "cinq", "six", "sept", "huit", "neuf", "dix",
+        ),
+        event="un événement",
+        events="{n} événements",
+        found="J'ai trouvé {what} qui pourrai{verb} vous intéresser.",
+        openings=(
+            "J'ai trouvé {what} pour votre recherche : {summary}.",
+            "Voici {what} qui correspond{verb} à votre demande : {summary}.",
+            "{Summary} : voici {what} à retenir.",
+        ),
+        agree=("t", "ent"),
+        past="Ces dates sont passées : voici ce qui a eu lieu, les événements terminés sont "
+        "signalés.",
+        over="terminé",
+        free="gratuit",
+        audience="Pour le public visé ({audience}), j'indique l'âge conseillé quand "
+        "l'organisateur le précise.",
+        free_one="Il est annoncé gratuit ou en entrée libre.",
+        paid_one="Sa gratuité n'est pas annoncée : vérifiez les conditions d'accès.",
+        free_all="Tous sont annoncés gratuits ou en entrée libre.",
+        free_none="Aucun n'est annoncé explicitement gratuit : vérifiez les conditions d'accès.",
+        free_some_one="Un sur {total} est annoncé gratuit",
+        free_some="{free} sur {total} sont annoncés gratuits",
+        free_rest=" ou en entrée libre ; pour les autres, vérifiez le tarif.",
+        closing="Pensez à vérifier horaires et conditions auprès de l'organisateur.",
+        untitled="Événement sans titre",
+        nothing="Je n'ai trouvé aucun événement pour votre recherche : {summary}.",
+        nothing_bare="Je n'ai trouvé aucun événement correspondant à votre question.",
+        try_="Vous pouvez essayer de {tips}.",
+        widen_dates="élargir les dates (au-delà de « {expression} »)",
+        drop_place="retirer le lieu ({place}) ou en choisir un plus large",
+        paid_too="accepter aussi les événements payants",
+        drop_audience="retirer la précision sur le public ({audience})",
+        general_topic="décrire le thème avec des mots plus généraux",
+        example="Précisez un thème, une ville ou une période, par exemple "
+        "« concerts à Paris ce week-end ».",
+        or_="ou",
+    ),
+    "en": _Words(
+        numbers=(
+            "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+        ),
+        event="one event",
+        events="{n} events",
+        found="I found {what} you may like.",
+        openings=(
+            "I found {what} for your search: {summary}.",
+            "Here {verb} {what} matching your request: {summary}.",
+            "{Summary}: here {verb} {what} worth a look.",
+        ),
+        agree=("is", "are"),
+        past="These dates are past: here is what took place, events already over are marked.",
+        over="already over",
+        free="free",
+        audience="For the audience you mention ({audience}), I give the recommended age "
+        "when the organiser states it.",
+        free_one="It is announced as free.",
+        paid_one="It is not announced as free: check the admission terms.",
+        free_all="All of them are announced as free.",
+        free_none="None is explicitly announced as free: check the admission terms.",
+        free_some_one="One out of {total} is announced as free",
+        free_some="{free} out of {total} are announced as free",
+        free_rest="; for the others, check the price.",
+        closing="Check times and conditions with the organiser.",
+        untitled="Untitled event",
+        nothing="I found no event for your search: {summary}.",
+        nothing_bare="I found no event matching your question.",
+        try_="You could try to {tips}.",
+        widen_dates="widen the dates (beyond “{expression}”)",
+        drop_place="drop or widen the place ({place})",
+        paid_too="accept paid events too",
+        drop_audience="drop the audience ({audience})",
+        general_topic="describe the topic in more general words",
+        example="Name a topic, a city or a period, for example “concerts in Paris this weekend”.",
+        or_="or",
+    ),
+}  # fmt: skip
 
 
 class ExtractiveGenerator:
@@ -48,18 +164,23 @@ def compose(inp: GenerationInput) -> list[str]:
     u = inp.understanding
     if not inp.hits:
         return [no_answer_text(u)]
-    after = u.window.start if u.window else datetime.combine(u.as_of, time(0), inp.tz)
-    paragraphs = [[_opening(u, len(inp.hits)), *_cues(u, inp.hits)]]
+    w = WORDS[u.language]
+    today = datetime.combine(u.as_of, time(0), inp.tz)
+    after = u.window.start if u.window else today
+    opening = [_opening(u, len(inp.hits))]
+    if u.window is not None and u.window.past:
+        opening.append(w.past)
+    paragraphs = [opening + _cues(u, inp.hits)]
     paragraphs += [
-        _event_sentences(number, hit.event, inp, after)
+        [_event_line(number, hit.event, inp, after, today)]
         for number, hit in enumerate(inp.hits, start=1)
     ]
-    paragraphs.append(["Pensez à vérifier horaires et conditions auprès de l'organisateur."])
+    paragraphs.append([w.closing])
     pieces = []
     for paragraph in paragraphs:
         pieces += [sentence + " " for sentence in paragraph[:-1]] + [paragraph[-1] + "\n\n"]
     pieces[-1] = pieces[-1].rstrip()
-    return pieces
+    return [typeset(piece, u.language) for piece in pieces]
 
 
 OUT_OF_SCOPE = {
@@ -78,149 +199,103 @@ def no_answer_text(understanding: Understanding) -> str:
     """What to say when retrieval found nothing: what was searched, and what to try next."""
     u = understanding
     if u.factual:
-        return OUT_OF_SCOPE[u.language]
+        return typeset(OUT_OF_SCOPE[u.language], u.language)
+    w = WORDS[u.language]
     summary = understood_summary(u)
-    if summary:
-        text = f"Je n'ai trouvé aucun événement pour votre recherche : {summary}."
-    else:
-        text = "Je n'ai trouvé aucun événement correspondant à votre question."
+    text = w.nothing.format(summary=summary) if summary else w.nothing_bare
     tips = []
     if u.window:
-        tips.append(f"élargir les dates (au-delà de « {u.window.expression} »)")
+        tips.append(w.widen_dates.format(expression=u.window.expression))
     if u.place:
-        tips.append(f"retirer le lieu ({u.place.name}) ou en choisir un plus large")
+        tips.append(w.drop_place.format(place=u.place.name))
     if u.free:
-        tips.append("accepter aussi les événements payants")
+        tips.append(w.paid_too)
     if u.audience:
-        tips.append(f"retirer la précision sur le public ({', '.join(u.audience)})")
+        tips.append(w.drop_audience.format(audience=", ".join(u.audience)))
     if u.topic:
-        tips.append("décrire le thème avec des mots plus généraux")
+        tips.append(w.general_topic)
     if tips:
-        elided = "d'" if tips[0][0] in "aeéiou" else "de "
-        return f"{text} Vous pouvez essayer {elided}{_join(tips)}."
-    return (
-        f"{text} Précisez un thème, une ville ou une période, "
-        "par exemple « concerts à Paris ce week-end »."
-    )
+        return typeset(f"{text} {w.try_.format(tips=_join(tips, w.or_))}", u.language)
+    return typeset(f"{text} {w.example}", u.language)
 
 
 def _opening(u: Understanding, count: int) -> str:
+    w = WORDS[u.language]
     summary = understood_summary(u)
-    what = "un événement" if count == 1 else f"{_number(count)} événements"
+    what = w.event if count == 1 else w.events.format(n=_number(count, u.language))
+    verb = w.agree[0 if count == 1 else 1]
+    if u.language == "fr" and not summary:
+        return w.found.format(what=what, verb=verb)
     if not summary:
-        return f"J'ai trouvé {what} qui pourrai{'t' if count == 1 else 'ent'} vous intéresser."
-    variants = [
-        f"J'ai trouvé {what} pour votre recherche : {summary}.",
-        f"Voici {what} qui correspond{'' if count == 1 else 'ent'} à votre demande : {summary}.",
-        f"{summary[0].upper()}{summary[1:]} : voici {what} à retenir.",
-    ]
-    return variants[zlib.crc32(u.question.encode()) % len(variants)]
+        return w.found.format(what=what)
+    variant = w.openings[zlib.crc32(u.question.encode()) % len(w.openings)]
+    if u.language == "fr" and variant.startswith("Voici"):
+        verb = "" if count == 1 else "ent"
+    return variant.format(
+        what=what, verb=verb, summary=summary, Summary=summary[0].upper() + summary[1:]
+    )
 
 
 def _cues(u: Understanding, hits: list[Hit]) -> list[str]:
     """Acknowledge the audience and price cues the user gave."""
+    w = WORDS[u.language]
     cues = []
     if u.audience:
-        cues.append(
-            f"Pour le public visé ({', '.join(u.audience)}), j'indique l'âge conseillé "
-            "quand l'organisateur le précise."
-        )
+        cues.append(w.audience.format(audience=", ".join(u.audience)))
     if u.free:
-        cues.append(_free_cue(hits))
+        cues.append(_free_cue(hits, u.language))
     return cues
 
 
-def _free_cue(hits: list[Hit]) -> str:
+def _free_cue(hits: list[Hit], language: Language) -> str:
+    w = WORDS[language]
     free, total = sum(is_free_for_all(hit.event) for hit in hits), len(hits)
     if total == 1:
-        if free:
-            return "Il est annoncé gratuit ou en entrée libre."
-        return "Sa gratuité n'est pas annoncée : vérifiez les conditions d'accès."
+        return w.free_one if free else w.paid_one
     if free == total:
-        return "Tous sont annoncés gratuits ou en entrée libre."
+        return w.free_all
     if not free:
-        return "Aucun n'est annoncé explicitement gratuit : vérifiez les conditions d'accès."
+        return w.free_none
     if free == 1:
-        some = f"Un sur {_number(total)} est annoncé gratuit"
+        some = w.free_some_one.format(total=_number(total, language))
     else:
-        some = f"{_number(free).capitalize()} sur {_number(total)} sont annoncés gratuits"
-    return f"{some} ou en entrée libre ; pour les autres, vérifiez le tarif."
+        number = _number(free, language)
+        some = w.free_some.format(
+            free=number[0].upper() + number[1:], total=_number(total, language)
+        )
+    return some + w.free_rest
 
 
-def _event_sentences(number: int, event: Event, inp: GenerationInput, after: datetime) -> list[str]:
-    title = _sanitize(event.title) or "Événement sans titre"
-    snippet = description_snippet(event)
-    sentences = [f"[{number}] " + (_end(f"{title} — « {snippet} »") if snippet else _end(title))]
-    when = describe_occurrences(event.occurrences, inp.tz, after=after)
-    where = _place(event)
+def _event_line(
+    number: int, event: Event, inp: GenerationInput, after: datetime, today: datetime
+) -> str:
+    """'[1] Title — when — where.': one line; an event already over says so."""
+    u = inp.understanding
+    w = WORDS[u.language]
+    parts = [_sanitize(event.title) or w.untitled]
     if event.occurrences:
-        lead = _WHEN_LEADS[(number - 1) % len(_WHEN_LEADS)]
-        sentences.append(f"{lead} {when}" + (f" — {where}." if where else "."))
-    elif where:
-        sentences.append(f"Lieu : {where}.")
-    conditions = _conditions(event)
-    if conditions:
-        sentences.append(_end(f"Accès : {conditions}"))
-    age = age_phrase(event)
-    if age:
-        sentences.append(f"{age[0].upper()}{age[1:]}.")
-    if event.url:
-        sentences.append(f"Plus d'infos : {event.url}")
-    return sentences
-
-
-def description_snippet(event: Event, limit: int = SNIPPET_CHARS) -> str:
-    """A whole first sentence of the description, as plain data.
-
-    OpenAgenda cuts short descriptions mid-word ("…revient fouler la scène, pou ..."), so
-    a cut text gives way to the long description's first sentence; failing that, the
-    text is cut again at a word boundary."""
-    title = fold(event.title)
-    first = ""
-    texts = (event.description, event.long_description)
-    if _derived(event.description, event.long_description):
-        texts = (event.long_description,)  # the same words, with their spaces and tags
-    for raw in texts:
-        # One at a time: the long description (often kilobytes of HTML) is only cleaned
-        # when the short one has no usable sentence, which is the hot path of /ask.
-        text = _sanitize(clean_html(raw))
-        if len(text.split()) < 3 or fold(text) == title:
-            continue
-        sentence = _first_sentence(text)
-        if sentence and len(sentence) <= limit:
-            return sentence
-        first = first or text
-    if not first:
-        return ""
-    cut = _SOURCE_CUT.sub("", first)
-    if cut != first:
-        cut = cut.rsplit(" ", 1)[0].rstrip(",;:-–") + "…"
-    return truncate(cut, limit)
-
-
-def _derived(short: str, long: str) -> bool:
-    """True when the short description is the long one flattened by the source.
-
-    Opendatasoft builds `description_fr` from the long HTML with tags dropped and no space
-    put back ("21h30Sidney Bechet…"): the long text then reads better.
-    """
-    head = "".join(short.split())[:60]
-    return len(head) >= 20 and "".join(clean_html(long[:1000]).split()).startswith(head)
-
-
-def _first_sentence(text: str) -> str | None:
-    """The first sentence of at least 40 characters, or the whole text unless it was cut."""
-    body = _SOURCE_CUT.sub("", text)
-    end = next((m.end() for m in _SENTENCE_END.finditer(body) if m.end() >= 40), None)
-    if end is not None:
-        return body[:end]
-    return body if body == text else None
+        when = describe_occurrences(event.occurrences, inp.tz, after=after, language=u.language)
+        if max(o.end for o in event.occurrences) <= today:
+            when = f"{when[:-1]}, {w.over})" if when.endswith(")") else f"{when} ({w.over})"
+        parts.append(when)
+    where = _place(event)
+    if where:
+        parts.append(where)
+    extras = []
+    if u.audience:
+        extras.append(age_phrase(event, u.language))
+    if u.free and is_free_for_all(event):
+        extras.append(w.free)
+    line = f"[{number}] " + " — ".join(parts)
+    extras = [e for e in extras if e]
+    if extras:
+        line += f" ({', '.join(extras)})"
+    return line if line[-1] in ".!?…" else line + "."
 
 
 def _sanitize(text: str) -> str:
-    """Plain one-line text: no fake citation markers, no tags, no guillemets."""
+    """Plain one-line text: no fake citation markers, no tags."""
     text = _TAG_LIKE.sub(" ", _CITATION.sub("", text))
-    text = re.sub(r"[«»]", " ", text)
     return " ".join(normalize_space(text).split())
 
 
@@ -232,34 +307,24 @@ def _place(event: Event) -> str:
     return venue or city
 
 
-def _conditions(event: Event) -> str:
-    """OpenAgenda conditions, de-duplicated ("Plein : 18€ | Réduit : 12€ | Plein : 18€")."""
-    parts = [_sanitize(part).rstrip(" .;") for part in (event.conditions or "").split("|")]
-    unique = list(dict.fromkeys(part for part in parts if re.search(r"[^\W\d_]{2}", part)))
-    return truncate(" ; ".join(unique), CONDITIONS_CHARS)
-
-
-def age_phrase(event: Event) -> str:
-    """'dès 6 ans', 'de 9 à 14 ans', 'jusqu'à 12 ans'; empty when open to all (0–99)."""
+def age_phrase(event: Event, language: Language = "fr") -> str:
+    """'dès 6 ans', 'de 9 à 14 ans', 'jusqu'à 12 ans' (or in English); empty when open to all."""
     low = event.age_min or 0
     high = event.age_max if event.age_max is not None and event.age_max < 99 else None
+    english = language == "en"
     if low and high:
-        return f"de {low} à {high} ans"
+        return f"ages {low} to {high}" if english else f"de {low} à {high} ans"
     if low:
-        return f"dès {low} ans"
+        return f"from age {low}" if english else f"dès {low} ans"
     if high:
-        return f"jusqu'à {high} ans"
+        return f"up to age {high}" if english else f"jusqu'à {high} ans"
     return ""
 
 
-def _number(count: int) -> str:
-    return _NUMBERS[count] if count < len(_NUMBERS) else str(count)
+def _number(count: int, language: Language) -> str:
+    numbers = WORDS[language].numbers
+    return numbers[count] if count < len(numbers) else str(count)
 
 
-def _join(items: list[str]) -> str:
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " ou " + items[-1]
-
-
-def _end(text: str) -> str:
-    """End a sentence with a period unless it ends with one (or with a quoted one)."""
-    return text if text.removesuffix(" »")[-1] in ".!?…" else text + "."
+def _join(items: list[str], or_: str) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + f" {or_} " + items[-1]

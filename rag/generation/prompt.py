@@ -17,6 +17,7 @@ from rag.models import Event
 from rag.query import understood_summary
 from rag.text import clean_html, truncate
 
+_LANGUAGE_NAMES = {"fr": "français", "en": "anglais"}
 DESCRIPTION_CHARS = 700
 HISTORY_TURNS = 6
 HISTORY_CHARS = 2000
@@ -61,6 +62,9 @@ def user_message(inp: GenerationInput) -> str:
         event_block(number, hit.event, inp, after) for number, hit in enumerate(inp.hits, 1)
     )
     lines = [f"Date du jour : {day_name(u.as_of)}."]
+    lines.append(
+        f"Langue de la question : {_LANGUAGE_NAMES[u.language]} (réponds dans cette langue)."
+    )
     summary = understood_summary(u)
     if summary:
         lines.append(f"Recherche comprise : {summary}.")

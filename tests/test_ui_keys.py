@@ -1,0 +1,72 @@
+"""The UI's rebuild box cannot be used to lock the admin out: wrong keys are limited per UI
+session in the UI, and the API always accepts the right key from anyone."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pytest
+import requests
+
+from rag.api import create_app
+from ui.keyguard import FREE, KeyGuard
+
+if TYPE_CHECKING:
+    from tests.reliability import Demo
+
+pytest_plugins = ["tests.reliability"]
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_a_session_waits_longer_after_each_wrong_key_past_the_free_ones() -> None:
+    now = [0.0]
+    guard = KeyGuard(clock=lambda: now[0])
+    for _ in range(FREE - 1):
+        guard.failed()
+        assert guard.wait() == 0
+    waits = []
+    for _ in range(3):
+        guard.failed()
+        waits.append(guard.wait())
+    assert waits == [30, 60, 120]
+    now[0] += 120
+    assert guard.wait() == 0
+    guard.failed(api_wait=600)  # the API's Retry-After wins when longer
+    assert guard.wait() == 600
+    guard.succeeded()
+    assert guard.wait() == 0 and guard.failures == 0
+
+
+@pytest.mark.slow
+def test_a_ui_session_typing_wrong_keys_does_not_stop_the_right_key_from_the_cli(
+    demo: Demo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from streamlit.testing.v1 import AppTest
+
+    data_dir = demo.copy(tmp_path / "data")
+    settings = demo.settings(data_dir, REBUILD_API_KEY=demo.rebuild_key)
+    with demo.serve(create_app(settings), settings) as url:
+        monkeypatch.setenv("API_URL", url)
+        monkeypatch.setenv("RAG_TIMEZONE", "Europe/Paris")
+        page = AppTest.from_file(str(ROOT / "ui" / "app.py"), default_timeout=60)
+        page.run()
+        errors = []
+        for attempt in range(5):
+            [key] = [t for t in page.text_input if t.label.startswith("Clé")]
+            key.input(f"wrong-{attempt}").run()
+            [button] = [b for b in page.button if b.label == "Lancer la reconstruction"]
+            button.click().run()
+            errors += [e.value for e in page.error]
+        assert any("Clé de reconstruction refusée" in e for e in errors), errors
+        assert any("Trop de clés erronées dans cette session" in e for e in errors), errors
+        failures = requests.get(f"{url}/metrics", timeout=10).text
+        line = next(x for x in failures.splitlines() if x.startswith("rag_rebuild_key_failures"))
+        assert int(line.split()[-1]) < 5  # the UI kept some of them to itself
+
+        # the admin, from the same machine (same address as the UI), with the right key
+        accepted = requests.post(
+            f"{url}/rebuild", headers={"X-API-Key": demo.rebuild_key}, timeout=10
+        )
+        assert accepted.status_code == 202, accepted.text
