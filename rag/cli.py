@@ -148,36 +148,25 @@ def ingest(
     import json
 
     from rag.config import load_settings
-    from rag.http import HttpClient
+    from rag.ingest import SourceOptions, sources_from_options
     from rag.ingest import ingest as run_ingest
-    from rag.sources import Source
-    from rag.sources.files import file_sources
-    from rag.sources.openagenda import OpenAgendaSource
-    from rag.sources.opendatasoft import OpendatasoftSource
 
     settings = load_settings()
-    client = HttpClient.from_settings(settings)
     if not (paths or opendatasoft or openagenda):
         raise typer.BadParameter("give PATH..., --opendatasoft or --openagenda AGENDA_UID...")
-    agendas = [str(p) for p in paths or []] if openagenda else []
-    files = [] if openagenda else paths or []
-    sources: list[Source] = list(
-        file_sources(files, follow_symlinks, settings.ingest_max_file_bytes)
+    options = SourceOptions(
+        paths=list(paths or []),
+        follow_symlinks=follow_symlinks,
+        opendatasoft=opendatasoft,
+        where=where,
+        refine=tuple(refine or ()),
+        limit=limit,
+        export=export,
+        openagenda=openagenda,
+        since=since.date() if since else None,
+        until=until.date() if until else None,
     )
-    if opendatasoft:
-        sources.append(
-            OpendatasoftSource.from_settings(settings, client, where, refine or (), limit, export)
-        )
-    if openagenda:
-        sources.extend(
-            OpenAgendaSource.from_settings(
-                settings,
-                client,
-                agendas,
-                since.date() if since else None,
-                until.date() if until else None,
-            )
-        )
+    sources = sources_from_options(settings, options)
     with progress_bar() as progress:
         report = run_ingest(settings, sources, append=append, progress=progress)
     for note in report.notes:

@@ -44,6 +44,7 @@ class Event:
     address: str | None = None
     city: str | None = None
     postal_code: str | None = None
+    insee: str | None = None  # INSEE commune code: department when the record lacks it
     department: str | None = None
     region: str | None = None
     country: str | None = None

@@ -21,6 +21,7 @@ from typing import Any, Generic, Literal, TypeVar
 from rag.cues import ACCESS_CODES
 from rag.french import PARIS, describe_occurrences
 from rag.models import Event, Occurrence
+from rag.places import canonical_region
 from rag.text import clean_html, fold, normalize_space
 
 RecordKind = Literal["ods", "openagenda", "event"]
@@ -67,34 +68,6 @@ STATUS_LABELS = {
 }
 ATTENDANCE_LABELS = {1: "Sur place", 2: "En ligne", 3: "Mixte"}
 
-# Region spellings seen in real data (English, unhyphenated, abbreviations), keyed by fold().
-_REGIONS = {
-    fold(alias): name
-    for name, aliases in {
-        "Île-de-France": ["Ile-de-France", "Ile de France", "Île de France", "IDF"],
-        "Auvergne-Rhône-Alpes": ["Auvergne Rhône Alpes", "Auvergne-Rhone-Alpes"],
-        "Bourgogne-Franche-Comté": [
-            "Bourgogne – Franche-Comté",
-            "Bourgogne Franche-Comté",
-            "Burgundy-Franche-Comté",
-        ],
-        "Bretagne": ["Brittany"],
-        "Centre-Val de Loire": ["Centre Val de Loire", "Centre"],
-        "Corse": ["Corsica"],
-        "Grand Est": ["Grand-Est"],
-        "Hauts-de-France": ["Hauts de France"],
-        "Normandie": ["Normandy"],
-        "Nouvelle-Aquitaine": ["Nouvelle Aquitaine"],
-        "Occitanie": ["Occitania"],
-        "Pays de la Loire": ["Pays-de-la-Loire"],
-        "Provence-Alpes-Côte d'Azur": [
-            "PACA",
-            "Provence-Alpes-Côte d’Azur",
-            "Provence-Alpes-Cote d'Azur",
-        ],
-    }.items()
-    for alias in [name, *aliases]
-}
 _COUNTRIES = {"FR": "France", "BE": "Belgique", "CH": "Suisse", "LU": "Luxembourg"}
 _MOJIBAKE = re.compile("[ÃÂ][\u0080-\u00bf]|â€")
 # Unicode line breaks would split a JSONL line for any reader using str.splitlines().
@@ -183,6 +156,7 @@ def from_ods_record(
         address=_field(record.get("location_address")),
         city=_field(record.get("location_city")),
         postal_code=_field(record.get("location_postalcode")),
+        insee=_field(record.get("location_insee")),
         department=_field(record.get("location_department")),
         region=_region(record.get("location_region")),
         country=re.sub(r"\s*\(.*\)$", "", country_label)
@@ -238,6 +212,7 @@ def from_openagenda_event(
         address=_field(location.get("address")),
         city=_field(location.get("city")),
         postal_code=_field(location.get("postalCode")),
+        insee=_field(location.get("insee")),
         department=_field(location.get("department")),
         region=_region(location.get("region")),
         country=_country(location.get("countryCode")),
@@ -511,8 +486,7 @@ def _label(value: Any, labels: Mapping[int, str]) -> str | None:
 
 
 def _region(value: Any) -> str | None:
-    region = _field(value)
-    return _REGIONS.get(fold(region), region) if region else None
+    return canonical_region(_field(value))
 
 
 def _accessibility(value: Any) -> list[str]:

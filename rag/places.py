@@ -1,25 +1,41 @@
-"""Places named in a question: cities, departments and regions, as the corpus spells them.
+"""Places named in a question: cities, departments, regions and countries, as the corpus
+spells them, and "près de X" as a radius around X.
 
 The gazetteer is built once per index from the events themselves, so it knows exactly the
 cities that can be filtered on. French departments and regions are closed lists: they are
 always known (an event-less "en Corse" still becomes a filter, which then honestly finds
 nothing), and the spelling variants found in real OpenAgenda data ("Ile de France", "IDF",
-"Brittany", "Bourgogne – Franche-Comté", "Upper Savoy") map to one French name.
+"Brittany", "Bourgogne – Franche-Comté", "Upper Savoy") map to one French name, and a
+department can be named by its number ("dans le 92"). Records that lack their department or
+region get them from the postal code, else the INSEE code. "près de / autour de / à côté
+de X", "near X" is every event within `NEAR_KM` of X: the centre of the corpus's events in
+X, else X in `rag/resources/fr-towns.tsv` (French towns of 1,000+ people, from GeoNames);
+towns of that table that the corpus lacks are known too, so "à marseille" finds nothing
+honestly instead of answering with events elsewhere.
 """
 
 from __future__ import annotations
 
+import math
 import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from statistics import median
 from typing import Literal
 
 from rag.dates import fold_aligned
+from rag.lexical import STOP_WORDS
 from rag.models import Event
 from rag.text import normalize_space
 
-PlaceKind = Literal["city", "department", "region"]
+PlaceKind = Literal["city", "department", "region", "country"]
+NEAR_KM = 15.0
+"""Radius of "près de X" / "near X", stated in the answer's `understood`."""
+EARTH_KM = 6371.0
+_TOWNS = Path(__file__).parent / "resources" / "fr-towns.tsv"
 
 
 @dataclass(frozen=True)
@@ -30,15 +46,35 @@ class PlaceMatch:
     name: str  # canonical as in the corpus: "Paris", "Calvados", "Bretagne", "Île-de-France"
     expression: str  # as found in the question, e.g. "à Paris"
     arrondissement: int | None = None  # Paris only: 15 for "Paris 15e" or "75015"
+    radius_km: float | None = None  # "près de X": events this close to (latitude, longitude)
+    latitude: float | None = None
+    longitude: float | None = None
 
     def matches(self, event: Event) -> bool:
+        if self.radius_km is not None and event.latitude is not None:
+            return self.distance_km(event.latitude, event.longitude or 0.0) <= self.radius_km
         place = event_place(event)
+        if self.kind == "country":
+            return _key(event.country or "") == _key(self.name)
         if self.kind == "city":
             return _key(place.city or "") == _key(self.name) and (
                 self.arrondissement is None or place.arrondissement == self.arrondissement
             )
         value = place.department if self.kind == "department" else place.region
         return _key(value or "") == _key(self.name)
+
+    def distance_km(self, latitude: float, longitude: float) -> float:
+        """Great-circle distance from the centre of a "près de" place."""
+        return haversine_km(self.latitude or 0.0, self.longitude or 0.0, latitude, longitude)
+
+
+def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    a = (
+        math.sin((p2 - p1) / 2) ** 2
+        + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
+    )
+    return 2 * EARTH_KM * math.asin(math.sqrt(min(1.0, a)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,8 +123,13 @@ _REGION_ALIASES = {
     "midi pyrenees": "Occitanie", "languedoc roussillon": "Occitanie", "languedoc": "Occitanie",
     "picardie": "Hauts-de-France", "nord pas de calais": "Hauts-de-France",
     "basse normandie": "Normandie", "haute normandie": "Normandie",
-    "centre val de loire": "Centre-Val de Loire",
+    "centre val de loire": "Centre-Val de Loire", "aura": "Auvergne-Rhône-Alpes",
+    "ara": "Auvergne-Rhône-Alpes", "naq": "Nouvelle-Aquitaine", "bfc": "Bourgogne-Franche-Comté",
+    "hdf": "Hauts-de-France", "cvl": "Centre-Val de Loire", "pdl": "Pays de la Loire",
+    "burgundy": "Bourgogne-Franche-Comté", "auvergne rhone alpes": "Auvergne-Rhône-Alpes",
 }  # fmt: skip
+# Spellings of the data only: "Centre" in a question is rarely the region.
+_DATA_REGION_ALIASES = {"centre": "Centre-Val de Loire"}
 _ARA, _BFC, _BRE, _CVL, _GE, _HDF = (
     "Auvergne-Rhône-Alpes", "Bourgogne-Franche-Comté", "Bretagne", "Centre-Val de Loire",
     "Grand Est", "Hauts-de-France",
@@ -148,8 +189,16 @@ _COMMON_WORDS = {
 }  # fmt: skip
 _PREPOSITIONS = {
     "a", "au", "aux", "en", "dans", "sur", "vers", "pres", "autour", "cote", "proximite", "region",
-    "departement", "ville",
+    "departement", "ville", "alentours", "environs", "abords", "in", "at", "near", "around",
 }  # fmt: skip
+# Prepositions that ask for a radius around the place rather than the place itself.
+_NEAR = frozenset(["pres", "autour", "cote", "proximite", "alentours", "environs", "abords",
+                   "near", "around"])  # fmt: skip
+_DEPARTMENT_NUMBER = re.compile(
+    r"\b(?:dans\s+le|departement(?:\s+d[eu])?|dept\.?|dpt)\s+(?P<code>\d{2}|2a|2b|97[1-6])\b"
+    r"(?!\s*(?:e|er|eme|ieme|ans?|h|heures?|mois|jours?|km|%|€|[:/.,]\d))"
+    r"|\((?P<paren>\d{2}|2a|2b|97[1-6])\)"
+)
 _GENITIVE = frozenset(["de", "du", "des", "d"])
 _ARTICLES = frozenset(["le", "la", "les", "l"])
 _TOKEN = re.compile(r"[a-z0-9]+")
@@ -170,7 +219,7 @@ def _key(name: str) -> str:
 
 
 _REGION_KEYS = {_key(name): name for name in _REGIONS} | {
-    _key(alias): name for alias, name in _REGION_ALIASES.items()
+    _key(alias): name for alias, name in (_REGION_ALIASES | _DATA_REGION_ALIASES).items()
 }
 _DEPARTMENT_KEYS = {_key(name): name for name, _ in _DEPARTMENTS.values()} | {
     _key(alias): name for alias, name in _DEPARTMENT_ALIASES.items()
@@ -202,6 +251,14 @@ def _department_from_postal_code(postal_code: str | None) -> str | None:
     return _DEPARTMENTS.get(code[:2], (None,))[0]
 
 
+def _department_from_insee(insee: str | None) -> str | None:
+    """INSEE commune codes start with the department: 35238 Rennes, 2A004 Ajaccio."""
+    code = (insee or "").strip().upper()
+    if not re.fullmatch(r"\d{5}|2[AB]\d{3}", code):
+        return None
+    return _DEPARTMENTS.get(code[:3] if code.startswith("97") else code[:2], (None,))[0]
+
+
 def _is_french(event: Event) -> bool:
     country = fold_aligned(event.country or "fr").strip()
     return country.startswith("fr")
@@ -212,7 +269,11 @@ def event_place(event: Event) -> EventPlace:
     french = _is_french(event)
     department = canonical_department(event.department)
     if department not in _DEPARTMENT_REGION and french:
-        department = _department_from_postal_code(event.postal_code) or department
+        department = (
+            _department_from_postal_code(event.postal_code)
+            or _department_from_insee(event.insee)
+            or department
+        )
     region = canonical_region(event.region)
     if region not in _REGIONS and department in _DEPARTMENT_REGION:
         region = _DEPARTMENT_REGION[department]
@@ -240,6 +301,19 @@ class _Entry:
     kind: PlaceKind
     name: str
     needs_preposition: bool
+    in_corpus: bool = True  # False for towns known only from rag/resources/fr-towns.tsv
+
+
+@cache
+def _towns() -> dict[str, tuple[str, float, float]]:
+    """fr-towns.tsv by key: name, latitude, longitude."""
+    towns = {}
+    for line in _TOWNS.read_text(encoding="utf-8").splitlines():
+        if line.startswith("#") or not line.strip():
+            continue
+        name, lat, lon = line.split("\t")
+        towns.setdefault(_key(name), (name, float(lat), float(lon)))
+    return towns
 
 
 @dataclass
@@ -250,17 +324,26 @@ class Gazetteer:
     departments: Counter[str] = field(default_factory=Counter)
     regions: Counter[str] = field(default_factory=Counter)
     city_departments: dict[str, Counter[str]] = field(default_factory=dict)
+    countries: Counter[str] = field(default_factory=Counter)
+    centres: dict[str, tuple[float, float]] = field(default_factory=dict)  # city key -> lat, lon
     _entries: dict[tuple[str, ...], _Entry] = field(default_factory=dict, init=False, repr=False)
     _longest: int = field(default=1, init=False, repr=False)
 
     @classmethod
     def from_events(cls, events: Iterable[Event]) -> Gazetteer:
         spellings: dict[str, Counter[str]] = {}
+        points: dict[str, list[tuple[float, float]]] = {}
         gazetteer = cls()
         for event in events:
             place = event_place(event)
+            if event.country and event.country.strip():
+                gazetteer.countries[normalize_space(event.country)] += 1
             if place.city:
                 spellings.setdefault(_key(place.city), Counter())[place.city] += 1
+                if event.latitude is not None and event.longitude is not None:
+                    points.setdefault(_key(place.city), []).append(
+                        (event.latitude, event.longitude)
+                    )
                 if place.department:
                     counts = gazetteer.city_departments.setdefault(_key(place.city), Counter())
                     counts[place.department] += 1
@@ -272,6 +355,8 @@ class Gazetteer:
             # The usual spelling, and "Paris" rather than "PARIS" when they tie.
             best = max(variants, key=lambda s: (variants[s], not s.isupper(), s))
             gazetteer.cities[best] = sum(variants.values())
+        for key, found in points.items():  # the median resists a few misplaced records
+            gazetteer.centres[key] = (median(p[0] for p in found), median(p[1] for p in found))
         gazetteer._index()
         return gazetteer
 
@@ -283,6 +368,7 @@ class Gazetteer:
         names += [("department", n, a) for a, n in _DEPARTMENT_ALIASES.items()]
         names += [("region", r, r) for r in set(self.regions) | set(_REGIONS)]
         names += [("region", n, a) for a, n in _REGION_ALIASES.items()]
+        names += [("country", c, c) for c in self.countries]
         for kind, name, spelling in names:
             words = _words(spelling)
             if not words:
@@ -292,6 +378,20 @@ class Gazetteer:
             self._add(words, _Entry(kind, name, common))
             if len(words) > 1 and words[0] in ("le", "les"):
                 self._add(words[1:], _Entry(kind, name, True))  # "au Mans", "aux Sables"
+        for key, (name, _, _) in _towns().items():
+            words = tuple(key.split())
+            if len(key) >= 3 and not (
+                len(words) == 1 and (key in STOP_WORDS or key in _NOT_PLACES)
+            ):
+                self._add(words, _Entry("city", name, True, in_corpus=False))
+
+    def centre(self, name: str) -> tuple[float, float] | None:
+        """Where a city is: the median of its events' coordinates, else the towns table."""
+        key = _key(name)
+        if key in self.centres:
+            return self.centres[key]
+        town = _towns().get(key)
+        return (town[1], town[2]) if town else None
 
     def _add(self, words: tuple[str, ...], entry: _Entry) -> None:
         if words not in self._entries:
@@ -321,6 +421,12 @@ class Gazetteer:
         district = self._arrondissement(text)
         if district is not None:
             return district
+        numbered = _DEPARTMENT_NUMBER.search(fold_aligned(text))
+        if numbered is not None:
+            code = (numbered["code"] or numbered["paren"]).upper()
+            if code in _DEPARTMENTS:
+                expression = text[numbered.start() : numbered.end()]
+                return PlaceMatch("department", _DEPARTMENTS[code][0], expression)
         tokens = _tokens(text)
         words = [_ABBREVIATIONS.get(t.group(0), t.group(0)) for t in tokens]
         # Best: introduced by a preposition ("à Paris" beats "Fête de la Bretagne"), then
@@ -337,6 +443,8 @@ class Gazetteer:
                 start = _preposition_start(words, i)
                 if start == i and (entry.needs_preposition or _after_genitive(words, i)):
                     continue
+                if not entry.in_corpus and not _plausible_town(text, tokens, words, i, n, start):
+                    continue
                 rank = (start != i, n, -i)
                 if best is None or rank > best[0]:
                     best = (rank, i, i + n, entry, start)
@@ -345,6 +453,10 @@ class Gazetteer:
             return None
         _, i, j, entry, start = best
         expression = text[tokens[start].start() : tokens[j - 1].end()]
+        centre = self.centre(entry.name) if entry.kind == "city" else None
+        if words[start] in _NEAR and centre is not None:
+            lat, lon = centre
+            return PlaceMatch(entry.kind, entry.name, expression, None, NEAR_KM, lat, lon)
         return PlaceMatch(entry.kind, entry.name, expression)
 
     def _arrondissement(self, text: str) -> PlaceMatch | None:
@@ -372,6 +484,16 @@ def _preposition_start(words: list[str], i: int) -> int:
     if j > 0 and words[j - 1] in _PREPOSITIONS:
         return j - 1
     return i
+
+
+def _plausible_town(
+    text: str, tokens: list[re.Match[str]], words: list[str], i: int, n: int, start: int
+) -> bool:
+    """A town the corpus lacks is only taken when it reads as a name: capitalized, or after
+    "près de", and not the head of a longer name ("au Jardin des Plantes")."""
+    if n < len(words) - i and words[i + n] in _GENITIVE:
+        return False
+    return text[tokens[i].start()].isupper() or words[start] in _NEAR
 
 
 def _inside_compound(text: str, tokens: list[re.Match[str]], i: int) -> bool:
@@ -449,7 +571,12 @@ def unknown_place(text: str) -> PlaceMatch | None:
 
 
 def place_phrase(place: PlaceMatch) -> str:
-    """'à Paris', 'au Mans', 'en Bretagne', 'dans le département Calvados'."""
+    """'à Paris', 'au Mans', 'en Bretagne', 'dans le département Calvados', 'à moins de 15 km
+    de Lyon', 'pays : Italie'."""
+    if place.radius_km is not None:
+        return f"à moins de {place.radius_km:g} km de {place.name}"
+    if place.kind == "country":
+        return f"pays : {place.name}"
     if place.kind == "region":
         return f"{_REGIONS.get(place.name, 'en')} {place.name}"
     if place.kind == "department":

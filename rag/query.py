@@ -308,7 +308,7 @@ def understood_summary(u: Understanding) -> str:
     if u.window:
         parts.append(u.window.label)
     if u.place:
-        parts.append(f"in {u.place.name}" if english else place_phrase(u.place))
+        parts.append(_english_place(u.place) if english else place_phrase(u.place))
     return ", ".join(parts)
 
 
@@ -322,3 +322,9 @@ def topic_terms(topic: str) -> list[str]:
     """The analyzed words of a topic that can carry it (the grammar of both languages out)."""
     function = _lexicon().function
     return list(dict.fromkeys(stem(t) for t in _WORD.findall(fold(topic)) if t not in function))
+
+
+def _english_place(place: PlaceMatch) -> str:
+    if place.radius_km is not None:
+        return f"within {place.radius_km:g} km of {place.name}"
+    return f"in {place.name}"

@@ -10,7 +10,7 @@ Events that fit the audience, price and accessibility cues (`rag.cues`) come fir
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
@@ -21,7 +21,7 @@ from rag.dates import occurrence_overlap
 from rag.embeddings import Embedder
 from rag.index import Index
 from rag.models import Event, Hit
-from rag.places import Gazetteer, PlaceMatch
+from rag.places import EARTH_KM, Gazetteer, PlaceMatch
 from rag.query import Understanding, topic_terms
 from rag.text import fold
 
@@ -109,6 +109,8 @@ class Retriever:
         self._free = np.asarray([is_free_for_all(e) for e in events], dtype=bool)
         self._access = np.asarray([_access_bits(event_access(e)) for e in events], dtype=np.uint8)
         self._age_min, self._age_max = age_bounds(events)
+        self._lat = np.asarray([np.nan if e.latitude is None else e.latitude for e in events])
+        self._lon = np.asarray([np.nan if e.longitude is None else e.longitude for e in events])
         self._event_counts: dict[str, int] = {}
         self._passage_offset = np.asarray(
             [self.relevance.summary_offset if p.kind == "summary" else 0.0 for p in index.passages],
@@ -138,8 +140,11 @@ class Retriever:
             events = self.index.events
             matched = np.zeros(len(events), dtype=bool)
             for pos in self._place_representatives:
-                matched[pos] = place.matches(events[pos])
+                matched[pos] = place.matches(replace(events[pos], latitude=None))
             mask = matched[self._place_group]
+            if place.radius_km is not None:  # "près de": by distance where coordinates exist
+                near = _haversine_km(place, self._lat, self._lon) <= place.radius_km
+                mask = np.where(np.isnan(self._lat), mask, near)
             self._place_masks[place] = mask
         return mask
 
@@ -340,6 +345,16 @@ def _youngness(event: Event) -> float:
     if event.age_min is not None and 0 < event.age_min <= YOUNG_AGE:
         return 0.3
     return 0.0
+
+
+def _haversine_km(place: PlaceMatch, lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
+    """`PlaceMatch.distance_km` for arrays of coordinates."""
+    p1, p2 = np.radians(place.latitude or 0.0), np.radians(lat)
+    a = (
+        np.sin((p2 - p1) / 2) ** 2
+        + np.cos(p1) * np.cos(p2) * np.sin(np.radians(lon - (place.longitude or 0.0)) / 2) ** 2
+    )
+    return 2 * EARTH_KM * np.arcsin(np.sqrt(np.minimum(1.0, a)))
 
 
 def _access_bits(codes: frozenset[str]) -> int:

@@ -1,0 +1,145 @@
+"""Places the corpus does not spell out (issue 10, class 4), on a small hand-written corpus.
+
+"près de X" as a radius, departments by number, records without department or region,
+towns whose name holds another place, countries, towns the corpus lacks.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from rag.models import Event
+from rag.places import NEAR_KM, Gazetteer, event_place, place_phrase
+
+EVENTS = [
+    Event(
+        uid="lyon", title="x", city="Lyon", postal_code="69001", latitude=45.767, longitude=4.834
+    ),
+    Event(
+        uid="villeurbanne",
+        title="x",
+        city="Villeurbanne",
+        postal_code="69100",
+        latitude=45.766,
+        longitude=4.880,
+    ),
+    Event(
+        uid="vienne",
+        title="x",
+        city="Vienne",
+        postal_code="38200",
+        latitude=45.525,
+        longitude=4.874,
+    ),
+    Event(
+        uid="st-laurent",
+        title="x",
+        city="Saint-Laurent-du-Var",
+        postal_code="06700",
+        latitude=43.673,
+        longitude=7.190,
+    ),
+    Event(
+        uid="toulon",
+        title="x",
+        city="Toulon",
+        postal_code="83000",
+        latitude=43.124,
+        longitude=5.928,
+    ),
+    Event(uid="rennes", title="x", city="Rennes", insee="35238", latitude=48.111, longitude=-1.680),
+    Event(
+        uid="herblain",
+        title="x",
+        city="Saint-Herblain",
+        postal_code="44800",
+        latitude=47.212,
+        longitude=-1.651,
+    ),
+    Event(uid="aoste", title="x", city="Aoste", country="Italie", latitude=45.737, longitude=7.320),
+    Event(uid="paris", title="x", city="Paris", postal_code="75011", country="France"),
+]
+GAZETTEER = Gazetteer.from_events(EVENTS)
+
+
+def found(question: str) -> list[str]:
+    place = GAZETTEER.find(question)
+    assert place is not None, question
+    return [e.uid for e in EVENTS if place.matches(e)]
+
+
+@pytest.mark.parametrize(
+    ("question", "uids"),
+    [
+        ("Que faire près de Lyon ?", ["lyon", "villeurbanne"]),
+        ("autour de Lyon ce week-end", ["lyon", "villeurbanne"]),
+        ("à côté de Lyon", ["lyon", "villeurbanne"]),
+        ("things to do near Lyon", ["lyon", "villeurbanne"]),
+        ("aux alentours de Lyon", ["lyon", "villeurbanne"]),
+        ("à Lyon", ["lyon"]),  # the city itself, no radius
+        # A town the corpus lacks: its coordinates come from rag/resources/fr-towns.tsv.
+        ("près de Nantes", ["herblain"]),
+        ("evenements pres de nantes", ["herblain"]),
+    ],
+)
+def test_near_is_a_radius(question: str, uids: list[str]) -> None:
+    assert found(question) == uids
+
+
+def test_the_radius_is_stated() -> None:
+    place = GAZETTEER.find("près de Lyon")
+    assert place is not None and place.radius_km == NEAR_KM
+    assert place_phrase(place) == f"à moins de {NEAR_KM:g} km de Lyon"
+
+
+@pytest.mark.parametrize(
+    ("question", "uids"),
+    [
+        ("Que faire dans le 69 ?", ["lyon", "villeurbanne"]),
+        ("dans le 06", ["st-laurent"]),
+        ("concerts (83)", ["toulon"]),
+        ("département 35", ["rennes"]),
+        ("dans les Alpes-Maritimes", ["st-laurent"]),
+        ("dans le Var", ["toulon"]),  # not Saint-Laurent-du-Var
+        ("en Bretagne", ["rennes"]),  # region from the INSEE code
+        ("en AURA", ["lyon", "villeurbanne", "vienne"]),
+        ("en Italie", ["aoste"]),
+        ("à Saint-Laurent-du-Var", ["st-laurent"]),
+        ("a saint laurent du var", ["st-laurent"]),
+    ],
+)
+def test_departments_regions_countries(question: str, uids: list[str]) -> None:
+    assert found(question) == uids
+
+
+def test_records_without_department_get_it_from_postal_or_insee_code() -> None:
+    place = event_place(EVENTS[5])
+    assert (place.department, place.region) == ("Ille-et-Vilaine", "Bretagne")
+    assert event_place(EVENTS[3]).department == "Alpes-Maritimes"
+
+
+@pytest.mark.parametrize(
+    ("question", "name"),
+    [
+        ("Que faire à Marseille ?", "Marseille"),  # known town, absent from the corpus
+        ("concerts a Marseille", "Marseille"),
+        ("près de lille", "Lille"),
+    ],
+)
+def test_towns_the_corpus_lacks_are_known(question: str, name: str) -> None:
+    place = GAZETTEER.find(question)
+    assert place is not None and place.name == name
+    assert not any(place.matches(e) for e in EVENTS if e.city != name)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Yoga au Jardin des Plantes",  # "Jardin" is a town, but here the head of a name
+        "le 14 juillet",  # a date, not the department 14
+        "un atelier de 12 ans",
+        "la vue depuis la tour",
+    ],
+)
+def test_ordinary_words_are_not_towns(question: str) -> None:
+    assert GAZETTEER.find(question) is None
