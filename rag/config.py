@@ -96,7 +96,8 @@ class Settings(BaseSettings):
     # How often (seconds) the API looks for an index version built by another process
     # (`rag build` by hand, another replica); 0 checks before every request.
     index_reload_interval: float = Field(default=5.0, ge=0, alias="INDEX_RELOAD_INTERVAL")
-    # supervisord's pidfile, socket and log (`rag up`); must be writable.
+    # supervisord's pidfile, socket and log (`rag up`), and the API's per-client limits
+    # (limits.sqlite3, shared by its worker processes); must be writable.
     run_dir: Path = Field(default=Path("/tmp/rag-events"), alias="RAG_RUN_DIR")
     # Largest request body the API reads (bytes); a bigger one gets 413 before any parsing.
     api_max_body_bytes: int = Field(default=64 * 1024, ge=1024, alias="API_MAX_BODY_BYTES")
