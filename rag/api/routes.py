@@ -23,13 +23,16 @@ from rag.api.deps import (
 )
 from rag.api.metrics import IndexGauges
 from rag.api.schemas import (
+    AgendaCount,
     AskBody,
+    CorpusInfo,
     ErrorResponse,
     HealthResponse,
     ReadyResponse,
     RebuildAccepted,
     RebuildJobResponse,
 )
+from rag.corpus import CorpusSummary
 from rag.engine import NotReady
 from rag.rebuild import RebuildBusy
 from rag.schemas import AskResponse
@@ -114,6 +117,7 @@ def ready(services: ServicesDep, assistant: AssistantDep, response: Response) ->
         generator=status.generator,
         created_at=status.created_at,
         rebuilding=job is not None,
+        corpus=_corpus_info(status.corpus) if status.corpus else None,
     )
 
 
@@ -241,6 +245,14 @@ def metrics(services: ServicesDep) -> PlainTextResponse:
         IndexGauges(status.events, status.passages, status.ready), services.wrong_keys.total()
     )
     return PlainTextResponse(text, media_type="text/plain; version=0.0.4; charset=utf-8")
+
+
+def _corpus_info(corpus: CorpusSummary) -> CorpusInfo:
+    return CorpusInfo(
+        demo_events=corpus.demo_events,
+        agendas=corpus.agendas,
+        top_agendas=[AgendaCount(title=t, events=n) for t, n in corpus.top_agendas],
+    )
 
 
 def _digest(key: str) -> bytes:
