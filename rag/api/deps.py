@@ -120,5 +120,5 @@ def json_body(request: Request) -> None:
         raise HTTPException(
             415,
             detail="Send the question as JSON with the header Content-Type: application/json "
-            f"(got {media_type or 'no Content-Type'}).",
+            f"(got {'another type' if media_type else 'no Content-Type'}).",
         )
