@@ -27,7 +27,7 @@ HEIGHT = 300  # px
 WIDTH = 360  # px: the zoom is chosen so that the points fit a phone-wide map too
 PIXELS = pdk.types.String("pixels")  # a plain string would be read as an expression
 MARGIN = 2.0  # the points span half the map at most
-MIN_ZOOM, MAX_ZOOM, ONE_POINT_ZOOM = 4.6, 10.0, 9.0  # closer, departments are all it shows
+MIN_ZOOM, MAX_ZOOM, ONE_POINT_ZOOM = 3.8, 10.0, 9.0  # closer, departments are all it shows
 
 
 @dataclass(frozen=True, slots=True)
