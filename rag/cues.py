@@ -207,7 +207,12 @@ _FOR_SOME = re.compile(
 
 def is_free_for_all(event: Event) -> bool:
     """Free for everyone as the organiser states it: no price, no "free for some"."""
-    conditions = fold(event.conditions or "")
+    return free_for_all(event.conditions)
+
+
+def free_for_all(text: str | None) -> bool:
+    """`is_free_for_all` on the conditions text alone (for events still being written)."""
+    conditions = fold(text or "")
     if not _FREE_MARK.search(conditions) or _FOR_SOME.search(conditions):
         return False
     if any(float(p.replace(",", ".")) > 0 for p in _PRICE.findall(conditions)):

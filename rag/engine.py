@@ -17,6 +17,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from rag.config import Settings
+from rag.corpus import CorpusSummary
 from rag.embeddings import Embedder, create_embedder
 from rag.errors import RagError
 from rag.generation import Generated, GenerationInput, Generator, create_generator
@@ -50,6 +51,7 @@ class AssistantStatus:
     embedder: str
     generator: str
     created_at: str | None
+    corpus: CorpusSummary | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +64,7 @@ class StreamEvent:
 class _Served:
     index: Index
     retriever: Retriever
+    corpus: CorpusSummary
 
 
 @dataclass(slots=True)
@@ -108,7 +111,8 @@ class Assistant:
     def swap(self, index: Index) -> None:
         """Serve `index` from now on; requests already running finish on the old one."""
         gazetteer = Gazetteer.from_events(index.events)
-        self._served = _Served(index, Retriever(index, self.embedder, gazetteer, self.tz))
+        retriever = Retriever(index, self.embedder, gazetteer, self.tz)
+        self._served = _Served(index, retriever, CorpusSummary.of(index.events))
         self._reason = None
 
     def reload(self) -> bool:
@@ -139,6 +143,7 @@ class Assistant:
             embedder=self.embedder.id,
             generator=self.generator.name,
             created_at=manifest.created_at if manifest else None,
+            corpus=served.corpus if served else None,
         )
 
     def event(self, uid: str) -> Event | None:
@@ -255,14 +260,12 @@ class Assistant:
         """The showing the user cares about: the first in the window, else the next one."""
         if not event.occurrences:
             return None
-        if u.window is not None:
-            start, end = u.window.start, u.window.end
-        else:
-            start, end = datetime.combine(u.as_of, clock.min, tzinfo=self.tz), None
-        for occurrence in event.occurrences:
-            if occurrence.end > start and (end is None or occurrence.start < end):
-                return occurrence
-        return event.occurrences[-1]
+        window = u.window
+        if window is not None:
+            inside = (o for o in event.occurrences if window.overlaps(o.start, o.end))
+            return next(inside, event.occurrences[-1])
+        start = datetime.combine(u.as_of, clock.min, tzinfo=self.tz)
+        return next((o for o in event.occurrences if o.end > start), event.occurrences[-1])
 
     @staticmethod
     def _understood(u: Understanding) -> Understood:
@@ -274,6 +277,8 @@ class Assistant:
             city=place.name if place and place.kind == "city" else None,
             region=place.name if place and place.kind in ("region", "department") else None,
             language=u.language,
+            dates=u.window.label if u.window else None,
+            past=u.window.past if u.window else False,
             radius_km=place.radius_km if place else None,
             country=place.name if place and place.kind == "country" else None,
         )

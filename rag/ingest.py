@@ -20,7 +20,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import IO, Any
 from zoneinfo import ZoneInfo
@@ -31,7 +31,7 @@ from rag.http import HttpClient, HttpError
 from rag.models import Event, ProgressFn, no_progress
 from rag.normalize import Dropped, Latest, SkipRecord, from_processed, normalize_record
 from rag.sources import Source, SourceError
-from rag.sources.files import FileSource
+from rag.sources.files import FileSource, file_sources
 from rag.sources.openagenda import OpenAgendaSource
 from rag.sources.opendatasoft import OpendatasoftSource
 
@@ -201,6 +201,45 @@ def prune_raw(directory: Path, source_name: str, keep: int) -> list[Path]:
     for path in old:
         path.unlink(missing_ok=True)
     return old
+
+
+@dataclass(frozen=True, slots=True)
+class SourceOptions:
+    """What `rag ingest` was asked to read: files, an Opendatasoft query, OpenAgenda agendas.
+
+    With `openagenda`, `paths` are agenda UIDs (none: OPENAGENDA_AGENDAS)."""
+
+    paths: list[Path] = field(default_factory=list)
+    follow_symlinks: bool = False
+    opendatasoft: bool = False
+    where: str | None = None
+    refine: tuple[str, ...] = ()
+    limit: int | None = None
+    export: bool = False
+    openagenda: bool = False
+    since: date | None = None
+    until: date | None = None
+
+
+def sources_from_options(settings: Settings, options: SourceOptions) -> list[Source]:
+    """The sources of one `rag ingest` run, in the order they are read."""
+    client = HttpClient.from_settings(settings)
+    files = [] if options.openagenda else options.paths
+    sources: list[Source] = list(
+        file_sources(files, options.follow_symlinks, settings.ingest_max_file_bytes)
+    )
+    if options.opendatasoft:
+        sources.append(
+            OpendatasoftSource.from_settings(
+                settings, client, options.where, options.refine, options.limit, options.export
+            )
+        )
+    if options.openagenda:
+        agendas = [str(p) for p in options.paths]
+        sources.extend(
+            OpenAgendaSource.from_settings(settings, client, agendas, options.since, options.until)
+        )
+    return sources
 
 
 def sources_from_settings(settings: Settings, client: HttpClient | None = None) -> list[Source]:

@@ -70,6 +70,8 @@ class Understood(BaseModel):
     city: str | None
     region: str | None
     language: Literal["fr", "en"] = "fr"  # the question's language, which the answer speaks
+    dates: str | None = None  # the window in words, with the school holiday zones if unsure
+    past: bool = False  # the window is over: the events found took place already
     radius_km: float | None = None  # "près de X": events within this distance of `city`
     country: str | None = None  # "en Italie", "au Canada"
 

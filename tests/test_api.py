@@ -20,6 +20,7 @@ from fastapi.testclient import TestClient
 
 from rag.api import create_app
 from rag.config import Settings
+from rag.corpus import CorpusSummary
 from rag.engine import AssistantStatus, NotReady, StreamEvent
 from rag.models import Event, Occurrence, ProgressFn
 from rag.schemas import AskRequest, AskResponse, ProviderInfo, Source, Timings, Understood
@@ -31,6 +32,7 @@ EVENT = Event(
     title="Atelier marionnettes",
     city="Paris",
     venue="Théâtre du Rond-Point",
+    agenda_title="Sortir à Paris",
     occurrences=[
         Occurrence(datetime(2026, 11, 28, 14, tzinfo=UTC), datetime(2026, 11, 28, 16, tzinfo=UTC))
     ],
@@ -56,6 +58,7 @@ class StubAssistant:
             embedder="use-test",
             generator="extractive",
             created_at="2026-11-26T09:00:00+00:00" if self.ready else None,
+            corpus=CorpusSummary.of([EVENT]) if self.ready else None,
         )
 
     def reload(self) -> bool:
@@ -149,6 +152,11 @@ def test_ready_names_the_index_and_providers(client: TestClient) -> None:
     assert body["version"] == "20261126T090000.000Z-abcdef12"
     assert (body["events"], body["passages"]) == (1, 2)
     assert (body["embedder"], body["generator"]) == ("use-test", "extractive")
+    assert body["corpus"] == {
+        "demo_events": 0,
+        "agendas": 1,
+        "top_agendas": [{"title": "Sortir à Paris", "events": 1}],
+    }
 
 
 def test_not_ready_is_503_with_the_reason(not_ready: TestClient) -> None:
@@ -409,6 +417,7 @@ def test_docs_pages_load_everything_from_the_api(client: TestClient, page: str) 
     assets += re.findall(r"url: ?'([^']+)'", html)
     assert assets, html
     assert not re.search(r"(?:https?:)?//", html), "the page names another host"
+    assert "default-src 'self'" in client.get(page).headers["content-security-policy"]
     for asset in assets:
         response = client.get(asset)
         assert response.status_code == 200, asset

@@ -13,8 +13,11 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from pydantic import TypeAdapter, ValidationError
 
-from rag.demo import at_venue, date_label, generate_demo_events, the_venue
+from rag.cues import free_for_all
+from rag.demo import Venue, at_venue, date_label, generate_demo_events, the_venue
+from rag.demo.vocabulary import PLACES, WORDS
 from rag.models import Event, Occurrence
 
 THURSDAY = date(2026, 11, 26)
@@ -203,3 +206,112 @@ def test_rag_demo_writes_raw_processed_and_an_index(data_dir: Path) -> None:
 
     again = json.loads(run_rag("demo", "--events", "40", "--today", "2026-11-26", "--json"))
     assert again["reused"] == again["passages"]  # same seed, same texts: nothing re-embedded
+
+
+def test_a_demo_generated_around_another_day_is_stale(data_dir: Path) -> None:
+    """What `rag up` checks before serving: the demo built into the image (or an old volume)
+    is regenerated around today in the background, a user's own events never are."""
+    from rag.config import Settings
+    from rag.demo import DemoRecord, build_demo, served_demo, stale_demo
+    from rag.ingest import ingest
+    from rag.sources.files import file_sources
+
+    settings = Settings(_env_file=None)  # type: ignore[call-arg]
+    assert served_demo(settings) is None  # nothing yet
+    build_demo(settings, THURSDAY, 12, seed=3)
+    record = DemoRecord(THURSDAY, 12, 3)
+    assert served_demo(settings) == record
+    assert stale_demo(settings, THURSDAY) is None
+    assert stale_demo(settings, THURSDAY + timedelta(days=1)) == record
+
+    own = data_dir / "mine.jsonl"
+    own.write_text((data_dir / "processed" / "events.jsonl").read_text(encoding="utf-8"))
+    ingest(settings, file_sources([own]))  # the user's events now
+    assert served_demo(settings) is None and stale_demo(settings, date(2030, 1, 1)) is None
+
+
+@pytest.mark.slow
+def test_rag_demo_if_stale_regenerates_around_today_with_the_same_size(data_dir: Path) -> None:
+    from rag.config import Settings
+    from rag.demo import local_today, served_demo
+
+    run_rag("demo", "--events", "12", "--seed", "3", "--today", "2026-11-26")
+    run_rag("demo", "--if-stale")
+    settings = Settings(_env_file=None)  # type: ignore[call-arg]
+    record = served_demo(settings)
+    assert record is not None and (record.today, record.events, record.seed) == (
+        local_today(settings),
+        12,
+        3,
+    )
+    info = json.loads(run_rag("info", "--json"))
+    assert info["events"] == 12
+    before = info["version"]
+    run_rag("demo", "--if-stale")  # up to date now: nothing is rebuilt
+    assert json.loads(run_rag("info", "--json"))["version"] == before
+
+
+# -- the vocabulary files ---------------------------------------------------------------------
+
+PLACEHOLDER = re.compile(r"\{(\w+)\}")
+FIXED_SLOTS = {"the_venue", "at_venue", "city", "last_day", "age_min", "age_max"}
+
+
+def _templates() -> list[tuple[str, str]]:
+    """(where, template) for every text of the vocabulary that may hold a placeholder."""
+    texts: list[tuple[str, str]] = []
+    for theme in WORDS.themes:
+        for part in ("titles", "teasers", "intros", "details", "extras"):
+            texts += [(f"theme {theme.key}.{part}", t) for t in getattr(theme, part)]
+    texts += [(f"audience {a.key}", line) for a in WORDS.audiences for line in a.lines]
+    texts += [
+        (f"venue_lines.{k}", line) for k, lines in WORDS.venue_lines.items() for line in lines
+    ]
+    texts += [(f"placeholders.{k}", v) for k, values in WORDS.placeholders.items() for v in values]
+    texts += [(f"pairs.{k}", v) for k, pairs in WORDS.pairs.items() for pair in pairs for v in pair]
+    return texts
+
+
+def test_every_placeholder_of_the_vocabulary_resolves() -> None:
+    known = FIXED_SLOTS | WORDS.people | set(WORDS.placeholders) | set(WORDS.pairs)
+    known |= {f"{name}_about" for name in WORDS.pairs}
+    known |= {f"{name}2" for name in WORDS.placeholders}  # "{dj} + {dj2}": a second one
+    unknown = {
+        (where, name)
+        for where, template in _templates()
+        for name in PLACEHOLDER.findall(template)
+        if name not in known
+    }
+    assert not unknown
+
+
+def test_every_reference_of_a_theme_exists() -> None:
+    audiences = {a.key for a in WORDS.audiences}
+    for theme in WORDS.themes:
+        assert set(theme.audiences) <= audiences, theme.key
+        assert set(theme.prices) <= set(WORDS.prices), theme.key
+        assert all(WORDS.venue_lines.get(kind) for kind in theme.kinds), theme.key
+        assert any(v.kind in theme.kinds for c in PLACES.cities for v in c.venues), theme.key
+
+
+def test_the_shared_free_rule_agrees_with_the_demo_prices() -> None:
+    """The demo's "3 € / gratuit pour les moins de 12 ans" is not free, for ranking and
+    answers alike: rag.cues decides, and it agrees with the generator's price categories."""
+    for category, conditions in WORDS.prices.items():
+        for text in conditions:
+            assert free_for_all(text) == (category == "free"), text
+    assert not free_for_all("3 € / gratuit pour les moins de 12 ans")
+
+
+def test_a_malformed_vocabulary_is_refused_when_loaded() -> None:
+    with pytest.raises(ValidationError, match="kind"):
+        TypeAdapter(Venue).validate_python(
+            {
+                "kind": "stade",
+                "name": "x",
+                "address": "y",
+                "postal_code": "1",
+                "latitude": 0,
+                "longitude": 0,
+            }
+        )

@@ -24,7 +24,7 @@ from rag.generation import (
 )
 from rag.generation.extractive import ExtractiveGenerator
 from rag.generation.openai import OpenAIGenerator
-from rag.generation.prompt import SYSTEM_PROMPT
+from rag.generation.prompt import SYSTEM_PROMPT, user_message
 from rag.models import Event, Hit, Message
 from rag.places import PlaceMatch
 from rag.query import Understanding
@@ -133,6 +133,7 @@ def test_answers_through_the_server_with_prompt_context_history_model_and_key(
     final = messages[-1]["content"]
     assert "jeudi 26 novembre 2026" in final and "ce week-end (du samedi 28" in final
     assert "Lieu : Paris" in final and final.rstrip().endswith(inp.question)
+    assert "Langue de la question : français" in final
     assert '<evenement id="1">' in final and "titre : Paris humaniste" in final
     assert final.index('<evenement id="1">') < final.index('<evenement id="2">')
 
@@ -249,3 +250,12 @@ def test_prompt_injection_stays_escaped_data_inside_its_block(
     assert "&lt;/contexte&gt;" in hostile
     assert "<" not in hostile and ">" not in hostile
     assert "PWNED" not in blocks[0][1] and "PWNED" not in user["content"].split("</contexte>")[1]
+
+
+def test_the_prompt_asks_for_the_language_of_the_question() -> None:
+    u = Understanding(
+        "Concerts tonight?", date(2026, 11, 26), None, None, [], False, "concerts", "en"
+    )
+    message = user_message(GenerationInput(u.question, u, [], [], ZoneInfo("Europe/Paris")))
+    assert "Langue de la question : anglais (réponds dans cette langue)." in message
+    assert "langue de la question" in SYSTEM_PROMPT

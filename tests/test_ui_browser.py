@@ -5,10 +5,13 @@ from __future__ import annotations
 import re
 from pathlib import Path
 from typing import TYPE_CHECKING
+from urllib.parse import urlparse
 
 import pytest
 
 if TYPE_CHECKING:
+    from playwright.sync_api import Browser, Page, Route
+
     from tests.service import Service
 
 from tests.browser import CHROMIUM, CHROMIUM_FLAGS
@@ -16,7 +19,8 @@ from tests.browser import CHROMIUM, CHROMIUM_FLAGS
 pytest_plugins = ["tests.service"]
 ROOT = Path(__file__).resolve().parents[1]
 
-SCREENSHOT = ROOT / "test-artifacts" / "ui.png"
+ARTIFACTS = ROOT / "test-artifacts"
+SCREENSHOT = ARTIFACTS / "ui.png"
 
 
 def test_api_down_is_a_clear_message(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -75,3 +79,86 @@ def test_browser_chat_shows_answer_and_sources_and_rebuilds(service: Service) ->
             expect(sidebar.get_by_text(service.ready()["version"])).to_be_visible()
         finally:
             browser.close()
+
+
+def _offline_page(browser: Browser, width: int, blocked: list[str]) -> Page:
+    """A page that can reach this machine only: any other host is refused and recorded."""
+    page = browser.new_page(viewport={"width": width, "height": 1000}, locale="fr-FR")
+
+    def route(request: Route) -> None:
+        if urlparse(request.request.url).hostname in ("127.0.0.1", "localhost"):
+            request.continue_()
+        else:
+            blocked.append(request.request.url)
+            request.abort()
+
+    page.route("**/*", route)
+    return page
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(
+    not CHROMIUM.exists(), reason="needs Debian's chromium: apt-get install chromium"
+)
+def test_offline_docs_map_and_cards_in_rank_order_on_a_phone(service: Service) -> None:
+    """With every other host blocked: /docs and /redoc render, the map draws its shipped
+    background, and at 390 px the cards read [1], [2], [3]… from top to bottom."""
+    from PIL import Image
+    from playwright.sync_api import expect, sync_playwright
+
+    from ui.map import LAND
+
+    service.wait_ready()
+    service.wait_ui()
+    ARTIFACTS.mkdir(exist_ok=True)
+    blocked: list[str] = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS)
+        try:
+            page = _offline_page(browser, 1280, blocked)
+            page.goto(f"{service.api}/docs")
+            operations = page.locator(".swagger-ui .opblock-summary-path")
+            expect(operations.filter(has_text="/ask/stream")).to_be_visible(timeout=30_000)
+            assert operations.count() >= 8
+            page.screenshot(path=str(ARTIFACTS / "docs.png"))
+            page.goto(f"{service.api}/redoc")
+            expect(page.get_by_role("heading", name="rag-events (0.1.0)")).to_be_visible(
+                timeout=30_000
+            )
+            expect(page.get_by_text("Readiness: 200 once an index is loaded").first).to_be_visible()
+            page.screenshot(path=str(ARTIFACTS / "redoc.png"))
+
+            page = _offline_page(browser, 390, blocked)
+            page.goto(service.ui, wait_until="domcontentloaded")
+            main = page.get_by_role("main")
+            expect(main.get_by_text("corpus de démonstration")).to_be_visible(timeout=60_000)
+            chat = page.get_by_test_id("stChatInputTextArea")
+            chat.fill("Que faire ce week-end ?")
+            chat.press("Enter")
+            answer = page.get_by_test_id("stChatMessage").nth(1)
+            cards = answer.locator("[class*='st-key-source-']")
+            expect(cards.first).to_be_visible(timeout=60_000)
+            expect(answer.locator("canvas").first).to_be_attached(timeout=30_000)
+            tops = {}
+            for card in cards.all():
+                number = int(
+                    re.search(r"st-key-source-\d+-(\d+)", card.get_attribute("class") or "")[1]
+                )  # type: ignore[index]
+                box = card.bounding_box()
+                assert box is not None
+                tops[number] = box["y"]
+            assert len(tops) >= 3
+            assert sorted(tops, key=tops.__getitem__) == sorted(tops), tops
+
+            chart = answer.get_by_test_id("stDeckGlJsonChart")
+            chart.scroll_into_view_if_needed()
+            page.wait_for_timeout(2000)  # deck.gl draws on the next frames
+            chart.screenshot(path=str(ARTIFACTS / "map-390.png"))
+            page.screenshot(path=str(ARTIFACTS / "ui-390.png"), full_page=True)
+        finally:
+            browser.close()
+    # the shipped background is drawn: a good part of the map is land-coloured
+    pixels = list(Image.open(ARTIFACTS / "map-390.png").convert("RGB").get_flattened_data())
+    land = sum(1 for p in pixels if all(abs(a - b) <= 6 for a, b in zip(p, LAND, strict=True)))
+    assert land > len(pixels) // 5, f"{land} of {len(pixels)} pixels look like land"
+    assert blocked == []

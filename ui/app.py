@@ -7,16 +7,18 @@ nothing heavy from `rag`: the UI process never loads FAISS or the embedding mode
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from functools import partial
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import streamlit as st
 
 from rag.config import Settings
-from rag.french import describe_occurrences
-from rag.models import Occurrence
 from rag.progress import StageProgress, clock_text
+from ui.cards import reference_time, render_sources
 from ui.client import ApiClient, ApiError
+from ui.corpus import corpus_text
 from ui.keyguard import KeyGuard
 
 EXAMPLES = [
@@ -24,9 +26,9 @@ EXAMPLES = [
     "Un concert gratuit samedi soir ?",
     "Des expositions à voir cette semaine ?",
 ]
+ICON = Path(__file__).with_name("icon.svg")
 HISTORY_TURNS = 20  # AskRequest.history accepts at most 20 messages
 HISTORY_CHARS = 4000  # ... of at most 4,000 characters each
-SUMMARY_CHARS = 220
 
 
 @st.cache_resource
@@ -49,12 +51,23 @@ def event_details(base_url: str, uid: str) -> dict[str, Any] | None:
     return get_client(base_url).event(uid)
 
 
-def when(source: dict[str, Any], tz: ZoneInfo) -> str:
-    if not source.get("start"):
-        return "dates non précisées"
-    start = datetime.fromisoformat(source["start"])
-    end = datetime.fromisoformat(source["end"]) if source.get("end") else start
-    return describe_occurrences([Occurrence(start, end)], tz)
+def details_or_none(base_url: str, uid: str) -> dict[str, Any] | None:
+    """The event for its card and the map; a card still shows without it."""
+    try:
+        return event_details(base_url, uid)
+    except ApiError:
+        return None
+
+
+def show_sources(message: dict[str, Any], settings: Settings, tz: ZoneInfo, turn: int) -> None:
+    render_sources(
+        message.get("sources", []),
+        partial(details_or_none, settings.api_url),
+        reference_time(message.get("as_of"), tz),
+        tz,
+        turn,
+        settings.ui_map_style,
+    )
 
 
 def sidebar(settings: Settings, client: ApiClient) -> dict[str, Any]:
@@ -92,13 +105,22 @@ def status_panel(settings: Settings, client: ApiClient) -> None:
         st.error(str(error), icon=":material/cloud_off:")
         return
     if status["ready"]:
-        st.success(f"{status['events']} événements, {status['passages']} passages")
+        st.success(f"{corpus_text(status)}, {status['passages']} passages")
     else:
         st.warning(f"Pas encore prêt : {status['reason']}", icon=":material/hourglass_top:")
     st.caption(
         f"Version `{status['version'] or '—'}` · recherche `{status['embedder']}` · "
         f"réponses `{status['generator']}`"
     )
+
+
+def held(client: ApiClient) -> str:
+    """' — corpus de démonstration : …' once the API says what its index holds."""
+    try:
+        status = index_status(client.base_url)
+    except ApiError:
+        return ""
+    return f" — {corpus_text(status)}" if status["ready"] else ""
 
 
 def rebuild_panel(client: ApiClient) -> None:
@@ -156,44 +178,6 @@ def job_label(job: dict[str, Any]) -> str:
     return " · ".join(part for part in parts if part)
 
 
-def render_sources(sources: list[dict[str, Any]], base_url: str, tz: ZoneInfo, turn: int) -> None:
-    """Cards under an answer (numbered like the citations) and a map of those located.
-
-    Each card has the key `source-<turn>-<number>` (CSS class `st-key-source-...`)."""
-    if not sources:
-        return
-    points = []
-    columns = st.columns(min(len(sources), 3))
-    for number, source in enumerate(sources, 1):
-        try:
-            details = event_details(base_url, source["uid"]) or {}
-        except ApiError:
-            details = {}
-        column = columns[(number - 1) % len(columns)]
-        with column, column.container(border=True, key=f"source-{turn}-{number}"):
-            url = source.get("url")
-            title = f"[{source['title']}]({url})" if url else source["title"]
-            st.markdown(f"**[{number}] {title}**")
-            place = ", ".join(p for p in (source.get("venue"), source.get("city")) if p)
-            lines = [f":material/event: {when(source, tz)}"]
-            if place:
-                lines.append(f":material/place: {place}")
-            st.caption("  \n".join(lines))
-            # the event's own summary reads better than the matched passage, when there is one
-            summary = details.get("description") or source["snippet"]
-            st.markdown(f"<small>{_escape(_shorten(summary))}</small>", unsafe_allow_html=True)
-        if details.get("latitude") is not None and details.get("longitude") is not None:
-            points.append({"lat": details["latitude"], "lon": details["longitude"]})
-    if points:
-        st.caption(":material/map: Où ont lieu ces événements")
-        st.map(
-            {"lat": [p["lat"] for p in points], "lon": [p["lon"] for p in points]},
-            size=60,
-            height=260,
-            color="#c2410c",
-        )
-
-
 def history_payload(messages: list[dict[str, Any]]) -> list[dict[str, str]]:
     return [
         {"role": m["role"], "content": m["content"][:HISTORY_CHARS]}
@@ -202,14 +186,17 @@ def history_payload(messages: list[dict[str, Any]]) -> list[dict[str, str]]:
     ]
 
 
-def answer(client: ApiClient, payload: dict[str, Any], tz: ZoneInfo, turn: int) -> dict[str, Any]:
+def answer(
+    client: ApiClient, payload: dict[str, Any], settings: Settings, tz: ZoneInfo, turn: int
+) -> dict[str, Any]:
     """Streams one answer into the current chat message; returns what to keep in history."""
-    received: dict[str, Any] = {"sources": [], "error": None}
+    received: dict[str, Any] = {"sources": [], "error": None, "as_of": payload.get("as_of")}
 
     def deltas(events: Any) -> Any:
         for event in events:
             if event.event == "sources":
                 received["sources"] = event.data["sources"]
+                received["as_of"] = event.data["understood"]["as_of"]
             elif event.event == "delta":
                 yield event.data["text"]
             elif event.event == "error":
@@ -222,22 +209,19 @@ def answer(client: ApiClient, payload: dict[str, Any], tz: ZoneInfo, turn: int) 
         return {"role": "assistant", "content": "", "sources": [], "error": str(error)}
     if received["error"]:
         st.error(f"La réponse a été interrompue : {received['error']}")
-    render_sources(received["sources"], client.base_url, tz, turn)
-    return {"role": "assistant", "content": str(text or ""), "sources": received["sources"]}
-
-
-def _shorten(text: str, limit: int = SUMMARY_CHARS) -> str:
-    return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
-
-
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    kept = {
+        "role": "assistant",
+        "content": str(text or ""),
+        "sources": received["sources"],
+        "as_of": received["as_of"],
+    }
+    show_sources(kept, settings, tz, turn)
+    return kept
 
 
 def main() -> None:
-    st.set_page_config(
-        page_title="Que faire ? · rag-events", page_icon=":material/theater_comedy:", layout="wide"
-    )
+    # a file, not a :material/ or emoji icon: Streamlit fetches those favicons from a CDN
+    st.set_page_config(page_title="Que faire ? · rag-events", page_icon=ICON, layout="wide")
     settings = get_settings()
     client = get_client(settings.api_url)
     tz = ZoneInfo(settings.timezone)
@@ -246,8 +230,8 @@ def main() -> None:
 
     st.title(":material/theater_comedy: Que faire ?")
     st.caption(
-        "Posez une question sur les sorties culturelles : les réponses s'appuient sur des "
-        "événements OpenAgenda réels, cités en sources."
+        "Posez une question sur les sorties culturelles : les réponses citent en sources "
+        f"les événements de l'index{held(client)}."
     )
     messages: list[dict[str, Any]] = st.session_state.messages
     for turn, message in enumerate(messages):
@@ -256,7 +240,7 @@ def main() -> None:
                 st.error(message["error"])
             else:
                 st.markdown(message["content"])
-            render_sources(message.get("sources", []), client.base_url, tz, turn)
+            show_sources(message, settings, tz, turn)
 
     question = st.chat_input("Votre question, par ex. « un spectacle pour enfants dimanche ? »")
     if not messages:
@@ -274,7 +258,7 @@ def main() -> None:
     payload = {"question": question, "history": history_payload(messages), **filters}
     messages.append({"role": "user", "content": question})
     with st.chat_message("assistant"):
-        messages.append(answer(client, payload, tz, len(messages)))
+        messages.append(answer(client, payload, settings, tz, len(messages)))
 
 
 main()

@@ -12,28 +12,28 @@ from functools import partial
 from fastapi import FastAPI, HTTPException, Request
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
-from fastapi_offline import FastAPIOffline
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import ClientDisconnect
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from rag.api.deps import IndexWatcher, Services
+from rag.api.docs import add_docs
 from rag.api.limits import AskLimiter, LimitStore, WrongKeys
 from rag.api.metrics import Metrics
 from rag.api.routes import router
-from rag.config import Settings
+from rag.config import Settings, load_settings
 from rag.engine import Assistant, NotReady
-from rag.rebuild import Rebuilder, RebuildJob, RebuildWork, rebuild
+from rag.rebuild import Rebuilder, RebuildJob, RebuildWork, jobs_dir, rebuild
 
 log = logging.getLogger("rag.api")
 # Per-client limits shared by the API workers, in RAG_RUN_DIR.
 LIMITS_FILE = "limits.sqlite3"
 MIN_KEY_CHARS = 16
-DOCS_ASSETS = "/docs-assets"
 
 DESCRIPTION = """
 Ask French questions about cultural events ("Que faire ce week-end à Paris avec des
-enfants ?") and get an answer grounded in real OpenAgenda events, with the events cited.
+enfants ?") and get an answer grounded in the indexed events (the generated demo corpus, or
+the OpenAgenda events you ingested: see `GET /ready`), with the events cited.
 
 * `POST /ask` answers in one JSON document (the same as `rag ask --json`);
   `POST /ask/stream` streams it as Server-Sent Events.
@@ -58,7 +58,8 @@ def create_app(
         def finished(job: RebuildJob) -> None:
             metrics.observe_rebuild(job.state, job.duration_s or 0.0)
 
-        rebuilder = Rebuilder(rebuild_work or partial(rebuild, settings, served), finished)
+        work = rebuild_work or partial(rebuild, settings, served)
+        rebuilder = Rebuilder(work, jobs_dir(settings), finished)
         watcher = IndexWatcher(served, rebuilder, settings.index_reload_interval)
         limits = LimitStore(settings.run_dir / LIMITS_FILE)
         app.state.services = Services(
@@ -92,19 +93,18 @@ def create_app(
         )
         yield
 
-    # /docs and /redoc with Swagger UI and ReDoc served from the package, not from a CDN:
-    # they work offline and the pages name no other host.
-    app = FastAPIOffline(
+    app = FastAPI(
         title="rag-events",
         description=DESCRIPTION,
         version="0.1.0",
         lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
         # Starlette's redirect to the slash-less path would build its Location from the
         # client's Host header: `/ask/` is a plain 404 instead.
         redirect_slashes=False,
-        static_url=DOCS_ASSETS,
-        swagger_ui_parameters={"validatorUrl": None},
     )
+    add_docs(app)  # /docs and /redoc that work offline
     app.include_router(router)
     app.add_exception_handler(NotReady, _not_ready)
     if settings.cors_origins:
@@ -118,6 +118,16 @@ def create_app(
     app.add_middleware(HeaderLimitMiddleware, max_bytes=settings.api_max_header_bytes)
     app.add_middleware(RequestMiddleware, metrics=metrics)
     return app
+
+
+LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s[%(process)d]: %(message)s"
+
+
+def serve_app() -> FastAPI:
+    """What each `rag serve` worker process runs (`uvicorn --factory`): settings from the
+    environment, one log format for uvicorn and rag, with the worker's pid."""
+    logging.basicConfig(level=logging.INFO, format=LOG_FORMAT)
+    return create_app(load_settings())
 
 
 async def _not_ready(request: Request, exc: Exception) -> JSONResponse:

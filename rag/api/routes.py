@@ -23,15 +23,18 @@ from rag.api.deps import (
 )
 from rag.api.metrics import IndexGauges
 from rag.api.schemas import (
+    AgendaCount,
     AskBody,
+    CorpusInfo,
     ErrorResponse,
     HealthResponse,
     ReadyResponse,
     RebuildAccepted,
     RebuildJobResponse,
 )
+from rag.corpus import CorpusSummary
 from rag.engine import NotReady
-from rag.rebuild import RebuildBusy
+from rag.rebuild import RebuildBusy, RebuildUnavailable
 from rag.schemas import AskResponse
 
 log = logging.getLogger(__name__)
@@ -114,6 +117,7 @@ def ready(services: ServicesDep, assistant: AssistantDep, response: Response) ->
         generator=status.generator,
         created_at=status.created_at,
         rebuilding=job is not None,
+        corpus=_corpus_info(status.corpus) if status.corpus else None,
     )
 
 
@@ -169,7 +173,10 @@ def event(uid: str, assistant: AssistantDep) -> dict[str, Any]:
             "model": ErrorResponse,
             "description": "A wrong key, after too many from this client; see Retry-After.",
         },
-        503: {"model": ErrorResponse, "description": "Rebuild disabled (no REBUILD_API_KEY)."},
+        503: {
+            "model": ErrorResponse,
+            "description": "Rebuild disabled (no REBUILD_API_KEY) or the data is read-only here.",
+        },
     },
 )
 def start_rebuild(
@@ -201,6 +208,8 @@ def start_rebuild(
         raise HTTPException(
             409, detail=f"Rebuild {busy.job.id} is already running: GET /rebuild/{busy.job.id}."
         ) from busy
+    except RebuildUnavailable as unavailable:
+        raise HTTPException(503, detail=str(unavailable)) from unavailable
     url = f"/rebuild/{job.id}"
     response.headers["Location"] = url
     return RebuildAccepted(id=job.id, state=job.state, status_url=url)
@@ -215,7 +224,7 @@ def rebuild_status(job_id: str, services: ServicesDep) -> RebuildJobResponse:
     """State, stage, progress, timings and result (or error) of a rebuild job."""
     job = services.rebuilder.get(job_id)
     if job is None:
-        raise HTTPException(404, detail=f"No rebuild job {job_id!r} in this process.")
+        raise HTTPException(404, detail=f"No rebuild job {job_id!r} in this data directory.")
     return RebuildJobResponse(
         id=job.id,
         state=job.state,
@@ -241,6 +250,14 @@ def metrics(services: ServicesDep) -> PlainTextResponse:
         IndexGauges(status.events, status.passages, status.ready), services.wrong_keys.total()
     )
     return PlainTextResponse(text, media_type="text/plain; version=0.0.4; charset=utf-8")
+
+
+def _corpus_info(corpus: CorpusSummary) -> CorpusInfo:
+    return CorpusInfo(
+        demo_events=corpus.demo_events,
+        agendas=corpus.agendas,
+        top_agendas=[AgendaCount(title=t, events=n) for t, n in corpus.top_agendas],
+    )
 
 
 def _digest(key: str) -> bytes:

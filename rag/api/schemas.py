@@ -22,6 +22,19 @@ class HealthResponse(BaseModel):
     status: Literal["ok"] = "ok"
 
 
+class AgendaCount(BaseModel):
+    title: str
+    events: int
+
+
+class CorpusInfo(BaseModel):
+    """What the served index holds, so that a client can say it."""
+
+    demo_events: int = Field(description="Events of the generated demo corpus (`rag demo`).")
+    agendas: int = Field(description="Distinct agendas among the other (ingested) events.")
+    top_agendas: list[AgendaCount] = Field(description="The largest of those agendas.")
+
+
 class ReadyResponse(BaseModel):
     ready: bool
     reason: str | None = Field(description="Why answers cannot be served yet (503 only).")
@@ -32,6 +45,7 @@ class ReadyResponse(BaseModel):
     generator: str
     created_at: str | None = Field(description="When the active index was built.")
     rebuilding: bool = Field(description="A rebuild job is running in this process.")
+    corpus: CorpusInfo | None = Field(description="What the index holds (null before one).")
 
 
 class RebuildJobResponse(BaseModel):
