@@ -27,7 +27,7 @@ HEIGHT = 300  # px
 WIDTH = 360  # px: the zoom is chosen so that the points fit a phone-wide map too
 PIXELS = pdk.types.String("pixels")  # a plain string would be read as an expression
 MARGIN = 2.0  # the points span half the map at most
-MIN_ZOOM, MAX_ZOOM, ONE_POINT_ZOOM = 4.6, 13.0, 11.0
+MIN_ZOOM, MAX_ZOOM, ONE_POINT_ZOOM = 3.8, 10.0, 9.0  # closer, departments are all it shows
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,7 +112,7 @@ def deck(points: list[Point], map_style: str | None = None) -> pdk.Deck:
         layers.append(_layer("lake", features, filled=True, fill=SEA))
     for name, (color, width) in LINES.items():
         layers.append(_layer(name, features, line=color, width=width))
-    rows = [{"number": str(p.number), "title": p.title, "lat": p.lat, "lon": p.lon} for p in points]
+    rows = _markers(points)
     layers.append(
         pdk.Layer(
             "ScatterplotLayer",
@@ -124,7 +124,7 @@ def deck(points: list[Point], map_style: str | None = None) -> pdk.Deck:
             stroked=True,
             line_width_min_pixels=2,
             radius_units=PIXELS,
-            get_radius=11,
+            get_radius="radius",
             pickable=True,
         )
     )
@@ -145,9 +145,30 @@ def deck(points: list[Point], map_style: str | None = None) -> pdk.Deck:
     return pdk.Deck(
         layers=layers,
         initial_view_state=state,
-        tooltip={"text": "[{number}] {title}"},  # type: ignore[arg-type]
+        tooltip={"text": "{title}"},  # type: ignore[arg-type]
         **style,
     )
+
+
+def _markers(points: list[Point]) -> list[dict[str, Any]]:
+    """One marker per place: events at the same venue share it ("1,3")."""
+    places: dict[tuple[float, float], list[Point]] = {}
+    for point in points:
+        places.setdefault((round(point.lat, 4), round(point.lon, 4)), []).append(point)
+    rows = []
+    for (lat, lon), here in places.items():
+        number = ",".join(str(p.number) for p in here)
+        title = " · ".join(f"[{p.number}] {p.title}" for p in here)
+        rows.append(
+            {
+                "number": number,
+                "title": title,
+                "lat": lat,
+                "lon": lon,
+                "radius": 7 + 3.5 * len(number),
+            }
+        )
+    return rows
 
 
 def _layer(
