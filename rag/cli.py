@@ -426,15 +426,16 @@ def serve(
         ),
     ] = None,
 ) -> None:
-    """Run the API alone (uvicorn, one process; see /docs for the endpoints)."""
-    import logging
+    """Run the API alone (uvicorn, API_WORKERS processes; see /docs for the endpoints)."""
     import os
 
-    # Before numpy loads: concurrent questions each run a small matrix product, and BLAS
-    # threads per call would fight over the cores (measured in docs/benchmarks.md: ~10x
-    # the throughput at 8 clients with one thread per call).
+    # Before numpy loads (the workers inherit it): concurrent questions each run a small
+    # matrix product, and BLAS threads per call would fight over the cores (measured in
+    # docs/benchmarks.md: ~10x the throughput at 8 clients with one thread per call).
     for variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
         os.environ.setdefault(variable, "1")
+
+    import logging
 
     from rag.config import load_settings
     from rag.supervisor import bind_port
@@ -447,19 +448,24 @@ def serve(
 
     import uvicorn
 
-    from rag.api import create_app
+    from rag.api.app import LOG_FORMAT
     from rag.api.server import uvicorn_options
 
-    logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
+    logging.basicConfig(level=logging.INFO, format=LOG_FORMAT)
+    # Each worker is a process that loads the model and maps the same index files; uvicorn
+    # restarts one that dies while the others keep serving on the shared socket.
     uvicorn.run(
-        create_app(settings),
+        "rag.api.app:serve_app",
+        factory=True,
         host=host,
         port=port,
-        log_config=None,  # the root logging above: one format for uvicorn and rag
+        workers=settings.api_workers,
+        log_config=None,  # serve_app's logging: one format for uvicorn and rag
         access_log=False,  # rag.api logs one line per request, with the latency
         timeout_graceful_shutdown=10,
+        # a worker busy answering can be slow to answer uvicorn's ping on 2 loaded
+        # cores; the default 5 s would restart it for nothing
+        timeout_worker_healthcheck=30,
         **uvicorn_options(settings, forwarded_allow_ips),
     )
 

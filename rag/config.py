@@ -84,6 +84,9 @@ class Settings(BaseSettings):
     # Service
     api_host: str = Field(default="0.0.0.0", alias="API_HOST")
     api_port: int = Field(default=8000, alias="API_PORT")
+    # API processes of `rag serve` (and so `rag up` and the image); they share the index
+    # files on disk and the rebuild jobs in data/jobs/. Set it to the number of cores.
+    api_workers: int = Field(default=1, ge=1, le=64, alias="API_WORKERS")
     ui_port: int = Field(default=8501, alias="UI_PORT")
     # Where `rag ui` listens; 0.0.0.0 so a container publishes it, 127.0.0.1 to keep it local.
     ui_host: str = Field(default="0.0.0.0", alias="UI_HOST")

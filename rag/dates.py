@@ -65,6 +65,10 @@ class DateWindow:
     past: bool = False  # the window is over on the day asked ("hier soir", "last week")
     hours: tuple[int, int] | None = None  # a daily band: (18, 24) for "ce week-end en soirée"
 
+    def overlaps(self, start: datetime, end: datetime) -> bool:
+        """Whether [start, end) meets the window (its daily band, when it has one)."""
+        return any(start < band_end and end > band_start for band_start, band_end in self.bands())
+
     def bands(self) -> list[tuple[datetime, datetime]]:
         """The window as disjoint intervals: itself, or its daily `hours` band each day."""
         if self.hours is None:

@@ -399,6 +399,9 @@ def test_occurrences_overlap_only_the_daily_bands() -> None:
     starts = np.asarray([at(s).timestamp() for s, _ in occurrences])
     ends = np.asarray([at(e).timestamp() for _, e in occurrences])
     assert occurrence_overlap(window, starts, ends).tolist() == [True, False, True, False, True]
+    assert [window.overlaps(at(s), at(e)) for s, e in occurrences] == [
+        True, False, True, False, True
+    ]  # fmt: skip
 
 
 def test_a_range_is_never_its_last_day_only() -> None:

@@ -35,6 +35,10 @@ GAZETTEER = Gazetteer.from_events(
         ("Saturday night", "en"),
         ("Is there an exhibition for kids next week?", "en"),
         ("And only on Sunday?", "en"),
+        ("events at the Théâtre Garonne?", "en"),  # names are no evidence
+        ("Shows at La Comédie de Valence in April?", "en"),
+        ("Une expo au Grand Palais", "fr"),
+        ("QUE FAIRE CE SOIR ?", "fr"),
         ("jazz", "fr"),  # no evidence: the assistant's own language
     ],
 )
