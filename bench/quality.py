@@ -225,6 +225,7 @@ def _report(report: Report, runs: Runs, splits: list[str], failures: bool) -> Re
         if rows:
             report.table(f"{split} split by category", rows)
     report.table("Score by corpus", _by_corpus(reports))
+    report.table("rag-events by tag (register, failure class)", _by_tag(reports))
     if runs.public_markdown:
         report.notes.append(
             "public set, scored by ../shared/eval/score.py:\n\n" + runs.public_markdown
@@ -335,6 +336,23 @@ def _by_corpus(reports: dict[tuple[str, str], EvalReport]) -> list[Row]:
                         "no-answer refused": part.no_answer_recall,
                     }
                 )
+    return rows
+
+
+def _by_tag(reports: dict[tuple[str, str], EvalReport]) -> list[Row]:
+    mine = {split: r for (split, name), r in reports.items() if name == "rag-events"}
+    tags = sorted(
+        {t for r in mine.values() for q in (x.question for x in r.results) for t in q.tags}
+    )
+    rows = []
+    for tag in tags:
+        row: Row = {"tag": tag}
+        for split, r in mine.items():
+            part = r.subset(lambda q, t=tag: t in q.tags, tag)
+            row[f"{split} n"] = len(part.results)
+            row[f"{split} score"] = part.overall.score
+            row[f"{split} false refusals"] = f"{part.false_refusals}/{part.answerable}"
+        rows.append(row)
     return rows
 
 

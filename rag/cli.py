@@ -374,14 +374,29 @@ def demo(
     as_json: Annotated[
         bool, typer.Option("--json", help="Print the build report as JSON on stdout.")
     ] = False,
+    if_stale: Annotated[
+        bool,
+        typer.Option(
+            "--if-stale",
+            help="Only when the served corpus is the demo, generated around another day: "
+            "regenerate it around today with its size and seed (what `rag up` runs).",
+        ),
+    ] = False,
 ) -> None:
     """Generate the demo corpus (no key, no network), ingest it and build its index."""
     import json
 
     from rag.config import load_settings
     from rag.demo import build_demo
+    from rag.demo_record import stale_demo
 
     settings = load_settings()
+    if if_stale:
+        stale = stale_demo(settings)
+        if stale is None:
+            typer.echo("The demo corpus is up to date (or not the served corpus).", err=True)
+            return
+        events, seed = stale.events, stale.seed
     with progress_bar() as progress:
         report = build_demo(
             settings, today.date() if today else None, events, seed, progress=progress
@@ -411,33 +426,46 @@ def serve(
         ),
     ] = None,
 ) -> None:
-    """Run the API alone (uvicorn, one process; see /docs for the endpoints)."""
-    import logging
+    """Run the API alone (uvicorn, API_WORKERS processes; see /docs for the endpoints)."""
     import os
 
-    # Before numpy loads: concurrent questions each run a small matrix product, and BLAS
-    # threads per call would fight over the cores (measured in docs/benchmarks.md: ~10x
-    # the throughput at 8 clients with one thread per call).
+    # Before numpy loads (the workers inherit it): concurrent questions each run a small
+    # matrix product, and BLAS threads per call would fight over the cores (measured in
+    # docs/benchmarks.md: ~10x the throughput at 8 clients with one thread per call).
     for variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
         os.environ.setdefault(variable, "1")
 
-    import uvicorn
+    import logging
 
-    from rag.api import create_app
-    from rag.api.server import uvicorn_options
     from rag.config import load_settings
+    from rag.supervisor import bind_port
 
     settings = load_settings()
-    logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
+    host, port = host or settings.api_host, port or settings.api_port
+    # A taken port is one line and exit 1 now, not after loading the model and the index
+    # (under supervisord, that quick exit is a failed start: FATAL after a few).
+    bind_port(host, port, "API").close()
+
+    import uvicorn
+
+    from rag.api.app import LOG_FORMAT
+    from rag.api.server import uvicorn_options
+
+    logging.basicConfig(level=logging.INFO, format=LOG_FORMAT)
+    # Each worker is a process that loads the model and maps the same index files; uvicorn
+    # restarts one that dies while the others keep serving on the shared socket.
     uvicorn.run(
-        create_app(settings),
-        host=host or settings.api_host,
-        port=port or settings.api_port,
-        log_config=None,  # the root logging above: one format for uvicorn and rag
+        "rag.api.app:serve_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=settings.api_workers,
+        log_config=None,  # serve_app's logging: one format for uvicorn and rag
         access_log=False,  # rag.api logs one line per request, with the latency
         timeout_graceful_shutdown=10,
+        # a worker busy answering can be slow to answer uvicorn's ping on 2 loaded
+        # cores; the default 5 s would restart it for nothing
+        timeout_worker_healthcheck=30,
         **uvicorn_options(settings, forwarded_allow_ips),
     )
 
@@ -476,12 +504,32 @@ def up() -> None:
     fresh checkout or an empty volume answers at once.
     """
     from rag.config import load_settings
+
+    # light imports first: a start with an index loads no model, no generator, no source
+    from rag.demo_record import seed_data_dir, stale_demo
     from rag.index import active_version
-    from rag.ingest import sources_from_settings
-    from rag.supervisor import run_supervisord
+    from rag.supervisor import check_ports, run_supervisord
 
     settings = load_settings()
-    if active_version(settings) is None:
+    check_ports(settings)  # before building or starting anything
+    if active_version(settings) is None and seed_data_dir(settings):
+        typer.echo(
+            f"Empty {settings.data_dir}: copied the demo index of {settings.seed_dir}.", err=True
+        )
+    stale = stale_demo(settings)
+    if stale is not None and active_version(settings) is not None:
+        import subprocess
+        import sys
+
+        typer.echo(
+            f"The demo corpus was generated around {stale.today}: regenerating it around "
+            "today in the background; the current index answers meanwhile.",
+            err=True,
+        )
+        subprocess.Popen([sys.executable, "-m", "rag.cli", "demo", "--if-stale"])
+    elif active_version(settings) is None:
+        from rag.ingest import sources_from_settings
+
         where = settings.data_dir
         if sources_from_settings(settings) or settings.events_file.exists():
             from rag.embeddings import create_embedder

@@ -35,6 +35,9 @@ class Settings(BaseSettings):
 
     # Storage
     data_dir: Path = Field(default=Path("data"), alias="RAG_DATA_DIR")
+    # A data directory to copy into an empty RAG_DATA_DIR at `rag up` (the container image's
+    # demo index, built at build time: /app/seed); none outside the image.
+    seed_dir: Path | None = Field(default=None, alias="RAG_SEED_DIR")
 
     # Embeddings
     embedding_provider: str = Field(default="local", alias="EMBEDDING_PROVIDER")
@@ -81,6 +84,9 @@ class Settings(BaseSettings):
     # Service
     api_host: str = Field(default="0.0.0.0", alias="API_HOST")
     api_port: int = Field(default=8000, alias="API_PORT")
+    # API processes of `rag serve` (and so `rag up` and the image); they share the index
+    # files on disk and the rebuild jobs in data/jobs/. Set it to the number of cores.
+    api_workers: int = Field(default=1, ge=1, le=64, alias="API_WORKERS")
     ui_port: int = Field(default=8501, alias="UI_PORT")
     # Where `rag ui` listens; 0.0.0.0 so a container publishes it, 127.0.0.1 to keep it local.
     ui_host: str = Field(default="0.0.0.0", alias="UI_HOST")
@@ -93,7 +99,8 @@ class Settings(BaseSettings):
     # How often (seconds) the API looks for an index version built by another process
     # (`rag build` by hand, another replica); 0 checks before every request.
     index_reload_interval: float = Field(default=5.0, ge=0, alias="INDEX_RELOAD_INTERVAL")
-    # supervisord's pidfile, socket and log (`rag up`); must be writable.
+    # supervisord's pidfile, socket and log (`rag up`), and the API's per-client limits
+    # (limits.sqlite3, shared by its worker processes); must be writable.
     run_dir: Path = Field(default=Path("/tmp/rag-events"), alias="RAG_RUN_DIR")
     # Largest request body the API reads (bytes); a bigger one gets 413 before any parsing.
     api_max_body_bytes: int = Field(default=64 * 1024, ge=1024, alias="API_MAX_BODY_BYTES")

@@ -258,14 +258,12 @@ class Assistant:
         """The showing the user cares about: the first in the window, else the next one."""
         if not event.occurrences:
             return None
-        if u.window is not None:
-            start, end = u.window.start, u.window.end
-        else:
-            start, end = datetime.combine(u.as_of, clock.min, tzinfo=self.tz), None
-        for occurrence in event.occurrences:
-            if occurrence.end > start and (end is None or occurrence.start < end):
-                return occurrence
-        return event.occurrences[-1]
+        window = u.window
+        if window is not None:
+            inside = (o for o in event.occurrences if window.overlaps(o.start, o.end))
+            return next(inside, event.occurrences[-1])
+        start = datetime.combine(u.as_of, clock.min, tzinfo=self.tz)
+        return next((o for o in event.occurrences if o.end > start), event.occurrences[-1])
 
     @staticmethod
     def _understood(u: Understanding) -> Understood:

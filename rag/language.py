@@ -3,7 +3,8 @@
 Each language's stop words live in `rag/resources/stopwords-*.txt`. A question scores one
 point per word found only in one list (shared words such as "a", "on" or "me" say
 nothing), and French letters with accents add French evidence; French wins ties, since the
-assistant speaks French unless asked otherwise.
+assistant speaks French unless asked otherwise. Capitalized words inside the question are
+names ("La Comédie de Valence", "Théâtre Garonne"): they are no evidence either way.
 """
 
 from __future__ import annotations
@@ -19,8 +20,8 @@ Language = Literal["fr", "en"]
 LANGUAGES: tuple[Language, ...] = ("fr", "en")
 
 _RESOURCES = Path(__file__).parent / "resources"
-_WORD = re.compile(r"[a-z]+")
-_FRENCH_LETTERS = re.compile(r"[àâçéèêëîïôœùûüÿ]", re.IGNORECASE)
+_WORD = re.compile(r"[^\W\d_]+")
+_FRENCH_LETTERS = re.compile(r"[àâçéèêëîïôœùûüÿ]")
 
 
 @cache
@@ -39,12 +40,17 @@ def _exclusive() -> dict[Language, frozenset[str]]:
 
 def language_scores(text: str) -> dict[Language, int]:
     """Evidence per language: exclusive stop words, plus accented French letters."""
-    words = _WORD.findall(fold(text).replace("'", " "))
+    words = [
+        word
+        for i, word in enumerate(_WORD.findall(text))
+        if i == 0 or not word[0].isupper() or word.isupper()
+    ]
+    folded = [fold(word) for word in words]
     exclusive = _exclusive()
     scores: dict[Language, int] = {
-        language: sum(word in exclusive[language] for word in words) for language in LANGUAGES
+        language: sum(word in exclusive[language] for word in folded) for language in LANGUAGES
     }
-    scores["fr"] += min(2, len(_FRENCH_LETTERS.findall(text)))
+    scores["fr"] += min(2, sum(bool(_FRENCH_LETTERS.search(word)) for word in words))
     return scores
 
 

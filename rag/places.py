@@ -27,6 +27,7 @@ from statistics import median
 from typing import Any, Literal
 
 from rag.dates import fold_aligned
+from rag.language import detect_language
 from rag.lexical import STOP_WORDS
 from rag.models import Event
 from rag.text import normalize_space
@@ -35,6 +36,7 @@ PlaceKind = Literal["city", "department", "region", "country"]
 NEAR_KM = 15.0
 """Radius of "près de X" / "near X", stated in the answer's `understood`."""
 EARTH_KM = 6371.0
+BIG_CITY = 50_000  # towns this large are recognised in lower case too ("a marseille")
 _TOWNS = Path(__file__).parent / "resources" / "fr-towns.tsv"
 
 
@@ -199,7 +201,7 @@ _DEPARTMENT_NUMBER = re.compile(
     r"(?!\s*(?:e|er|eme|ieme|ans?|h|heures?|mois|jours?|km|%|€|[:/.,]\d))"
     r"|\((?P<paren>\d{2}|2a|2b|97[1-6])\)"
 )
-_GENITIVE = frozenset(["de", "du", "des", "d"])
+_GENITIVE = frozenset(["de", "du", "des", "d", "of"])
 _ARTICLES = frozenset(["le", "la", "les", "l"])
 _TOKEN = re.compile(r"[a-z0-9]+")
 _ABBREVIATIONS = {"st": "saint", "ste": "sainte"}
@@ -305,14 +307,14 @@ class _Entry:
 
 
 @cache
-def _towns() -> dict[str, tuple[str, float, float]]:
-    """fr-towns.tsv by key: name, latitude, longitude."""
+def _towns() -> dict[str, tuple[str, float, float, int]]:
+    """fr-towns.tsv by key: name, latitude, longitude, population."""
     towns = {}
     for line in _TOWNS.read_text(encoding="utf-8").splitlines():
         if line.startswith("#") or not line.strip():
             continue
-        name, lat, lon = line.split("\t")
-        towns.setdefault(_key(name), (name, float(lat), float(lon)))
+        name, lat, lon, population = line.split("\t")
+        towns.setdefault(_key(name), (name, float(lat), float(lon), int(population)))
     return towns
 
 
@@ -402,7 +404,14 @@ class Gazetteer:
             self._add(words, _Entry(kind, name, common))
             if len(words) > 1 and words[0] in ("le", "les"):
                 self._add(words[1:], _Entry(kind, name, True))  # "au Mans", "aux Sables"
-        for key, (name, _, _) in _towns().items():
+        # "Clermont" for Clermont-Ferrand, "Cagnes" for Cagnes-sur-Mer: the first word of
+        # one corpus city only, when it is a word of its own (not "Saint", "Le").
+        heads = Counter(_words(c)[0] for c in self.cities if len(_words(c)) > 1)
+        for city in self.cities:
+            words = _words(city)
+            if len(words) > 1 and heads[words[0]] == 1 and len(words[0]) >= 5:
+                self._add(words[:1], _Entry("city", city, True))
+        for key, (name, *_) in _towns().items():
             words = tuple(key.split())
             if len(key) >= 3 and not (
                 len(words) == 1 and (key in STOP_WORDS or key in _NOT_PLACES)
@@ -416,6 +425,22 @@ class Gazetteer:
             return self.centres[key]
         town = _towns().get(key)
         return (town[1], town[2]) if town else None
+
+    def _plausible_town(
+        self, text: str, tokens: list[re.Match[str]], words: list[str], i: int, n: int, start: int
+    ) -> bool:
+        """A town the corpus lacks is only taken when it reads as a name: capitalized, after
+        "près de", or a city people type in lower case ("a marseille"); and never as the
+        head of a longer name ("au Jardin des Plantes")."""
+        if n < len(words) - i and words[i + n] in _GENITIVE:
+            return False
+        if text[tokens[i].start()].isupper() or words[start] in _NEAR:
+            return True
+        town = _towns().get(" ".join(words[i : i + n]))
+        english_article = words[start] == "a" and text[tokens[start].start()] == "a"
+        return bool(town and town[3] >= BIG_CITY) and not (
+            english_article and detect_language(text) == "en"
+        )
 
     def _add(self, words: tuple[str, ...], entry: _Entry) -> None:
         if words not in self._entries:
@@ -467,7 +492,9 @@ class Gazetteer:
                 start = _preposition_start(words, i)
                 if start == i and (entry.needs_preposition or _after_genitive(words, i)):
                     continue
-                if not entry.in_corpus and not _plausible_town(text, tokens, words, i, n, start):
+                if not entry.in_corpus and not self._plausible_town(
+                    text, tokens, words, i, n, start
+                ):
                     continue
                 rank = (start != i, n, -i)
                 if best is None or rank > best[0]:
@@ -508,16 +535,6 @@ def _preposition_start(words: list[str], i: int) -> int:
     if j > 0 and words[j - 1] in _PREPOSITIONS:
         return j - 1
     return i
-
-
-def _plausible_town(
-    text: str, tokens: list[re.Match[str]], words: list[str], i: int, n: int, start: int
-) -> bool:
-    """A town the corpus lacks is only taken when it reads as a name: capitalized, or after
-    "près de", and not the head of a longer name ("au Jardin des Plantes")."""
-    if n < len(words) - i and words[i + n] in _GENITIVE:
-        return False
-    return text[tokens[i].start()].isupper() or words[start] in _NEAR
 
 
 def _inside_compound(text: str, tokens: list[re.Match[str]], i: int) -> bool:

@@ -61,6 +61,8 @@ DIVERSITY_POOL = 4
 DIVERSITY_PENALTY = 0.08
 PLACE_CACHE_SIZE = 256
 TERM_CACHE_SIZE = 4096
+TAIL_SHARE = 0.5  # hits scoring under this share of the answer's best one are left out
+TYPO_MIN_LENGTH = 7  # shorter words are too often another word one letter away
 _WEEK = 7 * 86400.0
 
 
@@ -87,6 +89,7 @@ class Retriever:
         self.candidates = index.candidates
         self._place_events: dict[PlaceMatch, np.ndarray] = {}
         self._event_counts: dict[str, int] = {}
+        self._by_prefix: dict[str, list[str]] | None = None  # vocabulary, for typos
 
     def allowed(self, u: Understanding) -> np.ndarray | None:
         """Events that meet the window and the place (sorted positions), None: no filter."""
@@ -144,9 +147,14 @@ class Retriever:
         fit = self._cue_fit(u, events)
         upcoming = self.candidates.feature("event_last_end", events) >= now
         ranked = np.lexsort((-score, -fit, ~upcoming))
-        if not terms:
+        if terms:
+            ranked = ranked[:k]
+            # Fewer, better: a hit far below the best of the answer is padding.
+            ranked = ranked[score[ranked] >= TAIL_SHARE * score[ranked].max()]
+        else:
             kinds = self.candidates.feature("event_kind", events)
-            ranked = self._diversify(ranked, score, kinds, k)
+            tier = upcoming * (fit.max() + 1) + fit
+            ranked = self._diversify(ranked, score, tier, kinds, k)
         return [
             Hit(
                 event=self.index.events[int(events[i])],
@@ -158,11 +166,26 @@ class Retriever:
 
     def informative_terms(self, topic: str) -> list[str]:
         """The analyzed words of the topic that tell events apart in this corpus."""
-        terms = topic_terms(topic)
+        terms = list(dict.fromkeys(self._spelled(t) for t in topic_terms(topic)))
         n_events = len(self.index.events)
         if n_events < COMMON_MIN_EVENTS:
             return terms
         return [t for t in terms if self._event_count(t) <= COMMON_SHARE * n_events]
+
+    def _spelled(self, term: str) -> str:
+        """A long word the corpus lacks, one letter away from one it has ("expositon"), is
+        that word; other unknown words stay unknown (and weigh most: "curling")."""
+        lexical = self.index.lexical
+        if len(term) < TYPO_MIN_LENGTH or term in lexical.vocabulary or term.isdigit():
+            return term
+        if self._by_prefix is None:
+            by_prefix: dict[str, list[str]] = {}
+            for known in lexical.vocabulary:
+                if len(known) >= TYPO_MIN_LENGTH - 1:
+                    by_prefix.setdefault(known[:2], []).append(known)
+            self._by_prefix = by_prefix
+        near = [k for k in self._by_prefix.get(term[:2], ()) if _one_edit(term, k)]
+        return max(near, key=self._event_count) if near else term
 
     def _event_count(self, term: str) -> int:
         """How many events contain an analyzed term (cached: questions reuse few words)."""
@@ -176,17 +199,21 @@ class Retriever:
         return count
 
     def _diversify(
-        self, ranked: np.ndarray, score: np.ndarray, kinds: np.ndarray, k: int
+        self, ranked: np.ndarray, score: np.ndarray, tier: np.ndarray, kinds: np.ndarray, k: int
     ) -> np.ndarray:
         """'Que faire ce week-end ?' wants a concert, a show, a workshop: not five exhibitions.
 
-        Greedy: each pick lowers the score of the remaining events of the same kind.
+        Greedy: each pick lowers the score of the remaining events of the same kind, within
+        a tier (upcoming, then fitting the cues) that diversity never overrides.
         """
         pool = [int(pos) for pos in ranked[: k * DIVERSITY_POOL]]
         chosen: list[int] = []
         seen: dict[int, int] = {}
         while pool and len(chosen) < k:
-            best = max(pool, key=lambda p: score[p] - DIVERSITY_PENALTY * seen.get(kinds[p], 0))
+            best = max(
+                pool,
+                key=lambda p: (tier[p], score[p] - DIVERSITY_PENALTY * seen.get(kinds[p], 0)),
+            )
             pool.remove(best)
             chosen.append(best)
             seen[kinds[best]] = seen.get(kinds[best], 0) + 1
@@ -320,6 +347,23 @@ _AUDIENCE_PHRASES = {
 def _dense_query(u: Understanding) -> str:
     """The topic, with the audience back in: "for children" is part of what is meant."""
     return " ".join([u.topic.strip(), *(_AUDIENCE_PHRASES.get(a, a) for a in u.audience)])
+
+
+def _one_edit(a: str, b: str) -> bool:
+    """One letter inserted, deleted, replaced, or two neighbours swapped."""
+    if abs(len(a) - len(b)) > 1 or a == b:
+        return False
+    if len(a) == len(b):
+        diff = [i for i in range(len(a)) if a[i] != b[i]]
+        return len(diff) == 1 or (
+            len(diff) == 2
+            and diff[1] == diff[0] + 1
+            and a[diff[0]] == b[diff[1]]
+            and a[diff[1]] == b[diff[0]]
+        )
+    short, long = (a, b) if len(a) < len(b) else (b, a)
+    i = next((i for i in range(len(short)) if short[i] != long[i]), len(short))
+    return short[i:] == long[i + 1 :]
 
 
 def _best_per_event(

@@ -1,28 +1,93 @@
-"""supervisord glue: what `rag up` execs, and the FATAL event listener.
+"""supervisord glue: what `rag up` runs, the port check, supervisorctl's socket, and the
+FATAL event listener.
 
 `python -m rag.supervisor` is the `[eventlistener:fatal]` of supervisord.conf: when a
 program exhausts its start retries (FATAL), it records which one in `RAG_RUN_DIR/fatal` and
 stops supervisord. supervisord itself always exits 0, so `rag up` runs it as a child and
 exits 1 when that record exists: the container stops with a failure status and its restart
 policy acts, instead of an API that silently stays down.
+
+Before any of that, `rag up` checks that both ports are free (`check_ports`), and `rag serve`
+binds its port before loading the index (`bind_port`), so a taken port is one line and exit
+status 1 at once, not a restart loop.
+
+`ctl_plugin` is the `[ctlplugin:rag]` of supervisord.conf: it points supervisorctl at the
+socket in RAG_RUN_DIR (from the environment, `.env` or its default), so `uv run
+supervisorctl -c supervisord.conf status` works in a second terminal with no variable set.
 """
 
 from __future__ import annotations
 
+import errno
 import os
 import signal
+import socket
 import subprocess
 import sys
 from collections.abc import Mapping
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
-from rag.config import Settings
+from rag.config import Settings, load_settings
+from rag.errors import RagError
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 FATAL_RECORD = "fatal"
 """Written in RAG_RUN_DIR by the listener (supervisord.conf passes it the same path)."""
 FORWARDED = (signal.SIGTERM, signal.SIGINT, signal.SIGHUP, signal.SIGQUIT, signal.SIGUSR2)
+SOCKET = "supervisor.sock"
+"""supervisord's control socket in RAG_RUN_DIR ([unix_http_server] of supervisord.conf)."""
+
+
+class PortInUse(RagError):
+    """A port rag-events must listen on is taken (or unusable); the message names the
+    setting to change."""
+
+
+def bind_port(host: str, port: int, program: str) -> socket.socket:
+    """A TCP socket bound to host:port, not listening yet; `PortInUse` naming the setting
+    to change (`{program}_PORT`, or `{program}_HOST` too) when it cannot be bound."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    # as uvicorn and Streamlit do: a port left in TIME_WAIT by a stopped server is free
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except OSError as exc:
+        sock.close()
+        if exc.errno == errno.EADDRINUSE:
+            raise PortInUse(f"port {port} is already in use: set {program}_PORT") from exc
+        reason = exc.strerror or str(exc)
+        raise PortInUse(
+            f"cannot listen on {host}:{port} ({reason}): check {program}_HOST and {program}_PORT"
+        ) from exc
+    return sock
+
+
+def check_ports(settings: Settings) -> None:
+    """Both ports `rag up` needs are free, before it builds or starts anything."""
+    if settings.api_port == settings.ui_port:
+        raise PortInUse(
+            f"API_PORT and UI_PORT are both {settings.api_port}: set one of them to another port"
+        )
+    bind_port(settings.api_host, settings.api_port, "API").close()
+    bind_port(settings.ui_host, settings.ui_port, "UI").close()
+
+
+def socket_url(settings: Settings) -> str:
+    return f"unix://{settings.run_dir.resolve() / SOCKET}"
+
+
+def ctl_plugin(controller: Any) -> Any:
+    """supervisorctl's `[ctlplugin:rag]`: unless `-s URL` was given, talk to the socket in
+    RAG_RUN_DIR as `Settings` resolves it (environment, `.env`, default). It adds no
+    command; supervisorctl calls it after reading the config, before any request."""
+    from supervisor.supervisorctl import ControllerPluginBase
+
+    options = controller.options
+    if options.serverurl == options.configroot.supervisorctl.serverurl:  # no -s on the line
+        options.serverurl = socket_url(load_settings())
+    return ControllerPluginBase(controller)
 
 
 def project_file(name: str) -> Path:

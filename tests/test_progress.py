@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -79,7 +80,7 @@ def test_one_step_stages_have_no_rate() -> None:
     assert meter.update("lexical", 1, 1).describe() == "lexical 1/1"
 
 
-def test_a_rebuild_job_reports_rate_and_time_remaining() -> None:
+def test_a_rebuild_job_reports_rate_and_time_remaining(tmp_path: Path) -> None:
     halfway, release = threading.Event(), threading.Event()
 
     def work(progress: ProgressFn) -> dict[str, Any]:
@@ -90,7 +91,7 @@ def test_a_rebuild_job_reports_rate_and_time_remaining() -> None:
         assert release.wait(10)
         return {}
 
-    rebuilder = Rebuilder(work)
+    rebuilder = Rebuilder(work, tmp_path)
     job = rebuilder.start()
     assert halfway.wait(10)
     running = rebuilder.get(job.id)

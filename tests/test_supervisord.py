@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import os
+import shutil
 import signal
+import socket
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -120,15 +123,15 @@ def test_rebuild_swaps_the_index_while_answering(service: Service) -> None:
 
 
 def test_a_fatal_program_stops_supervisord(tmp_path: Path) -> None:
-    """An API that cannot start (here: a bad port) goes FATAL; the listener stops supervisord
-    so that a container exits and its restart policy acts."""
+    """An API that cannot start (here: an address it cannot listen on) goes FATAL; the
+    listener stops supervisord so that a container exits and its restart policy acts."""
     from tests.service import ROOT, clean_env, free_port
 
     env = clean_env(
         RAG_DATA_DIR=str(tmp_path / "data"),
         RAG_RUN_DIR=str(tmp_path / "run"),
-        API_HOST="127.0.0.1",
-        API_PORT="not-a-port",
+        API_HOST="256.0.0.1",
+        API_PORT=str(free_port()),
         API_URL="http://127.0.0.1:1",
         UI_HOST="127.0.0.1",
         UI_PORT=str(free_port()),
@@ -137,5 +140,145 @@ def test_a_fatal_program_stops_supervisord(tmp_path: Path) -> None:
     command = [sys.executable, "-m", "supervisor.supervisord", "-c", str(ROOT / "supervisord.conf")]
     result = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
     output = result.stdout + result.stderr
+    assert "cannot listen on 256.0.0.1" in output and "check API_HOST" in output, output
     assert "gave up: api entered FATAL state" in output, output
     assert "program api is FATAL" in output, output
+
+
+# --- a taken port, FATAL, and supervisorctl from a second terminal -------------------------
+
+
+@pytest.mark.parametrize("taken", ["API_PORT", "UI_PORT"])
+def test_rag_up_with_a_taken_port_exits_1_naming_it(tmp_path: Path, taken: str) -> None:
+    """Checked before the demo build and supervisord: nothing starts, nothing loops."""
+    from tests.service import BIN, clean_env, free_port
+
+    with socket.socket() as holder:
+        holder.bind(("127.0.0.1", 0))
+        holder.listen()
+        busy = holder.getsockname()[1]
+        ports = {"API_PORT": str(free_port()), "UI_PORT": str(free_port()), taken: str(busy)}
+        env = clean_env(
+            RAG_DATA_DIR=str(tmp_path / "data"),
+            RAG_RUN_DIR=str(tmp_path / "run"),
+            API_HOST="127.0.0.1",
+            UI_HOST="127.0.0.1",
+            **ports,
+        )
+        started = time.monotonic()
+        result = subprocess.run(
+            [str(BIN / "rag"), "up"],
+            cwd=tmp_path,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+    print(
+        f"rag up with {taken} taken: exit {result.returncode} in {time.monotonic() - started:.1f} s"
+    )
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert f"port {busy} is already in use: set {taken}" in result.stderr
+    assert not (tmp_path / "data" / "indexes").exists()  # no demo build before the check
+
+
+def test_an_api_that_dies_at_start_goes_fatal(tmp_path: Path) -> None:
+    """supervisord started directly (no `rag up` check) while the API's port is taken: each
+    `rag serve` exits at once, within startsecs, so the API goes FATAL and the listener
+    stops supervisord instead of restarting it forever."""
+    from tests.service import ROOT, clean_env, free_port
+
+    with socket.socket() as holder:
+        holder.bind(("127.0.0.1", 0))
+        holder.listen()
+        busy = holder.getsockname()[1]
+        env = clean_env(
+            RAG_DATA_DIR=str(tmp_path / "data"),
+            RAG_RUN_DIR=str(tmp_path / "run"),
+            API_HOST="127.0.0.1",
+            API_PORT=str(busy),
+            API_URL=f"http://127.0.0.1:{busy}",
+            UI_HOST="127.0.0.1",
+            UI_PORT=str(free_port()),
+        )
+        (tmp_path / "run").mkdir()
+        conf = str(ROOT / "supervisord.conf")
+        started = time.monotonic()
+        result = subprocess.run(
+            [sys.executable, "-m", "supervisor.supervisord", "-c", conf],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+    print(f"api FATAL and supervisord stopped in {time.monotonic() - started:.1f} s")
+    output = result.stdout + result.stderr
+    assert f"port {busy} is already in use: set API_PORT" in output, output
+    assert "gave up: api entered FATAL state" in output, output
+    assert "program api is FATAL" in output, output
+
+
+def test_supervisorctl_in_a_second_terminal_needs_no_variable(tmp_path: Path) -> None:
+    """README: `uv run rag up` in one terminal, then, in another with nothing set,
+    `uv run supervisorctl -c supervisord.conf status` (and `restart api`)."""
+    from rag.config import Settings
+    from tests.service import BIN, ROOT, clean_env, free_port, wait_for
+
+    default = Settings.model_fields["run_dir"].default
+    if Settings(_env_file=ROOT / ".env").run_dir != default:  # type: ignore[call-arg]
+        pytest.skip(f"{ROOT / '.env'} sets RAG_RUN_DIR: this test is about its default")
+    with socket.socket(socket.AF_UNIX) as probe:
+        if probe.connect_ex(str(default / "supervisor.sock")) == 0:
+            pytest.skip(f"a `rag up` with the default RAG_RUN_DIR ({default}) runs here")
+    uv = shutil.which("uv")
+    assert uv, "uv is not on PATH (the README's commands need it)"
+    api_port, ui_port = free_port(), free_port()
+    env = clean_env(  # everything but RAG_RUN_DIR: the default is what is tested
+        RAG_DATA_DIR=str(tmp_path / "data"),
+        API_HOST="127.0.0.1",
+        API_PORT=str(api_port),
+        UI_HOST="127.0.0.1",
+        UI_PORT=str(ui_port),
+        EMBEDDING_PROVIDER="local",
+        LLM_PROVIDER="extractive",
+    )
+    demo = [str(BIN / "rag"), "demo", "--events", "20"]
+    subprocess.run(demo, cwd=tmp_path, env=env, check=True, capture_output=True, timeout=600)
+    log = tmp_path / "up.log"
+    with log.open("wb") as out:
+        up = subprocess.Popen(
+            [str(BIN / "rag"), "up"],
+            cwd=tmp_path,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    second_terminal = clean_env()  # no RAG_*, API_*, UI_* variable at all
+
+    def ctl(*args: str) -> str:
+        command = [uv, "run", "supervisorctl", "-c", "supervisord.conf", *args]
+        done = subprocess.run(
+            command, cwd=ROOT, env=second_terminal, capture_output=True, text=True, timeout=90
+        )
+        return done.stdout + done.stderr
+
+    def running() -> set[str]:
+        lines = [line.split() for line in ctl("status").splitlines()]
+        return {line[0] for line in lines if line[1:2] == ["RUNNING"]}
+
+    try:
+        wait_for("api, ui and fatal RUNNING", lambda: running() == {"api", "ui", "fatal"}, 180, log)
+        before = int(ctl("pid", "api").strip())
+        restarted = ctl("restart", "api")
+        assert "api: stopped" in restarted and "api: started" in restarted, restarted
+        assert int(ctl("pid", "api").strip()) != before
+        url = f"http://127.0.0.1:{api_port}/health"
+        wait_for("the restarted API", lambda: requests.get(url, timeout=5).ok, 120, log)
+    finally:
+        up.send_signal(signal.SIGTERM)
+        try:
+            up.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(up.pid, signal.SIGKILL)
+            up.wait(timeout=10)

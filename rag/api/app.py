@@ -21,9 +21,9 @@ from rag.api.docs import add_docs
 from rag.api.limits import AskLimiter, LimitStore, WrongKeys
 from rag.api.metrics import Metrics
 from rag.api.routes import router
-from rag.config import Settings
+from rag.config import Settings, load_settings
 from rag.engine import Assistant, NotReady
-from rag.rebuild import Rebuilder, RebuildJob, RebuildWork, rebuild
+from rag.rebuild import Rebuilder, RebuildJob, RebuildWork, jobs_dir, rebuild
 
 log = logging.getLogger("rag.api")
 # Per-client limits shared by the API workers, in RAG_RUN_DIR.
@@ -58,7 +58,8 @@ def create_app(
         def finished(job: RebuildJob) -> None:
             metrics.observe_rebuild(job.state, job.duration_s or 0.0)
 
-        rebuilder = Rebuilder(rebuild_work or partial(rebuild, settings, served), finished)
+        work = rebuild_work or partial(rebuild, settings, served)
+        rebuilder = Rebuilder(work, jobs_dir(settings), finished)
         watcher = IndexWatcher(served, rebuilder, settings.index_reload_interval)
         limits = LimitStore(settings.run_dir / LIMITS_FILE)
         app.state.services = Services(
@@ -117,6 +118,16 @@ def create_app(
     app.add_middleware(HeaderLimitMiddleware, max_bytes=settings.api_max_header_bytes)
     app.add_middleware(RequestMiddleware, metrics=metrics)
     return app
+
+
+LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s[%(process)d]: %(message)s"
+
+
+def serve_app() -> FastAPI:
+    """What each `rag serve` worker process runs (`uvicorn --factory`): settings from the
+    environment, one log format for uvicorn and rag, with the worker's pid."""
+    logging.basicConfig(level=logging.INFO, format=LOG_FORMAT)
+    return create_app(load_settings())
 
 
 async def _not_ready(request: Request, exc: Exception) -> JSONResponse:

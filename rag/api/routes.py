@@ -34,7 +34,7 @@ from rag.api.schemas import (
 )
 from rag.corpus import CorpusSummary
 from rag.engine import NotReady
-from rag.rebuild import RebuildBusy
+from rag.rebuild import RebuildBusy, RebuildUnavailable
 from rag.schemas import AskResponse
 
 log = logging.getLogger(__name__)
@@ -158,7 +158,7 @@ def event(uid: str, assistant: AssistantDep) -> dict[str, Any]:
     """One normalized event from the served index (the format of data/processed/)."""
     found = assistant.event(uid)
     if found is None:
-        raise HTTPException(404, detail=f"No event {uid!r} in the served index.")
+        raise HTTPException(404, detail="No event with this uid in the served index.")
     return found.to_dict()
 
 
@@ -173,7 +173,10 @@ def event(uid: str, assistant: AssistantDep) -> dict[str, Any]:
             "model": ErrorResponse,
             "description": "A wrong key, after too many from this client; see Retry-After.",
         },
-        503: {"model": ErrorResponse, "description": "Rebuild disabled (no REBUILD_API_KEY)."},
+        503: {
+            "model": ErrorResponse,
+            "description": "Rebuild disabled (no REBUILD_API_KEY) or the data is read-only here.",
+        },
     },
 )
 def start_rebuild(
@@ -205,6 +208,8 @@ def start_rebuild(
         raise HTTPException(
             409, detail=f"Rebuild {busy.job.id} is already running: GET /rebuild/{busy.job.id}."
         ) from busy
+    except RebuildUnavailable as unavailable:
+        raise HTTPException(503, detail=str(unavailable)) from unavailable
     url = f"/rebuild/{job.id}"
     response.headers["Location"] = url
     return RebuildAccepted(id=job.id, state=job.state, status_url=url)
@@ -219,7 +224,7 @@ def rebuild_status(job_id: str, services: ServicesDep) -> RebuildJobResponse:
     """State, stage, progress, timings and result (or error) of a rebuild job."""
     job = services.rebuilder.get(job_id)
     if job is None:
-        raise HTTPException(404, detail=f"No rebuild job {job_id!r} in this process.")
+        raise HTTPException(404, detail="No rebuild job with this id in this data directory.")
     return RebuildJobResponse(
         id=job.id,
         state=job.state,

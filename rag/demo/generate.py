@@ -17,12 +17,12 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from itertools import pairwise
 from typing import TYPE_CHECKING
-from zoneinfo import ZoneInfo
 
 from rag.config import Settings
 from rag.cues import free_for_all
 from rag.demo.places import at_venue, the_venue
 from rag.demo.vocabulary import PLACES, WORDS, Audience, City, Theme, Venue
+from rag.demo_record import DEMO_SOURCE, DemoRecord, local_today, write_record
 from rag.french import MONTHS, PARIS, WEEKDAYS, date_range, day_name
 from rag.models import Event, Occurrence, ProgressFn, no_progress
 from rag.sources import RawBatch
@@ -394,7 +394,7 @@ class DemoSource:
     copies exactly like any other source."""
 
     events: list[Event]
-    name: str = "demo"
+    name: str = DEMO_SOURCE
     notes: list[str] = field(default_factory=list)
 
     def fetch(self, progress: ProgressFn = no_progress) -> Iterator[RawBatch]:
@@ -414,8 +414,9 @@ def build_demo(
     from rag.index import build_index
     from rag.ingest import ingest, load_events
 
-    today = today or datetime.now(ZoneInfo(settings.timezone)).date()
+    today = today or local_today(settings)
     events = generate_demo_events(today, n, seed)
     ingest(settings, [DemoSource(events)], progress=progress)
+    write_record(settings, DemoRecord(today, n, seed, settings.embedding_provider))
     embedder = create_embedder(settings)
     return build_index(settings, load_events(settings), embedder, progress)
