@@ -481,18 +481,20 @@ def _season(c: _Ctx, word: str, step: str | None, year: int | None) -> _Span:
 
 
 def _feast(
-    c: _Ctx, name: str, period: Callable[[int], tuple[date, date]], occasion: str | None = None
+    c: _Ctx, name: str, period: Callable[[int], tuple[date, date]], occasion: str | None
 ) -> _Span:
     first, last = _next_period(c, period)
-    return _days(c, first, last, name, occasion or re.sub(r"^(?:la|le) ", "", name))
+    return _days(c, first, last, name, occasion)
 
 
 def _paques(year: int) -> tuple[date, date]:
     return _easter(year) - timedelta(days=1), _easter(year) + timedelta(days=1)
 
 
-# (FR name, EN name, occasion searched in the French corpus, yearly period)
-_FEASTS: dict[str, tuple[str, str, str, Callable[[int], tuple[date, date]]]] = {
+# (FR name, EN name, occasion searched in the French corpus, yearly period). A feast whose
+# events are themed has an occasion ("Saint-Valentin"); Pâques and the Toussaint name a
+# long weekend or a day off, not a theme ("le week-end de Pâques à Nice": anything on).
+_FEASTS: dict[str, tuple[str, str, str | None, Callable[[int], tuple[date, date]]]] = {
     "noel": ("Noël", "Christmas", "Noël", lambda y: (date(y, 12, 24), date(y, 12, 25))),
     "jour_an": (
         "le jour de l'an", "New Year's Day", "jour de l'an",
@@ -517,9 +519,9 @@ _FEASTS: dict[str, tuple[str, str, str, Callable[[int], tuple[date, date]]]] = {
     "halloween": (
         "Halloween", "Halloween", "Halloween", lambda y: (date(y, 10, 31), date(y, 10, 31)),
     ),
-    "paques": ("Pâques", "Easter", "Pâques", _paques),
+    "paques": ("Pâques", "Easter", None, _paques),
     "toussaint": (
-        "la Toussaint", "All Saints' Day", "Toussaint", lambda y: (date(y, 11, 1), date(y, 11, 1)),
+        "la Toussaint", "All Saints' Day", None, lambda y: (date(y, 11, 1), date(y, 11, 1)),
     ),
 }  # fmt: skip
 

@@ -172,6 +172,8 @@ def test_a_feast_is_kept_as_an_occasion() -> None:
     window = parse_dates("Que faire pour la Saint-Valentin ?", THURSDAY, TZ)
     assert window is not None and window.occasion == "Saint-Valentin"
     assert parse_dates("ce week-end", THURSDAY, TZ).occasion is None  # type: ignore[union-attr]
+    easter = parse_dates("Le week-end de Pâques à Nice, il se passe quoi ?", THURSDAY, TZ)
+    assert easter is not None and easter.occasion is None  # a long weekend, not a theme
 
 
 def test_the_longest_expression_wins_when_they_are_not_joined() -> None:

@@ -102,7 +102,8 @@ def _offline_page(browser: Browser, width: int, blocked: list[str]) -> Page:
 )
 def test_offline_docs_map_and_cards_in_rank_order_on_a_phone(service: Service) -> None:
     """With every other host blocked: /docs and /redoc render, the map draws its shipped
-    background, and at 390 px the cards read [1], [2], [3]… from top to bottom."""
+    background, and at 390 px the cards read [1], [2], [3]… from top to bottom; events
+    already over are marked "terminé"."""
     from playwright.sync_api import expect, sync_playwright
 
     service.wait_ready()
@@ -150,6 +151,15 @@ def test_offline_docs_map_and_cards_in_rank_order_on_a_phone(service: Service) -
             # the shipped background is drawn: a good part of the map is land-coloured
             assert _map_land_share(page, answer, ARTIFACTS / "map-390.png") > 0.2
             page.screenshot(path=str(ARTIFACTS / "ui-390.png"), full_page=True)
+
+            # a question about the past: its events are over, and their cards say so
+            # (the demo corpus always has a few events in the two weeks before today)
+            chat.fill("Qu'y avait-il la semaine dernière ?")
+            chat.press("Enter")
+            past = page.get_by_test_id("stChatMessage").nth(3)
+            over = past.locator("[class*='st-key-source-']").filter(has_text="terminé")
+            expect(over.first).to_be_visible(timeout=60_000)
+            over.first.screenshot(path=str(ARTIFACTS / "card-over-390.png"))
         finally:
             browser.close()
     assert blocked == []
