@@ -271,3 +271,13 @@ def test_the_report_puts_splits_and_systems_side_by_side() -> None:
          "heldout n": 1, "heldout score": 1.0, "heldout false refusals": "0/0"}
     ]  # fmt: skip
     assert [t.name for t in report.targets][:1] == ["heldout: overall score"]
+
+
+def test_no_heldout_question_asks_for_the_same_events_as_a_dev_question(
+    questions: list[DevQuestion],
+) -> None:
+    dev = {(q.corpus, frozenset(q.expected_uids)): q.id for q in questions if q.split == "dev"}
+    for q in questions:
+        key = (q.corpus, frozenset(q.expected_uids))
+        if q.split == "heldout" and q.expected_uids and q.metric == "recall":
+            assert key not in dev, f"{q.id} asks for the events of {dev[key]}"
