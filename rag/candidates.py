@@ -57,6 +57,7 @@ ARRAYS = (
     "grid_events",  # int32: events sorted by cell
     "event_young",  # rag/features.py
     "event_free",
+    "event_attendable",
     "event_access",
     "event_age_min",
     "event_age_max",
@@ -220,13 +221,13 @@ class Candidates:
         return np.unique(np.concatenate(found)) if found else np.zeros(0, dtype=np.int64)
 
     def at_place(self, place: PlaceMatch) -> np.ndarray:
-        """Events where `place.matches` holds, reading only the groups that can match.
+        """Events where `place.matches_name` holds, reading only the groups that can match.
 
         For "près de" (`radius_km`): the events within the radius by their coordinates,
         and those without coordinates by their place names.
         """
         groups = self._groups_by_name.get((place.kind, _key(place.name)), [])
-        matched = [g for g in groups if place.matches(self._representatives[g])]
+        matched = [g for g in groups if place.matches_name(self._representatives[g])]
         ids = np.asarray(matched, dtype=np.int64)
         events = self.arrays["group_events"][ranges(self.arrays["group_offsets"], ids)]
         events = np.sort(events.astype(np.int64))

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from rag.cues import ACCESS_CODES, age_bounds, event_access, is_free_for_all
+from rag.cues import ACCESS_CODES, age_bounds, event_access, is_attendable, is_free_for_all
 from rag.models import Event
 from rag.text import fold
 
@@ -55,6 +55,7 @@ def event_features(events: Sequence[Event]) -> tuple[dict[str, np.ndarray], list
     arrays = {
         "event_young": np.fromiter(map(youngness, events), dtype=np.float32, count=n),
         "event_free": np.fromiter(map(is_free_for_all, events), dtype=bool, count=n),
+        "event_attendable": np.fromiter(map(is_attendable, events), dtype=bool, count=n),
         "event_access": np.fromiter(
             (access_bits(event_access(e)) for e in events), dtype=np.uint8, count=n
         ),

@@ -157,14 +157,17 @@ class Retriever:
         score = score + self._cue_bonus(u, events)
         fit = self._cue_fit(u, events)
         upcoming = self.candidates.feature("event_last_end", events) >= now
-        ranked = np.lexsort((-score, -fit, ~upcoming))
+        attendable = self.candidates.feature("event_attendable", events)
+        # Upcoming before over, then those one can attend (not cancelled, full or online
+        # only), then those fitting the cues, then the score.
+        ranked = np.lexsort((-score, -fit, ~attendable, ~upcoming))
         if terms:
             ranked = ranked[:k]
             # Fewer, better: a hit far below the best of the answer is padding.
             ranked = ranked[score[ranked] >= TAIL_SHARE * score[ranked].max()]
         else:
             kinds = self.candidates.feature("event_kind", events)
-            tier = upcoming * (fit.max() + 1) + fit
+            tier = (upcoming * 2 + attendable) * (fit.max() + 1) + fit
             ranked = self._diversify(ranked, score, tier, kinds, k)
         return [
             Hit(
