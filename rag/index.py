@@ -494,6 +494,11 @@ def _read_manifest(path: Path) -> Manifest:
             f"the index {manifest.version} uses format {manifest.format}, this version of "
             f"rag-events reads format {FORMAT}; run `rag build` to rebuild it"
         )
+    if set(manifest.files) != set(_FILES):
+        raise IndexIncompatible(
+            f"the index {manifest.version} was written by another version of rag-events "
+            "(its files differ); run `rag build` to rebuild it"
+        )
     return manifest
 
 
