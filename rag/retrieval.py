@@ -203,6 +203,10 @@ class Retriever:
         narrowed = allowed is not None and len(allowed) <= NARROW_SHARE * len(self.index.events)
         if narrowed or u.language == "en":
             relevant |= (dense >= gate.relaxed_dense) & (coverage > 0)
+        if all(t in vocabulary for t in terms):
+            # Every word exists in the corpus, so nothing says the topic is absent: a
+            # paraphrase ("fabriquer une lanterne") may share none of the event's words.
+            relevant |= dense >= gate.relaxed_dense
         return relevant
 
     def _known(self, terms: list[str], u: Understanding) -> list[str]:
