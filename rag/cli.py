@@ -401,7 +401,8 @@ def demo(
     import json
 
     from rag.config import load_settings
-    from rag.demo import build_demo, stale_demo
+    from rag.demo import build_demo
+    from rag.demo_record import stale_demo
 
     settings = load_settings()
     if if_stale:
@@ -520,9 +521,10 @@ def up() -> None:
     import os
 
     from rag.config import load_settings
-    from rag.demo import stale_demo
+
+    # light imports first: a start with an index loads no model, no generator, no source
+    from rag.demo_record import seed_data_dir, stale_demo
     from rag.index import active_version
-    from rag.ingest import sources_from_settings
     from rag.supervisor import check_ports, run_supervisord
 
     settings = load_settings()
@@ -535,6 +537,10 @@ def up() -> None:
             err=True,
         )
         raise typer.Exit(run_supervisord(settings))
+    if active_version(settings) is None and seed_data_dir(settings):
+        typer.echo(
+            f"Empty {settings.data_dir}: copied the demo index of {settings.seed_dir}.", err=True
+        )
     stale = stale_demo(settings)
     if stale is not None and active_version(settings) is not None:
         import subprocess
@@ -547,6 +553,8 @@ def up() -> None:
         )
         subprocess.Popen([sys.executable, "-m", "rag.cli", "demo", "--if-stale"])
     elif active_version(settings) is None:
+        from rag.ingest import sources_from_settings
+
         where = settings.data_dir
         if sources_from_settings(settings) or settings.events_file.exists():
             from rag.embeddings import create_embedder

@@ -35,6 +35,9 @@ class Settings(BaseSettings):
 
     # Storage
     data_dir: Path = Field(default=Path("data"), alias="RAG_DATA_DIR")
+    # A data directory to copy into an empty RAG_DATA_DIR at `rag up` (the container image's
+    # demo index, built at build time: /app/seed); none outside the image.
+    seed_dir: Path | None = Field(default=None, alias="RAG_SEED_DIR")
 
     # Embeddings
     embedding_provider: str = Field(default="local", alias="EMBEDDING_PROVIDER")

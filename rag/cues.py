@@ -77,8 +77,10 @@ _AUDIENCES = [
     (
         "enfants",
         r"\b(?:enfants?|gamins?|gamines?|bambins?|kids?|children|child|marmots?|jeune\s+public"
-        r"|(?:tout[-\s]?)?petits|(?:mon|ma|mes|nos|notre)\s+(?:fils|filles?|petits?[-\s]enfants?)"
-        r"|(?:my|our)\s+(?:sons?|daughters?)|little\s+ones?)\b",
+        r"|(?:tout[-\s]?)?petits|(?:mon|ma|mes|nos|notre)\s+(?:fils|filles?|petits?[-\s]enfants?"
+        r"|neveux?|nieces?|filleule?s?|petite?s?[-\s](?:fille|fils)s?)"
+        r"|(?:my|our)\s+(?:sons?|daughters?|nephews?|nieces?|grand(?:son|daughter|child)(?:s|ren)?)"
+        r"|little\s+ones?)\b",
     ),
     ("famille", r"\b(?:en\s+famille|familles?|familia(?:l|le|les|ux)|family|families)\b"),
     ("ados", r"\b(?:ados?|adolescent(?:e|s|es)?|teens?|teenagers?)\b"),

@@ -6,8 +6,9 @@ deterministically and testably, and never left to a language model. Conventions:
 
 - a window is [start, end) in the given time zone; whole days run from 00:00 to 00:00;
 - "ce week-end" / "this weekend" is Saturday 00:00 → Monday 00:00; on a Saturday or a
-  Sunday it is the current one, from today. "le prochain week-end" is the next one to come
-  (the same); "le week-end prochain" and "next weekend" are the one after it;
+  Sunday it is the current one, from today. "le prochain week-end", "le week-end
+  prochain" and "next weekend" are the coming one on a weekday, the following one when
+  asked on a Saturday or a Sunday; "le week-end du 6 juin" is the weekend of that day;
 - a bare weekday ("samedi", "on Saturday") is the next such day, today included;
   "samedi prochain" / "next Saturday" is the next one strictly after today;
 - parts of the day: matin / morning 6 h–12 h, après-midi / afternoon 12 h–18 h,
@@ -386,6 +387,20 @@ def _weekend(c: _Ctx, weeks_later: int = 0) -> tuple[date, date]:
     return saturday, saturday + timedelta(days=1)
 
 
+def _following_weekend(c: _Ctx) -> tuple[date, date]:
+    """'le week-end prochain': the coming one on a weekday, the one after on a weekend."""
+    return _weekend(c, 1 if c.as_of.weekday() >= 5 else 0)
+
+
+def _weekend_of(day: date | None) -> tuple[date, date] | None:
+    """'le week-end du 6 juin': the weekend that day starts, is in, or comes before."""
+    if day is None:
+        return None
+    saturday = day - timedelta(days=1) if day.weekday() == 6 else day
+    saturday += timedelta(days=(5 - saturday.weekday()) % 7)
+    return saturday, saturday + timedelta(days=1)
+
+
 def _last_weekend(c: _Ctx) -> tuple[date, date]:
     """The weekend before the current one (on a Saturday or Sunday, a week earlier)."""
     saturday = c.as_of - timedelta(days=c.as_of.weekday() + 2)
@@ -481,18 +496,20 @@ def _season(c: _Ctx, word: str, step: str | None, year: int | None) -> _Span:
 
 
 def _feast(
-    c: _Ctx, name: str, period: Callable[[int], tuple[date, date]], occasion: str | None = None
+    c: _Ctx, name: str, period: Callable[[int], tuple[date, date]], occasion: str | None
 ) -> _Span:
     first, last = _next_period(c, period)
-    return _days(c, first, last, name, occasion or re.sub(r"^(?:la|le) ", "", name))
+    return _days(c, first, last, name, occasion)
 
 
 def _paques(year: int) -> tuple[date, date]:
     return _easter(year) - timedelta(days=1), _easter(year) + timedelta(days=1)
 
 
-# (FR name, EN name, occasion searched in the French corpus, yearly period)
-_FEASTS: dict[str, tuple[str, str, str, Callable[[int], tuple[date, date]]]] = {
+# (FR name, EN name, occasion searched in the French corpus, yearly period). A feast whose
+# events are themed has an occasion ("Saint-Valentin"); Pâques and the Toussaint name a
+# long weekend or a day off, not a theme ("le week-end de Pâques à Nice": anything on).
+_FEASTS: dict[str, tuple[str, str, str | None, Callable[[int], tuple[date, date]]]] = {
     "noel": ("Noël", "Christmas", "Noël", lambda y: (date(y, 12, 24), date(y, 12, 25))),
     "jour_an": (
         "le jour de l'an", "New Year's Day", "jour de l'an",
@@ -517,9 +534,12 @@ _FEASTS: dict[str, tuple[str, str, str, Callable[[int], tuple[date, date]]]] = {
     "halloween": (
         "Halloween", "Halloween", "Halloween", lambda y: (date(y, 10, 31), date(y, 10, 31)),
     ),
-    "paques": ("Pâques", "Easter", "Pâques", _paques),
+    "paques": ("Pâques", "Easter", None, _paques),
+    "paques_jour": (
+        "Pâques", "Easter", None, lambda y: (_easter(y), _easter(y) + timedelta(days=1)),
+    ),
     "toussaint": (
-        "la Toussaint", "All Saints' Day", "Toussaint", lambda y: (date(y, 11, 1), date(y, 11, 1)),
+        "la Toussaint", "All Saints' Day", None, lambda y: (date(y, 11, 1), date(y, 11, 1)),
     ),
 }  # fmt: skip
 
@@ -741,11 +761,15 @@ _FR_RULES: list[tuple[str, _Resolver]] = [
     ),
     (
         rf"\b(?:(?:le|du|au|ce)\s+)?{WE}\s+prochain\b",
-        lambda m, c: _days(c, *_weekend(c, 1), "le week-end prochain"),
+        lambda m, c: _days(c, *_following_weekend(c), "le week-end prochain"),
     ),
     (
         rf"\b(?:(?:le|du|au)\s+)?{WE}\s+dernier\b|\b(?:le|du|au)\s+dernier\s+{WE}",
         lambda m, c: _days(c, *_last_weekend(c), "le week-end dernier"),
+    ),
+    (
+        rf"\b(?:(?:le|ce|du|au|pour\s+le|pendant\s+le)\s+)?{WE}\s+(?:du|des)\s+{_date_re('p')}",
+        lambda m, c: _weekend_span(c, _weekend_of(_single_date(m, c))),
     ),
     (
         r"\bcette\s+semaine\b",
@@ -952,11 +976,15 @@ _EN_RULES: list[tuple[str, _Resolver]] = [
     ),
     (
         r"\bnext\s+week-?\s?end\b",
-        lambda m, c: _days(c, *_weekend(c, 1), "next weekend"),
+        lambda m, c: _days(c, *_following_weekend(c), "next weekend"),
     ),
     (
         r"\blast\s+week-?\s?end\b",
         lambda m, c: _days(c, *_last_weekend(c), "last weekend"),
+    ),
+    (
+        rf"\b(?:(?:on|over|for|during)\s+)?the\s+week-?\s?end\s+of\s+{EN_DATE}",
+        lambda m, c: _weekend_span(c, _weekend_of(_en_single(m, c))),
     ),
     (
         r"\bthis\s+week\b",
@@ -1075,7 +1103,7 @@ _EN_RULES: list[tuple[str, _Resolver]] = [
     (
         r"\b(?P<f>easter|christmas|halloween)\b",
         lambda m, c: _named_feast(
-            c, {"easter": "paques", "christmas": "noel"}.get(m["f"], m["f"]), loose=True
+            c, {"easter": "paques_jour", "christmas": "noel"}.get(m["f"], m["f"]), loose=True
         ),
     ),
     (
@@ -1087,7 +1115,13 @@ _EN_RULES: list[tuple[str, _Resolver]] = [
 
 
 def _fold_feast(word: str) -> str:
-    return word.removeprefix("la ").strip()
+    """The feast a bare name means as one end of a range: Pâques is Easter Sunday then."""
+    word = word.removeprefix("la ").strip()
+    return "paques_jour" if word == "paques" else word
+
+
+def _weekend_span(c: _Ctx, days: tuple[date, date] | None) -> _Span | None:
+    return _days(c, *days, c.words("le week-end", "the weekend")) if days else None
 
 
 def _dated(m: re.Match[str], c: _Ctx) -> _Span | None:

@@ -380,6 +380,13 @@ class Gazetteer:
             self._add(words, _Entry(kind, name, common))
             if len(words) > 1 and words[0] in ("le", "les"):
                 self._add(words[1:], _Entry(kind, name, True))  # "au Mans", "aux Sables"
+        # "Clermont" for Clermont-Ferrand, "Cagnes" for Cagnes-sur-Mer: the first word of
+        # one corpus city only, when it is a word of its own (not "Saint", "Le").
+        heads = Counter(_words(c)[0] for c in self.cities if len(_words(c)) > 1)
+        for city in self.cities:
+            words = _words(city)
+            if len(words) > 1 and heads[words[0]] == 1 and len(words[0]) >= 5:
+                self._add(words[:1], _Entry("city", city, True))
         for key, (name, *_) in _towns().items():
             words = tuple(key.split())
             if len(key) >= 3 and not (

@@ -42,6 +42,7 @@ class Understanding:
     ages: AgeRange | None = None  # "ma fille de 9 ans", "mon bébé de 18 mois"
     access: tuple[AccessCode, ...] = ()  # accessibility asked for (rag.cues codes)
     factual: bool = False  # "Quelle est la capitale de la France ?": not about outings
+    names: frozenset[str] = frozenset()  # analyzed terms written as names ("Saint-Eustache")
 
 
 _RESOURCES = Path(__file__).parent / "resources"
@@ -272,6 +273,7 @@ def understand(
         ages,
         access,
         own.factual,
+        _names(question),
     )
 
 
@@ -321,10 +323,21 @@ def _access_labels(codes: tuple[AccessCode, ...]) -> list[str]:
 def topic_terms(topic: str) -> list[str]:
     """The analyzed words of a topic that can carry it (the grammar of both languages out)."""
     function = _lexicon().function
-    return list(dict.fromkeys(stem(t) for t in _WORD.findall(fold(topic)) if t not in function))
+    joined = re.sub(r"\b([a-z])-([a-z]{2,})", r"\1\2", fold(topic))  # "e-sport": "esport"
+    words = (t for t in _WORD.findall(joined) if t not in function and len(t) > 1)
+    return list(dict.fromkeys(stem(t) for t in words))
 
 
 def _english_place(place: PlaceMatch) -> str:
     if place.radius_km is not None:
         return f"within {place.radius_km:g} km of {place.name}"
     return f"in {place.name}"
+
+
+_NAME = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-ZÀ-ÖØ-Þ][\w'’-]*")
+
+
+def _names(question: str) -> frozenset[str]:
+    """Analyzed terms of the capitalized words inside the question (not its first word)."""
+    text = question.strip()
+    return frozenset(t for m in _NAME.finditer(text) for t in topic_terms(m.group(0)))

@@ -10,6 +10,7 @@ Events that fit the audience, price and accessibility cues (`rag.cues`) come fir
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass, replace
 from datetime import datetime, time
 from zoneinfo import ZoneInfo
@@ -40,10 +41,14 @@ class Relevance:
     min_coverage: float  # or, this share of the words with any meaning match
     dense_weight: float  # ranking: dense * w + coverage * (1 - w)
     summary_offset: float  # short summary passages score higher by nature: level them
+    # When the evidence is relative to few candidates: the place or dates left at most
+    # NARROW_SHARE of the corpus (a word in common is then enough with this closeness), or
+    # an English question meets a French corpus (its words are unknown there, not absent).
+    relaxed_dense: float
 
 
 RELEVANCE = {  # by embedder id prefix
-    "use-": Relevance(0.35, 0.20, 0.40, 0.60, 0.65, 0.03),
+    "use-": Relevance(0.35, 0.20, 0.40, 0.60, 0.65, 0.03, 0.25),
 }
 # Embedders not tuned yet (e5, mistral-embed) get the USE profile; their cosines run
 # higher, so they refuse less: re-tune with `rag eval` before relying on refusals.
@@ -60,7 +65,11 @@ DIVERSITY_POOL = 4
 DIVERSITY_PENALTY = 0.08
 PLACE_CACHE_SIZE = 256
 TERM_CACHE_SIZE = 4096
+NARROW_SHARE = 0.35  # filters leaving at most this share of the corpus narrow the question
 TAIL_SHARE = 0.5  # hits scoring under this share of the answer's best one are left out
+ABBREVIATION_MIN_LENGTH = 3
+ABBREVIATED_BY = 3  # "expo" for "exposition", but "coup" is not short for "couper"
+PREFIX_CANDIDATES = 200
 TYPO_MIN_LENGTH = 7  # shorter words are too often another word one letter away
 
 _YOUNG_WORDS = ("enfant", "famille", "jeune public", "petits", "bambin", "kids", "ados")
@@ -115,6 +124,7 @@ class Retriever:
         self._lon = np.asarray([np.nan if e.longitude is None else e.longitude for e in events])
         self._event_counts: dict[str, int] = {}
         self._by_prefix: dict[str, list[str]] | None = None  # vocabulary, for typos
+        self._sorted: list[str] | None = None  # vocabulary, for abbreviations
         self._passage_offset = np.asarray(
             [self.relevance.summary_offset if p.kind == "summary" else 0.0 for p in index.passages],
             dtype=np.float32,
@@ -158,13 +168,13 @@ class Retriever:
         terms = self.informative_terms(u.topic)
         if terms:
             dense, dense_passage = self._dense(_dense_query(u), mask)
-            coverage, lexical_passage = self._coverage(terms)
-            gate = self.relevance
-            relevant = dense >= gate.strong_dense
-            if not u.factual:
-                relevant |= coverage >= gate.min_coverage
-                relevant |= (dense >= gate.min_dense) & (coverage >= gate.min_dense_coverage)
+            coverage, lexical_passage = self._coverage(self._known(terms, u))
+            relevant = self._relevant(u, terms, mask, dense, coverage)
+            if not (mask & relevant).any() and _only_occasion(u, terms):
+                # "le week-end de Pâques": the feast dates the question, nothing need name it
+                return self.search(replace(u, topic=""), k)
             mask &= relevant
+            gate = self.relevance
             score = gate.dense_weight * np.maximum(dense, 0) + (1 - gate.dense_weight) * coverage
             passage = np.where(
                 (dense >= gate.strong_dense) | (lexical_passage < 0), dense_passage, lexical_passage
@@ -198,9 +208,44 @@ class Retriever:
             for pos in ranked[:k]
         ]
 
+    def _relevant(
+        self,
+        u: Understanding,
+        terms: list[str],
+        mask: np.ndarray,
+        dense: np.ndarray,
+        coverage: np.ndarray,
+    ) -> np.ndarray:
+        """Events with enough evidence for the topic: close in meaning, or sharing its words,
+        or both a little; relative to the candidates when the filters left few of them."""
+        gate = self.relevance
+        relevant = dense >= gate.strong_dense
+        vocabulary = self.index.lexical.vocabulary
+        unknown_names = [t for t in terms if t in u.names and t not in vocabulary]
+        if u.factual or unknown_names:
+            # A name the corpus has never seen ("Saint-Eustache") is not covered by the
+            # other words of the question: only a close meaning can stand for it.
+            return relevant
+        if not self._known(terms, u):  # an English question whose words the corpus lacks
+            return relevant | (dense >= gate.relaxed_dense)
+        relevant |= coverage >= gate.min_coverage
+        relevant |= (dense >= gate.min_dense) & (coverage >= gate.min_dense_coverage)
+        narrowed = mask.sum() <= NARROW_SHARE * len(mask)
+        if narrowed or u.language == "en":
+            relevant |= (dense >= gate.relaxed_dense) & (coverage > 0)
+        return relevant
+
+    def _known(self, terms: list[str], u: Understanding) -> list[str]:
+        """The terms coverage counts: all of them in French (a word the corpus lacks weighs
+        most: "rugby"), only the corpus's own in English (an English word is not absent)."""
+        if u.language != "en":
+            return terms
+        vocabulary = self.index.lexical.vocabulary
+        return [t for t in terms if t in vocabulary]
+
     def informative_terms(self, topic: str) -> list[str]:
         """The analyzed words of the topic that tell events apart in this corpus."""
-        terms = list(dict.fromkeys(self._spelled(t) for t in topic_terms(topic)))
+        terms = list(dict.fromkeys(self._abbreviated(self._spelled(t)) for t in topic_terms(topic)))
         n_events = len(self.index.events)
         if n_events < COMMON_MIN_EVENTS:
             return terms
@@ -220,6 +265,25 @@ class Retriever:
             self._by_prefix = by_prefix
         near = [k for k in self._by_prefix.get(term[:2], ()) if _one_edit(term, k)]
         return max(near, key=self._event_count) if near else term
+
+    def _abbreviated(self, term: str) -> str:
+        """An unknown word that starts a corpus word is short for it ("expo", "rando"),
+        one letter short of a doubled one is it ("jaz"); other unknown words stay."""
+        vocabulary = self.index.lexical.vocabulary
+        if len(term) < ABBREVIATION_MIN_LENGTH or term in vocabulary or term.isdigit():
+            return term
+        doubled = [term[:i] + term[i - 1] + term[i:] for i in range(1, len(term) + 1)]
+        known = [d for d in doubled if d in vocabulary]
+        if not known and len(term) > ABBREVIATION_MIN_LENGTH:
+            known = [k for k in self._prefixed(term) if len(k) >= len(term) + ABBREVIATED_BY]
+        return max(known, key=self._event_count) if known else term
+
+    def _prefixed(self, term: str) -> list[str]:
+        vocabulary = sorted(self.index.lexical.vocabulary) if self._sorted is None else self._sorted
+        self._sorted = vocabulary
+        start = bisect_left(vocabulary, term)
+        end = bisect_left(vocabulary, term + "\uffff")
+        return vocabulary[start:end][:PREFIX_CANDIDATES]
 
     def _event_count(self, term: str) -> int:
         """How many events contain an analyzed term (cached: questions reuse few words)."""
@@ -338,6 +402,12 @@ _AUDIENCE_PHRASES = {
     "adultes": "pour les adultes",
     "seniors": "pour les personnes âgées",
 }
+
+
+def _only_occasion(u: Understanding, terms: list[str]) -> bool:
+    """Whether the topic's words all come from a feast that dates the question."""
+    occasion = u.window.occasion if u.window else None
+    return bool(occasion) and set(terms) <= set(topic_terms(occasion or ""))
 
 
 def _dense_query(u: Understanding) -> str:

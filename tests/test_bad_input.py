@@ -87,7 +87,7 @@ RAW_CASES: dict[str, tuple[bytes, str | None, int, str]] = {
     "binary body": (bytes(range(256)) * 4, "application/json", 422, "JSON decode error"),
     "not UTF-8": (b'{"question": "\xff"}', "application/json", 400, "parsing the body"),
     "plain text": (QUESTION.encode(), "text/plain", 415, "Content-Type: application/json"),
-    "form": (b"question=concert", "application/x-www-form-urlencoded", 415, "got application"),
+    "form": (b"question=concert", "application/x-www-form-urlencoded", 415, "got another type"),
     "no content type": (b'{"question": "concert"}', None, 415, "no Content-Type"),
 }
 

@@ -28,8 +28,12 @@ from tests.browser import CHROMIUM, CHROMIUM_FLAGS
 pytestmark = [pytest.mark.docker, pytest.mark.slow, pytest.mark.timeout(1200)]
 
 ROOT = Path(__file__).resolve().parents[1]
-PROJECT = "rag-events-test"
-IMAGE = "rag-events:test"
+# Every name the tests give Docker starts with PROJECT; RAG_TEST_DOCKER_PROJECT sets it, so
+# two checkouts on one engine never touch each other's containers, images or volumes.
+PROJECT = os.environ.get("RAG_TEST_DOCKER_PROJECT", "rag-events-test")
+IMAGE = f"{PROJECT}:latest"
+VOLUME = f"{PROJECT}-data"
+"""compose.yaml's volume, named by RAG_DATA_VOLUME (a fixed name, not <project>_rag-data)."""
 SERVICE = "rag-events"
 REBUILD_KEY = "container-test-rebuild-key"
 QUESTION = "Que faire ce week-end à Paris avec des enfants ?"
@@ -114,7 +118,7 @@ class Stack:
 
 def stack_env(image: str, **extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(HOST_ONLY)}
-    return env | {"RAG_EVENTS_IMAGE": image} | extra
+    return env | {"RAG_EVENTS_IMAGE": image, "RAG_DATA_VOLUME": VOLUME} | extra
 
 
 @pytest.fixture(scope="module")
@@ -129,9 +133,13 @@ def stack() -> Iterator[Stack]:
     stack = Stack(ROOT, PROJECT, env, f"http://127.0.0.1:{api_port}", f"http://127.0.0.1:{ui_port}")
     try:
         stack.compose("build", timeout=1500)
+        subprocess.run(["docker", "volume", "rm", "-f", VOLUME], capture_output=True, timeout=60)
         started = time.monotonic()
         stack.compose("up", "-d", "--wait", timeout=600)
-        print(f"up --wait on an empty volume: {time.monotonic() - started:.0f} s")
+        # the image's demo index is copied into the empty volume: no embedding at start
+        print(
+            f"healthy after `up -d --wait` on an empty volume: {time.monotonic() - started:.1f} s"
+        )
         yield stack
     finally:
         logs = subprocess.run(
@@ -168,6 +176,18 @@ def test_container_is_healthy_and_answers_from_the_demo_index(stack: Stack) -> N
     ready = stack.ready()
     assert ready["ready"] is True, ready
     assert_sourced(ask(stack))
+
+
+def test_docker_run_reads_the_compose_volume_by_its_name(stack: Stack) -> None:
+    """docs/docker.md: `docker run --rm -v rag-data:/app/data rag-events rag info` after
+    `docker compose up` shows the index compose serves (here under the test's names)."""
+    run = ["docker", "run", "--rm", "-v", f"{VOLUME}:/app/data", IMAGE, "rag", "info", "--json"]
+    result = subprocess.run(run, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    info = json.loads(result.stdout.strip().splitlines()[-1])
+    ready = stack.ready()
+    assert info["version"] == ready["version"] and info["events"] == ready["events"]
+    print(f"demo index in the image: {info['events']} events, {info['passages']} passages")
 
 
 def test_runs_as_non_root(stack: Stack) -> None:
@@ -252,7 +272,7 @@ def test_entrypoint_runs_any_other_command(stack: Stack) -> None:
 def test_api_mode_serves_the_same_volume_alone(stack: Stack) -> None:
     """`command: api`, the extra replica of compose.yaml: same index, no UI, no supervisord."""
     port = free_port()
-    volume = f"{PROJECT}_rag-data:/app/data"
+    volume = f"{VOLUME}:/app/data"
     run = ["docker", "run", "-d", "--rm", "-p", f"127.0.0.1:{port}:8000", "-v", volume]
     run += [IMAGE, "api"]
     container = subprocess.run(run, capture_output=True, text=True, check=True).stdout.strip()
@@ -280,8 +300,8 @@ done
 def test_an_api_that_keeps_dying_stops_the_container_with_a_failure(stack: Stack) -> None:
     """Killed at every start, the API goes FATAL after supervisord's retries; `rag up` (the
     main process) then exits 1, so the container stops as failed instead of looking alive."""
-    volume = f"{PROJECT}_rag-data:/app/data"
-    run = ["docker", "run", "-d", "-v", volume, IMAGE]
+    volume = f"{VOLUME}:/app/data"
+    run = ["docker", "run", "-d", "--name", f"{PROJECT}-dying", "-v", volume, IMAGE]
     container = subprocess.run(run, capture_output=True, text=True, check=True).stdout.strip()
     killer = subprocess.Popen(
         ["docker", "exec", container, "sh", "-c", KILL_EVERY_API_START],
@@ -310,7 +330,7 @@ def test_editing_code_keeps_the_dependency_layer_cached(stack: Stack, tmp_path: 
         # A unique edit: BuildKit would rightly reuse a layer built from the same bytes before.
         module.write(f"\n# edited by the layer cache test: {uuid4()}\n")
 
-    image = "rag-events:cache-test"
+    image = f"{PROJECT}-cache:latest"
     edited = Stack(project, f"{PROJECT}-cache", stack_env(image), stack.api, stack.ui)
     try:
         output = edited.compose("build", timeout=1500)

@@ -212,14 +212,15 @@ def test_a_demo_generated_around_another_day_is_stale(data_dir: Path) -> None:
     """What `rag up` checks before serving: the demo built into the image (or an old volume)
     is regenerated around today in the background, a user's own events never are."""
     from rag.config import Settings
-    from rag.demo import DemoRecord, build_demo, served_demo, stale_demo
+    from rag.demo import build_demo
+    from rag.demo_record import DemoRecord, served_demo, stale_demo
     from rag.ingest import ingest
     from rag.sources.files import file_sources
 
     settings = Settings(_env_file=None)  # type: ignore[call-arg]
     assert served_demo(settings) is None  # nothing yet
     build_demo(settings, THURSDAY, 12, seed=3)
-    record = DemoRecord(THURSDAY, 12, 3)
+    record = DemoRecord(THURSDAY, 12, 3, settings.embedding_provider)
     assert served_demo(settings) == record
     assert stale_demo(settings, THURSDAY) is None
     assert stale_demo(settings, THURSDAY + timedelta(days=1)) == record
@@ -233,7 +234,7 @@ def test_a_demo_generated_around_another_day_is_stale(data_dir: Path) -> None:
 @pytest.mark.slow
 def test_rag_demo_if_stale_regenerates_around_today_with_the_same_size(data_dir: Path) -> None:
     from rag.config import Settings
-    from rag.demo import local_today, served_demo
+    from rag.demo_record import local_today, served_demo
 
     run_rag("demo", "--events", "12", "--seed", "3", "--today", "2026-11-26")
     run_rag("demo", "--if-stale")
@@ -315,3 +316,27 @@ def test_a_malformed_vocabulary_is_refused_when_loaded() -> None:
                 "longitude": 0,
             }
         )
+
+
+def test_an_empty_data_dir_is_seeded_with_a_prebuilt_demo(tmp_path: Path) -> None:
+    """What the container image does at `rag up` on an empty volume (RAG_SEED_DIR)."""
+    from rag.config import Settings
+    from rag.demo import build_demo
+    from rag.demo_record import seed_data_dir, served_demo
+    from rag.index import active_version
+
+    seed = tmp_path / "seed"
+    build_demo(Settings(_env_file=None, RAG_DATA_DIR=seed), THURSDAY, 12)  # type: ignore[call-arg]
+    data = tmp_path / "data"
+
+    def settings(**values: str) -> Settings:
+        base = {"RAG_DATA_DIR": str(data), "RAG_SEED_DIR": str(seed)}
+        return Settings(_env_file=None, **(base | values))  # type: ignore[call-arg]
+
+    assert not seed_data_dir(settings(RAG_SEED_DIR=str(tmp_path / "none")))
+    assert not seed_data_dir(settings(EMBEDDING_PROVIDER="e5"))  # another embedder: build
+    assert not data.exists()
+    assert seed_data_dir(settings())
+    assert active_version(settings()) == active_version(settings(RAG_DATA_DIR=str(seed)))
+    assert served_demo(settings()) == served_demo(settings(RAG_DATA_DIR=str(seed)))
+    assert not seed_data_dir(settings())  # not empty any more: never overwritten

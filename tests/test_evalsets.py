@@ -11,11 +11,12 @@ from pathlib import Path
 import pytest
 
 from bench import quality
+from bench.common import Report
 from bench.corpora import QUESTION_FILES, TIMEZONE, all_questions, corpus_facts, resolve
 from bench.quality import public_outputs
 from bench.regions import generate_regions, load_catalogue, write_regions
 from rag.config import Settings
-from rag.evaluation import CATEGORIES, CORPORA, DevQuestion, Facts
+from rag.evaluation import CATEGORIES, CORPORA, DevQuestion, Facts, score_response
 from rag.ingest import ingest, load_events
 from rag.normalize import from_ods_record
 from rag.places import event_place
@@ -227,3 +228,56 @@ def _source(uid: str) -> Source:
         uid=uid, title=uid, url=None, venue=None, city=None, start=None, end=None, score=1.0,
         snippet="",
     )  # fmt: skip
+
+
+def test_the_report_puts_splits_and_systems_side_by_side() -> None:
+    def question(qid: str, split: str, category: str, expected: list[str]) -> DevQuestion:
+        return DevQuestion.model_validate(
+            {"id": qid, "question": qid, "category": category, "as_of": "2026-07-01",
+             "corpus": "demo", "split": split, "expected_uids": expected, "tags": ["english"]}
+        )  # fmt: skip
+
+    def response(uids: list[str], refused: bool = False) -> AskResponse:
+        return AskResponse(
+            answer="",
+            no_answer=refused,
+            sources=[_source(u) for u in uids],
+            understood=Understood(
+                as_of=dt.date(2026, 7, 1), date_from=None, date_to=None, city=None, region=None
+            ),
+            provider=ProviderInfo(embedder="t", generator="t", fallback=False),
+            timings_ms=Timings(retrieve=0, generate=0, total=0),
+        )
+
+    runs = quality.Runs()
+    dev, held = question("a", "dev", "city", ["u"]), question("b", "heldout", "no_answer", [])
+    runs.results["rag-events"] = [
+        score_response(dev, response(["u"])),
+        score_response(held, response([], refused=True)),
+    ]
+    runs.results["baseline"] = [
+        score_response(dev, response(["x"])),
+        score_response(held, response(["x"])),
+    ]
+    report = quality._report(Report("quality"), runs, ["dev", "heldout"], failures=True)
+    tables = dict(report.tables)
+    side = {row["category"]: row for row in tables["Side by side: score per category (k=5)"]}
+    assert side["city"]["dev rag-events"] == 1.0 and side["city"]["dev baseline"] == 0.0
+    assert side["no_answer"]["heldout rag-events"] == 1.0
+    assert side["overall"]["heldout baseline"] == 0.0
+    by_tag = tables["rag-events by tag (register, failure class)"]
+    assert by_tag == [
+        {"tag": "english", "dev n": 1, "dev score": 1.0, "dev false refusals": "0/1",
+         "heldout n": 1, "heldout score": 1.0, "heldout false refusals": "0/0"}
+    ]  # fmt: skip
+    assert [t.name for t in report.targets][:1] == ["heldout: overall score"]
+
+
+def test_no_heldout_question_asks_for_the_same_events_as_a_dev_question(
+    questions: list[DevQuestion],
+) -> None:
+    dev = {(q.corpus, frozenset(q.expected_uids)): q.id for q in questions if q.split == "dev"}
+    for q in questions:
+        key = (q.corpus, frozenset(q.expected_uids))
+        if q.split == "heldout" and q.expected_uids and q.metric == "recall":
+            assert key not in dev, f"{q.id} asks for the events of {dev[key]}"

@@ -313,3 +313,18 @@ def test_an_aborted_stream_is_counted_as_aborted(demo: Demo, tmp_path: Path) -> 
             wait_for("the aborted stream in /metrics", counted, 60)
             metrics = requests.get(f"{url}/metrics", timeout=10).text
             assert 'route="/ask/stream",status="200"' not in metrics
+
+
+def test_no_error_echoes_what_the_client_sent(demo: Demo, tmp_path: Path) -> None:
+    marker = "zq-echo-7731"
+    settings = demo.settings(demo.copy(tmp_path / "data"), REBUILD_API_KEY=demo.rebuild_key)
+    with TestClient(create_app(settings), raise_server_exceptions=False) as client:
+        spoof = {"X-Forwarded-For": marker, "X-API-Key": marker}
+        bodies = [
+            client.get(f"/events/{marker}"),
+            client.get(f"/rebuild/{marker}"),
+            client.post("/ask", content=b"{}", headers={"Content-Type": f"text/{marker}"}),
+            *[client.post("/rebuild", headers=spoof) for _ in range(7)],
+        ]
+    assert {b.status_code for b in bodies} == {404, 415, 401, 429}
+    assert not [b for b in bodies if marker in b.text or marker in str(b.headers)]

@@ -177,7 +177,7 @@ def test_a_weekday_follow_up_stays_inside_the_earlier_window() -> None:
         THURSDAY,
         GAZETTEER,
         TZ,
-        previous_questions=["concerts le week-end prochain"],
+        previous_questions=["concerts le week-end du 5 décembre"],
     )
     assert u.window is not None and u.window.start == day("2026-12-06")
     assert u.topic == "concerts"

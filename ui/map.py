@@ -27,6 +27,7 @@ HEIGHT = 300  # px
 WIDTH = 360  # px: the zoom is chosen so that the points fit a phone-wide map too
 PIXELS = pdk.types.String("pixels")  # a plain string would be read as an expression
 MARGIN = 2.0  # the points span half the map at most
+APART = 24  # px: closer markers would cover each other
 MIN_ZOOM, MAX_ZOOM, ONE_POINT_ZOOM = 3.8, 10.0, 9.0  # closer, departments are all it shows
 
 
@@ -112,7 +113,7 @@ def deck(points: list[Point], map_style: str | None = None) -> pdk.Deck:
         layers.append(_layer("lake", features, filled=True, fill=SEA))
     for name, (color, width) in LINES.items():
         layers.append(_layer(name, features, line=color, width=width))
-    rows = _markers(points)
+    rows = _markers(points, state.zoom)
     layers.append(
         pdk.Layer(
             "ScatterplotLayer",
@@ -150,15 +151,26 @@ def deck(points: list[Point], map_style: str | None = None) -> pdk.Deck:
     )
 
 
-def _markers(points: list[Point]) -> list[dict[str, Any]]:
-    """One marker per place: events at the same venue share it ("1,3")."""
-    places: dict[tuple[float, float], list[Point]] = {}
+def _markers(points: list[Point], zoom: float) -> list[dict[str, Any]]:
+    """One marker per spot: events closer than `APART` pixels at this zoom share it ("1,3")."""
+    per_degree = 512 * 2**zoom / 360  # px per degree of longitude
+    spots: list[list[Point]] = []
     for point in points:
-        places.setdefault((round(point.lat, 4), round(point.lon, 4)), []).append(point)
+        squeeze = math.cos(math.radians(point.lat))
+        for spot in spots:
+            first = spot[0]
+            dx = (point.lon - first.lon) * per_degree
+            dy = (point.lat - first.lat) * per_degree / squeeze
+            if math.hypot(dx, dy) < APART:
+                spot.append(point)
+                break
+        else:
+            spots.append([point])
     rows = []
-    for (lat, lon), here in places.items():
-        number = ",".join(str(p.number) for p in here)
-        title = " · ".join(f"[{p.number}] {p.title}" for p in here)
+    for spot in spots:
+        number = ",".join(str(p.number) for p in spot)
+        title = " · ".join(f"[{p.number}] {p.title}" for p in spot)
+        lat, lon = spot[0].lat, spot[0].lon
         rows.append(
             {
                 "number": number,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import threading
 import time
 from dataclasses import dataclass
@@ -85,8 +86,16 @@ ReadyAssistantDep = Annotated[Assistant, Depends(ready_assistant)]
 
 def client_address(request: Request) -> str:
     """Who is asking, for the per-client limits: the TCP peer, or what a proxy listed in
-    FORWARDED_ALLOW_IPS says (uvicorn resolves X-Forwarded-For only from those)."""
-    return request.client.host if request.client else "unknown"
+    FORWARDED_ALLOW_IPS says (uvicorn resolves X-Forwarded-For only from those). An IPv6
+    client counts as its /64, which one host can draw addresses from at will."""
+    host = request.client.host if request.client else "unknown"
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return host
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is None:
+        return str(ipaddress.ip_network((address, 64), strict=False))
+    return host
 
 
 def ask_quota(request: Request, services: ServicesDep) -> None:
@@ -111,5 +120,5 @@ def json_body(request: Request) -> None:
         raise HTTPException(
             415,
             detail="Send the question as JSON with the header Content-Type: application/json "
-            f"(got {media_type or 'no Content-Type'}).",
+            f"(got {'another type' if media_type else 'no Content-Type'}).",
         )

@@ -158,7 +158,7 @@ def event(uid: str, assistant: AssistantDep) -> dict[str, Any]:
     """One normalized event from the served index (the format of data/processed/)."""
     found = assistant.event(uid)
     if found is None:
-        raise HTTPException(404, detail=f"No event {uid!r} in the served index.")
+        raise HTTPException(404, detail="No event with this uid in the served index.")
     return found.to_dict()
 
 
@@ -224,7 +224,7 @@ def rebuild_status(job_id: str, services: ServicesDep) -> RebuildJobResponse:
     """State, stage, progress, timings and result (or error) of a rebuild job."""
     job = services.rebuilder.get(job_id)
     if job is None:
-        raise HTTPException(404, detail=f"No rebuild job {job_id!r} in this data directory.")
+        raise HTTPException(404, detail="No rebuild job with this id in this data directory.")
     return RebuildJobResponse(
         id=job.id,
         state=job.state,

@@ -5,16 +5,12 @@ from rag.demo.generate import (
     DEFAULT_EVENTS,
     DEFAULT_SEED,
     UID_PREFIX,
-    DemoRecord,
     DemoSource,
     build_demo,
     date_label,
     generate_demo_events,
     is_free,
-    local_today,
-    served_demo,
     slugify,
-    stale_demo,
 )
 from rag.demo.places import at_venue, the_venue
 from rag.demo.vocabulary import City, Venue
@@ -25,7 +21,6 @@ __all__ = [
     "DEFAULT_SEED",
     "UID_PREFIX",
     "City",
-    "DemoRecord",
     "DemoSource",
     "Venue",
     "at_venue",
@@ -33,9 +28,6 @@ __all__ = [
     "date_label",
     "generate_demo_events",
     "is_free",
-    "local_today",
-    "served_demo",
     "slugify",
-    "stale_demo",
     "the_venue",
 ]

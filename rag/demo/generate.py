@@ -10,7 +10,6 @@ pipeline (raw and processed copies, like any source) and builds the index.
 
 from __future__ import annotations
 
-import json
 import random
 import re
 from collections.abc import Iterator, Sequence
@@ -18,12 +17,12 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from itertools import pairwise
 from typing import TYPE_CHECKING
-from zoneinfo import ZoneInfo
 
 from rag.config import Settings
 from rag.cues import free_for_all
 from rag.demo.places import at_venue, the_venue
 from rag.demo.vocabulary import PLACES, WORDS, Audience, City, Theme, Venue
+from rag.demo_record import DEMO_SOURCE, DemoRecord, local_today, write_record
 from rag.french import MONTHS, PARIS, WEEKDAYS, date_range, day_name
 from rag.models import Event, Occurrence, ProgressFn, no_progress
 from rag.sources import RawBatch
@@ -389,9 +388,6 @@ def _registration(rng: random.Random, conditions: str, url: str, attendance: str
 # --- rag demo ------------------------------------------------------------------------------
 
 
-DEMO_SOURCE = "demo"
-
-
 @dataclass(slots=True)
 class DemoSource:
     """The generated corpus as an ingest source, so `rag demo` keeps raw and processed
@@ -404,17 +400,6 @@ class DemoSource:
     def fetch(self, progress: ProgressFn = no_progress) -> Iterator[RawBatch]:
         progress("generate", len(self.events), len(self.events))
         yield RawBatch("event", [event.to_dict() for event in self.events])
-
-
-DEMO_RECORD = "demo.json"
-"""In data/processed/: the (today, events, seed) the demo corpus was generated with."""
-
-
-@dataclass(frozen=True, slots=True)
-class DemoRecord:
-    today: date
-    events: int
-    seed: int
 
 
 def build_demo(
@@ -432,34 +417,6 @@ def build_demo(
     today = today or local_today(settings)
     events = generate_demo_events(today, n, seed)
     ingest(settings, [DemoSource(events)], progress=progress)
-    record = {"today": today.isoformat(), "events": n, "seed": seed}
-    (settings.processed_dir / DEMO_RECORD).write_text(json.dumps(record) + "\n", encoding="utf-8")
+    write_record(settings, DemoRecord(today, n, seed, settings.embedding_provider))
     embedder = create_embedder(settings)
     return build_index(settings, load_events(settings), embedder, progress)
-
-
-def local_today(settings: Settings) -> date:
-    return datetime.now(ZoneInfo(settings.timezone)).date()
-
-
-def served_demo(settings: Settings) -> DemoRecord | None:
-    """How the processed corpus was generated when it is the demo alone (its last ingest
-    had the demo as only source), else None: a user's own events are never touched."""
-    try:
-        report = json.loads((settings.processed_dir / "ingest-report.json").read_text("utf-8"))
-        record = json.loads((settings.processed_dir / DEMO_RECORD).read_text("utf-8"))
-        if list(report["per_source"]) != [DEMO_SOURCE] or report["appended_to"] is not None:
-            return None
-        return DemoRecord(date.fromisoformat(record["today"]), record["events"], record["seed"])
-    except (OSError, ValueError, KeyError, TypeError):
-        return None
-
-
-def stale_demo(settings: Settings, today: date | None = None) -> DemoRecord | None:
-    """The served demo when it was generated around another day than `today` (its "ce
-    week-end" and "ce soir" would answer for that day): a demo built into the container
-    image at build time, or a volume from an earlier week."""
-    record = served_demo(settings)
-    if record is None or record.today == (today or local_today(settings)):
-        return None
-    return record
