@@ -20,7 +20,14 @@ from bench.common import Report, bench_settings, ingest_shared, main
 from rag.config import Settings
 from rag.embeddings import Embedder, create_embedder
 from rag.embeddings.cache import EmbeddingCache
-from rag.embeddings.distributed import Runner, embed_corpus, in_process, processes, ray_cluster
+from rag.embeddings.distributed import (
+    Runner,
+    embed_corpus,
+    in_process,
+    processes,
+    ray_cluster,
+    start_ray,
+)
 from rag.models import no_progress
 from rag.passages import corpus_passages
 
@@ -49,7 +56,7 @@ def run(args: argparse.Namespace) -> Report:
     pool = timed(settings, embedder, texts, processes(settings, embedder.id, args.workers))
     rows.append({"runner": f"EMBED_WORKERS={args.workers}", "seconds": round(pool, 1)})
     started = time.perf_counter()
-    ray.init(num_cpus=args.workers, include_dashboard=False, log_to_driver=False)
+    start_ray(num_cpus=args.workers)
     startup = time.perf_counter() - started
     try:
         on_ray = timed(settings, embedder, texts, ray_cluster(settings, embedder.id))

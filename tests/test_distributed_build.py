@@ -11,7 +11,7 @@ import pytest
 
 from rag.config import Settings
 from rag.embeddings import create_embedder
-from rag.embeddings.distributed import ray_cluster
+from rag.embeddings.distributed import ray_cluster, start_ray
 from rag.index import build_index, load_index
 from rag.ingest import ingest, load_events
 from rag.sources.files import file_sources
@@ -39,7 +39,7 @@ def test_a_ray_build_equals_a_local_build(tmp_path: Path, shared_files: list[Pat
 
     on_ray = settings_for(tmp_path / "ray")
     shutil.copytree(local.processed_dir, on_ray.processed_dir)  # same events, empty cache
-    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
+    start_ray(num_cpus=2)
     try:
         runner = ray_cluster(on_ray, embedder.id)
         built_on_ray = build_index(on_ray, load_events(on_ray), embedder, runner=runner)

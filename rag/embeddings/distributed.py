@@ -172,6 +172,16 @@ class _RayEmbedder:
         return {"key": batch["key"], "vector": self.embedder.embed_passages(texts)}
 
 
+def start_ray(address: str | None = None, **options: Any) -> None:
+    """`ray.init` for a build. Ray starts its workers with `uv run` when the driver runs
+    under `uv run`, and that environment lacks the ray extra: the workers use this
+    interpreter's environment instead."""
+    import ray
+
+    os.environ["RAY_ENABLE_UV_RUN_RUNTIME_ENV"] = "0"
+    ray.init(address=address, include_dashboard=False, log_to_driver=False, **options)
+
+
 def ray_cluster(settings: Settings, embedder_id: str, address: str | None = None) -> Runner:
     """The batches as one Ray Data job on the cluster at `address` (None or "local": a
     local one on this machine's cores; "auto": the one `ray start` runs here), with as many
@@ -187,8 +197,7 @@ def ray_cluster(settings: Settings, embedder_id: str, address: str | None = None
             ) from exc
         started = not ray.is_initialized()
         if started:
-            where = None if address in (None, "", "local") else address
-            ray.init(address=where, include_dashboard=False, log_to_driver=False)
+            start_ray(None if address in (None, "", "local") else address)
         try:
             actors = max(1, int(ray.cluster_resources().get("CPU", 1)))
             table = pa.table(
