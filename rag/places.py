@@ -55,6 +55,10 @@ class PlaceMatch:
     def matches(self, event: Event) -> bool:
         if self.radius_km is not None and event.latitude is not None:
             return self.distance_km(event.latitude, event.longitude or 0.0) <= self.radius_km
+        return self.matches_name(event)
+
+    def matches_name(self, event: Event) -> bool:
+        """Whether the event is in the named place, whatever its coordinates."""
         place = event_place(event)
         if self.kind == "country":
             return _key(event.country or "") == _key(self.name)

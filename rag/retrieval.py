@@ -17,7 +17,14 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 
-from rag.cues import ACCESS_CODES, age_bounds, age_fits, event_access, is_free_for_all
+from rag.cues import (
+    ACCESS_CODES,
+    age_bounds,
+    age_fits,
+    event_access,
+    is_attendable,
+    is_free_for_all,
+)
 from rag.dates import occurrence_overlap
 from rag.embeddings import Embedder
 from rag.index import Index
@@ -118,6 +125,7 @@ class Retriever:
         self._young = np.asarray([_youngness(e) for e in events], dtype=np.float64)
         self._kind = [fold(e.keywords[0]) if e.keywords else "" for e in events]
         self._free = np.asarray([is_free_for_all(e) for e in events], dtype=bool)
+        self._attendable = np.asarray([is_attendable(e) for e in events], dtype=bool)
         self._access = np.asarray([_access_bits(event_access(e)) for e in events], dtype=np.uint8)
         self._age_min, self._age_max = age_bounds(events)
         self._lat = np.asarray([np.nan if e.latitude is None else e.latitude for e in events])
@@ -153,7 +161,7 @@ class Retriever:
             events = self.index.events
             matched = np.zeros(len(events), dtype=bool)
             for pos in self._place_representatives:
-                matched[pos] = place.matches(replace(events[pos], latitude=None))
+                matched[pos] = place.matches_name(events[pos])
             mask = matched[self._place_group]
             if place.radius_km is not None:  # "près de": by distance where coordinates exist
                 near = _haversine_km(place, self._lat, self._lon) <= place.radius_km
@@ -190,15 +198,17 @@ class Retriever:
         fit = self._cue_fit(u)
         upcoming = self._last_end >= now
         candidates = np.flatnonzero(mask)
-        ranked = candidates[
-            np.lexsort((-score[candidates], -fit[candidates], ~upcoming[candidates]))
-        ]
+        # Upcoming before over, then those one can attend (not cancelled, full or online
+        # only), then those fitting the cues, then the score.
+        keys = (-score, -fit, ~self._attendable, ~upcoming)
+        ranked = candidates[np.lexsort(tuple(key[candidates] for key in keys))]
         if terms:
             ranked = ranked[:k]
             # Fewer, better: a hit far below the best of the answer is padding.
             ranked = ranked[score[ranked] >= TAIL_SHARE * score[ranked].max()]
         else:
-            ranked = self._diversify(ranked, score, upcoming * (fit.max() + 1) + fit, k)
+            tier = (upcoming * 2 + self._attendable) * (fit.max() + 1) + fit
+            ranked = self._diversify(ranked, score, tier, k)
         return [
             Hit(
                 event=self.index.events[pos],
@@ -233,6 +243,10 @@ class Retriever:
         narrowed = mask.sum() <= NARROW_SHARE * len(mask)
         if narrowed or u.language == "en":
             relevant |= (dense >= gate.relaxed_dense) & (coverage > 0)
+        if all(t in vocabulary for t in terms):
+            # Every word exists in the corpus, so nothing says the topic is absent: a
+            # paraphrase ("fabriquer une lanterne") may share none of the event's words.
+            relevant |= dense >= gate.relaxed_dense
         return relevant
 
     def _known(self, terms: list[str], u: Understanding) -> list[str]:
