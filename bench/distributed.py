@@ -23,6 +23,7 @@ from rag.embeddings.cache import EmbeddingCache
 from rag.embeddings.distributed import (
     Runner,
     embed_corpus,
+    import_ray,
     in_process,
     processes,
     ray_cluster,
@@ -43,8 +44,7 @@ def timed(settings: Settings, embedder: Embedder, texts: list[str], runner: Runn
 
 
 def run(args: argparse.Namespace) -> Report:
-    import ray
-
+    ray = import_ray()
     with tempfile.TemporaryDirectory(prefix="bench-distributed-") as tmp:
         settings = bench_settings(Path(tmp))
         texts = [p.text for p in corpus_passages(ingest_shared(settings))][: args.limit]

@@ -11,12 +11,15 @@ import pytest
 
 from rag.config import Settings
 from rag.embeddings import create_embedder
-from rag.embeddings.distributed import ray_cluster, start_ray
+from rag.embeddings.distributed import import_ray, ray_cluster, start_ray
 from rag.index import build_index, load_index
 from rag.ingest import ingest, load_events
 from rag.sources.files import file_sources
 
-ray = pytest.importorskip("ray", reason="the ray extra is not installed: uv sync --extra ray")
+try:
+    ray = import_ray()
+except ImportError:
+    pytest.skip("the ray extra is not installed: uv sync --extra ray", allow_module_level=True)
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(1800)]
 
 

@@ -172,14 +172,19 @@ class _RayEmbedder:
         return {"key": batch["key"], "vector": self.embedder.embed_passages(texts)}
 
 
-def start_ray(address: str | None = None, **options: Any) -> None:
-    """`ray.init` for a build. Ray starts its workers with `uv run` when the driver runs
-    under `uv run`, and that environment lacks the ray extra: the workers use this
-    interpreter's environment instead."""
+def import_ray() -> Any:
+    """Ray, set up so that its workers run in this environment: Ray reads at import that
+    the driver runs under `uv run` and would start them with `uv run` too, in a fresh
+    environment without the ray extra."""
+    os.environ["RAY_ENABLE_UV_RUN_RUNTIME_ENV"] = "0"
     import ray
 
-    os.environ["RAY_ENABLE_UV_RUN_RUNTIME_ENV"] = "0"
-    ray.init(address=address, include_dashboard=False, log_to_driver=False, **options)
+    return ray
+
+
+def start_ray(address: str | None = None, **options: Any) -> None:
+    """`ray.init` for a build: the cluster at `address`, else a local one."""
+    import_ray().init(address=address, include_dashboard=False, log_to_driver=False, **options)
 
 
 def ray_cluster(settings: Settings, embedder_id: str, address: str | None = None) -> Runner:
@@ -190,7 +195,8 @@ def ray_cluster(settings: Settings, embedder_id: str, address: str | None = None
     def run(batches: Sequence[Batch]) -> Iterator[tuple[list[str], np.ndarray]]:
         try:
             import pyarrow as pa
-            import ray
+
+            ray = import_ray()
         except ImportError as exc:
             raise EmbeddingError(
                 "`rag build --ray` needs the ray extra: uv sync --extra ray"
