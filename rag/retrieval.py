@@ -11,6 +11,7 @@ Events that fit the audience, price and accessibility cues (`rag.cues`) come fir
 from __future__ import annotations
 
 from bisect import bisect_left
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, time
 from zoneinfo import ZoneInfo
@@ -30,7 +31,7 @@ from rag.embeddings import Embedder
 from rag.index import Index
 from rag.models import Event, Hit
 from rag.places import EARTH_KM, Gazetteer, PlaceMatch
-from rag.query import Understanding, topic_terms
+from rag.query import Understanding, alternatives, topic_terms
 from rag.text import fold
 
 
@@ -176,7 +177,8 @@ class Retriever:
         terms = self.informative_terms(u.topic)
         if terms:
             dense, dense_passage = self._dense(_dense_query(u), mask)
-            coverage, lexical_passage = self._coverage(self._known(terms, u))
+            known = self._known(terms, u)
+            coverage, lexical_passage = self._coverage(known, alternatives(u.topic))
             relevant = self._relevant(u, terms, mask, dense, coverage)
             if not (mask & relevant).any() and _only_occasion(u, terms):
                 # "le week-end de Pâques": the feast dates the question, nothing need name it
@@ -352,8 +354,11 @@ class Retriever:
         sims = sims - self._passage_offset[rows]
         return _best_per_event(self.index.passage_event, rows, sims, len(self.index.events))
 
-    def _coverage(self, terms: list[str]) -> tuple[np.ndarray, np.ndarray]:
-        """Per event, the IDF-weighted share of the topic's words it contains.
+    def _coverage(
+        self, terms: list[str], choices: Sequence[frozenset[str]] = ()
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Per event, the IDF-weighted share of the topic's words it contains; words offered
+        as a choice ("peinture ou photo") count once, as the heaviest of them, when any is there.
 
         Also returns, per event, the passage with the best BM25 score (-1 if none), so
         the snippet shows where the words matched.
@@ -364,11 +369,21 @@ class Retriever:
         # A word no passage has weighs most: asking for "rugby" in a corpus without it
         # must not look covered by the other words of the question.
         unknown = float(np.log(1 + (lexical.size + 0.5) / 0.5))
-        weights = np.asarray([lexical.idf(t) or unknown for t in terms], dtype=np.float32)
-        total = float(weights.sum())
-        for term, weight in zip(terms, weights, strict=True):
+        weights = {t: lexical.idf(t) or unknown for t in terms}
+        # One slot per word, or per choice of words: (weight, words that fill it).
+        slots: list[tuple[float, list[str]]] = []
+        chosen: set[str] = set()
+        for choice in choices:
+            members = [t for t in terms if t in choice]
+            if len(members) > 1:
+                slots.append((max(weights[t] for t in members), members))
+                chosen.update(members)
+        slots += [(weights[t], [t]) for t in terms if t not in chosen]
+        total = sum(weight for weight, _ in slots)
+        for weight, members in slots:
             present = np.zeros(n_events, dtype=bool)
-            present[self.index.passage_event[lexical.passages_with(term)]] = True
+            for term in members:
+                present[self.index.passage_event[lexical.passages_with(term)]] = True
             coverage[present] += weight / total
         full = lexical.term_scores(terms)
         rows = np.flatnonzero(full > 0)
