@@ -24,7 +24,6 @@ from rag.generation import Generated, GenerationInput, Generator, create_generat
 from rag.generation.extractive import no_answer_text
 from rag.index import Index, IndexUnavailable, active_version, load_index
 from rag.models import Event, Hit, Message, Occurrence
-from rag.places import Gazetteer
 from rag.query import Understanding, understand
 from rag.retrieval import Retriever
 from rag.schemas import AskRequest, AskResponse, ProviderInfo, Source, Timings, Understood
@@ -112,9 +111,8 @@ class Assistant:
 
     def swap(self, index: Index) -> None:
         """Serve `index` from now on; requests already running finish on the old one."""
-        gazetteer = Gazetteer.from_events(index.events)
-        retriever = Retriever(index, self.embedder, gazetteer, self.tz)
-        self._served = _Served(index, retriever, CorpusSummary.of(index.events))
+        retriever = Retriever(index, self.embedder, index.gazetteer, self.tz)
+        self._served = _Served(index, retriever, index.corpus)
         self._reason = None
 
     def reload(self) -> bool:
@@ -152,7 +150,7 @@ class Assistant:
         served = self._served
         if served is None:
             return None
-        pos = served.index.event_pos.get(uid)
+        pos = served.index.events.position(uid)
         return None if pos is None else served.index.events[pos]
 
     # -- answering ---------------------------------------------------------------------
