@@ -281,3 +281,12 @@ def event_access(event: Event) -> frozenset[AccessCode]:
 
 def access_fit(codes: frozenset[AccessCode], asked: tuple[AccessCode, ...]) -> bool:
     return bool(codes.intersection(asked))
+
+
+_NOT_ATTENDABLE = re.compile(r"\b(?:annule|complet|reporte|deplace en ligne)")
+
+
+def is_attendable(event: Event) -> bool:
+    """Whether one can go: not cancelled, full or postponed, and not online only."""
+    status = fold(event.status or "")
+    return not _NOT_ATTENDABLE.search(status) and fold(event.attendance_mode or "") != "en ligne"

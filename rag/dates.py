@@ -6,8 +6,9 @@ deterministically and testably, and never left to a language model. Conventions:
 
 - a window is [start, end) in the given time zone; whole days run from 00:00 to 00:00;
 - "ce week-end" / "this weekend" is Saturday 00:00 → Monday 00:00; on a Saturday or a
-  Sunday it is the current one, from today. "le prochain week-end" is the next one to come
-  (the same); "le week-end prochain" and "next weekend" are the one after it;
+  Sunday it is the current one, from today. "le prochain week-end", "le week-end
+  prochain" and "next weekend" are the coming one on a weekday, the following one when
+  asked on a Saturday or a Sunday; "le week-end du 6 juin" is the weekend of that day;
 - a bare weekday ("samedi", "on Saturday") is the next such day, today included;
   "samedi prochain" / "next Saturday" is the next one strictly after today;
 - parts of the day: matin / morning 6 h–12 h, après-midi / afternoon 12 h–18 h,
@@ -341,7 +342,7 @@ def _day_of(m: re.Match[str], tag: str) -> tuple[int | None, int | None, int | N
 
 def _single_date(m: re.Match[str], c: _Ctx, tag: str = "p") -> date | None:
     year, month, day = _day_of(m, tag)
-    if month is None or not 1 <= month <= 12:
+    if month is None or day is None or not 1 <= month <= 12:
         return None
     return _next_date(c, month, day, year)
 
@@ -353,6 +354,8 @@ def _range_dates(m: re.Match[str], c: _Ctx) -> tuple[date, date] | None:
         return None
     year, month, day = _day_of(m, "p")
     month = month or last.month
+    if day is None:
+        return None
     if year is None:
         year = last.year if (month, day) <= (last.month, last.day) else last.year - 1
     try:
@@ -383,6 +386,20 @@ def _weekend(c: _Ctx, weeks_later: int = 0) -> tuple[date, date]:
     if c.as_of.weekday() == 6:
         saturday = c.as_of - timedelta(days=1)
     saturday += timedelta(weeks=weeks_later)
+    return saturday, saturday + timedelta(days=1)
+
+
+def _following_weekend(c: _Ctx) -> tuple[date, date]:
+    """'le week-end prochain': the coming one on a weekday, the one after on a weekend."""
+    return _weekend(c, 1 if c.as_of.weekday() >= 5 else 0)
+
+
+def _weekend_of(day: date | None) -> tuple[date, date] | None:
+    """'le week-end du 6 juin': the weekend that day starts, is in, or comes before."""
+    if day is None:
+        return None
+    saturday = day - timedelta(days=1) if day.weekday() == 6 else day
+    saturday += timedelta(days=(5 - saturday.weekday()) % 7)
     return saturday, saturday + timedelta(days=1)
 
 
@@ -520,6 +537,9 @@ _FEASTS: dict[str, tuple[str, str, str | None, Callable[[int], tuple[date, date]
         "Halloween", "Halloween", "Halloween", lambda y: (date(y, 10, 31), date(y, 10, 31)),
     ),
     "paques": ("Pâques", "Easter", None, _paques),
+    "paques_jour": (
+        "Pâques", "Easter", None, lambda y: (_easter(y), _easter(y) + timedelta(days=1)),
+    ),
     "toussaint": (
         "la Toussaint", "All Saints' Day", None, lambda y: (date(y, 11, 1), date(y, 11, 1)),
     ),
@@ -743,11 +763,15 @@ _FR_RULES: list[tuple[str, _Resolver]] = [
     ),
     (
         rf"\b(?:(?:le|du|au|ce)\s+)?{WE}\s+prochain\b",
-        lambda m, c: _days(c, *_weekend(c, 1), "le week-end prochain"),
+        lambda m, c: _days(c, *_following_weekend(c), "le week-end prochain"),
     ),
     (
         rf"\b(?:(?:le|du|au)\s+)?{WE}\s+dernier\b|\b(?:le|du|au)\s+dernier\s+{WE}",
         lambda m, c: _days(c, *_last_weekend(c), "le week-end dernier"),
+    ),
+    (
+        rf"\b(?:(?:le|ce|du|au|pour\s+le|pendant\s+le)\s+)?{WE}\s+(?:du|des)\s+{_date_re('p')}",
+        lambda m, c: _weekend_span(c, _weekend_of(_single_date(m, c))),
     ),
     (
         r"\bcette\s+semaine\b",
@@ -954,11 +978,15 @@ _EN_RULES: list[tuple[str, _Resolver]] = [
     ),
     (
         r"\bnext\s+week-?\s?end\b",
-        lambda m, c: _days(c, *_weekend(c, 1), "next weekend"),
+        lambda m, c: _days(c, *_following_weekend(c), "next weekend"),
     ),
     (
         r"\blast\s+week-?\s?end\b",
         lambda m, c: _days(c, *_last_weekend(c), "last weekend"),
+    ),
+    (
+        rf"\b(?:(?:on|over|for|during)\s+)?the\s+week-?\s?end\s+of\s+{EN_DATE}",
+        lambda m, c: _weekend_span(c, _weekend_of(_en_single(m, c))),
     ),
     (
         r"\bthis\s+week\b",
@@ -1077,7 +1105,7 @@ _EN_RULES: list[tuple[str, _Resolver]] = [
     (
         r"\b(?P<f>easter|christmas|halloween)\b",
         lambda m, c: _named_feast(
-            c, {"easter": "paques", "christmas": "noel"}.get(m["f"], m["f"]), loose=True
+            c, {"easter": "paques_jour", "christmas": "noel"}.get(m["f"], m["f"]), loose=True
         ),
     ),
     (
@@ -1089,7 +1117,13 @@ _EN_RULES: list[tuple[str, _Resolver]] = [
 
 
 def _fold_feast(word: str) -> str:
-    return word.removeprefix("la ").strip()
+    """The feast a bare name means as one end of a range: Pâques is Easter Sunday then."""
+    word = word.removeprefix("la ").strip()
+    return "paques_jour" if word == "paques" else word
+
+
+def _weekend_span(c: _Ctx, days: tuple[date, date] | None) -> _Span | None:
+    return _days(c, *days, c.words("le week-end", "the weekend")) if days else None
 
 
 def _dated(m: re.Match[str], c: _Ctx) -> _Span | None:

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from rag.cues import AgeRange, access_fit, age_fit, event_access, is_free_for_all, read_cues
+from rag.cues import (
+    AgeRange,
+    access_fit,
+    age_fit,
+    event_access,
+    is_attendable,
+    is_free_for_all,
+    read_cues,
+)
 from rag.models import Event
 from rag.text import fold
 
@@ -76,3 +84,20 @@ def test_access_fit_needs_one_of_the_asked_codes() -> None:
     asked = read_cues(fold("accessible pour une personne sourde")).access
     assert access_fit(frozenset({"hi", "mi"}), asked)
     assert not access_fit(frozenset({"mi"}), asked)
+
+
+@pytest.mark.parametrize(
+    ("status", "mode", "attendable"),
+    [
+        ("Programmé", "Sur place", True),
+        ("Re-programmé", "Mixte", True),
+        ("Annulé", "Sur place", False),
+        ("Complet", "Sur place", False),
+        ("Reporté", None, False),
+        ("Programmé", "En ligne", False),
+        (None, None, True),
+    ],
+)
+def test_attendable(status: str | None, mode: str | None, attendable: bool) -> None:
+    """Cancelled, full, postponed or online-only events rank after the others."""
+    assert is_attendable(event(status=status, attendance_mode=mode)) is attendable

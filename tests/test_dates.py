@@ -39,7 +39,9 @@ CASES = [
     (THURSDAY, "ce weekend", "2026-11-28", "2026-11-30", "ce weekend"),
     (THURSDAY, "ce WE à Paris", "2026-11-28", "2026-11-30", "ce WE"),
     (THURSDAY, "le prochain week-end", "2026-11-28", "2026-11-30", "le prochain week-end"),
-    (THURSDAY, "le week-end prochain", "2026-12-05", "2026-12-07", "le week-end prochain"),
+    (THURSDAY, "le week-end prochain", "2026-11-28", "2026-11-30", "le week-end prochain"),
+    (THURSDAY, "le week-end du 5 décembre", "2026-12-05", "2026-12-07", None),
+    (THURSDAY, "le week-end du 6 décembre", "2026-12-05", "2026-12-07", None),
     (SATURDAY, "ce week-end", "2026-11-28", "2026-11-30", "ce week-end"),
     (SUNDAY, "ce week-end", "2026-11-29", "2026-11-30", "ce week-end"),
     (SATURDAY, "le week-end prochain", "2026-12-05", "2026-12-07", "le week-end prochain"),
@@ -204,8 +206,8 @@ MONDAY = date(2026, 11, 30)
 # Each class of expression, in French and in English: (as_of, question, start, end, past).
 CLASSES = [
     # ranges: the whole span, never its last day only
-    (THURSDAY, "entre Pâques et la fin avril", "2027-03-27", "2027-05-01", False),
-    (THURSDAY, "between Easter and the end of April", "2027-03-27", "2027-05-01", False),
+    (THURSDAY, "entre Pâques et la fin avril", "2027-03-28", "2027-05-01", False),
+    (THURSDAY, "between Easter and the end of April", "2027-03-28", "2027-05-01", False),
     (THURSDAY, "Que faire entre le 20 et le 27 décembre ?", "2026-12-20", "2026-12-28", False),
     (THURSDAY, "between December 20 and 27", "2026-12-20", "2026-12-28", False),
     (date(2026, 11, 2), "entre le 20 et le 27", "2026-11-20", "2026-11-28", False),
@@ -260,7 +262,9 @@ CLASSES = [
     (THURSDAY, "concerts tonight", "2026-11-26 18:00", "2026-11-27", False),
     # the usual English ones
     (THURSDAY, "What can I do in Paris this weekend?", "2026-11-28", "2026-11-30", False),
-    (THURSDAY, "next weekend", "2026-12-05", "2026-12-07", False),
+    (THURSDAY, "next weekend", "2026-11-28", "2026-11-30", False),
+    (SUNDAY, "next weekend", "2026-12-05", "2026-12-07", False),
+    (THURSDAY, "the weekend of December 5", "2026-12-05", "2026-12-07", False),
     (THURSDAY, "tomorrow", "2026-11-27", "2026-11-28", False),
     (THURSDAY, "tomorrow evening", "2026-11-27 18:00", "2026-11-28", False),
     (THURSDAY, "the day after tomorrow", "2026-11-28", "2026-11-29", False),
@@ -353,7 +357,7 @@ def test_numbers_and_words_that_are_not_dates(question: str) -> None:
         ("from May 3 to 5", "from Monday 3 to Wednesday 5 May 2027"),
         ("until December 10", "until Thursday 10 December 2026"),
         ("d'ici la fin du mois", "jusqu'au lundi 30 novembre 2026"),
-        ("entre Pâques et la fin avril", "du 27 mars au 30 avril 2027"),
+        ("entre Pâques et la fin avril", "du 28 mars au 30 avril 2027"),
     ],
 )
 def test_labels_speak_the_question_language(question: str, label: str) -> None:

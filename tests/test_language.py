@@ -83,8 +83,8 @@ def test_the_place_implies_the_school_holiday_zone(
 @pytest.mark.parametrize(
     ("follow_up", "previous"),
     [
-        ("Et dimanche seulement ?", "Des concerts le week-end prochain ?"),
-        ("And only on Sunday?", "Concerts next weekend?"),
+        ("Et dimanche seulement ?", "Des concerts le week-end du 5 décembre ?"),
+        ("And only on Sunday?", "Concerts the weekend of December 5?"),
     ],
 )
 def test_a_restricted_weekday_follow_up_stays_in_the_earlier_window(

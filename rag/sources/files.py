@@ -40,7 +40,10 @@ SUFFIXES = (".json", ".jsonl", ".ndjson", ".csv")
 _CSV_FIELD_LIMIT = 64 * 1024 * 1024
 # Real records are a few kB and nest 4 levels deep: far beyond either, a file is not events.
 MAX_JSON_DEPTH = 64
-MAX_LINE_CHARS = 64 * 1024 * 1024
+# A JSON Lines record longer than this is junk (a text field is at most 100,000 characters);
+# telling JSON Lines from one JSON object reads at most the probe from the first line.
+MAX_LINE_CHARS = 16 * 1024 * 1024
+_PROBE_CHARS = 4 * 1024 * 1024
 BATCH_RECORDS = 1000
 _CHUNK = 1 << 20
 _CONTAINERS = ("results", "events", "records")
@@ -265,7 +268,7 @@ def _is_json_lines(handle: IO[str]) -> bool:
     does not parse on its first line; a minified one has nothing after it)."""
     line = ""
     while not line.strip():
-        line = handle.readline(MAX_LINE_CHARS)
+        line = handle.readline(_PROBE_CHARS)
     try:
         json.loads(line)
     except (ValueError, RecursionError):
