@@ -155,7 +155,6 @@ def split_row(settings: Settings, n_events: int) -> Row:
     from rag.generation import GenerationInput
     from rag.generation.extractive import ExtractiveGenerator
     from rag.index import load_index
-    from rag.places import Gazetteer
     from rag.query import understand
     from rag.retrieval import Retriever
 
@@ -163,7 +162,7 @@ def split_row(settings: Settings, n_events: int) -> Row:
     embedder = create_embedder(settings)
     index = load_index(settings, embedder)
     known = _KnownQuery(embedder)
-    retriever = Retriever(index, known, Gazetteer.from_events(index.events), tz)
+    retriever = Retriever(index, known, index.gazetteer, tz)
     generator = ExtractiveGenerator()
     stages: dict[str, list[float]] = {k: [] for k in ("understand", "embed", "search", "answer")}
     profile = cProfile.Profile()

@@ -4,8 +4,9 @@
 
 Each size runs in its own process (clean peak memory) on clustered synthetic unit vectors
 of 512 dimensions (bench/synthetic.py), indexed with the type `rag.index` picks at that
-size (exact IndexFlatIP below `HNSW_THRESHOLD` passages, HNSW above). Search is one query
-at a time on one thread, as the API does, for the 400 candidates retrieval asks for;
+size (exact IndexFlatIP below `IVF_THRESHOLD` passages, IVF over 8-bit codes above).
+Search is one query at a time on one thread, as the API does, for the 400 candidates
+retrieval asks for;
 recall@10 compares the index's top 10 with exact search.
 """
 
@@ -44,7 +45,7 @@ def measure(n: int) -> Row:
     import numpy as np
 
     from bench.synthetic import clustered_vectors
-    from rag.index import HNSW_EF_SEARCH, _dense_index
+    from rag.index import _dense_index
     from rag.retrieval import DENSE_CANDIDATES
 
     pid = os.getpid()
@@ -55,8 +56,6 @@ def measure(n: int) -> Row:
     started = time.perf_counter()
     index, kind = _dense_index(vectors)
     build_s = time.perf_counter() - started
-    if hasattr(index, "hnsw"):
-        index.hnsw.efSearch = HNSW_EF_SEARCH
     faiss.omp_set_num_threads(1)  # one query at a time, as `Index.dense_search` does
     with_index, _ = process_memory_mb(pid)
     k = min(DENSE_CANDIDATES, n)

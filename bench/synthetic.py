@@ -130,19 +130,19 @@ def prepare_index(n_events: int, root: Path = WORK_DIR) -> Settings:
         return real
     settings = bench_settings(root / f"corpus-{n_events}")
     copies = synthesize_events(events, n_events)
-    if _has_index(settings, len(copies), len(corpus_passages(copies))):
+    if has_index(settings, len(copies), len(corpus_passages(copies))):
         return settings
     index = load_index(real, embedder)
     originals: dict[str, list[np.ndarray]] = {}
-    for row, owner in enumerate(index.passage_event):
-        originals.setdefault(index.events[owner].uid, []).append(np.asarray(index.vectors[row]))
+    for row, passage in enumerate(index.passages):
+        originals.setdefault(passage.event_uid, []).append(index.vector(row))
     replay = ReplayEmbedder(embedder, {uid: np.stack(v) for uid, v in originals.items()})
     replay.register(copies)
     build_index(settings, copies, replay, progress_printer(f"corpus-{n_events}"))
     return settings
 
 
-def _has_index(settings: Settings, n_events: int, n_passages: int) -> bool:
+def has_index(settings: Settings, n_events: int, n_passages: int) -> bool:
     try:
         manifest = active_manifest(settings)
     except IndexUnavailable:

@@ -24,7 +24,6 @@ from rag.generation import Generated, GenerationInput, Generator, create_generat
 from rag.generation.extractive import no_answer_text
 from rag.index import Index, IndexUnavailable, active_version, load_index
 from rag.models import Event, Hit, Message, Occurrence
-from rag.places import Gazetteer
 from rag.query import Understanding, understand
 from rag.retrieval import Retriever
 from rag.schemas import AskRequest, AskResponse, ProviderInfo, Source, Timings, Understood
@@ -94,7 +93,9 @@ class Assistant:
         self.generator = generator
         self.tz = ZoneInfo(settings.timezone)
         self._served: _Served | None = None
-        self._reason = reason or "no index yet: run `rag demo` or `rag ingest ... && rag build`"
+        self._reason: str | None = (
+            reason or "no index yet: run `rag demo` or `rag ingest ... && rag build`"
+        )
         self._reload_lock = threading.Lock()
         if index is not None:
             self.swap(index)
@@ -110,9 +111,8 @@ class Assistant:
 
     def swap(self, index: Index) -> None:
         """Serve `index` from now on; requests already running finish on the old one."""
-        gazetteer = Gazetteer.from_events(index.events)
-        retriever = Retriever(index, self.embedder, gazetteer, self.tz)
-        self._served = _Served(index, retriever, CorpusSummary.of(index.events))
+        retriever = Retriever(index, self.embedder, index.gazetteer, self.tz)
+        self._served = _Served(index, retriever, index.corpus)
         self._reason = None
 
     def reload(self) -> bool:
@@ -150,7 +150,7 @@ class Assistant:
         served = self._served
         if served is None:
             return None
-        pos = served.index.event_pos.get(uid)
+        pos = served.index.events.position(uid)
         return None if pos is None else served.index.events[pos]
 
     # -- answering ---------------------------------------------------------------------
@@ -172,6 +172,7 @@ class Assistant:
         understood = self._understood(prepared.understanding).model_dump(mode="json")
         yield StreamEvent("sources", {"sources": sources, "understood": understood})
         started = time.perf_counter()
+        generated: Generated | None
         if not prepared.hits:
             generated = Generated(no_answer_text(prepared.understanding), "none", False)
             yield StreamEvent("delta", {"text": generated.text})
@@ -182,8 +183,8 @@ class Assistant:
                     generated = item
                 else:
                     yield StreamEvent("delta", {"text": item})
-            if generated is None:
-                raise RuntimeError(f"generator {self.generator.name} ended without an answer")
+        if generated is None:
+            raise RuntimeError(f"generator {self.generator.name} ended without an answer")
         response = self._response(prepared, generated, _ms(started))
         yield StreamEvent("done", response.model_dump(mode="json"))
 

@@ -6,9 +6,11 @@ instead of failing on page 57, but a bad key must fail at once with a clear mess
 
 from __future__ import annotations
 
+import codecs
+import json
 import random
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
@@ -65,19 +67,37 @@ class HttpClient:
         except ValueError as exc:
             raise HttpError(f"{url} did not answer JSON ({_snippet(response)})") from exc
 
+    def iter_json_array(
+        self,
+        url: str,
+        params: Params | None = None,
+        auth_hint: str = "check the credentials",
+    ) -> Iterator[Any]:
+        """GET a JSON array and yield its items while it downloads, never holding it whole
+        (an Opendatasoft export of the whole OpenAgenda dataset is gigabytes)."""
+        response = self._get(url, params, None, auth_hint, stream=True)
+        try:
+            chunks = response.iter_content(chunk_size=1 << 16)
+            yield from json_array_items(chunks, url)
+        except requests.RequestException as exc:
+            raise HttpError(f"{url} broke off mid-download ({exc.__class__.__name__})") from exc
+        finally:
+            response.close()
+
     def _get(
         self,
         url: str,
         params: Params | None,
         headers: Mapping[str, str] | None,
         auth_hint: str,
+        stream: bool = False,
     ) -> requests.Response:
         attempts = self.retries + 1
         for attempt in range(attempts):
             last = attempt == attempts - 1
             try:
                 response = self.session.get(
-                    url, params=params, headers=headers, timeout=self.timeout
+                    url, params=params, headers=headers, timeout=self.timeout, stream=stream
                 )
             except requests.Timeout as exc:
                 if last:
@@ -117,6 +137,49 @@ class HttpClient:
                 return min(wait, self.max_delay)
         ceiling = min(self.backoff * 2**attempt, self.max_delay)
         return random.uniform(ceiling / 2, ceiling)
+
+
+def json_array_items(chunks: Iterable[bytes], source: str) -> Iterator[Any]:
+    """The items of a JSON array arriving in byte chunks, decoded one by one.
+
+    Holds one item and one chunk at a time; raises HttpError when the body is not an array
+    or ends inside one.
+    """
+    decoder = json.JSONDecoder()
+    text = codecs.getincrementaldecoder("utf-8")(errors="replace")
+    buffer, at, started, pieces = "", 0, False, iter(chunks)
+    while True:
+        while at < len(buffer) and buffer[at] in _SKIP:
+            at += 1
+        if at < len(buffer):
+            if not started:
+                if buffer[at] != "[":
+                    raise HttpError(f"{source} did not return a JSON array")
+                started, at = True, at + 1
+                continue
+            if buffer[at] == "]":
+                return
+            if buffer[at] == ",":
+                at += 1
+                continue
+            try:
+                item, end = decoder.raw_decode(buffer, at)
+            except json.JSONDecodeError:
+                item, end = None, -1  # an item cut by the chunk: read more
+            if 0 <= end < len(buffer):  # a number ending the buffer may go on: read more
+                yield item
+                buffer, at = buffer[end:], 0
+                continue
+        chunk = next(pieces, None)
+        if chunk is None:
+            if not started:
+                raise HttpError(f"{source} did not return a JSON array")
+            raise HttpError(f"{source} ended inside its JSON array (the download was cut)")
+        buffer = buffer[at:] + text.decode(chunk)
+        at = 0
+
+
+_SKIP = frozenset(" \t\r\n")
 
 
 def _parse_retry_after(value: str) -> float | None:

@@ -133,6 +133,14 @@ class BM25:
             out[self.postings[start:end]] += self.idfs[tid] * self.weights[start:end]
         return out
 
+    def postings_of(self, term: str) -> tuple[np.ndarray, np.ndarray]:
+        """The passages that contain an analyzed term and its BM25 score in each."""
+        tid = self.vocabulary.get(term)
+        if tid is None:
+            return self.postings[:0], np.zeros(0, dtype=np.float32)
+        start, end = self.indptr[tid], self.indptr[tid + 1]
+        return self.postings[start:end], self.idfs[tid] * self.weights[start:end]
+
     def passages_with(self, term: str) -> np.ndarray:
         """Ids of the passages that contain an analyzed term (empty if none)."""
         tid = self.vocabulary.get(term)
@@ -141,25 +149,32 @@ class BM25:
         return self.postings[self.indptr[tid] : self.indptr[tid + 1]]
 
     def save(self, path: Path) -> None:
-        """`path` (.npz) holds the arrays; `<path stem>.vocab.json` the terms in id order."""
-        with path.open("wb") as fh:
-            np.savez(
-                fh,
-                indptr=self.indptr,
-                postings=self.postings,
-                weights=self.weights,
-                idfs=self.idfs,
-                params=np.asarray([self.size, self.k1, self.b], dtype=np.float64),
-            )
+        """`<path>.<array>.npy` hold the arrays (memory-mapped by `load`), `<path>.vocab.json`
+        the terms in id order."""
+        arrays = {
+            "indptr": self.indptr,
+            "postings": self.postings,
+            "weights": self.weights,
+            "idfs": self.idfs,
+            "params": np.asarray([self.size, self.k1, self.b], dtype=np.float64),
+        }
+        for name, array in arrays.items():
+            with _array_path(path, name).open("wb") as fh:
+                np.save(fh, array)
         terms = sorted(self.vocabulary, key=self.vocabulary.__getitem__)
         vocab_path(path).write_text(json.dumps(terms, ensure_ascii=False), encoding="utf-8")
+
+    @staticmethod
+    def files(path: Path) -> list[Path]:
+        """What `save(path)` writes."""
+        return [*(_array_path(path, name) for name in _ARRAYS), vocab_path(path)]
 
     @classmethod
     def load(cls, path: Path) -> BM25:
         """Read what `save` wrote; raises ValueError when the files do not agree."""
-        with np.load(path, allow_pickle=False) as data:
-            indptr, postings = data["indptr"], data["postings"]
-            weights, idfs, params = data["weights"], data["idfs"], data["params"]
+        indptr, postings, weights, idfs, params = (
+            np.load(_array_path(path, name), mmap_mode="r", allow_pickle=False) for name in _ARRAYS
+        )
         terms = json.loads(vocab_path(path).read_text(encoding="utf-8"))
         size = int(params[0])
         if (
@@ -175,5 +190,12 @@ class BM25:
         return cls(vocabulary, indptr, postings, weights, idfs, size, k1, b)
 
 
+_ARRAYS = ("indptr", "postings", "weights", "idfs", "params")
+
+
+def _array_path(path: Path, name: str) -> Path:
+    return path.with_name(f"{path.name}.{name}.npy")
+
+
 def vocab_path(path: Path) -> Path:
-    return path.with_suffix(".vocab.json")
+    return path.with_name(f"{path.name}.vocab.json")

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from statistics import median
-from typing import Literal
+from typing import Any, Literal
 
 from rag.dates import fold_aligned
 from rag.language import detect_language
@@ -313,7 +313,7 @@ class _Entry:
 @cache
 def _towns() -> dict[str, tuple[str, float, float, int]]:
     """fr-towns.tsv by key: name, latitude, longitude, population."""
-    towns = {}
+    towns: dict[str, tuple[str, float, float, int]] = {}
     for line in _TOWNS.read_text(encoding="utf-8").splitlines():
         if line.startswith("#") or not line.strip():
             continue
@@ -363,6 +363,30 @@ class Gazetteer:
             gazetteer.cities[best] = sum(variants.values())
         for key, found in points.items():  # the median resists a few misplaced records
             gazetteer.centres[key] = (median(p[0] for p in found), median(p[1] for p in found))
+        gazetteer._index()
+        return gazetteer
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready: what an index stores so that loading it never reads every event."""
+        return {
+            "cities": dict(self.cities),
+            "departments": dict(self.departments),
+            "regions": dict(self.regions),
+            "city_departments": {k: dict(v) for k, v in self.city_departments.items()},
+            "countries": dict(self.countries),
+            "centres": {k: list(v) for k, v in self.centres.items()},
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Gazetteer:
+        gazetteer = cls(
+            cities=Counter(data["cities"]),
+            departments=Counter(data["departments"]),
+            regions=Counter(data["regions"]),
+            city_departments={k: Counter(v) for k, v in data["city_departments"].items()},
+            countries=Counter(data["countries"]),
+            centres={k: (float(v[0]), float(v[1])) for k, v in data["centres"].items()},
+        )
         gazetteer._index()
         return gazetteer
 

@@ -11,27 +11,20 @@ Events that fit the audience, price and accessibility cues (`rag.cues`) come fir
 from __future__ import annotations
 
 from bisect import bisect_left
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
 import numpy as np
 
-from rag.cues import (
-    ACCESS_CODES,
-    age_bounds,
-    age_fits,
-    event_access,
-    is_attendable,
-    is_free_for_all,
-)
-from rag.dates import occurrence_overlap
+from rag.cues import age_fits
 from rag.embeddings import Embedder
+from rag.features import access_bits
 from rag.index import Index
-from rag.models import Event, Hit
-from rag.places import EARTH_KM, Gazetteer, PlaceMatch
-from rag.query import Understanding, topic_terms
-from rag.text import fold
+from rag.models import Hit
+from rag.places import Gazetteer, PlaceMatch
+from rag.query import Understanding, alternatives, topic_terms
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,13 +54,15 @@ RELEVANCE = {  # by embedder id prefix
 # higher, so they refuse less: re-tune with `rag eval` before relying on refusals.
 DEFAULT_RELEVANCE = RELEVANCE["use-"]
 DENSE_CANDIDATES = 400
-EXACT_SEARCH_SHARE = 0.35
+EXACT_MAX_PASSAGES = 4096
+"""A filtered question scores its allowed passages exactly up to this many, else FAISS
+searches inside them (cost and recall: docs/benchmarks.md)."""
+UNFILTERED_POOL = 500
+"""A question without a topic ranks at least this many of its allowed events, the soonest."""
 AUDIENCE_BONUS = 0.15
 AGE_BONUS = 0.1  # times rag.cues.age_fit: made for these ages > open to all > not said
 COMMON_SHARE = 0.5  # a word more than half of the events contain tells none of them apart
 COMMON_MIN_EVENTS = 50  # below this, shares say little: every topic word counts
-YOUNG_AGE = 12
-CHILD_MAX_AGE = 14
 DIVERSITY_POOL = 4
 DIVERSITY_PENALTY = 0.08
 PLACE_CACHE_SIZE = 256
@@ -78,12 +73,17 @@ ABBREVIATION_MIN_LENGTH = 3
 ABBREVIATED_BY = 3  # "expo" for "exposition", but "coup" is not short for "couper"
 PREFIX_CANDIDATES = 200
 TYPO_MIN_LENGTH = 7  # shorter words are too often another word one letter away
-
-_YOUNG_WORDS = ("enfant", "famille", "jeune public", "petits", "bambin", "kids", "ados")
+_WEEK = 7 * 86400.0
 
 
 class Retriever:
-    """Searches one loaded index; built once per index version, then read-only."""
+    """Searches one loaded index; built once per index version, then read-only.
+
+    Every question works on a candidate set of events (sorted positions): the events its
+    window and place allow (rag/candidates.py), and with a topic only those the dense
+    and lexical searches found among them, so its cost follows what it reads, not the
+    size of the corpus.
+    """
 
     def __init__(
         self, index: Index, embedder: Embedder, gazetteer: Gazetteer, tz: ZoneInfo
@@ -96,133 +96,96 @@ class Retriever:
             (r for prefix, r in RELEVANCE.items() if embedder.id.startswith(prefix)),
             DEFAULT_RELEVANCE,
         )
-        events = index.events
-        occ_event, occ_start, occ_end = [], [], []
-        for pos, event in enumerate(events):
-            for occ in event.occurrences:
-                occ_event.append(pos)
-                occ_start.append(occ.start.timestamp())
-                occ_end.append(occ.end.timestamp())
-        self._occ_event = np.asarray(occ_event, dtype=np.int64)
-        self._occ_start = np.asarray(occ_start, dtype=np.float64)
-        self._occ_end = np.asarray(occ_end, dtype=np.float64)
-        self._last_end = np.full(len(events), -np.inf)
-        np.maximum.at(self._last_end, self._occ_event, self._occ_end)
-        self._place_masks: dict[PlaceMatch, np.ndarray] = {}
-        # Events share few distinct places: a place is matched once per distinct
-        # (city, postal code, department, region, country), the fields `event_place` reads,
-        # instead of once per event (400 ms → 15 ms for a new place at 10k events).
-        groups: dict[tuple[str | None, ...], int] = {}
-        self._place_group = np.fromiter(
-            (
-                groups.setdefault((e.city, e.postal_code, e.department, e.region, e.country), pos)
-                for pos, e in enumerate(events)
-            ),
-            dtype=np.int64,
-            count=len(events),
-        )
-        self._place_representatives = np.asarray(list(groups.values()), dtype=np.int64)
-        self._young = np.asarray([_youngness(e) for e in events], dtype=np.float64)
-        self._kind = [fold(e.keywords[0]) if e.keywords else "" for e in events]
-        self._free = np.asarray([is_free_for_all(e) for e in events], dtype=bool)
-        self._attendable = np.asarray([is_attendable(e) for e in events], dtype=bool)
-        self._access = np.asarray([_access_bits(event_access(e)) for e in events], dtype=np.uint8)
-        self._age_min, self._age_max = age_bounds(events)
-        self._lat = np.asarray([np.nan if e.latitude is None else e.latitude for e in events])
-        self._lon = np.asarray([np.nan if e.longitude is None else e.longitude for e in events])
+        self.candidates = index.candidates
+        self._place_events: dict[PlaceMatch, np.ndarray] = {}
         self._event_counts: dict[str, int] = {}
         self._by_prefix: dict[str, list[str]] | None = None  # vocabulary, for typos
         self._sorted: list[str] | None = None  # vocabulary, for abbreviations
-        self._passage_offset = np.asarray(
-            [self.relevance.summary_offset if p.kind == "summary" else 0.0 for p in index.passages],
-            dtype=np.float32,
-        )
-        self._first_passage = np.full(len(events), -1, dtype=np.int64)
-        self._first_passage[index.passage_event[::-1]] = np.arange(len(index.passages))[::-1]
 
-    def allowed(self, u: Understanding) -> np.ndarray:
-        """Events that meet the window and the place: the others are never shown."""
-        mask = np.ones(len(self.index.events), dtype=bool)
+    def allowed(self, u: Understanding) -> np.ndarray | None:
+        """Events that meet the window and the place (sorted positions), None: no filter."""
+        allowed = None
         if u.window is not None:
-            overlap = occurrence_overlap(u.window, self._occ_start, self._occ_end)
-            in_window = np.zeros_like(mask)
-            in_window[self._occ_event[overlap]] = True
-            mask &= in_window
+            bands = [(a.timestamp(), b.timestamp()) for a, b in u.window.bands()]
+            allowed = self.candidates.in_bands(bands)
         if u.place is not None:
-            mask &= self._place_mask(u.place)
-        return mask
+            at = self._at_place(u.place)
+            allowed = at if allowed is None else np.intersect1d(allowed, at, assume_unique=True)
+        return allowed
 
-    def _place_mask(self, place: PlaceMatch) -> np.ndarray:
-        """Events at `place`, computed once per place asked about (places are few)."""
-        mask = self._place_masks.get(place)
-        if mask is None:
-            if len(self._place_masks) >= PLACE_CACHE_SIZE:
-                self._place_masks.clear()
-            events = self.index.events
-            matched = np.zeros(len(events), dtype=bool)
-            for pos in self._place_representatives:
-                matched[pos] = place.matches_name(events[pos])
-            mask = matched[self._place_group]
-            if place.radius_km is not None:  # "près de": by distance where coordinates exist
-                near = _haversine_km(place, self._lat, self._lon) <= place.radius_km
-                mask = np.where(np.isnan(self._lat), mask, near)
-            self._place_masks[place] = mask
-        return mask
+    def _at_place(self, place: PlaceMatch) -> np.ndarray:
+        """Events at `place`, looked up once per place asked about (places are few)."""
+        events = self._place_events.get(place)
+        if events is None:
+            if len(self._place_events) >= PLACE_CACHE_SIZE:
+                self._place_events.clear()
+            events = self.candidates.at_place(place)
+            self._place_events[place] = events
+        return events
 
     def search(self, u: Understanding, k: int) -> list[Hit]:
         """The k best distinct events, or [] when nothing relevant meets the filters."""
-        mask = self.allowed(u)
+        allowed = self.allowed(u)
         now = self._reference_time(u)
         terms = self.informative_terms(u.topic)
         if terms:
-            dense, dense_passage = self._dense(_dense_query(u), mask)
-            coverage, lexical_passage = self._coverage(self._known(terms, u))
-            relevant = self._relevant(u, terms, mask, dense, coverage)
-            if not (mask & relevant).any() and _only_occasion(u, terms):
+            dense_events, dense, dense_passage = self._dense(_dense_query(u), allowed)
+            known = self._known(terms, u)
+            lexical_events, coverage, lexical_passage = self._coverage(
+                known, allowed, alternatives(u.topic)
+            )
+            events = np.union1d(dense_events, lexical_events)
+            dense = _lookup(events, dense_events, dense, -1.0)
+            dense_passage = _lookup(events, dense_events, dense_passage, -1)
+            coverage = _lookup(events, lexical_events, coverage, 0.0)
+            lexical_passage = _lookup(events, lexical_events, lexical_passage, -1)
+            relevant = self._relevant(u, terms, allowed, dense, coverage)
+            if not relevant.any() and _only_occasion(u, terms):
                 # "le week-end de Pâques": the feast dates the question, nothing need name it
                 return self.search(replace(u, topic=""), k)
-            mask &= relevant
             gate = self.relevance
             score = gate.dense_weight * np.maximum(dense, 0) + (1 - gate.dense_weight) * coverage
             passage = np.where(
                 (dense >= gate.strong_dense) | (lexical_passage < 0), dense_passage, lexical_passage
             )
+            events, score, passage = events[relevant], score[relevant], passage[relevant]
         elif u.factual:
             return []
         else:
-            score = self._soonness(now)
-            passage = self._first_passage
-        if not mask.any():
+            events = self._soonest(now, allowed)
+            score = self._soonness(events, now)
+            passage = self.candidates.first_passage(events)
+        if not len(events):
             return []
-        score = score + self._cue_bonus(u)
-        fit = self._cue_fit(u)
-        upcoming = self._last_end >= now
-        candidates = np.flatnonzero(mask)
+        score = score + self._cue_bonus(u, events)
+        fit = self._cue_fit(u, events)
+        upcoming = self.candidates.feature("event_last_end", events) >= now
+        attendable = self.candidates.feature("event_attendable", events)
         # Upcoming before over, then those one can attend (not cancelled, full or online
         # only), then those fitting the cues, then the score.
-        keys = (-score, -fit, ~self._attendable, ~upcoming)
-        ranked = candidates[np.lexsort(tuple(key[candidates] for key in keys))]
+        ranked = np.lexsort((-score, -fit, ~attendable, ~upcoming))
         if terms:
             ranked = ranked[:k]
             # Fewer, better: a hit far below the best of the answer is padding.
             ranked = ranked[score[ranked] >= TAIL_SHARE * score[ranked].max()]
         else:
-            tier = (upcoming * 2 + self._attendable) * (fit.max() + 1) + fit
-            ranked = self._diversify(ranked, score, tier, k)
+            kinds = self.candidates.feature("event_kind", events)
+            tier = (upcoming * 2 + attendable) * (fit.max() + 1) + fit
+            ranked = self._diversify(ranked, score, tier, kinds, k)
         return [
             Hit(
-                event=self.index.events[pos],
-                score=round(float(score[pos]), 4),
-                passage=self.index.passages[int(passage[pos])].text,
+                event=self.index.events[int(events[i])],
+                score=round(float(score[i]), 4),
+                passage=self.index.passages[int(passage[i])].text,
             )
-            for pos in ranked[:k]
+            for i in ranked[:k]
         ]
 
     def _relevant(
         self,
         u: Understanding,
         terms: list[str],
-        mask: np.ndarray,
+        allowed: np.ndarray | None,
         dense: np.ndarray,
         coverage: np.ndarray,
     ) -> np.ndarray:
@@ -240,7 +203,7 @@ class Retriever:
             return relevant | (dense >= gate.relaxed_dense)
         relevant |= coverage >= gate.min_coverage
         relevant |= (dense >= gate.min_dense) & (coverage >= gate.min_dense_coverage)
-        narrowed = mask.sum() <= NARROW_SHARE * len(mask)
+        narrowed = allowed is not None and len(allowed) <= NARROW_SHARE * len(self.index.events)
         if narrowed or u.language == "en":
             relevant |= (dense >= gate.relaxed_dense) & (coverage > 0)
         if all(t in vocabulary for t in terms):
@@ -311,7 +274,7 @@ class Retriever:
         return count
 
     def _diversify(
-        self, ranked: np.ndarray, score: np.ndarray, tier: np.ndarray, k: int
+        self, ranked: np.ndarray, score: np.ndarray, tier: np.ndarray, kinds: np.ndarray, k: int
     ) -> np.ndarray:
         """'Que faire ce week-end ?' wants a concert, a show, a workshop: not five exhibitions.
 
@@ -320,15 +283,15 @@ class Retriever:
         """
         pool = [int(pos) for pos in ranked[: k * DIVERSITY_POOL]]
         chosen: list[int] = []
-        seen: dict[str, int] = {}
+        seen: dict[int, int] = {}
         while pool and len(chosen) < k:
             best = max(
                 pool,
-                key=lambda p: (tier[p], score[p] - DIVERSITY_PENALTY * seen.get(self._kind[p], 0)),
+                key=lambda p: (tier[p], score[p] - DIVERSITY_PENALTY * seen.get(kinds[p], 0)),
             )
             pool.remove(best)
             chosen.append(best)
-            seen[self._kind[best]] = seen.get(self._kind[best], 0) + 1
+            seen[kinds[best]] = seen.get(kinds[best], 0) + 1
         return np.asarray(chosen + [int(p) for p in ranked[len(chosen) :] if p not in chosen])
 
     def _reference_time(self, u: Understanding) -> float:
@@ -337,76 +300,130 @@ class Retriever:
             return u.window.start.timestamp()
         return datetime.combine(u.as_of, time.min, tzinfo=self.tz).timestamp()
 
-    def _dense(self, topic: str, mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Per event, the best cosine of its passages with the topic, and that passage."""
+    def _dense(
+        self, topic: str, allowed: np.ndarray | None
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Events with a passage close to the topic, their best cosine and that passage."""
         query = self.embedder.embed_query(topic)
-        n_passages = len(self.index.passages)
-        allowed_passages = mask[self.index.passage_event]
-        if allowed_passages.mean() <= EXACT_SEARCH_SHARE:
-            rows = np.flatnonzero(allowed_passages)
-            sims = self.index.vectors[rows] @ query
+        index = self.index
+        if allowed is None:
+            rows, sims = index.dense_search(query, min(DENSE_CANDIDATES, len(index.passages)))
+        elif self.candidates.passage_count(allowed) <= EXACT_MAX_PASSAGES:
+            rows = self.candidates.passages_of(allowed)
+            sims = index.dense_scores(query, rows)
         else:
-            rows, sims = self.index.dense_search(query, min(DENSE_CANDIDATES, n_passages))
-            keep = rows >= 0
-            rows, sims = rows[keep], sims[keep]
-        sims = sims - self._passage_offset[rows]
-        return _best_per_event(self.index.passage_event, rows, sims, len(self.index.events))
+            rows = self.candidates.passages_of(allowed)
+            rows, sims = index.dense_search(query, DENSE_CANDIDATES, allowed=rows)
+        summary = self.candidates.passage_feature("passage_summary", rows)
+        sims = sims - self.relevance.summary_offset * summary
+        return _best_per_event(np.asarray(index.passage_event[rows], dtype=np.int64), rows, sims)
 
-    def _coverage(self, terms: list[str]) -> tuple[np.ndarray, np.ndarray]:
-        """Per event, the IDF-weighted share of the topic's words it contains.
+    def _coverage(
+        self,
+        terms: list[str],
+        allowed: np.ndarray | None,
+        choices: Sequence[frozenset[str]] = (),
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Events with any of the topic's words, the IDF-weighted share of them they hold,
+        and their passage with the best BM25 score (so the snippet shows where they matched).
+        Words offered as a choice ("peinture ou photo") fill one share, the heaviest of
+        theirs, when any of them is there.
 
-        Also returns, per event, the passage with the best BM25 score (-1 if none), so
-        the snippet shows where the words matched.
+        Reads the postings of the topic's words only.
         """
-        n_events = len(self.index.events)
-        coverage = np.zeros(n_events, dtype=np.float32)
         lexical = self.index.lexical
         # A word no passage has weighs most: asking for "rugby" in a corpus without it
         # must not look covered by the other words of the question.
         unknown = float(np.log(1 + (lexical.size + 0.5) / 0.5))
-        weights = np.asarray([lexical.idf(t) or unknown for t in terms], dtype=np.float32)
-        total = float(weights.sum())
-        for term, weight in zip(terms, weights, strict=True):
-            present = np.zeros(n_events, dtype=bool)
-            present[self.index.passage_event[lexical.passages_with(term)]] = True
-            coverage[present] += weight / total
-        full = lexical.term_scores(terms)
-        rows = np.flatnonzero(full > 0)
-        _, best = _best_per_event(self.index.passage_event, rows, full[rows], n_events)
-        return coverage, best
+        weights = {t: lexical.idf(t) or unknown for t in terms}
+        slots: list[tuple[float, list[str]]] = []  # one share per word or choice of words
+        chosen: set[str] = set()
+        for choice in choices:
+            members = [t for t in terms if t in choice]
+            if len(members) > 1:
+                slots.append((max(weights[t] for t in members), members))
+                chosen.update(members)
+        slots += [(weights[t], [t]) for t in terms if t not in chosen]
+        total = sum(weight for weight, _ in slots)
+        owner = self.index.passage_event
+        term_events, term_weights, posting_rows, posting_scores = [], [], [], []
+        for weight, members in slots:
+            slot_events = []
+            for term in members:
+                rows, scores = lexical.postings_of(term)
+                slot_events.append(np.asarray(owner[rows], dtype=np.int64))
+                posting_rows.append(np.asarray(rows, dtype=np.int64))
+                posting_scores.append(scores)
+            events = np.unique(np.concatenate(slot_events))
+            term_events.append(events)
+            term_weights.append(np.full(len(events), weight / total, dtype=np.float32))
+        empty = np.zeros(0, dtype=np.int64)
+        events, inverse = np.unique(np.concatenate([empty, *term_events]), return_inverse=True)
+        coverage = np.zeros(len(events), dtype=np.float32)
+        np.add.at(coverage, inverse, np.concatenate([np.zeros(0, np.float32), *term_weights]))
+        rows, inverse = np.unique(np.concatenate([empty, *posting_rows]), return_inverse=True)
+        bm25 = np.zeros(len(rows), dtype=np.float32)
+        np.add.at(bm25, inverse, np.concatenate([np.zeros(0, np.float32), *posting_scores]))
+        best_events, _, best_rows = _best_per_event(
+            np.asarray(owner[rows], dtype=np.int64), rows, bm25
+        )
+        best = _lookup(events, best_events, best_rows, -1)
+        if allowed is not None:
+            keep = _member(events, allowed)
+            events, coverage, best = events[keep], coverage[keep], best[keep]
+        return events, coverage, best
 
-    def _soonness(self, now: float) -> np.ndarray:
+    def _soonest(self, now: float, allowed: np.ndarray | None) -> np.ndarray:
+        """With no topic, the allowed events to rank: all of them when they are few, else
+        those on within a horizon from `now` doubled from a week until there are enough
+        (the soonest score highest, so the others could not be among the first)."""
+        if allowed is not None and len(allowed) <= UNFILTERED_POOL:
+            return allowed
+        horizon = _WEEK
+        last = float(self.candidates.last_end_max)
+        while True:
+            events = self.candidates.in_window(now, now + horizon)
+            if allowed is not None:
+                events = np.intersect1d(events, allowed, assume_unique=True)
+            if len(events) >= UNFILTERED_POOL or now + horizon > last:
+                break
+            horizon *= 2
+        if len(events) < UNFILTERED_POOL:  # few events still to come: rank them all
+            return allowed if allowed is not None else np.arange(self.candidates.size)
+        return events
+
+    def _soonness(self, events: np.ndarray, now: float) -> np.ndarray:
         """With no topic, the next events come first (a score in [0, 0.5])."""
-        next_start = np.full(len(self.index.events), np.inf)
-        later = self._occ_end >= now
-        np.minimum.at(next_start, self._occ_event[later], np.maximum(self._occ_start[later], now))
-        days = (next_start - now) / 86400
+        days = (self.candidates.next_start(events, now) - now) / 86400
         return np.where(np.isfinite(days), 0.5 / (1.0 + days / 7), 0.0)
 
-    def _cue_bonus(self, u: Understanding) -> np.ndarray:
-        bonus = np.zeros(len(self.index.events), dtype=np.float64)
+    def _cue_bonus(self, u: Understanding, events: np.ndarray) -> np.ndarray:
+        bonus = np.zeros(len(events), dtype=np.float64)
         if any(a in ("enfants", "famille") for a in u.audience):
-            bonus += AUDIENCE_BONUS * self._young
+            bonus += AUDIENCE_BONUS * self.candidates.feature("event_young", events)
         if u.ages is not None:
-            bonus += AGE_BONUS * self._age_fit(u)
+            bonus += AGE_BONUS * self._age_fit(u, events)
         return bonus
 
-    def _cue_fit(self, u: Understanding) -> np.ndarray:
+    def _cue_fit(self, u: Understanding, events: np.ndarray) -> np.ndarray:
         """How many of the asked cues (free, accessibility, ages) each event meets."""
-        fit = np.zeros(len(self.index.events), dtype=np.int64)
+        fit = np.zeros(len(events), dtype=np.int64)
         if u.free:
-            fit += self._free
+            fit += self.candidates.feature("event_free", events)
         if u.access:
-            fit += (self._access & _access_bits(frozenset(u.access))) > 0
+            access = self.candidates.feature("event_access", events)
+            fit += (access & access_bits(frozenset(u.access))) > 0
         if u.ages is not None:
-            fit += self._age_fit(u) >= 0
+            fit += self._age_fit(u, events) >= 0
         return fit
 
-    def _age_fit(self, u: Understanding) -> np.ndarray:
-        """`rag.cues.age_fit` for every event at once."""
+    def _age_fit(self, u: Understanding, events: np.ndarray) -> np.ndarray:
+        """`rag.cues.age_fit` for the given events."""
         if u.ages is None:
-            return np.zeros(len(self.index.events))
-        return age_fits(self._age_min, self._age_max, u.ages)
+            return np.zeros(len(events))
+        low = self.candidates.feature("event_age_min", events).astype(np.float64)
+        high = self.candidates.feature("event_age_max", events).astype(np.float64)
+        return age_fits(low, high, u.ages)
 
 
 _AUDIENCE_PHRASES = {
@@ -429,34 +446,6 @@ def _dense_query(u: Understanding) -> str:
     return " ".join([u.topic.strip(), *(_AUDIENCE_PHRASES.get(a, a) for a in u.audience)])
 
 
-def _best_per_event(
-    passage_event: np.ndarray, rows: np.ndarray, scores: np.ndarray, n_events: int
-) -> tuple[np.ndarray, np.ndarray]:
-    """Max score per event over the given passages, and the passage that holds it."""
-    best = np.full(n_events, -1.0, dtype=np.float32)
-    best_row = np.full(n_events, -1, dtype=np.int64)
-    order = np.argsort(scores, kind="stable")
-    events = passage_event[rows[order]]
-    best[events] = scores[order]
-    best_row[events] = rows[order]
-    return best, best_row
-
-
-def _youngness(event: Event) -> float:
-    """How clearly an event is meant for children: 1 made for them, 0.3 open to them."""
-    if event.age_max is not None and event.age_max <= CHILD_MAX_AGE:
-        return 1.0
-    if _has_any(fold(event.title), _YOUNG_WORDS):
-        return 0.9
-    if _has_any(fold(" ".join(event.keywords)), _YOUNG_WORDS):
-        return 0.7
-    if _has_any(fold(event.description), _YOUNG_WORDS):
-        return 0.5
-    if event.age_min is not None and 0 < event.age_min <= YOUNG_AGE:
-        return 0.3
-    return 0.0
-
-
 def _one_edit(a: str, b: str) -> bool:
     """One letter inserted, deleted, replaced, or two neighbours swapped."""
     if abs(len(a) - len(b)) > 1 or a == b:
@@ -474,20 +463,28 @@ def _one_edit(a: str, b: str) -> bool:
     return short[i:] == long[i + 1 :]
 
 
-def _haversine_km(place: PlaceMatch, lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
-    """`PlaceMatch.distance_km` for arrays of coordinates."""
-    p1, p2 = np.radians(place.latitude or 0.0), np.radians(lat)
-    a = (
-        np.sin((p2 - p1) / 2) ** 2
-        + np.cos(p1) * np.cos(p2) * np.sin(np.radians(lon - (place.longitude or 0.0)) / 2) ** 2
-    )
-    return 2 * EARTH_KM * np.arcsin(np.sqrt(np.minimum(1.0, a)))
+def _best_per_event(
+    owners: np.ndarray, rows: np.ndarray, scores: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per event (sorted), the max score over the given passages and the passage holding it."""
+    order = np.argsort(scores, kind="stable")[::-1]  # on a tie, the later passage
+    events, first = np.unique(owners[order], return_index=True)
+    return events, scores[order][first], rows[order][first]
 
 
-def _access_bits(codes: frozenset[str]) -> int:
-    return sum(1 << i for i, code in enumerate(ACCESS_CODES) if code in codes)
+def _lookup(keys: np.ndarray, known: np.ndarray, values: np.ndarray, default: float) -> np.ndarray:
+    """`values` of the sorted `known` keys for each of `keys`, `default` where unknown."""
+    out = np.full(len(keys), default, dtype=values.dtype)
+    if len(known):
+        at = np.minimum(np.searchsorted(known, keys), len(known) - 1)
+        found = known[at] == keys
+        out[found] = values[at[found]]
+    return out
 
 
-def _has_any(folded: str, words: tuple[str, ...]) -> bool:
-    """Folds once per text, not once per word: this runs for every event at index load."""
-    return any(word in folded for word in words)
+def _member(keys: np.ndarray, allowed: np.ndarray) -> np.ndarray:
+    """Which of `keys` are in the sorted `allowed`."""
+    if not len(allowed):
+        return np.zeros(len(keys), dtype=bool)
+    at = np.minimum(np.searchsorted(allowed, keys), len(allowed) - 1)
+    return allowed[at] == keys

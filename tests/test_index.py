@@ -52,13 +52,13 @@ def test_build_then_load(data_dir: Path, use: USEEmbedder, events: list[Event]) 
     assert index.manifest.embedder == "use-multilingual-v3" and index.manifest.dimension == 512
     assert index.manifest.faiss_index == "IndexFlatIP"
     assert [e.uid for e in index.events] == [e.uid for e in events[:30]]
-    assert index.event_pos[events[7].uid] == 7
+    assert index.events.position(events[7].uid) == 7
     assert index.vectors.shape == (report.passages, 512)
     for row in (0, report.passages - 1):
         event = index.events[index.passage_event[row]]
         assert index.passages[row].event_uid == event.uid
-        ids, scores = index.dense_search(index.vectors[row], 3)
-        assert ids[0] == row and scores[0] == pytest.approx(1, abs=1e-4)
+        ids, scores = index.dense_search(index.vector(row), 3)
+        assert ids[0] == row and scores[0] == pytest.approx(1, abs=1e-3)  # 8-bit copy
     assert index.lexical.size == report.passages
 
 
@@ -162,13 +162,13 @@ def test_killed_build_leaves_the_previous_index(
     assert leftovers == []
 
 
-def test_large_corpora_get_an_hnsw_index(
+def test_large_corpora_get_an_ivf_index(
     data_dir: Path, use: USEEmbedder, events: list[Event], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("rag.index.HNSW_THRESHOLD", 10)
+    monkeypatch.setattr("rag.index.IVF_THRESHOLD", 10)
     settings = Settings()
     report = build_index(settings, events[:10], use)
     index = load_index(settings, use)
-    assert index.manifest.faiss_index.startswith("IndexHNSWFlat")
-    ids, scores = index.dense_search(index.vectors[3], report.passages + 5)
+    assert index.manifest.faiss_index.startswith("IndexIVFScalarQuantizer")
+    ids, scores = index.dense_search(index.vector(3), report.passages + 5)
     assert ids[0] == 3 and len(ids) == report.passages and np.all(np.diff(scores) <= 1e-6)

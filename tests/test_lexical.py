@@ -68,8 +68,8 @@ def test_scores_match_the_formula_and_are_zero_without_match() -> None:
 
 def test_save_and_load_give_the_same_scores(tmp_path: Path) -> None:
     bm25 = BM25.build(CORPUS)
-    bm25.save(tmp_path / "lexical.npz")
-    loaded = BM25.load(tmp_path / "lexical.npz")
+    bm25.save(tmp_path / "lexical")
+    loaded = BM25.load(tmp_path / "lexical")
     assert loaded.size == 4 and loaded.vocabulary == bm25.vocabulary
     for query in ("concert", "photographie ancienne", "cuisine enfants"):
         assert np.array_equal(loaded.scores(query), bm25.scores(query))

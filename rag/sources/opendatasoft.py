@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from rag.config import Settings
 from rag.http import HttpClient
@@ -16,6 +17,7 @@ from rag.models import ProgressFn, no_progress
 from rag.sources import RawBatch, SourceError
 
 PAGE_SIZE = 100
+EXPORT_BATCH = 1000
 RECORDS_CEILING = 10_000
 AUTH_HINT = "this Opendatasoft dataset needs an account: check OPENDATASOFT_BASE_URL"
 
@@ -71,17 +73,27 @@ class OpendatasoftSource:
         return params
 
     def _export(self, progress: ProgressFn) -> Iterator[RawBatch]:
+        """The export streamed: batches of EXPORT_BATCH records while it downloads, so the
+        whole dataset (~913,000 events, gigabytes of JSON) never sits in memory."""
         params = self._filters()
         if self.limit is not None:
             params["limit"] = str(self.limit)
-        progress("opendatasoft export", 0, 1)
-        records = self.client.get_json(
-            f"{self._dataset_url}/exports/json", params, auth_hint=AUTH_HINT
-        )
-        if not isinstance(records, list):
-            raise SourceError(f"{self._dataset_url}/exports/json did not return a JSON array")
-        progress("opendatasoft export", 1, 1)
-        yield RawBatch("ods", records)
+        url = f"{self._dataset_url}/exports/json"
+        total = self.limit or 0  # the export does not say its size up front
+        progress("opendatasoft export", 0, total)
+        batch: list[Any] = []
+        count = 0
+        for record in self.client.iter_json_array(url, params, auth_hint=AUTH_HINT):
+            batch.append(record)
+            if len(batch) >= EXPORT_BATCH:
+                count += len(batch)
+                progress("opendatasoft export", count, max(total, count))
+                yield RawBatch("ods", batch)
+                batch = []
+        count += len(batch)
+        progress("opendatasoft export", count, max(total, count))
+        if batch:
+            yield RawBatch("ods", batch)
 
     def _records(self, progress: ProgressFn) -> Iterator[RawBatch]:
         wanted = min(self.limit, RECORDS_CEILING) if self.limit is not None else RECORDS_CEILING

@@ -1,0 +1,73 @@
+"""What ranking needs to know about every event, worked out once at build time.
+
+Folding the title, keywords and description of every event, reading its price and
+accessibility at each API start took seconds at 10k events and minutes at 1M; the index
+stores these figures as arrays (rag/candidates.py) and retrieval reads them only for the
+events a question considers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from rag.cues import ACCESS_CODES, age_bounds, event_access, is_attendable, is_free_for_all
+from rag.models import Event
+from rag.text import fold
+
+YOUNG_AGE = 12
+CHILD_MAX_AGE = 14
+
+_YOUNG_WORDS = ("enfant", "famille", "jeune public", "petits", "bambin", "kids", "ados")
+
+
+def youngness(event: Event) -> float:
+    """How clearly an event is meant for children: 1 made for them, 0.3 open to them."""
+    if event.age_max is not None and event.age_max <= CHILD_MAX_AGE:
+        return 1.0
+    if _has_any(fold(event.title), _YOUNG_WORDS):
+        return 0.9
+    if _has_any(fold(" ".join(event.keywords)), _YOUNG_WORDS):
+        return 0.7
+    if _has_any(fold(event.description), _YOUNG_WORDS):
+        return 0.5
+    if event.age_min is not None and 0 < event.age_min <= YOUNG_AGE:
+        return 0.3
+    return 0.0
+
+
+def access_bits(codes: frozenset[str]) -> int:
+    """Accessibility codes (`rag.cues.ACCESS_CODES`) as one bit each."""
+    return sum(1 << i for i, code in enumerate(ACCESS_CODES) if code in codes)
+
+
+def kind(event: Event) -> str:
+    """What sort of event it is, for diversity (its first keyword, folded)."""
+    return fold(event.keywords[0]) if event.keywords else ""
+
+
+def event_features(events: Sequence[Event]) -> tuple[dict[str, np.ndarray], list[str]]:
+    """Per-event arrays and the kind names in id order (`event_kind` holds ids)."""
+    n = len(events)
+    kinds: dict[str, int] = {}
+    age_min, age_max = age_bounds(events)
+    arrays = {
+        "event_young": np.fromiter(map(youngness, events), dtype=np.float32, count=n),
+        "event_free": np.fromiter(map(is_free_for_all, events), dtype=bool, count=n),
+        "event_attendable": np.fromiter(map(is_attendable, events), dtype=bool, count=n),
+        "event_access": np.fromiter(
+            (access_bits(event_access(e)) for e in events), dtype=np.uint8, count=n
+        ),
+        "event_age_min": age_min.astype(np.float32),
+        "event_age_max": age_max.astype(np.float32),
+        "event_kind": np.fromiter(
+            (kinds.setdefault(kind(e), len(kinds)) for e in events), dtype=np.int32, count=n
+        ),
+    }
+    return arrays, list(kinds)
+
+
+def _has_any(folded: str, words: tuple[str, ...]) -> bool:
+    """Folds once per text, not once per word: this runs for every event at build."""
+    return any(word in folded for word in words)
