@@ -27,7 +27,7 @@ def run_all(quick: bool, only: list[str]) -> list[Report]:
     for name in only:
         module = importlib.import_module(f"bench.{name}")
         configure = getattr(module, "configure", lambda parser: None)
-        parser = make_parser(module.__doc__.splitlines()[0], configure)
+        parser = make_parser((module.__doc__ or name).splitlines()[0], configure)
         args = parser.parse_args(QUICK.get(name, []) if quick else [])
         reports.append(module.run(args))
     return reports

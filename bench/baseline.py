@@ -82,7 +82,7 @@ class BaselinePipeline:
         sources: dict[int, Source] = {}
         for row, score in zip(ids[0], scores[0], strict=True):
             pos = self.chunk_event[row] if row >= 0 else -1
-            if pos >= 0 and pos not in sources and len(sources) < request.k:
+            if pos >= 0 and pos not in sources and len(sources) < (request.k or TOP_CHUNKS):
                 sources[pos] = _source(self.events[pos], float(score), self.chunks[row])
         retrieve_ms = (time.perf_counter() - started) * 1000
         titles = "; ".join(s.title for s in sources.values())

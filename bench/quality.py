@@ -22,6 +22,7 @@ import json
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import partial
 from types import ModuleType
 from typing import Any
 
@@ -47,6 +48,8 @@ from rag.evaluation import (
     CORPORA,
     SPLITS,
     AskFn,
+    Corpus,
+    DevQuestion,
     EvalReport,
     EventLookup,
     QuestionResult,
@@ -128,7 +131,7 @@ def run(args: argparse.Namespace) -> Report:
 
 @contextmanager
 def _systems(
-    corpus: str, through_api: bool, port: int | None
+    corpus: Corpus, through_api: bool, port: int | None
 ) -> Iterator[dict[str, tuple[AskFn, EventLookup]]]:
     """rag-events and the baseline over one corpus, freshly ingested and indexed."""
     prepared = prepare(corpus, progress=progress_printer(f"{corpus} ingest"))
@@ -319,11 +322,19 @@ def _summary(reports: dict[tuple[str, str], EvalReport], runs: Runs) -> list[Row
     return rows
 
 
+def _in_corpus(question: DevQuestion, corpus: str) -> bool:
+    return question.corpus == corpus
+
+
+def _has_tag(question: DevQuestion, tag: str) -> bool:
+    return tag in question.tags
+
+
 def _by_corpus(reports: dict[tuple[str, str], EvalReport]) -> list[Row]:
     rows = []
     for (split, name), r in reports.items():
         for corpus in CORPORA:
-            part = r.subset(lambda q, c=corpus: q.corpus == c, corpus)
+            part = r.subset(partial(_in_corpus, corpus=corpus), corpus)
             if part.results:
                 rows.append(
                     {
@@ -348,7 +359,7 @@ def _by_tag(reports: dict[tuple[str, str], EvalReport]) -> list[Row]:
     for tag in tags:
         row: Row = {"tag": tag}
         for split, r in mine.items():
-            part = r.subset(lambda q, t=tag: t in q.tags, tag)
+            part = r.subset(partial(_has_tag, tag=tag), tag)
             row[f"{split} n"] = len(part.results)
             row[f"{split} score"] = part.overall.score
             row[f"{split} false refusals"] = f"{part.false_refusals}/{part.answerable}"

@@ -188,9 +188,8 @@ def generate_regions(catalogue: Catalogue | None = None) -> list[RegionalEvent]:
             agenda_uid=agenda_uid,
             agenda_title=region.agenda,
         )
-        facts = Facts(
-            truth, catalogue.access.get(event.venue or "", frozenset()), is_free(event.conditions)
-        )
+        access = catalogue.access.get(event.venue or "", frozenset())
+        facts = Facts(truth, access, is_free(event.conditions or ""))
         published = _rng(s.seed, uid).random() >= s.drop_department
         found.append(RegionalEvent(facts, region, town, published))
     return found

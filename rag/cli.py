@@ -194,20 +194,34 @@ def build(
     as_json: Annotated[
         bool, typer.Option("--json", help="Print the build report as JSON on stdout.")
     ] = False,
+    ray: Annotated[
+        str | None,
+        typer.Option(
+            "--ray",
+            is_flag=False,
+            flag_value="local",
+            metavar="[ADDRESS]",
+            help="Embed on a Ray cluster (needs `uv sync --extra ray`): its ADDRESS "
+            "(ray://host:10001, or auto for the `ray start` one here); alone, a local one.",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Build a new index version from data/processed/ (unchanged passages are not re-embedded)."""
     import json
 
     from rag.config import load_settings
     from rag.embeddings import create_embedder
+    from rag.embeddings.distributed import ray_cluster
     from rag.index import build_index
     from rag.ingest import load_events
 
     settings = load_settings()
     events = load_events(settings)
     embedder = create_embedder(settings)
+    runner = ray_cluster(settings, embedder.id, ray) if ray is not None else None
     with progress_bar() as progress:
-        report = build_index(settings, events, embedder, progress)
+        report = build_index(settings, events, embedder, progress, runner=runner)
     if as_json:
         typer.echo(json.dumps(report.to_dict()))
         return
@@ -501,8 +515,11 @@ def up() -> None:
 
     Uses supervisord.conf at the project root. With no index yet it first builds one from
     the configured sources (or events already ingested), else from the demo corpus, so a
-    fresh checkout or an empty volume answers at once.
+    fresh checkout or an empty volume answers at once; on a read-only data directory it
+    builds nothing and serves what the builder writes.
     """
+    import os
+
     from rag.config import load_settings
 
     # light imports first: a start with an index loads no model, no generator, no source
@@ -512,6 +529,14 @@ def up() -> None:
 
     settings = load_settings()
     check_ports(settings)  # before building or starting anything
+    if settings.data_dir.is_dir() and not os.access(settings.data_dir, os.W_OK):
+        # a Swarm replica mounts the volume read-only: the builder writes the index there
+        typer.echo(
+            f"{settings.data_dir} is read-only here: serving the index versions the builder "
+            "writes there (picked up within INDEX_RELOAD_INTERVAL).",
+            err=True,
+        )
+        raise typer.Exit(run_supervisord(settings))
     if active_version(settings) is None and seed_data_dir(settings):
         typer.echo(
             f"Empty {settings.data_dir}: copied the demo index of {settings.seed_dir}.", err=True

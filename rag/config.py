@@ -43,6 +43,9 @@ class Settings(BaseSettings):
     embedding_provider: str = Field(default="local", alias="EMBEDDING_PROVIDER")
     embedding_model: str = Field(default="mistral-embed", alias="EMBEDDING_MODEL")
     embedding_batch_size: int = Field(default=64, ge=1, le=1024, alias="EMBEDDING_BATCH_SIZE")
+    # Processes embedding the passages of a build (each loads the model, one core each);
+    # `rag build --ray` hands the same step to a Ray cluster instead.
+    embed_workers: int = Field(default=1, ge=1, le=256, alias="EMBED_WORKERS")
 
     # Generation
     llm_provider: str = Field(default="auto", alias="LLM_PROVIDER")

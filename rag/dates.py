@@ -342,7 +342,7 @@ def _day_of(m: re.Match[str], tag: str) -> tuple[int | None, int | None, int | N
 
 def _single_date(m: re.Match[str], c: _Ctx, tag: str = "p") -> date | None:
     year, month, day = _day_of(m, tag)
-    if month is None or not 1 <= month <= 12:
+    if month is None or day is None or not 1 <= month <= 12:
         return None
     return _next_date(c, month, day, year)
 
@@ -354,6 +354,8 @@ def _range_dates(m: re.Match[str], c: _Ctx) -> tuple[date, date] | None:
         return None
     year, month, day = _day_of(m, "p")
     month = month or last.month
+    if day is None:
+        return None
     if year is None:
         year = last.year if (month, day) <= (last.month, last.day) else last.year - 1
     try:

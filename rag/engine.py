@@ -93,7 +93,9 @@ class Assistant:
         self.generator = generator
         self.tz = ZoneInfo(settings.timezone)
         self._served: _Served | None = None
-        self._reason = reason or "no index yet: run `rag demo` or `rag ingest ... && rag build`"
+        self._reason: str | None = (
+            reason or "no index yet: run `rag demo` or `rag ingest ... && rag build`"
+        )
         self._reload_lock = threading.Lock()
         if index is not None:
             self.swap(index)
@@ -170,6 +172,7 @@ class Assistant:
         understood = self._understood(prepared.understanding).model_dump(mode="json")
         yield StreamEvent("sources", {"sources": sources, "understood": understood})
         started = time.perf_counter()
+        generated: Generated | None
         if not prepared.hits:
             generated = Generated(no_answer_text(prepared.understanding), "none", False)
             yield StreamEvent("delta", {"text": generated.text})
@@ -180,8 +183,8 @@ class Assistant:
                     generated = item
                 else:
                     yield StreamEvent("delta", {"text": item})
-            if generated is None:
-                raise RuntimeError(f"generator {self.generator.name} ended without an answer")
+        if generated is None:
+            raise RuntimeError(f"generator {self.generator.name} ended without an answer")
         response = self._response(prepared, generated, _ms(started))
         yield StreamEvent("done", response.model_dump(mode="json"))
 

@@ -39,7 +39,8 @@ from rag.candidates import ARRAYS, Candidates, candidate_arrays
 from rag.config import Settings
 from rag.corpus import CorpusSummary
 from rag.embeddings import Embedder
-from rag.embeddings.cache import CachedEmbedder, EmbeddingCache, cache_path
+from rag.embeddings.cache import EmbeddingCache, cache_path
+from rag.embeddings.distributed import Runner, embed_corpus
 from rag.errors import NoEvents, RagError
 from rag.lexical import BM25
 from rag.models import Event, Passage, ProgressFn, no_progress
@@ -215,11 +216,13 @@ def build_index(
     embedder: Embedder,
     progress: ProgressFn = no_progress,
     vectors: np.ndarray | None = None,
+    runner: Runner | None = None,
 ) -> BuildReport:
     """Index `events` as a new version and make it the active one.
 
     `vectors` are the passage vectors when already known (benchmarks replay them for
-    corpora too big to embed); otherwise `embedder` computes them through the cache.
+    corpora too big to embed); otherwise `runner` embeds what the cache lacks (default:
+    EMBED_WORKERS processes; see rag.embeddings.distributed).
     """
     started = time.perf_counter()
     events = list({e.uid: e for e in reversed(events)}.values())[::-1]  # first wins on dup uid
@@ -236,12 +239,16 @@ def build_index(
             (event_pos[p.event_uid] for p in passages), dtype=np.int32, count=len(passages)
         )
         cache = EmbeddingCache(cache_path(settings.cache_dir, embedder.id))
-        cached = CachedEmbedder(embedder, cache)
         try:
             if vectors is None:
-                vectors = _embed_all(cached, passages, settings.embedding_batch_size, progress)
+                texts = [p.text for p in passages]
+                embedding = embed_corpus(settings, embedder, cache, texts, progress, runner)
+                vectors = embedding.vectors
+                embedded, reused = embedding.embedded, embedding.reused
             elif vectors.shape != (len(passages), embedder.dimension):
                 raise ValueError(f"{vectors.shape} vectors for {len(passages)} passages")
+            else:
+                embedded, reused = 0, 0
         finally:
             cache.close()
         progress("lexical", 0, 1)
@@ -284,23 +291,11 @@ def build_index(
     return BuildReport(
         events=len(events),
         passages=len(passages),
-        embedded=cached.embedded,
-        reused=cached.reused,
+        embedded=embedded,
+        reused=reused,
         seconds=round(time.perf_counter() - started, 2),
         version=version,
     )
-
-
-def _embed_all(
-    embedder: CachedEmbedder, passages: list[Passage], batch: int, progress: ProgressFn
-) -> np.ndarray:
-    vectors = np.empty((len(passages), embedder.dimension), dtype=np.float32)
-    progress("embed", 0, len(passages))
-    for start in range(0, len(passages), batch):
-        chunk = passages[start : start + batch]
-        vectors[start : start + len(chunk)] = embedder.embed_passages([p.text for p in chunk])
-        progress("embed", start + len(chunk), len(passages))
-    return vectors
 
 
 def _dense_index(vectors: np.ndarray) -> tuple[faiss.Index, str]:

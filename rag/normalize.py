@@ -15,8 +15,9 @@ import json
 import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
-from datetime import datetime, tzinfo
+from datetime import datetime
 from typing import Any, Generic, Literal, TypeVar
+from zoneinfo import ZoneInfo
 
 from rag.cues import ACCESS_CODES
 from rag.french import PARIS, describe_occurrences
@@ -116,7 +117,7 @@ def detect_kind(records: Iterable[Any]) -> RecordKind | None:
 def normalize_record(
     kind: RecordKind,
     record: Any,
-    tz: tzinfo = PARIS,
+    tz: ZoneInfo = PARIS,
     agenda_uid: str | None = None,
     dropped: Dropped | None = None,
 ) -> Event:
@@ -132,7 +133,7 @@ def normalize_record(
 
 
 def from_ods_record(
-    record: Mapping[str, Any], tz: tzinfo = PARIS, dropped: Dropped | None = None
+    record: Mapping[str, Any], tz: ZoneInfo = PARIS, dropped: Dropped | None = None
 ) -> Event:
     """An Opendatasoft `evenements-publics-openagenda` record (export, v2.1, v1 or CSV row)."""
     uid = _uid(record.get("uid"))
@@ -178,9 +179,14 @@ def from_ods_record(
     )
 
 
+def _mapping(value: Any) -> Mapping[str, Any]:
+    """A nested object of a record, or an empty one when it is missing or not an object."""
+    return value if isinstance(value, Mapping) else {}
+
+
 def from_openagenda_event(
     record: Mapping[str, Any],
-    tz: tzinfo = PARIS,
+    tz: ZoneInfo = PARIS,
     agenda_uid: str | None = None,
     dropped: Dropped | None = None,
 ) -> Event:
@@ -191,9 +197,7 @@ def from_openagenda_event(
         (_get(record, "lastTiming", "begin"), _get(record, "lastTiming", "end")),
     ]
     occurrences = _occurrences(_json(record.get("timings")), fallback, tz)
-    location = record.get("location") if isinstance(record.get("location"), Mapping) else {}
-    origin = record.get("originAgenda") if isinstance(record.get("originAgenda"), Mapping) else {}
-    age = record.get("age") if isinstance(record.get("age"), Mapping) else {}
+    location, origin, age = (_mapping(record.get(k)) for k in ("location", "originAgenda", "age"))
     agenda = _field(origin.get("uid")) or agenda_uid
     slug = _field(record.get("slug"))
     url = _web_link(record.get("canonicalUrl"), "url", dropped) or (
@@ -370,7 +374,7 @@ def _keywords(value: Any) -> list[str]:
     return list(seen.values())
 
 
-def _datetime(value: Any, tz: tzinfo) -> datetime | None:
+def _datetime(value: Any, tz: ZoneInfo) -> datetime | None:
     """ISO-8601 (with `Z` or offset); a naive time is taken as local to `tz`."""
     if not isinstance(value, str) or not value.strip():
         return None
@@ -383,7 +387,7 @@ def _datetime(value: Any, tz: tzinfo) -> datetime | None:
     return parsed
 
 
-def _occurrences(timings: Any, fallback: list[tuple[Any, Any]], tz: tzinfo) -> list[Occurrence]:
+def _occurrences(timings: Any, fallback: list[tuple[Any, Any]], tz: ZoneInfo) -> list[Occurrence]:
     """Every timing; else the first/last dates. Skips the record when neither is usable."""
     pairs: list[tuple[Any, Any]] = []
     if isinstance(timings, list):

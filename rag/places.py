@@ -313,7 +313,7 @@ class _Entry:
 @cache
 def _towns() -> dict[str, tuple[str, float, float, int]]:
     """fr-towns.tsv by key: name, latitude, longitude, population."""
-    towns = {}
+    towns: dict[str, tuple[str, float, float, int]] = {}
     for line in _TOWNS.read_text(encoding="utf-8").splitlines():
         if line.startswith("#") or not line.strip():
             continue

@@ -328,6 +328,26 @@ def topic_terms(topic: str) -> list[str]:
     return list(dict.fromkeys(stem(t) for t in words))
 
 
+def alternatives(topic: str) -> list[frozenset[str]]:
+    """Analyzed words the topic offers as a choice: "peinture ou photo", "jazz or blues"."""
+    function = _lexicon().function
+    words = _WORD.findall(fold(topic))
+    groups: list[set[str]] = []
+    for i, word in enumerate(words):
+        if word not in ("ou", "or"):
+            continue
+        before = next((w for w in reversed(words[:i]) if w not in function and len(w) > 1), None)
+        after = next((w for w in words[i + 1 :] if w not in function and len(w) > 1), None)
+        if before and after:
+            pair = {stem(before), stem(after)}
+            joined = next((g for g in groups if g & pair), None)
+            if joined is None:
+                groups.append(pair)
+            else:
+                joined |= pair
+    return [frozenset(g) for g in groups]
+
+
 def _english_place(place: PlaceMatch) -> str:
     if place.radius_km is not None:
         return f"within {place.radius_km:g} km of {place.name}"

@@ -178,7 +178,7 @@ class Rebuilder:
     def active(self) -> RebuildJob | None:
         """The job running in any process on this data directory, if one is."""
         with self._guard:
-            if self._here is not None:
+            if self._here is not None and self._here.state in ("queued", "running"):
                 return replace(self._here)
         if not self._locked():
             return None

@@ -11,6 +11,7 @@ Events that fit the audience, price and accessibility cues (`rag.cues`) come fir
 from __future__ import annotations
 
 from bisect import bisect_left
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, time
 from zoneinfo import ZoneInfo
@@ -23,7 +24,7 @@ from rag.features import access_bits
 from rag.index import Index
 from rag.models import Hit
 from rag.places import Gazetteer, PlaceMatch
-from rag.query import Understanding, topic_terms
+from rag.query import Understanding, alternatives, topic_terms
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,7 +131,9 @@ class Retriever:
         if terms:
             dense_events, dense, dense_passage = self._dense(_dense_query(u), allowed)
             known = self._known(terms, u)
-            lexical_events, coverage, lexical_passage = self._coverage(known, allowed)
+            lexical_events, coverage, lexical_passage = self._coverage(
+                known, allowed, alternatives(u.topic)
+            )
             events = np.union1d(dense_events, lexical_events)
             dense = _lookup(events, dense_events, dense, -1.0)
             dense_passage = _lookup(events, dense_events, dense_passage, -1)
@@ -316,10 +319,15 @@ class Retriever:
         return _best_per_event(np.asarray(index.passage_event[rows], dtype=np.int64), rows, sims)
 
     def _coverage(
-        self, terms: list[str], allowed: np.ndarray | None
+        self,
+        terms: list[str],
+        allowed: np.ndarray | None,
+        choices: Sequence[frozenset[str]] = (),
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Events with any of the topic's words, the IDF-weighted share of them they hold,
         and their passage with the best BM25 score (so the snippet shows where they matched).
+        Words offered as a choice ("peinture ou photo") fill one share, the heaviest of
+        theirs, when any of them is there.
 
         Reads the postings of the topic's words only.
         """
@@ -327,17 +335,28 @@ class Retriever:
         # A word no passage has weighs most: asking for "rugby" in a corpus without it
         # must not look covered by the other words of the question.
         unknown = float(np.log(1 + (lexical.size + 0.5) / 0.5))
-        weights = np.asarray([lexical.idf(t) or unknown for t in terms], dtype=np.float32)
-        total = float(weights.sum())
+        weights = {t: lexical.idf(t) or unknown for t in terms}
+        slots: list[tuple[float, list[str]]] = []  # one share per word or choice of words
+        chosen: set[str] = set()
+        for choice in choices:
+            members = [t for t in terms if t in choice]
+            if len(members) > 1:
+                slots.append((max(weights[t] for t in members), members))
+                chosen.update(members)
+        slots += [(weights[t], [t]) for t in terms if t not in chosen]
+        total = sum(weight for weight, _ in slots)
         owner = self.index.passage_event
         term_events, term_weights, posting_rows, posting_scores = [], [], [], []
-        for term, weight in zip(terms, weights, strict=True):
-            rows, scores = lexical.postings_of(term)
-            events = _distinct(np.asarray(owner[rows], dtype=np.int64))  # postings are sorted
+        for weight, members in slots:
+            slot_events = []
+            for term in members:
+                rows, scores = lexical.postings_of(term)
+                slot_events.append(np.asarray(owner[rows], dtype=np.int64))
+                posting_rows.append(np.asarray(rows, dtype=np.int64))
+                posting_scores.append(scores)
+            events = np.unique(np.concatenate(slot_events))
             term_events.append(events)
             term_weights.append(np.full(len(events), weight / total, dtype=np.float32))
-            posting_rows.append(np.asarray(rows, dtype=np.int64))
-            posting_scores.append(scores)
         empty = np.zeros(0, dtype=np.int64)
         events, inverse = np.unique(np.concatenate([empty, *term_events]), return_inverse=True)
         coverage = np.zeros(len(events), dtype=np.float32)
@@ -453,13 +472,6 @@ def _best_per_event(
     order = np.argsort(scores, kind="stable")[::-1]  # on a tie, the later passage
     events, first = np.unique(owners[order], return_index=True)
     return events, scores[order][first], rows[order][first]
-
-
-def _distinct(values: np.ndarray) -> np.ndarray:
-    """The distinct values of a sorted array (no sort, no hash)."""
-    if not len(values):
-        return values
-    return values[np.concatenate(([True], values[1:] != values[:-1]))]
 
 
 def _best_in_sorted(

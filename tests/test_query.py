@@ -9,7 +9,7 @@ import pytest
 
 from rag.models import Event
 from rag.places import Gazetteer
-from rag.query import understand, understood_summary
+from rag.query import alternatives, understand, understood_summary
 
 TZ = ZoneInfo("Europe/Paris")
 THURSDAY = date(2026, 11, 26)
@@ -233,3 +233,18 @@ def test_regions_and_departments_in_the_summary() -> None:
         "expos, cet hiver (du 21 décembre 2026 au 19 mars 2027), en Bretagne"
     )
     assert understood_summary(understand("Que faire ?", THURSDAY, GAZETTEER, TZ)) == ""
+
+
+@pytest.mark.parametrize(
+    ("topic", "choices"),
+    [
+        ("expo de peinture ou de photo", [{"peintur", "photo"}]),
+        ("ateliers créatifs, peinture ou collage", [{"peintur", "collag"}]),
+        ("jazz or blues concerts", [{"jazz", "blue"}]),
+        ("théâtre, danse ou cirque", [{"dan", "cirqu"}]),
+        ("concerts de jazz", []),
+    ],
+)
+def test_alternatives(topic: str, choices: list[set[str]]) -> None:
+    """Words offered as a choice count as one slot of the topic's coverage (class 6)."""
+    assert [set(c) for c in alternatives(topic)] == choices

@@ -51,7 +51,8 @@ class ApiClient:
                 raise ApiError(_detail(response))
             # text/event-stream comes without a charset: requests would guess latin-1.
             response.encoding = "utf-8"
-            yield from parse_sse(response.iter_lines(decode_unicode=True))
+            lines = response.iter_lines(decode_unicode=True)
+            yield from parse_sse(str(line) for line in lines)  # str already: decode_unicode
 
     def event(self, uid: str) -> dict[str, Any] | None:
         response = self._request("GET", f"/events/{requests.utils.quote(uid, safe='')}", timeout=10)
@@ -94,7 +95,8 @@ class ApiClient:
 def parse_sse(lines: Iterator[str]) -> Iterator[SseEvent]:
     """The text/event-stream format: `event:` and `data:` lines, a blank line ends an event;
     lines starting with ':' are keep-alive comments."""
-    event, data = "message", []
+    event = "message"
+    data: list[str] = []
     for line in lines:
         if not line:
             if data:

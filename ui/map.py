@@ -43,7 +43,9 @@ class Point:
 def _background() -> tuple[list[float], list[tuple[dict[str, Any], tuple[float, ...]]]]:
     """The basemap's bounds and its features, each with its own bounding box."""
     collection = json.loads(BASEMAP.read_text("utf-8"))
-    features = [(f, _bbox(f["geometry"]["coordinates"])) for f in collection["features"]]
+    features: list[tuple[dict[str, Any], tuple[float, ...]]] = [
+        (f, _bbox(f["geometry"]["coordinates"])) for f in collection["features"]
+    ]
     return collection["bbox"], features
 
 
@@ -146,7 +148,7 @@ def deck(points: list[Point], map_style: str | None = None) -> pdk.Deck:
     return pdk.Deck(
         layers=layers,
         initial_view_state=state,
-        tooltip={"text": "{title}"},  # type: ignore[arg-type]
+        tooltip={"text": "{title}"},
         **style,
     )
 

@@ -53,7 +53,11 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        served = assistant or await run_in_threadpool(Assistant.from_settings, settings)
+        served = (
+            assistant
+            if assistant is not None
+            else await run_in_threadpool(Assistant.from_settings, settings)
+        )
 
         def finished(job: RebuildJob) -> None:
             metrics.observe_rebuild(job.state, job.duration_s or 0.0)

@@ -58,6 +58,21 @@ class EmbeddingCache:
                     found[key] = vector
         return found
 
+    def known(self, embedder_id: str, keys: Sequence[str], dimension: int) -> set[str]:
+        """Which of `keys` have a vector of `dimension` here (without reading the vectors)."""
+        found: set[str] = set()
+        unique = list(dict.fromkeys(keys))
+        for i in range(0, len(unique), _LOOKUP_CHUNK):
+            chunk = unique[i : i + _LOOKUP_CHUNK]
+            marks = ",".join("?" * len(chunk))
+            rows = self._db.execute(
+                f"SELECT key FROM vectors WHERE embedder = ? AND key IN ({marks})"
+                " AND length(vector) = ?",
+                [embedder_id, *chunk, 4 * dimension],
+            )
+            found.update(key for (key,) in rows)
+        return found
+
     def put_many(self, embedder_id: str, items: dict[str, np.ndarray]) -> None:
         self._db.executemany(
             "INSERT OR REPLACE INTO vectors (embedder, key, vector) VALUES (?, ?, ?)",

@@ -93,12 +93,12 @@ class MistralGenerator:
 
     def _complete(self, inp: GenerationInput) -> ChatCompletionResponse:
         return self.client.chat.complete(
-            model=self.model, messages=build_messages(inp), temperature=self.temperature
+            model=self.model, messages=_messages(inp), temperature=self.temperature
         )
 
     def _stream(self, inp: GenerationInput) -> EventStream[CompletionEvent]:
         return self.client.chat.stream(
-            model=self.model, messages=build_messages(inp), temperature=self.temperature
+            model=self.model, messages=_messages(inp), temperature=self.temperature
         )
 
     def _call(self, method: Callable[[GenerationInput], T], inp: GenerationInput) -> T:
@@ -119,3 +119,9 @@ def _content(content: Any) -> str:
     if isinstance(content, list):
         return "".join(getattr(chunk, "text", "") or "" for chunk in content)
     return ""
+
+
+def _messages(inp: GenerationInput) -> list[Any]:
+    """Our {"role", "content"} dicts, which the SDK accepts as its message TypedDicts
+    (a union mypy cannot match a plain dict against)."""
+    return list(build_messages(inp))

@@ -1,0 +1,34 @@
+"""`rag up` and `rag serve` refuse a port they cannot listen on, naming the setting."""
+
+from __future__ import annotations
+
+import socket
+
+import pytest
+
+from rag.config import Settings
+from rag.supervisor import PortInUse, bind_port, check_ports
+
+
+def test_a_taken_port_names_the_setting_to_change() -> None:
+    with socket.socket() as holder:
+        holder.bind(("127.0.0.1", 0))
+        holder.listen()
+        port = holder.getsockname()[1]
+        with pytest.raises(PortInUse, match=f"^port {port} is already in use: set API_PORT$"):
+            bind_port("127.0.0.1", port, "API")
+        settings = Settings(  # type: ignore[call-arg]
+            _env_file=None, API_HOST="127.0.0.1", UI_HOST="127.0.0.1", UI_PORT=port
+        )
+        with pytest.raises(PortInUse, match="set UI_PORT"):
+            check_ports(settings)
+    free = bind_port("127.0.0.1", port, "API")  # released: free again at once
+    free.close()
+
+
+def test_same_port_twice_and_an_address_that_cannot_be_bound() -> None:
+    same = Settings(_env_file=None, API_PORT=8765, UI_PORT=8765)  # type: ignore[call-arg]
+    with pytest.raises(PortInUse, match="API_PORT and UI_PORT are both 8765"):
+        check_ports(same)
+    with pytest.raises(PortInUse, match=r"cannot listen on 256\.0\.0\.1:8765 .*check API_HOST"):
+        bind_port("256.0.0.1", 8765, "API")
