@@ -287,11 +287,12 @@ class Retriever:
         while pool and len(chosen) < k:
             best = max(
                 pool,
-                key=lambda p: (tier[p], score[p] - DIVERSITY_PENALTY * seen.get(kinds[p], 0)),
+                key=lambda p: (tier[p], score[p] - DIVERSITY_PENALTY * seen.get(int(kinds[p]), 0)),
             )
             pool.remove(best)
             chosen.append(best)
-            seen[kinds[best]] = seen.get(kinds[best], 0) + 1
+            kind = int(kinds[best])
+            seen[kind] = seen.get(kind, 0) + 1
         return np.asarray(chosen + [int(p) for p in ranked[len(chosen) :] if p not in chosen])
 
     def _reference_time(self, u: Understanding) -> float:
