@@ -202,13 +202,17 @@ class Candidates:
         """Events with an occurrence overlapping [start, end) (timestamps)."""
         a = self.arrays
         starts, ends, owners = a["date_start"], a["date_end"], a["date_event"]
+        # Integer bounds: a float against the int64 starts would convert the whole array.
+        # For whole seconds s: s > x ⟺ s > floor(x), and s < y ⟺ s < ceil(y).
+        after, before = math.floor(start), math.ceil(end)
         found = []
         lo = 0
         for hi, longest in a["date_buckets"]:
-            first = lo + int(np.searchsorted(starts[lo:hi], start - longest, side="right"))
-            last = lo + int(np.searchsorted(starts[lo:hi], end, side="left"))
+            bound = np.int64(after - int(longest))
+            first = lo + int(np.searchsorted(starts[lo:hi], bound, side="right"))
+            last = lo + int(np.searchsorted(starts[lo:hi], np.int64(before), side="left"))
             if last > first:
-                hit = np.flatnonzero(ends[first:last] > start)
+                hit = np.flatnonzero(ends[first:last] > np.int64(after))
                 found.append(np.asarray(owners[first:last][hit], dtype=np.int64))
             lo = int(hi)
         return np.unique(np.concatenate(found)) if found else np.zeros(0, dtype=np.int64)

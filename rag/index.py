@@ -566,8 +566,11 @@ def quantize(vectors: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _mapped(path: Path) -> np.ndarray:
-    """A read-only memory map of an `.npy` file: pages are read when touched, and shared."""
-    return np.load(path, mmap_mode="r", allow_pickle=False)
+    """A read-only memory map of an `.npy` file: pages are read when touched, and shared.
+
+    Viewed as a plain ndarray: `np.memmap` wraps every slice in a new memmap object, which
+    cost more than the lookups themselves (bench/capacity.py, in-process profile)."""
+    return np.load(path, mmap_mode="r", allow_pickle=False).view(np.ndarray)
 
 
 def _corrupt(path: Path, detail: str) -> IndexCorrupt:

@@ -173,7 +173,8 @@ class BM25:
     def load(cls, path: Path) -> BM25:
         """Read what `save` wrote; raises ValueError when the files do not agree."""
         indptr, postings, weights, idfs, params = (
-            np.load(_array_path(path, name), mmap_mode="r", allow_pickle=False) for name in _ARRAYS
+            np.load(_array_path(path, name), mmap_mode="r", allow_pickle=False).view(np.ndarray)
+            for name in _ARRAYS
         )
         terms = json.loads(vocab_path(path).read_text(encoding="utf-8"))
         size = int(params[0])

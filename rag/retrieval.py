@@ -362,12 +362,14 @@ class Retriever:
         events, inverse = np.unique(np.concatenate([empty, *term_events]), return_inverse=True)
         coverage = np.zeros(len(events), dtype=np.float32)
         np.add.at(coverage, inverse, np.concatenate([np.zeros(0, np.float32), *term_weights]))
-        rows, inverse = np.unique(np.concatenate([empty, *posting_rows]), return_inverse=True)
-        bm25 = np.zeros(len(rows), dtype=np.float32)
-        np.add.at(bm25, inverse, np.concatenate([np.zeros(0, np.float32), *posting_scores]))
-        best_events, _, best_rows = _best_per_event(
-            np.asarray(owner[rows], dtype=np.int64), rows, bm25
-        )
+        if len(posting_rows) == 1:  # one word: its postings are distinct and sorted
+            rows, bm25 = posting_rows[0], np.asarray(posting_scores[0], dtype=np.float64)
+        else:
+            rows, inverse = np.unique(np.concatenate([empty, *posting_rows]), return_inverse=True)
+            scores = np.concatenate([np.zeros(0, np.float32), *posting_scores])
+            bm25 = np.bincount(inverse, weights=scores, minlength=len(rows))
+        owners = np.asarray(owner[rows], dtype=np.int64)
+        best_events, best_rows = _best_in_sorted(owners, rows, bm25)
         best = _lookup(events, best_events, best_rows, -1)
         if allowed is not None:
             keep = _member(events, allowed)
@@ -471,6 +473,20 @@ def _best_per_event(
     order = np.argsort(scores, kind="stable")[::-1]  # on a tie, the later passage
     events, first = np.unique(owners[order], return_index=True)
     return events, scores[order][first], rows[order][first]
+
+
+def _best_in_sorted(
+    owners: np.ndarray, rows: np.ndarray, scores: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """`_best_per_event` when `owners` is sorted (rows in passage order): the events and
+    the row holding each one's max score, the later row on a tie, without a sort."""
+    if not len(owners):
+        return owners, rows
+    starts = np.flatnonzero(np.concatenate(([True], owners[1:] != owners[:-1])))
+    best = np.maximum.reduceat(scores, starts)
+    at_best = scores == np.repeat(best, np.diff(np.append(starts, len(scores))))
+    index = np.maximum.reduceat(np.where(at_best, np.arange(len(scores)), -1), starts)
+    return owners[starts], rows[index]
 
 
 def _lookup(keys: np.ndarray, known: np.ndarray, values: np.ndarray, default: float) -> np.ndarray:
