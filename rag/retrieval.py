@@ -367,7 +367,9 @@ class Retriever:
         else:
             rows, inverse = np.unique(np.concatenate([empty, *posting_rows]), return_inverse=True)
             scores = np.concatenate([np.zeros(0, np.float32), *posting_scores])
-            bm25 = np.bincount(inverse, weights=scores, minlength=len(rows))
+            bm25 = np.asarray(
+                np.bincount(inverse, weights=scores, minlength=len(rows)), dtype=np.float64
+            )  # float64 already with weights: no copy
         owners = np.asarray(owner[rows], dtype=np.int64)
         best_events, best_rows = _best_in_sorted(owners, rows, bm25)
         best = _lookup(events, best_events, best_rows, -1)
