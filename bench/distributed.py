@@ -15,6 +15,7 @@ import argparse
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 from bench.common import Report, bench_settings, ingest_shared, main
 from rag.config import Settings
@@ -50,7 +51,7 @@ def run(args: argparse.Namespace) -> Report:
         texts = [p.text for p in corpus_passages(ingest_shared(settings))][: args.limit]
     embedder = create_embedder(settings)
     batches = -(-len(texts) // settings.embedding_batch_size)
-    rows = []
+    rows: list[dict[str, Any]] = []
     local = timed(settings, embedder, texts, in_process(embedder))
     rows.append({"runner": "one process", "seconds": round(local, 1)})
     pool = timed(settings, embedder, texts, processes(settings, embedder.id, args.workers))

@@ -31,7 +31,7 @@ from rag.passages import event_passages
 K = 10
 
 
-def _recall(found: Sequence[np.ndarray], exact: np.ndarray) -> float:
+def _recall(found: Sequence[np.ndarray] | np.ndarray, exact: np.ndarray) -> float:
     return float(
         np.mean([len(set(f) & set(e)) / len(e) for f, e in zip(found, exact, strict=True)])
     )

@@ -182,12 +182,14 @@ class Index:
             selector = faiss.IDSelectorBitmap(len(bitmap), faiss.swig_ptr(bitmap))
             ivf = _ivf(self.dense)
             if ivf is None:
-                params = faiss.SearchParameters(sel=selector)
+                params = faiss.SearchParameters()
+                params.sel = selector
             else:
                 # As many allowed passages probed as an unfiltered search probes passages.
                 share = max(len(allowed) / max(self.dense.ntotal, 1), 1e-9)
                 nprobe = min(ivf.nlist, max(IVF_NPROBE, round(IVF_NPROBE / share)))
-                params = faiss.SearchParametersIVF(sel=selector, nprobe=nprobe)
+                params = faiss.SearchParametersIVF()
+                params.sel, params.nprobe = selector, nprobe
         scores, found = self.dense.search(query, k, params=params)
         keep = found[0] >= 0
         return found[0][keep].astype(np.int64), scores[0][keep]

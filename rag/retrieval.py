@@ -287,11 +287,12 @@ class Retriever:
         while pool and len(chosen) < k:
             best = max(
                 pool,
-                key=lambda p: (tier[p], score[p] - DIVERSITY_PENALTY * seen.get(kinds[p], 0)),
+                key=lambda p: (tier[p], score[p] - DIVERSITY_PENALTY * seen.get(int(kinds[p]), 0)),
             )
             pool.remove(best)
             chosen.append(best)
-            seen[kinds[best]] = seen.get(kinds[best], 0) + 1
+            kind = int(kinds[best])
+            seen[kind] = seen.get(kind, 0) + 1
         return np.asarray(chosen + [int(p) for p in ranked[len(chosen) :] if p not in chosen])
 
     def _reference_time(self, u: Understanding) -> float:
@@ -366,7 +367,9 @@ class Retriever:
         else:
             rows, inverse = np.unique(np.concatenate([empty, *posting_rows]), return_inverse=True)
             scores = np.concatenate([np.zeros(0, np.float32), *posting_scores])
-            bm25 = np.bincount(inverse, weights=scores, minlength=len(rows))
+            bm25 = np.asarray(
+                np.bincount(inverse, weights=scores, minlength=len(rows)), dtype=np.float64
+            )  # float64 already with weights: no copy
         owners = np.asarray(owner[rows], dtype=np.int64)
         best_events, best_rows = _best_in_sorted(owners, rows, bm25)
         best = _lookup(events, best_events, best_rows, -1)
