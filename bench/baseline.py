@@ -17,6 +17,7 @@ import faiss
 import numpy as np
 
 from rag.embeddings import Embedder
+from rag.engine import SNIPPET_CHARS
 from rag.models import Event, ProgressFn, no_progress
 from rag.schemas import AskRequest, AskResponse, ProviderInfo, Source, Timings, Understood
 from rag.text import normalize_space, truncate
@@ -114,5 +115,5 @@ def _source(event: Event, score: float, chunk: str) -> Source:
         start=event.start,
         end=event.end,
         score=round(score, 4),
-        snippet=truncate(chunk, 280),
+        snippet=truncate(chunk, SNIPPET_CHARS),
     )

@@ -33,6 +33,23 @@ ACCESS_LABELS = {
     "ii": "handicap intellectuel",
     "pi": "handicap psychique",
 }
+AUDIENCE_PHRASES = {
+    "fr": {
+        "enfants": "pour les enfants",
+        "famille": "en famille",
+        "ados": "pour les adolescents",
+        "adultes": "pour les adultes",
+        "seniors": "pour les personnes âgées",
+    },
+    "en": {
+        "enfants": "for children",
+        "famille": "for families",
+        "ados": "for teenagers",
+        "adultes": "for adults",
+        "seniors": "for seniors",
+    },
+}
+"""Each audience in words: what the answer says it understood, and what the dense query adds."""
 OPEN_AGE = 99  # OpenAgenda's "no upper age"
 CHILD_AGE = 13  # under this, "enfants"; under 18, "ados"
 

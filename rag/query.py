@@ -20,7 +20,7 @@ from itertools import pairwise
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from rag.cues import ACCESS_LABELS, AccessCode, AgeRange, Cues, read_cues
+from rag.cues import ACCESS_LABELS, AUDIENCE_PHRASES, AccessCode, AgeRange, Cues, read_cues
 from rag.dates import DateWindow, explicit_window, fold_aligned, is_bare_weekday, parse_dates
 from rag.holidays import zone_of
 from rag.language import Language, detect_language, stop_words
@@ -57,20 +57,6 @@ _FACTUAL = re.compile(
     r"^\W*(?:(?:quel(?:le)?s?|qui|que|qu)\s*(?:est|sont|etait|a|ont|fut)\b|combien\b|pourquoi\b"
     r"|(?:what|who|which)\s+(?:is|are|was|were)\b|how\s+(?:many|much|old|far)\b|why\b)"
 )
-_AUDIENCE_WORDS = {
-    "enfants": "pour les enfants",
-    "famille": "en famille",
-    "ados": "pour les ados",
-    "adultes": "pour les adultes",
-    "seniors": "pour les seniors",
-}
-_EN_AUDIENCE_WORDS = {
-    "enfants": "for children",
-    "famille": "for families",
-    "ados": "for teenagers",
-    "adultes": "for adults",
-    "seniors": "for seniors",
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -301,7 +287,7 @@ def understood_summary(u: Understanding) -> str:
         parts.append(u.topic)
     if u.free:
         parts.append("free" if english else "gratuit")
-    words = _EN_AUDIENCE_WORDS if english else _AUDIENCE_WORDS
+    words = AUDIENCE_PHRASES["en" if english else "fr"]
     parts += [words.get(a, a) for a in u.audience]
     if u.ages:
         parts.append(u.ages.label(english))

@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 
-from rag.cues import age_fits
+from rag.cues import AUDIENCE_PHRASES, age_fits
 from rag.embeddings import Embedder
 from rag.features import access_bits
 from rag.index import Index
@@ -431,15 +431,6 @@ class Retriever:
         return age_fits(low, high, u.ages)
 
 
-_AUDIENCE_PHRASES = {
-    "enfants": "pour les enfants",
-    "famille": "en famille",
-    "ados": "pour les adolescents",
-    "adultes": "pour les adultes",
-    "seniors": "pour les personnes âgées",
-}
-
-
 def _only_occasion(u: Understanding, terms: list[str]) -> bool:
     """Whether the topic's words all come from a feast that dates the question."""
     occasion = u.window.occasion if u.window else None
@@ -448,7 +439,7 @@ def _only_occasion(u: Understanding, terms: list[str]) -> bool:
 
 def _dense_query(u: Understanding) -> str:
     """The topic, with the audience back in: "for children" is part of what is meant."""
-    return " ".join([u.topic.strip(), *(_AUDIENCE_PHRASES.get(a, a) for a in u.audience)])
+    return " ".join([u.topic.strip(), *(AUDIENCE_PHRASES["fr"].get(a, a) for a in u.audience)])
 
 
 def _one_edit(a: str, b: str) -> bool:
