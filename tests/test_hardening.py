@@ -29,6 +29,7 @@ from rag.embeddings import create_embedder
 from rag.index import build_index
 from rag.ingest import ingest, load_events
 from rag.sources.files import file_sources
+from rag.store import STORE
 from tests.fakes.llm_server import FakeLLM, sleep
 
 if TYPE_CHECKING:
@@ -202,8 +203,8 @@ def damage(kind: str, data_dir: Path) -> None:
     if kind == "truncated vectors":
         with (version / "vectors.npy").open("r+b") as handle:
             handle.truncate(100)
-    elif kind == "garbage events, same size":
-        path = version / "events.jsonl"
+    elif kind == "garbage store, same size":
+        path = version / STORE
         path.write_bytes(b"\xff" * path.stat().st_size)
     elif kind == "garbage manifest":
         (version / "manifest.json").write_bytes(b"\x00{not json")
@@ -213,7 +214,7 @@ def damage(kind: str, data_dir: Path) -> None:
 
 @pytest.mark.parametrize(
     "kind",
-    ["truncated vectors", "garbage events, same size", "garbage manifest", "missing version"],
+    ["truncated vectors", "garbage store, same size", "garbage manifest", "missing version"],
 )
 def test_no_response_body_holds_the_data_directory(demo: Demo, tmp_path: Path, kind: str) -> None:
     data_dir = demo.copy(tmp_path / "data")
