@@ -203,6 +203,8 @@ class Rebuilder:
                 fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
                 return lock
             except BlockingIOError:
+                if self.active is not None:  # a job holds it, not a status read's probe
+                    break
                 if attempt + 1 < LOCK_TRIES:
                     time.sleep(0.02)
         lock.close()
