@@ -16,3 +16,12 @@ CHROMIUM_FLAGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+
+
+def fresh_streamlit_caches() -> None:
+    """Empty the UI's `st.cache_*` before an in-process `AppTest`: they live as long as the
+    test process, so a cached `Settings` would keep the API_URL of an earlier test."""
+    import streamlit as st
+
+    st.cache_resource.clear()
+    st.cache_data.clear()

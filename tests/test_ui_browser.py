@@ -14,7 +14,7 @@ if TYPE_CHECKING:
 
     from tests.service import Service
 
-from tests.browser import CHROMIUM, CHROMIUM_FLAGS
+from tests.browser import CHROMIUM, CHROMIUM_FLAGS, fresh_streamlit_caches
 
 pytest_plugins = ["tests.service"]
 ROOT = Path(__file__).resolve().parents[1]
@@ -30,6 +30,7 @@ def test_api_down_is_a_clear_message(monkeypatch: pytest.MonkeyPatch) -> None:
     from tests.service import free_port
 
     monkeypatch.setenv("API_URL", f"http://127.0.0.1:{free_port()}")
+    fresh_streamlit_caches()
     app = AppTest.from_file(str(ROOT / "ui" / "app.py"), default_timeout=30).run()
     assert not app.exception
     assert any("L'API ne répond pas" in error.value for error in app.sidebar.error)

@@ -10,7 +10,7 @@ import pytest
 import requests
 
 from rag.api import create_app
-from tests.browser import CHROMIUM, CHROMIUM_FLAGS
+from tests.browser import CHROMIUM, CHROMIUM_FLAGS, fresh_streamlit_caches
 from ui.keyguard import FREE, KeyGuard
 
 if TYPE_CHECKING:
@@ -52,6 +52,7 @@ def test_a_ui_session_typing_wrong_keys_does_not_stop_the_right_key_from_the_cli
     with demo.serve(create_app(settings), settings) as url:
         monkeypatch.setenv("API_URL", url)
         monkeypatch.setenv("RAG_TIMEZONE", "Europe/Paris")
+        fresh_streamlit_caches()  # the UI caches its settings per process: read API_URL again
         page = AppTest.from_file(str(ROOT / "ui" / "app.py"), default_timeout=60)
         page.run()
         errors = []
