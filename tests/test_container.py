@@ -81,7 +81,9 @@ class Stack:
     api: str
     ui: str
 
-    def compose(self, *args: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
+    def compose(
+        self, *args: str, timeout: float = 300, check: bool = True
+    ) -> subprocess.CompletedProcess[str]:
         command = ["docker", "compose", "--progress", "plain", "-p", self.project, *args]
         result = subprocess.run(
             command,
@@ -91,7 +93,7 @@ class Stack:
             text=True,
             timeout=timeout,
         )
-        if result.returncode != 0:
+        if check and result.returncode != 0:
             pytest.fail(f"{' '.join(command)} failed:\n{result.stdout}\n{result.stderr}")
         return result
 
@@ -109,7 +111,10 @@ class Stack:
         return json.loads(inspect.stdout)["Status"]
 
     def program_pid(self, name: str) -> int:
-        return int(self.exec("supervisorctl", "pid", name).strip())
+        """0 while the program is not running (supervisorctl then prints 0 and exits 1)."""
+        result = self.compose("exec", "-T", SERVICE, "supervisorctl", "pid", name, check=False)
+        out = result.stdout.strip()
+        return int(out) if out.isdigit() else 0
 
     def ready(self) -> dict:
         response = requests.get(f"{self.api}/ready", timeout=10)
