@@ -229,8 +229,11 @@ def test_a_killed_api_comes_back_and_the_container_stays_healthy(stack: Stack) -
     stack.exec("sh", "-c", f"kill -9 {before}")  # the slim image has no kill binary
 
     def restarted() -> bool:
+        # RUNNING once the new process stayed up startsecs: an API that cannot bind the
+        # port (its orphaned workers still hold it) never gets there and goes FATAL
+        status = stack.compose("exec", "-T", SERVICE, "supervisorctl", "status", "api", check=False)
         pid = stack.program_pid("api")
-        return pid not in (0, before) and api_answers(stack)
+        return "RUNNING" in status.stdout and pid not in (0, before) and api_answers(stack)
 
     wait_for("supervisord to restart the killed API", restarted)
     assert stack.container_health() == "healthy"
@@ -248,12 +251,20 @@ def test_recreated_container_reuses_the_index_on_the_volume(stack: Stack) -> Non
 
     wait_for("the rebuild job", lambda: job()["state"] in ("succeeded", "failed"), timeout=300)
     assert job()["state"] == "succeeded", job()
-    wait_for("the rebuilt version to be served", lambda: stack.ready()["version"] != before)
-    rebuilt = stack.ready()["version"]
+    rebuilt = job()["result"]["version"]
+    assert rebuilt != before
+    # API_WORKERS=2: the worker that ran the job serves it at once, the other one within
+    # INDEX_RELOAD_INTERVAL; a read from that one must not pass for "the rebuilt version".
+    wait_for("every API worker to serve the rebuilt version", lambda: served_by_all(stack, rebuilt))
 
     stack.compose("up", "-d", "--force-recreate", "--wait", timeout=600)
     assert stack.ready()["version"] == rebuilt
     assert_sourced(ask(stack))
+
+
+def served_by_all(stack: Stack, version: str, reads: int = 8) -> bool:
+    """Several reads in a row (each may reach either API worker) all answer `version`."""
+    return all(stack.ready()["version"] == version for _ in range(reads))
 
 
 def api_answers(stack: Stack) -> bool:

@@ -310,3 +310,24 @@ def test_wrong_keys_are_counted_by_every_worker_and_the_right_key_passes(server:
     status, accepted = first.call("POST", "/rebuild", **{"X-API-Key": server.rebuild_key})
     assert status == 202, accepted
     assert wait_job(first, accepted["id"])["state"] == "succeeded"
+
+
+def test_workers_of_a_killed_server_stop_and_free_the_port(server: Server) -> None:
+    """`kill -9` of `rag serve` (an OOM kill): its workers end too, so the API supervisord
+    starts again can bind the port instead of going FATAL on "port already in use"."""
+    from rag.supervisor import bind_port
+    from tests.service import wait_for
+
+    workers = server.workers()
+    assert len(workers) == WORKERS
+    server.process.kill()
+    server.process.wait(timeout=10)
+
+    def gone(pid: int) -> bool:
+        try:  # a zombie (reaped by nobody yet) has ended too
+            return Path(f"/proc/{pid}/stat").read_text().split(") ")[1].startswith("Z")
+        except FileNotFoundError:
+            return True
+
+    wait_for("the orphaned workers to end", lambda: all(map(gone, workers)), 30, server.log)
+    bind_port("127.0.0.1", server.port, "API").close()

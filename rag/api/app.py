@@ -21,6 +21,7 @@ from rag.api.docs import add_docs
 from rag.api.limits import AskLimiter, LimitStore, WrongKeys
 from rag.api.metrics import Metrics
 from rag.api.routes import router
+from rag.api.server import die_with_parent
 from rag.config import Settings, load_settings
 from rag.engine import Assistant, NotReady
 from rag.rebuild import Rebuilder, RebuildJob, RebuildWork, jobs_dir, rebuild
@@ -130,6 +131,7 @@ LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s[%(process)d]: %(message)s"
 def serve_app() -> FastAPI:
     """What each `rag serve` worker process runs (`uvicorn --factory`): settings from the
     environment, one log format for uvicorn and rag, with the worker's pid."""
+    die_with_parent()
     logging.basicConfig(level=logging.INFO, format=LOG_FORMAT)
     return create_app(load_settings())
 
