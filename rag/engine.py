@@ -22,13 +22,14 @@ from rag.embeddings import Embedder, create_embedder
 from rag.errors import RagError
 from rag.generation import Generated, GenerationInput, Generator, create_generator
 from rag.generation.extractive import no_answer_text
-from rag.index import Index, IndexUnavailable, active_version, load_index
+from rag.index import Index, IndexUnavailable, load_index
 from rag.models import Event, Hit, Message, Occurrence
 from rag.query import Understanding, understand
 from rag.retrieval import Retriever
 from rag.schemas import AskRequest, AskResponse, ProviderInfo, Source, Timings, Understood
 from rag.text import truncate
 from rag.typography import typeset
+from rag.versions import active_version
 
 SNIPPET_CHARS = 280
 
