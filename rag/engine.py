@@ -27,11 +27,8 @@ from rag.models import Event, Hit, Message, Occurrence
 from rag.query import Understanding, understand
 from rag.retrieval import Retriever
 from rag.schemas import AskRequest, AskResponse, ProviderInfo, Source, Timings, Understood
-from rag.text import truncate
 from rag.typography import typeset
 from rag.versions import active_version
-
-SNIPPET_CHARS = 280
 
 
 class NotReady(RagError):
@@ -244,16 +241,10 @@ class Assistant:
         for hit in hits:
             occurrence = self._relevant_occurrence(hit.event, u)
             sources.append(
-                Source(
-                    uid=hit.event.uid,
-                    title=hit.event.title,
-                    url=hit.event.url,
-                    venue=hit.event.venue,
-                    city=hit.event.city,
-                    start=occurrence.start if occurrence else None,
-                    end=occurrence.end if occurrence else None,
-                    score=hit.score,
-                    snippet=truncate(hit.passage, SNIPPET_CHARS),
+                Source.from_hit(
+                    hit,
+                    occurrence.start if occurrence else None,
+                    occurrence.end if occurrence else None,
                 )
             )
         return sources
