@@ -71,6 +71,8 @@ NARROW_SHARE = 0.35  # filters leaving at most this share of the corpus narrow t
 TAIL_SHARE = 0.5  # hits scoring under this share of the answer's best one are left out
 ABBREVIATION_MIN_LENGTH = 3
 ABBREVIATED_BY = 3  # "expo" for "exposition", but "coup" is not short for "couper"
+LONG_ABBREVIATION = 5
+COMPOUND_MIN_PART = 2
 PREFIX_CANDIDATES = 200
 TYPO_MIN_LENGTH = 7  # shorter words are too often another word one letter away
 _WEEK = 7 * 86400.0
@@ -204,7 +206,11 @@ class Retriever:
         relevant |= coverage >= gate.min_coverage
         relevant |= (dense >= gate.min_dense) & (coverage >= gate.min_dense_coverage)
         narrowed = allowed is not None and len(allowed) <= NARROW_SHARE * len(self.index.events)
-        if narrowed or u.language == "en":
+        if narrowed:
+            # Among few candidates a moderate meaning match stands out on its own: a word
+            # the corpus lacks ("auteur", "cooking") is a paraphrase as often as an absence.
+            relevant |= dense >= gate.relaxed_dense
+        elif u.language == "en":
             relevant |= (dense >= gate.relaxed_dense) & (coverage > 0)
         if all(t in vocabulary for t in terms):
             # Every word exists in the corpus, so nothing says the topic is absent: a
@@ -222,7 +228,8 @@ class Retriever:
 
     def informative_terms(self, topic: str) -> list[str]:
         """The analyzed words of the topic that tell events apart in this corpus."""
-        terms = list(dict.fromkeys(self._abbreviated(self._spelled(t)) for t in topic_terms(topic)))
+        words = [self._abbreviated(self._spelled(t)) for t in topic_terms(topic)]
+        terms = list(dict.fromkeys(part for word in words for part in self._split(word)))
         n_events = len(self.index.events)
         if n_events < COMMON_MIN_EVENTS:
             return terms
@@ -245,15 +252,34 @@ class Retriever:
 
     def _abbreviated(self, term: str) -> str:
         """An unknown word that starts a corpus word is short for it ("expo", "rando"),
-        one letter short of a doubled one is it ("jaz"); other unknown words stay."""
+        one letter short of a doubled one is it ("jaz"); other unknown words stay.
+
+        Corpus words are stems ("randonnée" is "randon"): a word of LONG_ABBREVIATION
+        letters or more may be short for a stem only one letter longer."""
         vocabulary = self.index.lexical.vocabulary
         if len(term) < ABBREVIATION_MIN_LENGTH or term in vocabulary or term.isdigit():
             return term
         doubled = [term[:i] + term[i - 1] + term[i:] for i in range(1, len(term) + 1)]
         known = [d for d in doubled if d in vocabulary]
         if not known and len(term) > ABBREVIATION_MIN_LENGTH:
-            known = [k for k in self._prefixed(term) if len(k) >= len(term) + ABBREVIATED_BY]
+            longer = 1 if len(term) >= LONG_ABBREVIATION else ABBREVIATED_BY
+            known = [k for k in self._prefixed(term) if len(k) >= len(term) + longer]
         return max(known, key=self._event_count) if known else term
+
+    def _split(self, term: str) -> list[str]:
+        """An unknown word that is two corpus words written together ("standup" for
+        "stand-up", "soundpainting"), when some passage holds both; else the word."""
+        lexical = self.index.lexical
+        if term in lexical.vocabulary or len(term) < 2 * COMPOUND_MIN_PART:
+            return [term]
+        best: tuple[int, list[str]] = (0, [term])
+        for cut in range(COMPOUND_MIN_PART, len(term) - COMPOUND_MIN_PART + 1):
+            head, tail = term[:cut], term[cut:]
+            if head in lexical.vocabulary and tail in lexical.vocabulary:
+                both = np.intersect1d(lexical.passages_with(head), lexical.passages_with(tail))
+                if len(both) > best[0]:
+                    best = (len(both), [head, tail])
+        return best[1]
 
     def _prefixed(self, term: str) -> list[str]:
         vocabulary = sorted(self.index.lexical.vocabulary) if self._sorted is None else self._sorted
