@@ -10,6 +10,7 @@ Events that fit the audience, price and accessibility cues (`rag.cues`) come fir
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -75,6 +76,7 @@ LONG_ABBREVIATION = 5
 COMPOUND_MIN_PART = 2
 PREFIX_CANDIDATES = 200
 TYPO_MIN_LENGTH = 7  # shorter words are too often another word one letter away
+SOUND_MIN_LENGTH = 5  # "teatr" for "théâtre"; shorter sound keys collide too often
 _WEEK = 7 * 86400.0
 
 
@@ -102,6 +104,7 @@ class Retriever:
         self._place_events: dict[PlaceMatch, np.ndarray] = {}
         self._event_counts: dict[str, int] = {}
         self._by_prefix: dict[str, list[str]] | None = None  # vocabulary, for typos
+        self._sounds: dict[str, list[str]] | None = None  # vocabulary, for spellings by ear
         self._sorted: list[str] | None = None  # vocabulary, for abbreviations
 
     def allowed(self, u: Understanding) -> np.ndarray | None:
@@ -236,19 +239,34 @@ class Retriever:
         return [t for t in terms if self._event_count(t) <= COMMON_SHARE * n_events]
 
     def _spelled(self, term: str) -> str:
-        """A long word the corpus lacks, one letter away from one it has ("expositon"), is
-        that word; other unknown words stay unknown (and weigh most: "curling")."""
+        """A long word the corpus lacks, one letter away from one it has ("expositon") or
+        written as it sounds ("classik", "teatre"), is that word; other unknown words stay
+        unknown (and weigh most: "curling")."""
         lexical = self.index.lexical
-        if len(term) < TYPO_MIN_LENGTH or term in lexical.vocabulary or term.isdigit():
+        if len(term) < SOUND_MIN_LENGTH or term in lexical.vocabulary or term.isdigit():
             return term
+        near = self._one_edit_away(term) if len(term) >= TYPO_MIN_LENGTH else []
+        near = near or self._by_sound().get(sound_key(term), [])
+        return max(near, key=self._event_count) if near else term
+
+    def _one_edit_away(self, term: str) -> list[str]:
         if self._by_prefix is None:
             by_prefix: dict[str, list[str]] = {}
-            for known in lexical.vocabulary:
+            for known in self.index.lexical.vocabulary:
                 if len(known) >= TYPO_MIN_LENGTH - 1:
                     by_prefix.setdefault(known[:2], []).append(known)
             self._by_prefix = by_prefix
-        near = [k for k in self._by_prefix.get(term[:2], ()) if _one_edit(term, k)]
-        return max(near, key=self._event_count) if near else term
+        return [k for k in self._by_prefix.get(term[:2], ()) if _one_edit(term, k)]
+
+    def _by_sound(self) -> dict[str, list[str]]:
+        """The corpus words by `sound_key`, built at the first unknown word that needs it."""
+        if self._sounds is None:
+            sounds: dict[str, list[str]] = {}
+            for known in self.index.lexical.vocabulary:
+                if len(known) >= SOUND_MIN_LENGTH - 1:
+                    sounds.setdefault(sound_key(known), []).append(known)
+            self._sounds = sounds
+        return self._sounds
 
     def _abbreviated(self, term: str) -> str:
         """An unknown word that starts a corpus word is short for it ("expo", "rando"),
@@ -466,6 +484,19 @@ def _only_occasion(u: Understanding, terms: list[str]) -> bool:
 def _dense_query(u: Understanding) -> str:
     """The topic, with the audience back in: "for children" is part of what is meant."""
     return " ".join([u.topic.strip(), *(AUDIENCE_PHRASES["fr"].get(a, a) for a in u.audience)])
+
+
+_SOUNDS = (("ph", "f"), ("th", "t"), ("qu", "k"), ("ck", "k"), ("cq", "k"), ("y", "i"))
+_SOFT_C = re.compile(r"c(?=[eiy])")
+
+
+def sound_key(word: str) -> str:
+    """How a (folded, stemmed) French word is said, roughly: the spellings of one sound
+    made one, doubled letters single ("classique", "classik" and "klassik" meet)."""
+    for spelling, sound in _SOUNDS:
+        word = word.replace(spelling, sound)
+    word = _SOFT_C.sub("s", word).replace("c", "k")
+    return re.sub(r"(.)\1+", r"\1", word)
 
 
 def _one_edit(a: str, b: str) -> bool:

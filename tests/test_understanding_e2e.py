@@ -290,8 +290,9 @@ def test_honest_refusals_stay(assistant: Assistant, question: str, says: str) ->
 
 
 # Words the question spells otherwise than the corpus: written together ("standup" for
-# "stand-up"), short for a word the corpus only has as a stem ("rando": "randonnée" is
-# "randon"), or absent while a few candidates mean the same ("cooking class" in Lille).
+# "stand-up"), as they sound ("classik"), short for a word the corpus only has as a stem
+# ("rando": "randonnée" is "randon"), or absent while a few candidates mean the same
+# ("cooking class" in Lille).
 SPELLINGS = [
     _event("lille-standup", "Stand-up : Nadia Keller", "Une heure d'humour.", "Lille", SATURDAY),
     _event(
@@ -314,7 +315,7 @@ SPELLINGS = [
         _event(f"toulouse-{n}", title, text, "Toulouse", SATURDAY)
         for n, (title, text) in enumerate(
             [
-                ("Quatuor à cordes", "Haydn et Ravel à la salle des Jacobins."),
+                ("Quatuor à cordes", "Musique classique : Haydn et Ravel aux Jacobins."),
                 ("Exposition de gravures", "Estampes du XVIIIe siècle."),
                 ("Cirque sous chapiteau", "Acrobates et jongleurs pour toute la famille."),
                 ("Conférence d'astronomie", "Les exoplanètes expliquées au public."),
@@ -341,6 +342,7 @@ def spellings(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
         ("du standup à Lille", "lille-standup"),
         ("une rando à Lille ce week-end ?", "lille-hike"),
         ("cooking class in Lille", "lille-cooking"),
+        ("musique classik à Toulouse", "toulouse-0"),
     ],
 )
 def test_words_spelled_otherwise_than_the_corpus(
