@@ -357,3 +357,13 @@ def test_words_spelled_otherwise_than_the_corpus(
 def test_few_candidates_do_not_let_an_absent_topic_in(spellings: Assistant, question: str) -> None:
     response = ask(spellings, question)
     assert response.no_answer and response.sources == []
+
+
+def test_the_near_radius_is_a_setting(assistant: Assistant) -> None:
+    """RAG_NEAR_KM: 2 km around Lyon's centre leaves Villeurbanne (3.6 km away) out."""
+    settings = assistant.settings.model_copy(update={"near_km": 2.0})
+    index = load_index(settings, assistant.embedder)
+    narrow = Assistant(settings, assistant.embedder, assistant.generator, index)
+    response = ask(narrow, "Que faire près de Lyon ce week-end ?")
+    assert response.understood.radius_km == 2
+    assert uids(response) == ["lyon-theatre"]
