@@ -17,10 +17,9 @@ import faiss
 import numpy as np
 
 from rag.embeddings import Embedder
-from rag.engine import SNIPPET_CHARS
-from rag.models import Event, ProgressFn, no_progress
+from rag.models import Event, Hit, ProgressFn, no_progress
 from rag.schemas import AskRequest, AskResponse, ProviderInfo, Source, Timings, Understood
-from rag.text import normalize_space, truncate
+from rag.text import normalize_space
 
 CHUNK_SIZE = 800
 CHUNK_OVERLAP = 100
@@ -84,7 +83,9 @@ class BaselinePipeline:
         for row, score in zip(ids[0], scores[0], strict=True):
             pos = self.chunk_event[row] if row >= 0 else -1
             if pos >= 0 and pos not in sources and len(sources) < (request.k or TOP_CHUNKS):
-                sources[pos] = _source(self.events[pos], float(score), self.chunks[row])
+                event = self.events[pos]
+                hit = Hit(event, round(float(score), 4), self.chunks[row])
+                sources[pos] = Source.from_hit(hit, event.start, event.end)
         retrieve_ms = (time.perf_counter() - started) * 1000
         titles = "; ".join(s.title for s in sources.values())
         return AskResponse(
@@ -103,17 +104,3 @@ class BaselinePipeline:
                 retrieve=round(retrieve_ms, 2), generate=0.0, total=round(retrieve_ms, 2)
             ),
         )
-
-
-def _source(event: Event, score: float, chunk: str) -> Source:
-    return Source(
-        uid=event.uid,
-        title=event.title,
-        url=event.url,
-        venue=event.venue,
-        city=event.city,
-        start=event.start,
-        end=event.end,
-        score=round(score, 4),
-        snippet=truncate(chunk, SNIPPET_CHARS),
-    )

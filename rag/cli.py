@@ -522,8 +522,8 @@ def up() -> None:
 
     # light imports first: a start with an index loads no model, no generator, no source
     from rag.demo_record import seed_data_dir, stale_demo
-    from rag.index import active_version
     from rag.supervisor import check_ports, run_supervisord
+    from rag.versions import active_version
 
     settings = load_settings()
     check_ports(settings)  # before building or starting anything

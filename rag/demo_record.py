@@ -16,6 +16,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from rag.config import Settings
+from rag.versions import CURRENT
 
 DEMO_SOURCE = "demo"
 """The ingest source name of the generated corpus."""
@@ -80,12 +81,12 @@ def seed_data_dir(settings: Settings) -> bool:
     record = served_demo(settings.model_copy(update={"data_dir": seed}))
     if record is None or record.embedding_provider != settings.embedding_provider:
         return False
-    current = Path("indexes") / "CURRENT"
+    current = Path("indexes") / CURRENT
     shutil.copytree(
         seed,
         data,
         dirs_exist_ok=True,
-        ignore=lambda folder, names: ["CURRENT"] if Path(folder) == seed / "indexes" else [],
+        ignore=lambda folder, names: [CURRENT] if Path(folder) == seed / "indexes" else [],
     )
     shutil.copy2(seed / current, data / current)
     return True

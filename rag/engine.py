@@ -22,15 +22,13 @@ from rag.embeddings import Embedder, create_embedder
 from rag.errors import RagError
 from rag.generation import Generated, GenerationInput, Generator, create_generator
 from rag.generation.extractive import no_answer_text
-from rag.index import Index, IndexUnavailable, active_version, load_index
+from rag.index import Index, IndexUnavailable, load_index
 from rag.models import Event, Hit, Message, Occurrence
 from rag.query import Understanding, understand
 from rag.retrieval import Retriever
 from rag.schemas import AskRequest, AskResponse, ProviderInfo, Source, Timings, Understood
-from rag.text import truncate
 from rag.typography import typeset
-
-SNIPPET_CHARS = 280
+from rag.versions import active_version
 
 
 class NotReady(RagError):
@@ -204,6 +202,7 @@ class Assistant:
             date_from=request.date_from,
             date_to=request.date_to,
             previous_questions=[m.content for m in history if m.role == "user"],
+            near_km=self.settings.near_km,
         )
         hits = served.retriever.search(understanding, request.k or self.settings.top_k)
         sources = self._sources(hits, understanding)
@@ -243,16 +242,10 @@ class Assistant:
         for hit in hits:
             occurrence = self._relevant_occurrence(hit.event, u)
             sources.append(
-                Source(
-                    uid=hit.event.uid,
-                    title=hit.event.title,
-                    url=hit.event.url,
-                    venue=hit.event.venue,
-                    city=hit.event.city,
-                    start=occurrence.start if occurrence else None,
-                    end=occurrence.end if occurrence else None,
-                    score=hit.score,
-                    snippet=truncate(hit.passage, SNIPPET_CHARS),
+                Source.from_hit(
+                    hit,
+                    occurrence.start if occurrence else None,
+                    occurrence.end if occurrence else None,
                 )
             )
         return sources

@@ -6,8 +6,6 @@ instead of failing on page 57, but a bad key must fail at once with a clear mess
 
 from __future__ import annotations
 
-import codecs
-import json
 import random
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -20,6 +18,7 @@ import requests
 
 from rag.config import Settings
 from rag.errors import RagError
+from rag.jsonstream import JsonStreamError, array_items
 
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 """Statuses worth retrying, for every HTTP client of the project (sources and LLMs)."""
@@ -140,46 +139,12 @@ class HttpClient:
 
 
 def json_array_items(chunks: Iterable[bytes], source: str) -> Iterator[Any]:
-    """The items of a JSON array arriving in byte chunks, decoded one by one.
-
-    Holds one item and one chunk at a time; raises HttpError when the body is not an array
-    or ends inside one.
-    """
-    decoder = json.JSONDecoder()
-    text = codecs.getincrementaldecoder("utf-8")(errors="replace")
-    buffer, at, started, pieces = "", 0, False, iter(chunks)
-    while True:
-        while at < len(buffer) and buffer[at] in _SKIP:
-            at += 1
-        if at < len(buffer):
-            if not started:
-                if buffer[at] != "[":
-                    raise HttpError(f"{source} did not return a JSON array")
-                started, at = True, at + 1
-                continue
-            if buffer[at] == "]":
-                return
-            if buffer[at] == ",":
-                at += 1
-                continue
-            try:
-                item, end = decoder.raw_decode(buffer, at)
-            except json.JSONDecodeError:
-                item, end = None, -1  # an item cut by the chunk: read more
-            if 0 <= end < len(buffer):  # a number ending the buffer may go on: read more
-                yield item
-                buffer, at = buffer[end:], 0
-                continue
-        chunk = next(pieces, None)
-        if chunk is None:
-            if not started:
-                raise HttpError(f"{source} did not return a JSON array")
-            raise HttpError(f"{source} ended inside its JSON array (the download was cut)")
-        buffer = buffer[at:] + text.decode(chunk)
-        at = 0
-
-
-_SKIP = frozenset(" \t\r\n")
+    """The items of a JSON array arriving in byte chunks (`rag.jsonstream`), one at a time;
+    HttpError naming `source` when the body is not an array or ends inside one."""
+    try:
+        yield from array_items(chunks)
+    except JsonStreamError as exc:
+        raise HttpError(f"{source} {exc}") from exc
 
 
 def _parse_retry_after(value: str) -> float | None:

@@ -47,6 +47,7 @@ from rag.models import Event, Passage, ProgressFn, no_progress
 from rag.passages import corpus_passages
 from rag.places import Gazetteer
 from rag.store import STORE, EventTable, PassageTable, Store, write_store
+from rag.versions import CURRENT, active_version
 
 FORMAT = 3
 IVF_THRESHOLD = 100_000
@@ -63,7 +64,6 @@ IVF_TRAIN_PER_LIST = 40
 EXACT_CHUNK = 2048
 ARRAYS_DIR = "arrays"
 KEEP_VERSIONS = 2
-CURRENT = "CURRENT"
 LOCK = ".build.lock"
 TMP_PREFIX = ".tmp-"
 _VERSION = re.compile(r"^\d{8}T\d{6}\.\d{3}Z-[0-9a-f]{8}$")
@@ -434,15 +434,6 @@ def _sha256(path: Path) -> str:
 
 
 # -- loading --------------------------------------------------------------------------------
-
-
-def active_version(settings: Settings) -> str | None:
-    """The version CURRENT points at (cheap: one small read), None before the first build."""
-    try:
-        name = (settings.indexes_dir / CURRENT).read_text(encoding="utf-8").strip()
-    except FileNotFoundError:
-        return None
-    return name or None
 
 
 def active_manifest(settings: Settings) -> Manifest:

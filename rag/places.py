@@ -26,6 +26,7 @@ from pathlib import Path
 from statistics import median
 from typing import Any, Literal
 
+from rag.config import NEAR_KM
 from rag.dates import fold_aligned
 from rag.language import detect_language
 from rag.lexical import STOP_WORDS
@@ -33,8 +34,6 @@ from rag.models import Event
 from rag.text import normalize_space
 
 PlaceKind = Literal["city", "department", "region", "country"]
-NEAR_KM = 15.0
-"""Radius of "près de X" / "near X", stated in the answer's `understood`."""
 EARTH_KM = 6371.0
 BIG_CITY = 50_000  # towns this large are recognised in lower case too ("a marseille")
 _TOWNS = Path(__file__).parent / "resources" / "fr-towns.tsv"
@@ -466,8 +465,9 @@ class Gazetteer:
             return None
         return entry.name
 
-    def find(self, text: str) -> PlaceMatch | None:
-        """The place the question names: the longest name, the first one on ties.
+    def find(self, text: str, near_km: float = NEAR_KM) -> PlaceMatch | None:
+        """The place the question names: the longest name, the first one on ties; "près de
+        X" is every event within `near_km` of X.
 
         Names that are also common words ('Tours', 'Nord', 'pas cher') need a preposition.
         """
@@ -511,7 +511,7 @@ class Gazetteer:
         centre = self.centre(entry.name) if entry.kind == "city" else None
         if words[start] in _NEAR and centre is not None:
             lat, lon = centre
-            return PlaceMatch(entry.kind, entry.name, expression, None, NEAR_KM, lat, lon)
+            return PlaceMatch(entry.kind, entry.name, expression, None, near_km, lat, lon)
         return PlaceMatch(entry.kind, entry.name, expression)
 
     def _arrondissement(self, text: str) -> PlaceMatch | None:

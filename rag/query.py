@@ -20,6 +20,7 @@ from itertools import pairwise
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from rag.config import NEAR_KM
 from rag.cues import ACCESS_LABELS, AUDIENCE_PHRASES, AccessCode, AgeRange, Cues, read_cues
 from rag.dates import DateWindow, explicit_window, fold_aligned, is_bare_weekday, parse_dates
 from rag.holidays import zone_of
@@ -106,14 +107,16 @@ class _Parsed:
     factual: bool
 
 
-def _parse(question: str, as_of: date, gazetteer: Gazetteer, tz: ZoneInfo) -> _Parsed:
+def _parse(
+    question: str, as_of: date, gazetteer: Gazetteer, tz: ZoneInfo, near_km: float = NEAR_KM
+) -> _Parsed:
     folded = fold_aligned(question)
     keep = [True] * len(question)
 
     def drop(start: int, end: int) -> None:
         keep[start:end] = [False] * (end - start)
 
-    place = gazetteer.find(question) or unknown_place(question)
+    place = gazetteer.find(question, near_km) or unknown_place(question)
     window = parse_dates(
         question, as_of, tz, language=detect_language(question), zone=_school_zone(place, gazetteer)
     )
@@ -217,21 +220,23 @@ def understand(
     date_from: date | None = None,
     date_to: date | None = None,
     previous_questions: Sequence[str] = (),
+    near_km: float = NEAR_KM,
 ) -> Understanding:
     """Read a question; a follow-up inherits what it leaves out from the earlier turns.
 
     `previous_questions` are the user's earlier questions, oldest first; the chain of
     follow-ups is read back to the last question that stood on its own. Explicit `city`,
-    `date_from` and `date_to` from the caller override what was read.
+    `date_from` and `date_to` from the caller override what was read; "près de X" is
+    within `near_km` of X (RAG_NEAR_KM).
     """
     language = detect_language(question)
-    own = _parse(question, as_of, gazetteer, tz)
+    own = _parse(question, as_of, gazetteer, tz, near_km)
     window, place, topic, cues = own.window, own.place, own.topic, own.cues
     audience, ages, free, access = cues.audience, cues.ages, cues.free, cues.access
     if own.follow_up and previous_questions:
         chain: list[_Parsed] = []
         for earlier in reversed(previous_questions):
-            chain.append(_parse(earlier, as_of, gazetteer, tz))
+            chain.append(_parse(earlier, as_of, gazetteer, tz, near_km))
             if not chain[-1].follow_up:
                 break
         inherited = next((p.window for p in chain if p.window), None)

@@ -10,6 +10,7 @@ Events that fit the audience, price and accessibility cues (`rag.cues`) come fir
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -71,8 +72,11 @@ NARROW_SHARE = 0.35  # filters leaving at most this share of the corpus narrow t
 TAIL_SHARE = 0.5  # hits scoring under this share of the answer's best one are left out
 ABBREVIATION_MIN_LENGTH = 3
 ABBREVIATED_BY = 3  # "expo" for "exposition", but "coup" is not short for "couper"
+LONG_ABBREVIATION = 5
+COMPOUND_MIN_PART = 2
 PREFIX_CANDIDATES = 200
 TYPO_MIN_LENGTH = 7  # shorter words are too often another word one letter away
+SOUND_MIN_LENGTH = 5  # "teatr" for "théâtre"; shorter sound keys collide too often
 _WEEK = 7 * 86400.0
 
 
@@ -100,6 +104,7 @@ class Retriever:
         self._place_events: dict[PlaceMatch, np.ndarray] = {}
         self._event_counts: dict[str, int] = {}
         self._by_prefix: dict[str, list[str]] | None = None  # vocabulary, for typos
+        self._sounds: dict[str, list[str]] | None = None  # vocabulary, for spellings by ear
         self._sorted: list[str] | None = None  # vocabulary, for abbreviations
 
     def allowed(self, u: Understanding) -> np.ndarray | None:
@@ -204,7 +209,11 @@ class Retriever:
         relevant |= coverage >= gate.min_coverage
         relevant |= (dense >= gate.min_dense) & (coverage >= gate.min_dense_coverage)
         narrowed = allowed is not None and len(allowed) <= NARROW_SHARE * len(self.index.events)
-        if narrowed or u.language == "en":
+        if narrowed:
+            # Among few candidates a moderate meaning match stands out on its own: a word
+            # the corpus lacks ("auteur", "cooking") is a paraphrase as often as an absence.
+            relevant |= dense >= gate.relaxed_dense
+        elif u.language == "en":
             relevant |= (dense >= gate.relaxed_dense) & (coverage > 0)
         if all(t in vocabulary for t in terms):
             # Every word exists in the corpus, so nothing says the topic is absent: a
@@ -222,38 +231,73 @@ class Retriever:
 
     def informative_terms(self, topic: str) -> list[str]:
         """The analyzed words of the topic that tell events apart in this corpus."""
-        terms = list(dict.fromkeys(self._abbreviated(self._spelled(t)) for t in topic_terms(topic)))
+        words = [self._abbreviated(self._spelled(t)) for t in topic_terms(topic)]
+        terms = list(dict.fromkeys(part for word in words for part in self._split(word)))
         n_events = len(self.index.events)
         if n_events < COMMON_MIN_EVENTS:
             return terms
         return [t for t in terms if self._event_count(t) <= COMMON_SHARE * n_events]
 
     def _spelled(self, term: str) -> str:
-        """A long word the corpus lacks, one letter away from one it has ("expositon"), is
-        that word; other unknown words stay unknown (and weigh most: "curling")."""
+        """A long word the corpus lacks, one letter away from one it has ("expositon") or
+        written as it sounds ("classik", "teatre"), is that word; other unknown words stay
+        unknown (and weigh most: "curling")."""
         lexical = self.index.lexical
-        if len(term) < TYPO_MIN_LENGTH or term in lexical.vocabulary or term.isdigit():
+        if len(term) < SOUND_MIN_LENGTH or term in lexical.vocabulary or term.isdigit():
             return term
+        near = self._one_edit_away(term) if len(term) >= TYPO_MIN_LENGTH else []
+        near = near or self._by_sound().get(sound_key(term), [])
+        return max(near, key=self._event_count) if near else term
+
+    def _one_edit_away(self, term: str) -> list[str]:
         if self._by_prefix is None:
             by_prefix: dict[str, list[str]] = {}
-            for known in lexical.vocabulary:
+            for known in self.index.lexical.vocabulary:
                 if len(known) >= TYPO_MIN_LENGTH - 1:
                     by_prefix.setdefault(known[:2], []).append(known)
             self._by_prefix = by_prefix
-        near = [k for k in self._by_prefix.get(term[:2], ()) if _one_edit(term, k)]
-        return max(near, key=self._event_count) if near else term
+        return [k for k in self._by_prefix.get(term[:2], ()) if _one_edit(term, k)]
+
+    def _by_sound(self) -> dict[str, list[str]]:
+        """The corpus words by `sound_key`, built at the first unknown word that needs it."""
+        if self._sounds is None:
+            sounds: dict[str, list[str]] = {}
+            for known in self.index.lexical.vocabulary:
+                if len(known) >= SOUND_MIN_LENGTH - 1:
+                    sounds.setdefault(sound_key(known), []).append(known)
+            self._sounds = sounds
+        return self._sounds
 
     def _abbreviated(self, term: str) -> str:
         """An unknown word that starts a corpus word is short for it ("expo", "rando"),
-        one letter short of a doubled one is it ("jaz"); other unknown words stay."""
+        one letter short of a doubled one is it ("jaz"); other unknown words stay.
+
+        Corpus words are stems ("randonnée" is "randon"): a word of LONG_ABBREVIATION
+        letters or more may be short for a stem only one letter longer."""
         vocabulary = self.index.lexical.vocabulary
         if len(term) < ABBREVIATION_MIN_LENGTH or term in vocabulary or term.isdigit():
             return term
         doubled = [term[:i] + term[i - 1] + term[i:] for i in range(1, len(term) + 1)]
         known = [d for d in doubled if d in vocabulary]
         if not known and len(term) > ABBREVIATION_MIN_LENGTH:
-            known = [k for k in self._prefixed(term) if len(k) >= len(term) + ABBREVIATED_BY]
+            longer = 1 if len(term) >= LONG_ABBREVIATION else ABBREVIATED_BY
+            known = [k for k in self._prefixed(term) if len(k) >= len(term) + longer]
         return max(known, key=self._event_count) if known else term
+
+    def _split(self, term: str) -> list[str]:
+        """An unknown word that is two corpus words written together ("standup" for
+        "stand-up", "soundpainting"), when some passage holds both; else the word."""
+        lexical = self.index.lexical
+        if term in lexical.vocabulary or len(term) < 2 * COMPOUND_MIN_PART:
+            return [term]
+        best: tuple[int, list[str]] = (0, [term])
+        for cut in range(COMPOUND_MIN_PART, len(term) - COMPOUND_MIN_PART + 1):
+            head, tail = term[:cut], term[cut:]
+            if head in lexical.vocabulary and tail in lexical.vocabulary:
+                both = np.intersect1d(lexical.passages_with(head), lexical.passages_with(tail))
+                if len(both) > best[0]:
+                    best = (len(both), [head, tail])
+        return best[1]
 
     def _prefixed(self, term: str) -> list[str]:
         vocabulary = sorted(self.index.lexical.vocabulary) if self._sorted is None else self._sorted
@@ -440,6 +484,19 @@ def _only_occasion(u: Understanding, terms: list[str]) -> bool:
 def _dense_query(u: Understanding) -> str:
     """The topic, with the audience back in: "for children" is part of what is meant."""
     return " ".join([u.topic.strip(), *(AUDIENCE_PHRASES["fr"].get(a, a) for a in u.audience)])
+
+
+_SOUNDS = (("ph", "f"), ("th", "t"), ("qu", "k"), ("ck", "k"), ("cq", "k"), ("y", "i"))
+_SOFT_C = re.compile(r"c(?=[eiy])")
+
+
+def sound_key(word: str) -> str:
+    """How a (folded, stemmed) French word is said, roughly: the spellings of one sound
+    made one, doubled letters single ("classique", "classik" and "klassik" meet)."""
+    for spelling, sound in _SOUNDS:
+        word = word.replace(spelling, sound)
+    word = _SOFT_C.sub("s", word).replace("c", "k")
+    return re.sub(r"(.)\1+", r"\1", word)
 
 
 def _one_edit(a: str, b: str) -> bool:

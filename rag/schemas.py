@@ -7,6 +7,9 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from rag.models import Hit
+from rag.text import truncate
+
 
 class HistoryMessage(BaseModel):
     model_config = ConfigDict(extra="forbid")
@@ -51,6 +54,9 @@ class AskRequest(BaseModel):
         return self
 
 
+SNIPPET_CHARS = 280
+
+
 class Source(BaseModel):
     uid: str
     title: str
@@ -61,6 +67,22 @@ class Source(BaseModel):
     end: dt.datetime | None
     score: float
     snippet: str
+
+    @classmethod
+    def from_hit(cls, hit: Hit, start: dt.datetime | None, end: dt.datetime | None) -> Source:
+        """The card of a cited event: the showing [start, end) it is cited for, its passage."""
+        event = hit.event
+        return cls(
+            uid=event.uid,
+            title=event.title,
+            url=event.url,
+            venue=event.venue,
+            city=event.city,
+            start=start,
+            end=end,
+            score=hit.score,
+            snippet=truncate(hit.passage, SNIPPET_CHARS),
+        )
 
 
 class Understood(BaseModel):

@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pytest
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, Page
+
+    from tests.service import Service
 
 CHROMIUM = Path("/usr/bin/chromium")
 # Without the background-networking flags Chromium keeps dialling out, and this machine's
@@ -16,6 +26,31 @@ CHROMIUM_FLAGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+needs_chromium = pytest.mark.skipif(
+    not CHROMIUM.exists(), reason="needs Debian's chromium: apt-get install chromium"
+)
+
+
+@contextmanager
+def chromium(service: Service) -> Iterator[Browser]:
+    """Headless Chromium once the service's API and UI answer; closed on the way out."""
+    from playwright.sync_api import sync_playwright
+
+    service.wait_ready()
+    service.wait_ui()
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+def ui_page(browser: Browser, service: Service, height: int) -> Page:
+    """The chat UI as a French desktop user opens it (1,400 px wide)."""
+    page = browser.new_page(viewport={"width": 1400, "height": height}, locale="fr-FR")
+    page.goto(service.ui, wait_until="domcontentloaded")
+    return page
 
 
 def fresh_streamlit_caches() -> None:

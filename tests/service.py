@@ -51,6 +51,30 @@ def wait_for(what: str, check: Callable[[], bool], timeout: float, log: Path | N
     pytest.fail(f"timed out after {timeout:.0f} s waiting for {what}\n{tail}")
 
 
+def start_rag(command: str, cwd: Path, env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
+    """`rag <command>` in its own process group, its output appended to `log` (supervisord
+    writes there too, through /dev/stdout)."""
+    with log.open("ab") as out:
+        return subprocess.Popen(
+            [str(BIN / "rag"), command],
+            cwd=cwd,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+
+
+def stop(process: subprocess.Popen[bytes]) -> None:
+    """SIGTERM, and the whole process group killed if it is still there after 30 s."""
+    process.send_signal(signal.SIGTERM)
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=10)
+
+
 @dataclass
 class Service:
     """Test modules get everything through this object (importing tests.service by name
@@ -115,15 +139,7 @@ def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Service]:
     # A small demo corpus (the default is 360 events): `rag up` finds an index and starts.
     demo = [str(BIN / "rag"), "demo", "--events", "120"]
     subprocess.run(demo, cwd=base, env=env, check=True, capture_output=True, timeout=600)
-    with log.open("ab") as out:  # append: supervisord writes to it through /dev/stdout
-        process = subprocess.Popen(
-            [str(BIN / "rag"), "up"],
-            cwd=base,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
+    process = start_rag("up", base, env, log)  # `rag up` becomes supervisord (exec)
     service = Service(
         env, f"http://127.0.0.1:{api_port}", f"http://127.0.0.1:{ui_port}", log, process
     )
@@ -132,9 +148,4 @@ def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Service]:
         service.wait_ui()
         yield service
     finally:
-        process.send_signal(signal.SIGTERM)  # `rag up` became supervisord (exec)
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait(timeout=10)
+        stop(process)

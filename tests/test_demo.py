@@ -323,7 +323,7 @@ def test_an_empty_data_dir_is_seeded_with_a_prebuilt_demo(tmp_path: Path) -> Non
     from rag.config import Settings
     from rag.demo import build_demo
     from rag.demo_record import seed_data_dir, served_demo
-    from rag.index import active_version
+    from rag.versions import active_version
 
     seed = tmp_path / "seed"
     build_demo(Settings(_env_file=None, RAG_DATA_DIR=seed), THURSDAY, 12)  # type: ignore[call-arg]

@@ -28,8 +28,9 @@ from fastapi.testclient import TestClient
 
 from rag.api import create_app
 from rag.embeddings import create_embedder
-from rag.index import TMP_PREFIX, active_version, build_index, load_index
+from rag.index import TMP_PREFIX, build_index, load_index
 from rag.ingest import load_events
+from rag.versions import active_version
 from tests.fakes.llm_server import FakeLLM, fail, garbage, sleep
 from ui.client import ApiClient
 

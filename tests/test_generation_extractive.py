@@ -3,11 +3,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
+import string
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 from pathlib import Path
+from typing import get_args
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -17,7 +20,7 @@ from rag.dates import DateWindow
 from rag.demo import generate_demo_events
 from rag.french import describe_occurrences
 from rag.generation import Generated, GenerationInput, create_generator
-from rag.generation.extractive import ExtractiveGenerator, no_answer_text
+from rag.generation.extractive import WORDS, ExtractiveGenerator, no_answer_text
 from rag.language import Language
 from rag.models import Event, Hit, Message, Occurrence
 from rag.normalize import SkipRecord, from_ods_record
@@ -347,3 +350,19 @@ def test_typography_rules() -> None:
     once = typeset("Quoi ? « Oui » : d'accord ; de Anaïs")
     assert typeset(once) == once  # idempotent
     assert typeset("Hello , world ! What ?", "en") == "Hello, world! What?"
+
+
+def test_every_language_has_every_phrase_with_known_placeholders() -> None:
+    """rag/resources/answer-words.json: each language has every phrase, using only the
+    slots the French one is given (a language may leave one out: "I found {what}...")."""
+    assert set(WORDS) == set(get_args(Language))
+
+    def slots(value: object) -> set[str]:
+        texts = value if isinstance(value, tuple | list) else (value,)
+        names = {f for t in texts for _, f, _, _ in string.Formatter().parse(str(t)) if f}
+        return {name.lower() for name in names}
+
+    french = dataclasses.asdict(WORDS["fr"])
+    for language, words in WORDS.items():
+        for name, value in dataclasses.asdict(words).items():
+            assert slots(value) <= slots(french[name]), (language, name)

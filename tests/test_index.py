@@ -19,18 +19,11 @@ from rag.cli import app
 from rag.config import Settings
 from rag.embeddings.e5 import E5Embedder
 from rag.embeddings.use import USEEmbedder
-from rag.index import (
-    CURRENT,
-    IndexCorrupt,
-    IndexIncompatible,
-    IndexNotFound,
-    active_version,
-    build_index,
-    load_index,
-)
+from rag.index import IndexCorrupt, IndexIncompatible, IndexNotFound, build_index, load_index
 from rag.models import Event
 from rag.normalize import from_ods_record
 from rag.sources.files import read_records
+from rag.versions import CURRENT, active_version
 
 
 @pytest.fixture(scope="module")
@@ -172,3 +165,13 @@ def test_large_corpora_get_an_ivf_index(
     assert index.manifest.faiss_index.startswith("IndexIVFScalarQuantizer")
     ids, scores = index.dense_search(index.vector(3), report.passages + 5)
     assert ids[0] == 3 and len(ids) == report.passages and np.all(np.diff(scores) <= 1e-6)
+
+
+def test_the_active_version_is_read_without_faiss() -> None:
+    """`rag up` reads CURRENT before it knows whether to build: no FAISS, no numpy for that."""
+    code = (
+        "import sys, rag.versions, rag.demo_record, rag.supervisor; "
+        "print(sorted({'faiss', 'numpy'} & set(sys.modules)))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

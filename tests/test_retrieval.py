@@ -277,3 +277,19 @@ def test_swap_while_answering_keeps_every_request_whole(
     assert not errors
     assert assistant.status().version != before
     assert "new" in _ask(assistant, "Un concert de jazz ce week-end à Paris ?")
+
+
+@pytest.mark.parametrize(
+    ("heard", "written"),
+    [
+        ("classik", "classiqu"),
+        ("teatr", "theatr"),
+        ("konsert", "concert"),
+        ("fotografi", "photographi"),
+    ],
+)
+def test_words_written_as_they_sound_meet_the_corpus_spelling(heard: str, written: str) -> None:
+    from rag.retrieval import sound_key
+
+    assert sound_key(heard) == sound_key(written)
+    assert sound_key("concert") != sound_key("conserv")

@@ -222,7 +222,7 @@ def test_supervisorctl_in_a_second_terminal_needs_no_variable(tmp_path: Path) ->
     """README: `uv run rag up` in one terminal, then, in another with nothing set,
     `uv run supervisorctl -c supervisord.conf status` (and `restart api`)."""
     from rag.config import Settings
-    from tests.service import BIN, ROOT, clean_env, free_port, wait_for
+    from tests.service import BIN, ROOT, clean_env, free_port, start_rag, stop, wait_for
 
     default = Settings.model_fields["run_dir"].default
     if Settings(_env_file=ROOT / ".env").run_dir != default:  # type: ignore[call-arg]
@@ -245,15 +245,7 @@ def test_supervisorctl_in_a_second_terminal_needs_no_variable(tmp_path: Path) ->
     demo = [str(BIN / "rag"), "demo", "--events", "20"]
     subprocess.run(demo, cwd=tmp_path, env=env, check=True, capture_output=True, timeout=600)
     log = tmp_path / "up.log"
-    with log.open("wb") as out:
-        up = subprocess.Popen(
-            [str(BIN / "rag"), "up"],
-            cwd=tmp_path,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
+    up = start_rag("up", tmp_path, env, log)
     second_terminal = clean_env()  # no RAG_*, API_*, UI_* variable at all
 
     def ctl(*args: str) -> str:
@@ -276,9 +268,4 @@ def test_supervisorctl_in_a_second_terminal_needs_no_variable(tmp_path: Path) ->
         url = f"http://127.0.0.1:{api_port}/health"
         wait_for("the restarted API", lambda: requests.get(url, timeout=5).ok, 120, log)
     finally:
-        up.send_signal(signal.SIGTERM)
-        try:
-            up.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(up.pid, signal.SIGKILL)
-            up.wait(timeout=10)
+        stop(up)

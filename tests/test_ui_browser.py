@@ -14,7 +14,7 @@ if TYPE_CHECKING:
 
     from tests.service import Service
 
-from tests.browser import CHROMIUM, CHROMIUM_FLAGS, fresh_streamlit_caches
+from tests.browser import chromium, fresh_streamlit_caches, needs_chromium, ui_page
 
 pytest_plugins = ["tests.service"]
 ROOT = Path(__file__).resolve().parents[1]
@@ -40,46 +40,37 @@ def test_api_down_is_a_clear_message(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(
-    not CHROMIUM.exists(), reason="needs Debian's chromium: apt-get install chromium"
-)
+@needs_chromium
 def test_browser_chat_shows_answer_and_sources_and_rebuilds(service: Service) -> None:
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
-    service.wait_ready()
-    service.wait_ui()
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS)
-        try:
-            page = browser.new_page(viewport={"width": 1400, "height": 2200}, locale="fr-FR")
-            page.goto(service.ui, wait_until="domcontentloaded")
-            sidebar = page.get_by_test_id("stSidebar")
-            expect(sidebar.get_by_text(re.compile(r"\d+ événements"))).to_be_visible(timeout=60_000)
+    with chromium(service) as browser:
+        page = ui_page(browser, service, 2200)
+        sidebar = page.get_by_test_id("stSidebar")
+        expect(sidebar.get_by_text(re.compile(r"\d+ événements"))).to_be_visible(timeout=60_000)
 
-            chat = page.get_by_test_id("stChatInputTextArea")
-            chat.fill("Que faire ce week-end avec des enfants ?")
-            chat.press("Enter")
+        chat = page.get_by_test_id("stChatInputTextArea")
+        chat.fill("Que faire ce week-end avec des enfants ?")
+        chat.press("Enter")
 
-            messages = page.get_by_test_id("stChatMessage")
-            expect(messages).to_have_count(2, timeout=60_000)
-            answer = messages.nth(1)
-            expect(answer.get_by_text("[1]").first).to_be_visible(timeout=60_000)
-            cards = answer.locator("[class*='st-key-source-']")
-            expect(cards.first).to_be_visible(timeout=30_000)
-            assert "Erreur" not in answer.inner_text()
-            SCREENSHOT.parent.mkdir(exist_ok=True)
-            assert _map_land_share(page, answer, ARTIFACTS / "map.png") > 0.2
-            page.screenshot(path=str(SCREENSHOT))
+        messages = page.get_by_test_id("stChatMessage")
+        expect(messages).to_have_count(2, timeout=60_000)
+        answer = messages.nth(1)
+        expect(answer.get_by_text("[1]").first).to_be_visible(timeout=60_000)
+        cards = answer.locator("[class*='st-key-source-']")
+        expect(cards.first).to_be_visible(timeout=30_000)
+        assert "Erreur" not in answer.inner_text()
+        SCREENSHOT.parent.mkdir(exist_ok=True)
+        assert _map_land_share(page, answer, ARTIFACTS / "map.png") > 0.2
+        page.screenshot(path=str(SCREENSHOT))
 
-            # the sidebar's rebuild control: key, start, progress, then the new version
-            sidebar.get_by_text("Reconstruire l'index").click()
-            sidebar.get_by_label("Clé (REBUILD_API_KEY)").fill(service.rebuild_key)
-            sidebar.get_by_label("Clé (REBUILD_API_KEY)").press("Enter")
-            sidebar.get_by_role("button", name="Lancer la reconstruction").click()
-            expect(sidebar.get_by_text("Index reconstruit")).to_be_visible(timeout=120_000)
-            expect(sidebar.get_by_text(service.ready()["version"])).to_be_visible()
-        finally:
-            browser.close()
+        # the sidebar's rebuild control: key, start, progress, then the new version
+        sidebar.get_by_text("Reconstruire l'index").click()
+        sidebar.get_by_label("Clé (REBUILD_API_KEY)").fill(service.rebuild_key)
+        sidebar.get_by_label("Clé (REBUILD_API_KEY)").press("Enter")
+        sidebar.get_by_role("button", name="Lancer la reconstruction").click()
+        expect(sidebar.get_by_text("Index reconstruit")).to_be_visible(timeout=120_000)
+        expect(sidebar.get_by_text(service.ready()["version"])).to_be_visible()
 
 
 def _offline_page(browser: Browser, width: int, blocked: list[str]) -> Page:
@@ -98,71 +89,61 @@ def _offline_page(browser: Browser, width: int, blocked: list[str]) -> Page:
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(
-    not CHROMIUM.exists(), reason="needs Debian's chromium: apt-get install chromium"
-)
+@needs_chromium
 def test_offline_docs_map_and_cards_in_rank_order_on_a_phone(service: Service) -> None:
     """With every other host blocked: /docs and /redoc render, the map draws its shipped
     background, and at 390 px the cards read [1], [2], [3]… from top to bottom; events
     already over are marked "terminé"."""
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
-    service.wait_ready()
-    service.wait_ui()
     ARTIFACTS.mkdir(exist_ok=True)
     blocked: list[str] = []
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS)
-        try:
-            page = _offline_page(browser, 1280, blocked)
-            page.goto(f"{service.api}/docs")
-            operations = page.locator(".swagger-ui .opblock-summary-path")
-            expect(operations.filter(has_text="/ask/stream")).to_be_visible(timeout=30_000)
-            assert operations.count() >= 8
-            page.screenshot(path=str(ARTIFACTS / "docs.png"))
-            page.goto(f"{service.api}/redoc")
-            expect(page.get_by_role("heading", name="rag-events (0.1.0)")).to_be_visible(
-                timeout=30_000
-            )
-            expect(page.get_by_text("Readiness: 200 once an index is loaded").first).to_be_visible()
-            page.screenshot(path=str(ARTIFACTS / "redoc.png"))
+    with chromium(service) as browser:
+        page = _offline_page(browser, 1280, blocked)
+        page.goto(f"{service.api}/docs")
+        operations = page.locator(".swagger-ui .opblock-summary-path")
+        expect(operations.filter(has_text="/ask/stream")).to_be_visible(timeout=30_000)
+        assert operations.count() >= 8
+        page.screenshot(path=str(ARTIFACTS / "docs.png"))
+        page.goto(f"{service.api}/redoc")
+        expect(page.get_by_role("heading", name="rag-events (0.1.0)")).to_be_visible(timeout=30_000)
+        expect(page.get_by_text("Readiness: 200 once an index is loaded").first).to_be_visible()
+        page.screenshot(path=str(ARTIFACTS / "redoc.png"))
 
-            page = _offline_page(browser, 390, blocked)
-            page.goto(service.ui, wait_until="domcontentloaded")
-            main = page.get_by_role("main")
-            expect(main.get_by_text("corpus de démonstration")).to_be_visible(timeout=60_000)
-            chat = page.get_by_test_id("stChatInputTextArea")
-            chat.fill("Que faire ce week-end ?")
-            chat.press("Enter")
-            answer = page.get_by_test_id("stChatMessage").nth(1)
-            cards = answer.locator("[class*='st-key-source-']")
-            expect(cards.first).to_be_visible(timeout=60_000)
-            expect(answer.locator("canvas").first).to_be_attached(timeout=30_000)
-            tops = {}
-            for card in cards.all():
-                number = int(
-                    re.search(r"st-key-source-\d+-(\d+)", card.get_attribute("class") or "")[1]
-                )  # type: ignore[index]
-                box = card.bounding_box()
-                assert box is not None
-                tops[number] = box["y"]
-            assert len(tops) >= 3
-            assert sorted(tops, key=tops.__getitem__) == sorted(tops), tops
+        page = _offline_page(browser, 390, blocked)
+        page.goto(service.ui, wait_until="domcontentloaded")
+        main = page.get_by_role("main")
+        expect(main.get_by_text("corpus de démonstration")).to_be_visible(timeout=60_000)
+        chat = page.get_by_test_id("stChatInputTextArea")
+        chat.fill("Que faire ce week-end ?")
+        chat.press("Enter")
+        answer = page.get_by_test_id("stChatMessage").nth(1)
+        cards = answer.locator("[class*='st-key-source-']")
+        expect(cards.first).to_be_visible(timeout=60_000)
+        expect(answer.locator("canvas").first).to_be_attached(timeout=30_000)
+        tops = {}
+        for card in cards.all():
+            number = int(
+                re.search(r"st-key-source-\d+-(\d+)", card.get_attribute("class") or "")[1]
+            )  # type: ignore[index]
+            box = card.bounding_box()
+            assert box is not None
+            tops[number] = box["y"]
+        assert len(tops) >= 3
+        assert sorted(tops, key=tops.__getitem__) == sorted(tops), tops
 
-            # the shipped background is drawn: a good part of the map is land-coloured
-            assert _map_land_share(page, answer, ARTIFACTS / "map-390.png") > 0.2
-            page.screenshot(path=str(ARTIFACTS / "ui-390.png"), full_page=True)
+        # the shipped background is drawn: a good part of the map is land-coloured
+        assert _map_land_share(page, answer, ARTIFACTS / "map-390.png") > 0.2
+        page.screenshot(path=str(ARTIFACTS / "ui-390.png"), full_page=True)
 
-            # a question about the past: its events are over, and their cards say so
-            # (the demo corpus always has a few events in the two weeks before today)
-            chat.fill("Qu'y avait-il la semaine dernière ?")
-            chat.press("Enter")
-            past = page.get_by_test_id("stChatMessage").nth(3)
-            over = past.locator("[class*='st-key-source-']").filter(has_text="terminé")
-            expect(over.first).to_be_visible(timeout=60_000)
-            over.first.screenshot(path=str(ARTIFACTS / "card-over-390.png"))
-        finally:
-            browser.close()
+        # a question about the past: its events are over, and their cards say so
+        # (the demo corpus always has a few events in the two weeks before today)
+        chat.fill("Qu'y avait-il la semaine dernière ?")
+        chat.press("Enter")
+        past = page.get_by_test_id("stChatMessage").nth(3)
+        over = past.locator("[class*='st-key-source-']").filter(has_text="terminé")
+        expect(over.first).to_be_visible(timeout=60_000)
+        over.first.screenshot(path=str(ARTIFACTS / "card-over-390.png"))
     assert blocked == []
 
 

@@ -10,7 +10,7 @@ import pytest
 import requests
 
 from rag.api import create_app
-from tests.browser import CHROMIUM, CHROMIUM_FLAGS, fresh_streamlit_caches
+from tests.browser import chromium, fresh_streamlit_caches, needs_chromium, ui_page
 from ui.keyguard import FREE, KeyGuard
 
 if TYPE_CHECKING:
@@ -76,44 +76,35 @@ def test_a_ui_session_typing_wrong_keys_does_not_stop_the_right_key_from_the_cli
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(
-    not CHROMIUM.exists(), reason="needs Debian's chromium: apt-get install chromium"
-)
+@needs_chromium
 def test_five_wrong_keys_typed_in_chromium_do_not_stop_the_right_key(service: Service) -> None:
     """What the red-team run did: the rebuild box of the real UI under `rag up`, in Chromium."""
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
-    service.wait_ready()
-    service.wait_ui()
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS)
-        try:
-            page = browser.new_page(viewport={"width": 1400, "height": 1600}, locale="fr-FR")
-            page.goto(service.ui, wait_until="domcontentloaded")
-            sidebar = page.get_by_test_id("stSidebar")
-            sidebar.get_by_text("Reconstruire l'index").click(timeout=60_000)
-            box = sidebar.get_by_label("Clé (REBUILD_API_KEY)")
-            before = key_failures(service.api)
+    with chromium(service) as browser:
+        page = ui_page(browser, service, 1600)
+        sidebar = page.get_by_test_id("stSidebar")
+        sidebar.get_by_text("Reconstruire l'index").click(timeout=60_000)
+        box = sidebar.get_by_label("Clé (REBUILD_API_KEY)")
+        before = key_failures(service.api)
 
-            def type_wrong_key(attempt: int) -> None:
-                box.fill(f"wrong-{attempt}")
-                box.press("Enter")
-                sidebar.get_by_role("button", name="Lancer la reconstruction").click()
+        def type_wrong_key(attempt: int) -> None:
+            box.fill(f"wrong-{attempt}")
+            box.press("Enter")
+            sidebar.get_by_role("button", name="Lancer la reconstruction").click()
 
-            for attempt in range(FREE):  # these reach the API, one by one
-                type_wrong_key(attempt)
-                service.wait_for(
-                    f"wrong key {attempt + 1} at the API",
-                    lambda done=attempt + 1: key_failures(service.api) - before == done,
-                )
-            expect(sidebar.get_by_text("Clé de reconstruction refusée").first).to_be_visible()
-            for attempt in range(FREE, 5):  # these the UI keeps to itself
-                type_wrong_key(attempt)
-                session = sidebar.get_by_text("Trop de clés erronées dans cette session")
-                expect(session).to_be_visible(timeout=30_000)
-            assert key_failures(service.api) - before == FREE
-        finally:
-            browser.close()
+        for attempt in range(FREE):  # these reach the API, one by one
+            type_wrong_key(attempt)
+            service.wait_for(
+                f"wrong key {attempt + 1} at the API",
+                lambda done=attempt + 1: key_failures(service.api) - before == done,
+            )
+        expect(sidebar.get_by_text("Clé de reconstruction refusée").first).to_be_visible()
+        for attempt in range(FREE, 5):  # these the UI keeps to itself
+            type_wrong_key(attempt)
+            session = sidebar.get_by_text("Trop de clés erronées dans cette session")
+            expect(session).to_be_visible(timeout=30_000)
+        assert key_failures(service.api) - before == FREE
 
     # the admin, from the same machine as the UI, with the right key
     accepted = requests.post(

@@ -29,6 +29,8 @@ CITIES = {  # postal code, latitude, longitude
     "Lyon": ("69001", 45.767, 4.834),
     "Villeurbanne": ("69100", 45.766, 4.880),
     "Nice": ("06000", 43.700, 7.268),
+    "Lille": ("59000", 50.629, 3.057),
+    "Toulouse": ("31000", 43.604, 1.444),
 }
 
 
@@ -285,3 +287,83 @@ def test_honest_refusals_stay(assistant: Assistant, question: str, says: str) ->
     response = ask(assistant, question)
     assert response.no_answer and response.sources == []
     assert says in response.answer
+
+
+# Words the question spells otherwise than the corpus: written together ("standup" for
+# "stand-up"), as they sound ("classik"), short for a word the corpus only has as a stem
+# ("rando": "randonnée" is "randon"), or absent while a few candidates mean the same
+# ("cooking class" in Lille).
+SPELLINGS = [
+    _event("lille-standup", "Stand-up : Nadia Keller", "Une heure d'humour.", "Lille", SATURDAY),
+    _event(
+        "lille-hike",
+        "Randonnée dans les monts de Flandre",
+        "Douze kilomètres de sentiers entre les moulins.",
+        "Lille",
+        SUNDAY,
+        hour=9,
+    ),
+    _event(
+        "lille-cooking",
+        "Atelier cuisine : le waterzooi",
+        "Préparer et goûter le plat flamand avec un chef.",
+        "Lille",
+        SUNDAY,
+        hour=11,
+    ),
+    *(
+        _event(f"toulouse-{n}", title, text, "Toulouse", SATURDAY)
+        for n, (title, text) in enumerate(
+            [
+                ("Quatuor à cordes", "Musique classique : Haydn et Ravel aux Jacobins."),
+                ("Exposition de gravures", "Estampes du XVIIIe siècle."),
+                ("Cirque sous chapiteau", "Acrobates et jongleurs pour toute la famille."),
+                ("Conférence d'astronomie", "Les exoplanètes expliquées au public."),
+                ("Marché des potiers", "Céramistes de la région et démonstrations de tour."),
+                ("Ciné-club", "Un classique du cinéma muet accompagné au piano."),
+                ("Lecture musicale", "Des poèmes de Nougaro lus et chantés."),
+            ]
+        )
+    ),
+]
+
+
+@pytest.fixture(scope="module")
+def spellings(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
+    settings = Settings(RAG_DATA_DIR=tmp_path_factory.mktemp("spell"), LLM_PROVIDER="extractive")
+    embedder = create_embedder(settings)
+    build_index(settings, SPELLINGS, embedder)
+    return Assistant(settings, embedder, create_generator(settings), load_index(settings, embedder))
+
+
+@pytest.mark.parametrize(
+    ("question", "first"),
+    [
+        ("du standup à Lille", "lille-standup"),
+        ("une rando à Lille ce week-end ?", "lille-hike"),
+        ("cooking class in Lille", "lille-cooking"),
+        ("musique classik à Toulouse", "toulouse-0"),
+    ],
+)
+def test_words_spelled_otherwise_than_the_corpus(
+    spellings: Assistant, question: str, first: str
+) -> None:
+    response = ask(spellings, question)
+    assert not response.no_answer, response.answer
+    assert uids(response)[0] == first
+
+
+@pytest.mark.parametrize("question", ["du curling à Lille", "un match de rugby à Lille"])
+def test_few_candidates_do_not_let_an_absent_topic_in(spellings: Assistant, question: str) -> None:
+    response = ask(spellings, question)
+    assert response.no_answer and response.sources == []
+
+
+def test_the_near_radius_is_a_setting(assistant: Assistant) -> None:
+    """RAG_NEAR_KM: 2 km around Lyon's centre leaves Villeurbanne (3.6 km away) out."""
+    settings = assistant.settings.model_copy(update={"near_km": 2.0})
+    index = load_index(settings, assistant.embedder)
+    narrow = Assistant(settings, assistant.embedder, assistant.generator, index)
+    response = ask(narrow, "Que faire près de Lyon ce week-end ?")
+    assert response.understood.radius_km == 2
+    assert uids(response) == ["lyon-theatre"]

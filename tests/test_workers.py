@@ -123,7 +123,7 @@ def one_per_worker(server: Server, per_worker: int = 1) -> list[Connection]:
 
 @pytest.fixture
 def server(demo: Any, tmp_path: Path) -> Iterator[Server]:
-    from tests.service import BIN, clean_env, free_port, wait_for
+    from tests.service import clean_env, free_port, start_rag, stop, wait_for
 
     data = demo.copy(tmp_path / "data")
     port = free_port()
@@ -139,15 +139,7 @@ def server(demo: Any, tmp_path: Path) -> Iterator[Server]:
         INDEX_RELOAD_INTERVAL="1",
     )
     log = tmp_path / "serve.log"
-    with log.open("wb") as out:
-        process = subprocess.Popen(
-            [str(BIN / "rag"), "serve"],
-            cwd=tmp_path,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
+    process = start_rag("serve", tmp_path, env, log)
     running = Server(port, data, process, log, demo.rebuild_key)
     try:
         # each worker logs it once it has loaded the model and the index
@@ -159,12 +151,7 @@ def server(demo: Any, tmp_path: Path) -> Iterator[Server]:
         )
         yield running
     finally:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait(timeout=10)
+        stop(process)
 
 
 def wait_job(connection: Connection, job_id: str) -> dict[str, Any]:

@@ -225,21 +225,7 @@ def rebuild_status(job_id: str, services: ServicesDep) -> RebuildJobResponse:
     job = services.rebuilder.get(job_id)
     if job is None:
         raise HTTPException(404, detail="No rebuild job with this id in this data directory.")
-    return RebuildJobResponse(
-        id=job.id,
-        state=job.state,
-        stage=job.stage,
-        done=job.done,
-        total=job.total,
-        rate=None if job.rate is None else round(job.rate, 2),
-        eta_s=None if job.eta_s is None else round(job.eta_s, 2),
-        created_at=job.created_at,
-        started_at=job.started_at,
-        finished_at=job.finished_at,
-        duration_s=job.duration_s,
-        result=job.result,
-        error=job.error,
-    )
+    return RebuildJobResponse.model_validate(job, from_attributes=True)
 
 
 @router.get("/metrics", tags=["ops"], response_class=PlainTextResponse)

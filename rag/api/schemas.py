@@ -67,6 +67,11 @@ class RebuildJobResponse(BaseModel):
     result: dict[str, Any] | None = Field(description="The build report once succeeded.")
     error: str | None
 
+    @field_validator("rate", "eta_s")
+    @classmethod
+    def _two_decimals(cls, value: float | None) -> float | None:
+        return None if value is None else round(value, 2)
+
 
 class RebuildAccepted(BaseModel):
     id: str

@@ -14,6 +14,9 @@ import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, time
+from pathlib import Path
+
+from pydantic import TypeAdapter
 
 from rag.cues import is_free_for_all
 from rag.french import describe_occurrences
@@ -24,13 +27,15 @@ from rag.query import Understanding, understood_summary
 from rag.text import fold, normalize_space
 from rag.typography import typeset
 
+_WORDS_FILE = Path(__file__).parents[1] / "resources" / "answer-words.json"
 _CITATION = re.compile(r"\[\s*\d+\s*\]")
 _TAG_LIKE = re.compile(r"<\s*/?\s*[^\W\d_][^<>]*>")
 
 
 @dataclass(frozen=True, slots=True)
 class _Words:
-    """Everything the answer says in its own words, per language."""
+    """Everything the answer says in its own words, per language: one entry each in
+    `rag/resources/answer-words.json` (a new language is a new entry there)."""
 
     numbers: tuple[str, ...]
     event: str
@@ -63,86 +68,7 @@ class _Words:
     or_: str
 
 
-WORDS: dict[Language, _Words] = {
-    "fr": _Words(
-        numbers=(
-            "zéro", "un", "deux", "trois", "quatre", "cinq", "six", "sept", "huit", "neuf", "dix",
-        ),
-        event="un événement",
-        events="{n} événements",
-        found="J'ai trouvé {what} qui pourrai{verb} vous intéresser.",
-        openings=(
-            "J'ai trouvé {what} pour votre recherche : {summary}.",
-            "Voici {what} qui correspond{verb} à votre demande : {summary}.",
-            "{Summary} : voici {what} à retenir.",
-        ),
-        agree=("t", "ent"),
-        past="Ces dates sont passées : voici ce qui a eu lieu, les événements terminés sont "
-        "signalés.",
-        over="terminé",
-        free="gratuit",
-        audience="Pour le public visé ({audience}), j'indique l'âge conseillé quand "
-        "l'organisateur le précise.",
-        free_one="Il est annoncé gratuit ou en entrée libre.",
-        paid_one="Sa gratuité n'est pas annoncée : vérifiez les conditions d'accès.",
-        free_all="Tous sont annoncés gratuits ou en entrée libre.",
-        free_none="Aucun n'est annoncé explicitement gratuit : vérifiez les conditions d'accès.",
-        free_some_one="Un sur {total} est annoncé gratuit",
-        free_some="{free} sur {total} sont annoncés gratuits",
-        free_rest=" ou en entrée libre ; pour les autres, vérifiez le tarif.",
-        closing="Pensez à vérifier horaires et conditions auprès de l'organisateur.",
-        untitled="Événement sans titre",
-        nothing="Je n'ai trouvé aucun événement pour votre recherche : {summary}.",
-        nothing_bare="Je n'ai trouvé aucun événement correspondant à votre question.",
-        try_="Vous pouvez essayer de {tips}.",
-        widen_dates="élargir les dates (au-delà de « {expression} »)",
-        drop_place="retirer le lieu ({place}) ou en choisir un plus large",
-        paid_too="accepter aussi les événements payants",
-        drop_audience="retirer la précision sur le public ({audience})",
-        general_topic="décrire le thème avec des mots plus généraux",
-        example="Précisez un thème, une ville ou une période, par exemple "
-        "« concerts à Paris ce week-end ».",
-        or_="ou",
-    ),
-    "en": _Words(
-        numbers=(
-            "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
-        ),
-        event="one event",
-        events="{n} events",
-        found="I found {what} you may like.",
-        openings=(
-            "I found {what} for your search: {summary}.",
-            "Here {verb} {what} matching your request: {summary}.",
-            "{Summary}: here {verb} {what} worth a look.",
-        ),
-        agree=("is", "are"),
-        past="These dates are past: here is what took place, events already over are marked.",
-        over="already over",
-        free="free",
-        audience="For the audience you mention ({audience}), I give the recommended age "
-        "when the organiser states it.",
-        free_one="It is announced as free.",
-        paid_one="It is not announced as free: check the admission terms.",
-        free_all="All of them are announced as free.",
-        free_none="None is explicitly announced as free: check the admission terms.",
-        free_some_one="One out of {total} is announced as free",
-        free_some="{free} out of {total} are announced as free",
-        free_rest="; for the others, check the price.",
-        closing="Check times and conditions with the organiser.",
-        untitled="Untitled event",
-        nothing="I found no event for your search: {summary}.",
-        nothing_bare="I found no event matching your question.",
-        try_="You could try to {tips}.",
-        widen_dates="widen the dates (beyond “{expression}”)",
-        drop_place="drop or widen the place ({place})",
-        paid_too="accept paid events too",
-        drop_audience="drop the audience ({audience})",
-        general_topic="describe the topic in more general words",
-        example="Name a topic, a city or a period, for example “concerts in Paris this weekend”.",
-        or_="or",
-    ),
-}  # fmt: skip
+WORDS = TypeAdapter(dict[Language, _Words]).validate_json(_WORDS_FILE.read_bytes())
 
 
 class ExtractiveGenerator:

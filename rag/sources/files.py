@@ -24,8 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
-import ijson
-
+from rag import jsonstream
 from rag.config import DEFAULT_INGEST_MAX_FILE_BYTES
 from rag.models import ProgressFn, no_progress
 from rag.normalize import detect_kind
@@ -38,8 +37,6 @@ EXPECTED = (
 )
 SUFFIXES = (".json", ".jsonl", ".ndjson", ".csv")
 _CSV_FIELD_LIMIT = 64 * 1024 * 1024
-# Real records are a few kB and nest 4 levels deep: far beyond either, a file is not events.
-MAX_JSON_DEPTH = 64
 # A JSON Lines record longer than this is junk (a text field is at most 100,000 characters);
 # telling JSON Lines from one JSON object reads at most the probe from the first line.
 MAX_LINE_CHARS = 16 * 1024 * 1024
@@ -282,11 +279,11 @@ def _is_json_lines(handle: IO[str]) -> bool:
 def _json_records(path: Path, handle: IO[str]) -> Iterator[Any]:
     """Records from a JSON document, streamed: the top-level array, or the array under
     `results`, `events` or `records`, or a single event object."""
-    events = ijson.basic_parse(_Utf8(handle), use_float=True)
+    events = jsonstream.parse(jsonstream.Utf8(handle))
     try:
         event, _ = next(events)
         if event == "start_array":
-            yield from _items(path, events, 1)
+            yield from jsonstream.items(events, 1)
             return
         top: dict[str, Any] = {}
         streamed = False
@@ -296,69 +293,18 @@ def _json_records(path: Path, handle: IO[str]) -> Iterator[Any]:
             event, value = next(events)
             if key in _CONTAINERS and event == "start_array":
                 streamed = True
-                items = _items(path, events, 2)
+                items = jsonstream.items(events, 2)
                 yield from (_v1_fields(item) for item in items) if key == "records" else items
             else:
-                top[key] = _value(path, events, event, value, 1)
-    except ijson.JSONError as exc:
-        message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        raise SourceError(f"{path}: invalid JSON ({message})") from exc
+                top[key] = jsonstream.build(events, event, value, 1)
+    except jsonstream.JSONError as exc:
+        raise SourceError(f"{path}: invalid JSON ({jsonstream.first_line(exc)})") from exc
+    except jsonstream.JsonStreamError as exc:
+        raise SourceError(f"{path}: {exc}; {EXPECTED}") from exc
     if not streamed:
         if "uid" not in top:
             raise SourceError(f"{path}: JSON without event records; {EXPECTED}")
         yield top
-
-
-class _Utf8:
-    """ijson reads bytes: the decoded text (whatever the file's encoding) as UTF-8."""
-
-    def __init__(self, handle: IO[str]) -> None:
-        self._handle = handle
-
-    def read(self, size: int = -1) -> bytes:
-        return self._handle.read(size).encode("utf-8")
-
-
-def _items(path: Path, events: Iterator[tuple[str, Any]], depth: int) -> Iterator[Any]:
-    """The values of the array just opened, up to its end."""
-    for event, value in events:
-        if event == "end_array":
-            return
-        yield _value(path, events, event, value, depth)
-
-
-def _value(
-    path: Path, events: Iterator[tuple[str, Any]], event: str, value: Any, depth: int
-) -> Any:
-    """The JSON value that starts with (`event`, `value`), built from the events that follow
-    without recursion; deeper than MAX_JSON_DEPTH levels is an error naming the file."""
-    if event not in ("start_map", "start_array"):
-        return value
-    root: Any = {} if event == "start_map" else []
-    stack = [root]
-    key = None
-    for event, value in events:
-        if event == "map_key":
-            key = value
-            continue
-        if event in ("end_map", "end_array"):
-            stack.pop()
-            if not stack:
-                return root
-            continue
-        item = {} if event == "start_map" else [] if event == "start_array" else value
-        parent = stack[-1]
-        if isinstance(parent, list):
-            parent.append(item)
-        else:
-            parent[key] = item
-        if event in ("start_map", "start_array"):
-            stack.append(item)
-            if depth + len(stack) > MAX_JSON_DEPTH:
-                raise SourceError(
-                    f"{path}: JSON nested deeper than {MAX_JSON_DEPTH} levels; {EXPECTED}"
-                )
-    raise SourceError(f"{path}: invalid JSON (the file ends inside a value)")
 
 
 def _v1_fields(item: Any) -> Any:
