@@ -92,7 +92,7 @@ def rag_serve(data_dir: Path, run_dir: Path, key: str, *args: str) -> Iterator[s
 def test_forwarded_headers_are_trusted_only_from_the_configured_proxies(tmp_path: Path) -> None:
     nobody = Settings(_env_file=None, RAG_DATA_DIR=tmp_path)  # type: ignore[call-arg]
     assert uvicorn_options(nobody) | {"h11_max_incomplete_event_size": 0} == {
-        "http": "h11",
+        "http": "rag.api.server:NoDelayH11Protocol",
         "proxy_headers": False,
         "forwarded_allow_ips": "",
         "h11_max_incomplete_event_size": 0,

@@ -34,31 +34,36 @@ def test_same_port_twice_and_an_address_that_cannot_be_bound() -> None:
         bind_port("256.0.0.1", 8765, "API")
 
 
-def test_each_api_worker_gets_its_own_socket_on_the_port_and_a_taken_port_stops_it() -> None:
-    """What uvicorn's worker arguments unpickle as (rag.api.server.run_uvicorn): a fresh
-    socket per worker on the same port, with Nagle off, so the kernel spreads connections."""
-    import pickle
+def test_api_connections_have_nagle_off_whatever_socket_uvicorn_listens_on() -> None:
+    """The socket uvicorn binds for API_WORKERS > 1 has protocol number 0, on which asyncio
+    leaves Nagle's algorithm on; `rag serve`'s HTTP protocol turns it off itself."""
+    import asyncio
 
-    from rag.api.server import _ReusePortListener
+    from uvicorn.config import Config
+    from uvicorn.server import ServerState
 
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    listener = pickle.dumps(_ReusePortListener("127.0.0.1", port))
-    first, second = pickle.loads(listener), pickle.loads(listener)
-    try:
-        assert first.fileno() != second.fileno()
-        for sock in (first, second):
-            sock.listen()
-            assert sock.getsockname() == ("127.0.0.1", port)
-            assert sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY)
-            assert sock.proto == socket.IPPROTO_TCP  # asyncio sets TCP_NODELAY on accepts
-    finally:
-        first.close()
-        second.close()
-    with socket.socket() as holder:  # another program's socket, without SO_REUSEPORT
-        holder.bind(("127.0.0.1", port))
-        holder.listen()
-        with pytest.raises(SystemExit) as exit_info:
-            pickle.loads(listener)
-    assert exit_info.value.code == 3  # uvicorn's STARTUP_FAILURE: stop, do not restart
+    from rag.api.server import NoDelayH11Protocol
+
+    async def app(scope: object, receive: object, send: object) -> None:
+        return None
+
+    config = Config(app)
+    config.load()
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM, 0) as listener:  # as uvicorn's
+        listener.bind(("127.0.0.1", 0))
+        listener.listen()
+        client = socket.create_connection(listener.getsockname())
+        accepted, _ = listener.accept()
+        with client:
+            assert not accepted.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY)
+
+            async def serve() -> bool:
+                protocol = NoDelayH11Protocol(config, ServerState(), app_state={})
+                transport, _ = await asyncio.get_running_loop().connect_accepted_socket(
+                    lambda: protocol, accepted
+                )
+                nagle_off = bool(accepted.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY))
+                transport.close()
+                return nagle_off
+
+            assert asyncio.run(serve())
