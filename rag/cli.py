@@ -460,20 +460,18 @@ def serve(
     # (under supervisord, that quick exit is a failed start: FATAL after a few).
     bind_port(host, port, "API").close()
 
-    import uvicorn
-
     from rag.api.app import LOG_FORMAT
-    from rag.api.server import uvicorn_options
+    from rag.api.server import run_uvicorn, uvicorn_options
 
     logging.basicConfig(level=logging.INFO, format=LOG_FORMAT)
     # Each worker is a process that loads the model and maps the same index files; uvicorn
-    # restarts one that dies while the others keep serving on the shared socket.
-    uvicorn.run(
+    # restarts one that dies while the others keep serving on the same port.
+    run_uvicorn(
         "rag.api.app:serve_app",
+        host,
+        port,
+        settings.api_workers,
         factory=True,
-        host=host,
-        port=port,
-        workers=settings.api_workers,
         log_config=None,  # serve_app's logging: one format for uvicorn and rag
         access_log=False,  # rag.api logs one line per request, with the latency
         timeout_graceful_shutdown=10,

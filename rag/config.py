@@ -24,6 +24,10 @@ NameList = Annotated[list[str], NoDecode]
 DEFAULT_INGEST_MAX_FILE_BYTES = 4 * 1024**3
 
 
+NEAR_KM = 15.0
+"""Default radius of "près de X" / "near X" (RAG_NEAR_KM), stated in `understood`."""
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_file=".env",
@@ -83,6 +87,7 @@ class Settings(BaseSettings):
     # Retrieval
     timezone: str = Field(default="Europe/Paris", alias="RAG_TIMEZONE")
     top_k: int = Field(default=5, ge=1, le=20, alias="RAG_TOP_K")
+    near_km: float = Field(default=NEAR_KM, gt=0, le=200, alias="RAG_NEAR_KM")
 
     # Service
     api_host: str = Field(default="0.0.0.0", alias="API_HOST")

@@ -202,6 +202,7 @@ class Assistant:
             date_from=request.date_from,
             date_to=request.date_to,
             previous_questions=[m.content for m in history if m.role == "user"],
+            near_km=self.settings.near_km,
         )
         hits = served.retriever.search(understanding, request.k or self.settings.top_k)
         sources = self._sources(hits, understanding)
@@ -274,6 +275,7 @@ class Assistant:
             past=u.window.past if u.window else False,
             radius_km=place.radius_km if place else None,
             country=place.name if place and place.kind == "country" else None,
+            venue="; ".join(u.venue.names) if u.venue else None,
         )
 
 

@@ -20,12 +20,13 @@ from itertools import pairwise
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from rag.config import NEAR_KM
 from rag.cues import ACCESS_LABELS, AUDIENCE_PHRASES, AccessCode, AgeRange, Cues, read_cues
 from rag.dates import DateWindow, explicit_window, fold_aligned, is_bare_weekday, parse_dates
 from rag.holidays import zone_of
 from rag.language import Language, detect_language, stop_words
 from rag.lexical import STOP_WORDS, stem
-from rag.places import Gazetteer, PlaceMatch, place_phrase, unknown_place
+from rag.places import Gazetteer, PlaceMatch, VenueMatch, place_phrase, unknown_place
 from rag.text import fold, normalize_space
 
 
@@ -43,6 +44,7 @@ class Understanding:
     access: tuple[AccessCode, ...] = ()  # accessibility asked for (rag.cues codes)
     factual: bool = False  # "Quelle est la capitale de la France ?": not about outings
     names: frozenset[str] = frozenset()  # analyzed terms written as names ("Saint-Eustache")
+    venue: VenueMatch | None = None  # "au Zénith": the events at these venues of the corpus
 
 
 _RESOURCES = Path(__file__).parent / "resources"
@@ -100,20 +102,37 @@ class _Parsed:
 
     window: DateWindow | None
     place: PlaceMatch | None
+    venue: VenueMatch | None
     cues: Cues
     topic: str
     follow_up: bool
     factual: bool
 
 
-def _parse(question: str, as_of: date, gazetteer: Gazetteer, tz: ZoneInfo) -> _Parsed:
+def _parse(
+    question: str, as_of: date, gazetteer: Gazetteer, tz: ZoneInfo, near_km: float = NEAR_KM
+) -> _Parsed:
     folded = fold_aligned(question)
     keep = [True] * len(question)
 
     def drop(start: int, end: int) -> None:
         keep[start:end] = [False] * (end - start)
 
-    place = gazetteer.find(question) or unknown_place(question)
+    place = gazetteer.find(question, near_km) or unknown_place(question)
+    venue = gazetteer.find_venue(question)
+    if venue is not None and place is not None:
+        v0, p0 = question.find(venue.expression), question.find(place.expression)
+        v1, p1 = v0 + len(venue.expression), p0 + len(place.expression)
+        if p0 < v1 and v0 < p1:
+            # "au Théâtre de la Petite France" is a venue, not France; "à Paris" stays
+            # Paris where a venue's name starts with "Paris"
+            if v0 <= p0 and p1 <= v1 and v1 - v0 > p1 - p0:
+                place = None
+            else:
+                venue = None
+    if venue is not None:
+        start = question.find(venue.expression)
+        drop(start, start + len(venue.expression))
     window = parse_dates(
         question, as_of, tz, language=detect_language(question), zone=_school_zone(place, gazetteer)
     )
@@ -137,7 +156,7 @@ def _parse(question: str, as_of: date, gazetteer: Gazetteer, tz: ZoneInfo) -> _P
     follow_up = bool(_FOLLOW_UP.match(folded)) or short or there
     asks_events = outing or window or place or cues.audience or cues.free or cues.access
     factual = bool(_FACTUAL.match(folded)) and not asks_events
-    return _Parsed(window, place, cues, topic, follow_up, factual)
+    return _Parsed(window, place, venue, cues, topic, follow_up, factual)
 
 
 def _school_zone(place: PlaceMatch | None, gazetteer: Gazetteer) -> str | None:
@@ -217,26 +236,30 @@ def understand(
     date_from: date | None = None,
     date_to: date | None = None,
     previous_questions: Sequence[str] = (),
+    near_km: float = NEAR_KM,
 ) -> Understanding:
     """Read a question; a follow-up inherits what it leaves out from the earlier turns.
 
     `previous_questions` are the user's earlier questions, oldest first; the chain of
     follow-ups is read back to the last question that stood on its own. Explicit `city`,
-    `date_from` and `date_to` from the caller override what was read.
+    `date_from` and `date_to` from the caller override what was read; "près de X" is
+    within `near_km` of X (RAG_NEAR_KM).
     """
     language = detect_language(question)
-    own = _parse(question, as_of, gazetteer, tz)
-    window, place, topic, cues = own.window, own.place, own.topic, own.cues
+    own = _parse(question, as_of, gazetteer, tz, near_km)
+    window, place, venue, topic, cues = own.window, own.place, own.venue, own.topic, own.cues
     audience, ages, free, access = cues.audience, cues.ages, cues.free, cues.access
     if own.follow_up and previous_questions:
         chain: list[_Parsed] = []
         for earlier in reversed(previous_questions):
-            chain.append(_parse(earlier, as_of, gazetteer, tz))
+            chain.append(_parse(earlier, as_of, gazetteer, tz, near_km))
             if not chain[-1].follow_up:
                 break
         inherited = next((p.window for p in chain if p.window), None)
         window = _narrow(window, inherited, tz, language) if window else inherited
-        place = place or next((p.place for p in chain if p.place), None)
+        if place is None and venue is None:
+            place = next((p.place for p in chain if p.place), None)
+            venue = next((p.venue for p in chain if p.venue), None)
         topic = topic or next((p.topic for p in chain if p.topic), "")
         audience = audience or next((p.cues.audience for p in chain if p.cues.audience), [])
         ages = ages or next((p.cues.ages for p in chain if p.cues.ages), None)
@@ -260,6 +283,7 @@ def understand(
         access,
         own.factual,
         _names(question),
+        venue,
     )
 
 
@@ -295,6 +319,8 @@ def understood_summary(u: Understanding) -> str:
         parts.append("accessible (" + ", ".join(_access_labels(u.access)) + ")")
     if u.window:
         parts.append(u.window.label)
+    if u.venue:
+        parts.append(u.venue.expression)
     if u.place:
         parts.append(_english_place(u.place) if english else place_phrase(u.place))
     return ", ".join(parts)
