@@ -2,7 +2,9 @@
 
 Relative words ("ce week-end", "samedi soir", "next week", "pendant les vacances de
 février") depend on the day the question is asked, so they are resolved here,
-deterministically and testably, and never left to a language model. Conventions:
+deterministically and testably, and never left to a language model. What each language
+says is data (`rag/resources/dates.toml`: words, patterns, labels, keyed by what they
+mean); this module computes what each meaning resolves to. Conventions:
 
 - a window is [start, end) in the given time zone; whole days run from 00:00 to 00:00;
 - "ce week-end" / "this weekend" is Saturday 00:00 → Monday 00:00; on a Saturday or a
@@ -31,24 +33,19 @@ deterministically and testably, and never left to a language model. Conventions:
 from __future__ import annotations
 
 import re
+import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from itertools import pairwise
+from pathlib import Path
+from typing import Literal, TypeVar
 from zoneinfo import ZoneInfo
 
 import numpy as np
+from pydantic import TypeAdapter
 
-from rag.french import (
-    EN_MONTHS,
-    WEEKDAYS,
-    date_range,
-    day_name,
-    month_name,
-    on_day,
-    until_day,
-    weekday_name,
-)
+from rag.french import date_range, day_name, month_name, on_day, until_day, weekday_name
 from rag.holidays import Holiday, default_zone, next_holiday, same_holiday, zone_cities
 from rag.language import Language, detect_language
 from rag.text import fold
@@ -108,100 +105,129 @@ def fold_aligned(text: str) -> str:
     return "".join(out)
 
 
-# --- vocabulary (folded) ------------------------------------------------------------------
+# --- vocabulary: rag/resources/dates.toml, keyed by meaning, in each language's words --------
 
-_MONTH_NUMBERS = {
-    "janvier": 1, "janv": 1, "fevrier": 2, "fevr": 2, "fev": 2, "mars": 3, "avril": 4,
-    "avr": 4, "mai": 5, "juin": 6, "juillet": 7, "juil": 7, "aout": 8, "septembre": 9,
-    "sept": 9, "octobre": 10, "oct": 10, "novembre": 11, "nov": 11, "decembre": 12, "dec": 12,
-}  # fmt: skip
-_EN_MONTH_NUMBERS = {fold(name): i for i, name in enumerate(EN_MONTHS, start=1)} | {"sept": 9}
-_NUMBERS = {
-    "un": 1, "une": 1, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6, "sept": 7,
-    "huit": 8, "neuf": 9, "dix": 10, "onze": 11, "douze": 12, "treize": 13, "quatorze": 14,
-    "quinze": 15, "seize": 16, "vingt": 20, "trente": 30,
-    "a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "seven": 7, "eight": 8,
-    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20,
-    "thirty": 30,
-}  # fmt: skip
-_FOLDED_WEEKDAYS = [fold(d) for d in WEEKDAYS]
-_EN_WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+Step = Literal["next", "last"]
+Unit = Literal["day", "week", "month", "year"]
 
-WD_NAMES = "lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche"
-EN_WD_NAMES = "|".join(_EN_WEEKDAYS)
-WD = rf"(?:{WD_NAMES})\b"
-MONTH = "(?:" + "|".join(sorted(_MONTH_NUMBERS, key=len, reverse=True)) + r")\b"
-EN_MONTH = "(?:" + "|".join(sorted(_EN_MONTH_NUMBERS, key=len, reverse=True)) + r")\b"
-DAY = r"(?:1er|premier|\d{1,2})"
-YEAR = r"20\d\d\b"
-NUM = r"(?:\d{1,3}|" + "|".join(n for n in _NUMBERS if n != "a") + r")\b"
-EN_NUM = (
-    r"(?:\d{1,3}|a|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve"
-    r"|fifteen|twenty|thirty)\b"
-)
-WE = r"(?:week-?\s?end|w-?e)\b"
-PART = (
-    r"(?:\s+(?:au\s+|en\s+|dans\s+l'|dans\s+la\s+|l')?"
-    r"(?P<part>soir|soiree|matin|matinee|apres-?\s?midi|aprem|nuit)\b)?"
-)
-EN_PART = r"(?:\s+(?:in\s+the\s+)?(?P<part>morning|afternoon|evening|night)\b)?"
-ORDINAL = r"(?:st|nd|rd|th)?"
+
+@dataclass(frozen=True, slots=True)
+class _Words:
+    """One language's date words (folded), each mapped to what it means."""
+
+    weekday: tuple[str, ...]  # Monday first
+    month: dict[str, int]
+    ordinal: dict[str, int]  # day numbers in words ("1er")
+    number: dict[str, int]
+    step: dict[str, Step]
+    part: dict[str, str]  # a key of `parts`
+    season: dict[str, str]  # a key of `seasons`
+    holiday: dict[str, str]  # a kind of rag.holidays
+    position: dict[str, str]  # in a month: debut, mi, fin
+    unit: dict[str, Unit]
+    feast: dict[str, str]  # a feast named alone: a key of `feasts`
+
+
+@dataclass(frozen=True, slots=True)
+class _PartWords:
+    name: str  # after a name: "demain soir"
+    date: str  # after a date: "le samedi 28 novembre au soir"
+    this: str  # today: "ce soir"
+    daily: str  # every day: "ce week-end, le soir"
 
 
 @dataclass(frozen=True, slots=True)
 class _Part:
-    first: int  # first hour
-    end: int  # end hour, from that day's midnight (30 = 6 h the next morning)
-    fr_name: str  # after a name: "demain soir"
-    fr_date: str  # after a date: "le samedi 28 novembre au soir"
-    en_name: str  # "tomorrow evening"
-    en_date: str  # "on Saturday 28 November in the evening"
+    hours: tuple[int, int]  # first hour, end hour from that day's midnight (30 = 6 h next day)
+    words: dict[Language, _PartWords]
 
 
-_PARTS = {
-    "matin": _Part(6, 12, "matin", "au matin", "morning", "in the morning"),
-    "apres-midi": _Part(12, 18, "après-midi", "après-midi", "afternoon", "in the afternoon"),
-    "soir": _Part(18, 24, "soir", "au soir", "evening", "in the evening"),
-    "nuit": _Part(21, 30, "dans la nuit", "dans la nuit", "night", "at night"),
-}
-_PART_ALIASES = {
-    "soiree": "soir", "matinee": "matin", "aprem": "apres-midi", "morning": "matin",
-    "afternoon": "apres-midi", "evening": "soir", "night": "soir", "evenings": "soir",
-    "mornings": "matin", "afternoons": "apres-midi", "nights": "soir",
-}  # fmt: skip
-_THIS_PART = {
-    "fr": {
-        "matin": "ce matin", "apres-midi": "cet après-midi", "soir": "ce soir",
-        "nuit": "cette nuit",
-    },
-    "en": {
-        "matin": "this morning", "apres-midi": "this afternoon", "soir": "tonight",
-        "nuit": "tonight",
-    },
-}  # fmt: skip
+@dataclass(frozen=True, slots=True)
+class _SeasonWords:
+    this: str
+    next: str
+    last: str
+    year: str  # "{year}"
+
+
+@dataclass(frozen=True, slots=True)
+class _Feast:
+    names: dict[Language, str]
+    occasion: str | None = None  # searched in the corpus when the day's events are themed
+
+
+@dataclass(frozen=True, slots=True)
+class _Table:
+    words: dict[Language, _Words]
+    fragments: dict[Language, dict[str, str | list[str]]]
+    rules: dict[str, dict[Language, str | list[str]]]  # meaning -> its pattern in each language
+    labels: dict[str, dict[Language, str]]
+    parts: dict[str, _Part]
+    seasons: dict[str, dict[Language, _SeasonWords]]
+    feasts: dict[str, _Feast]
+    holidays: dict[str, dict[Language, str]]  # kind ("" for any) -> its name
+    joins: dict[str, dict[Language, str]]  # the words that combine expressions
+
+
+_FILE = Path(__file__).parent / "resources" / "dates.toml"
+_TABLE = TypeAdapter(_Table).validate_python(tomllib.loads(_FILE.read_text(encoding="utf-8")))
+T = TypeVar("T")
+
+
+def _merged(pick: Callable[[_Words], dict[str, T]]) -> dict[str, T]:
+    """One map of every language's words (a word means the same wherever it is found)."""
+    return {
+        word: meaning for words in _TABLE.words.values() for word, meaning in pick(words).items()
+    }
+
+
+_WEEKDAYS = {day: n for words in _TABLE.words.values() for n, day in enumerate(words.weekday)}
+_MONTHS = _merged(lambda w: w.month)
+_ORDINALS = _merged(lambda w: w.ordinal)
+_NUMBERS = _merged(lambda w: w.number)
+_STEPS = _merged(lambda w: w.step)
+_PART_WORDS = _merged(lambda w: w.part)
+_SEASON_WORDS = _merged(lambda w: w.season)
+_HOLIDAY_WORDS = _merged(lambda w: w.holiday)
+_POSITIONS = _merged(lambda w: w.position)
+_UNITS = _merged(lambda w: w.unit)
+_FEAST_WORDS = _merged(lambda w: w.feast)
+_PARTS = _TABLE.parts
+_THIS_PARTS = {lang: {p.words[lang].this for p in _PARTS.values()} for lang in _TABLE.words}
+
+YEAR = r"20\d\d\b"
+_SLOT = re.compile(r"\$\{(\w+)(?::(\w+))?\}")
+
+
+def _joined(pattern: str | list[str]) -> str:
+    return pattern if isinstance(pattern, str) else "".join(pattern)
+
+
+def _fragments(language: Language) -> dict[str, str]:
+    """The pattern pieces of a language: made from its words, then its own."""
+    words = _TABLE.words[language]
+    made = {
+        "WEEKDAY": "|".join(words.weekday),
+        "MONTH": "(?:" + "|".join(sorted(words.month, key=len, reverse=True)) + r")\b",
+        "NUM": r"(?:\d{1,3}|" + "|".join(words.number) + r")\b",
+        "YEAR": YEAR,
+    }
+    return made | {name: _joined(p) for name, p in _TABLE.fragments.get(language, {}).items()}
+
+
+def _expand(pattern: str, fragments: dict[str, str], tag: str = "") -> str:
+    """`pattern` with its `${NAME}` and `${NAME:tag}` fragments inserted (`${t}`: the tag)."""
+
+    def insert(m: re.Match[str]) -> str:
+        if m[1] == "t":
+            return tag
+        return _expand(fragments[m[1]], fragments, m[2] or tag)
+
+    return _SLOT.sub(insert, pattern)
 
 
 def _part_key(part: str) -> str:
-    part = part.replace(" ", "")
-    return _PART_ALIASES.get(part, "apres-midi" if part.startswith("apres") else part)
-
-
-def _date_re(tag: str, month_optional: bool = False) -> str:
-    """One calendar day: '14 juillet [2027]', 'samedi 28 novembre', '14/07[/2026]'."""
-    month = rf"(?:\s+(?P<{tag}m>{MONTH})(?:\s+(?P<{tag}y>{YEAR}))?)"
-    return (
-        rf"(?:{WD}\s+)?(?:(?P<{tag}d>{DAY})\b{month}{'?' if month_optional else ''}"
-        rf"|(?P<{tag}nd>\d{{1,2}})/(?P<{tag}nm>\d{{1,2}})(?:/(?P<{tag}ny>\d{{4}}|\d{{2}}))?"
-        rf"(?![/\d])(?!\s*ans\b))"
-    )
-
-
-# 'July 14', 'July 14th, 2027', 'the 14th of July', '14 July 2027', 'Saturday, July 14'.
-EN_DATE = (
-    rf"(?:(?:{EN_WD_NAMES})\b,?\s+)?(?:the\s+)?(?:(?P<d>\d{{1,2}}){ORDINAL}\s+(?:of\s+)?"
-    rf"(?P<m>{EN_MONTH})|(?P<m2>{EN_MONTH})\s+(?:the\s+)?(?P<d2>\d{{1,2}}){ORDINAL}\b)"
-    rf"(?:,?\s+(?P<y>{YEAR}))?"
-)
+    return _PART_WORDS[part.replace(" ", "").replace("-", "")]
 
 
 def _easter(year: int) -> date:
@@ -227,8 +253,14 @@ class _Ctx:
     language: Language = "fr"
     zone: str | None = None  # school holiday zone the question's place implies
 
-    def words(self, fr: str, en: str) -> str:
-        return en if self.language == "en" else fr
+    def label(self, meaning: str, **values: object) -> str:
+        """How `meaning` reads in the question's language (`labels` of dates.toml)."""
+        return _label(meaning, self.language, **values)
+
+
+def _label(meaning: str, language: Language, **values: object) -> str:
+    text = _TABLE.labels[meaning][language]
+    return text.format(**values) if values else text
 
 
 @dataclass(frozen=True)
@@ -260,11 +292,11 @@ def describe_days(first: date, last: date, language: Language = "fr") -> str:
         return on_day(first, language)
     if (last - first).days > 14:
         return date_range(first, last, language)
-    start, to = ("from", "to") if language == "en" else ("du", "au")
+    days = _TABLE.labels["days"][language]
     if first.year != last.year:
-        return f"{start} {day_name(first, language)} {to} {day_name(last, language)}"
+        return days.format(first=day_name(first, language), last=day_name(last, language))
     month = first.month != last.month
-    return f"{start} {_short_day(first, month, language)} {to} {day_name(last, language)}"
+    return days.format(first=_short_day(first, month, language), last=day_name(last, language))
 
 
 def _days(
@@ -281,16 +313,17 @@ def _day_part(c: _Ctx, day: date, part: str | None, name: str | None = None) -> 
     """One day, or a part of it ('samedi soir', 'Saturday night')."""
     if not part:
         return _days(c, day, day, name)
-    key = _part_key(part)
-    p = _PARTS[key]
+    p = _PARTS[_part_key(part)]
+    words = p.words[c.language]
     on = on_day(day, c.language)
     if not name:
-        label = f"{on} {c.words(p.fr_date, p.en_date)}"
-    elif name in _THIS_PART[c.language].values():
+        label = f"{on} {words.date}"
+    elif name in _THIS_PARTS[c.language]:
         label = f"{name} ({on})"
     else:
-        label = f"{name} {c.words(p.fr_name, p.en_name)} ({on})"
-    return _Span(_at(day, p.first, c.tz), _at(day, p.end, c.tz), label, hours=(p.first, p.end))
+        label = f"{name} {words.name} ({on})"
+    first, end = p.hours
+    return _Span(_at(day, first, c.tz), _at(day, end, c.tz), label, hours=p.hours)
 
 
 def _next_date(c: _Ctx, month: int, day: int, year: int | None = None) -> date | None:
@@ -325,18 +358,24 @@ def _number(word: str) -> int:
     return int(word) if word.isdigit() else _NUMBERS[word]
 
 
+def _day_number(word: str) -> int:
+    return int(word) if word.isdigit() else _ORDINALS[word]
+
+
 def _day_of(m: re.Match[str], tag: str) -> tuple[int | None, int | None, int | None]:
-    """(year, month, day) as written; None where the question leaves them out."""
-    if m.group(f"{tag}nd"):
-        year = m.group(f"{tag}ny")
+    """(year, month, day) as written; None where the question leaves them out. Groups:
+    `{tag}d`/`{tag}m`/`{tag}y` (or `d2`, `m2`: the other order), `{tag}nd`/`nm`/`ny` (14/07)."""
+    g = m.groupdict()
+    if g.get(f"{tag}nd"):
+        year = g[f"{tag}ny"]
         full = None if not year else int(year) if len(year) == 4 else 2000 + int(year)
-        return full, int(m.group(f"{tag}nm")), int(m.group(f"{tag}nd"))
-    day = m.group(f"{tag}d")
-    month, year = m.group(f"{tag}m"), m.group(f"{tag}y")
+        return full, int(g[f"{tag}nm"]), int(g[f"{tag}nd"])
+    day = g.get(f"{tag}d") or g.get(f"{tag}d2")
+    month, year = g.get(f"{tag}m") or g.get(f"{tag}m2"), g.get(f"{tag}y")
     return (
         int(year) if year else None,
-        _MONTH_NUMBERS[month] if month else None,
-        1 if day in ("1er", "premier") else int(day),
+        _MONTHS[month] if month else None,
+        _day_number(day) if day else None,
     )
 
 
@@ -376,9 +415,7 @@ def _weekday_date(c: _Ctx, target: int, step: str | None = None) -> date:
 
 
 def _weekday(m: re.Match[str], c: _Ctx, step: str | None = None) -> date:
-    word = m.group("wd")
-    days = _EN_WEEKDAYS if word in _EN_WEEKDAYS else _FOLDED_WEEKDAYS
-    return _weekday_date(c, days.index(word), step)
+    return _weekday_date(c, _WEEKDAYS[m["wd"]], step)
 
 
 def _weekend(c: _Ctx, weeks_later: int = 0) -> tuple[date, date]:
@@ -421,13 +458,12 @@ def _month_span(c: _Ctx, month: int, year: int | None, position: str | None) -> 
     last = add_months(first, 1) - timedelta(days=1)
     name = f"{month_name(month, c.language)} {year}"
     if position == "debut":
-        first, last, name = first, first.replace(day=15), c.words(f"début {name}", f"early {name}")
+        last = first.replace(day=15)
     elif position == "mi":
         first, last = first.replace(day=10), first.replace(day=20)
-        name = c.words(f"mi-{name}", f"mid-{name}")
     elif position == "fin":
-        first, name = first.replace(day=16), c.words(f"fin {name}", f"late {name}")
-    return _days(c, first, last, name)
+        first = first.replace(day=16)
+    return _days(c, first, last, c.label(f"month_{position}", month=name) if position else name)
 
 
 def _relative_month(c: _Ctx, months: int) -> _Span | None:
@@ -453,14 +489,6 @@ _SEASONS = {  # folded name -> (first (month, day), last (month, day)), astronom
     "automne": ((9, 23), (12, 20)),
     "hiver": ((12, 21), (3, 19)),
 }
-_SEASON_ALIASES = {"spring": "printemps", "summer": "ete", "autumn": "automne", "fall": "automne"}
-_SEASON_ALIASES |= {"winter": "hiver"}
-_SEASON_WORDS = {
-    "printemps": ("printemps", "spring"),
-    "ete": ("été", "summer"),
-    "automne": ("automne", "autumn"),
-    "hiver": ("hiver", "winter"),
-}
 
 
 def _season_period(name: str) -> Callable[[int], tuple[date, date]]:
@@ -474,26 +502,20 @@ def _season_period(name: str) -> Callable[[int], tuple[date, date]]:
 
 def _season(c: _Ctx, word: str, step: str | None, year: int | None) -> _Span:
     """'cet été', 'l'été prochain', 'l'été 2027', 'l'été dernier' and English alike."""
-    name = _SEASON_ALIASES.get(word, word)
-    fr, en = _SEASON_WORDS[name]
-    the = "le " if name == "printemps" else "l'"
+    name = _SEASON_WORDS.get(word, word)
+    words = _TABLE.seasons[name][c.language]
     period = _season_period(name)
     if year is not None:
-        label = c.words(f"{the}{fr} {year}", f"{en} {year}")
+        label = words.year.format(year=year)
         first, last = period(year)
     elif step == "last":
         first, last = _last_period(c, period)
-        label = c.words(f"{the}{fr} dernier", f"last {en}")
+        label = words.last
     else:
         first, last = _next_period(c, period)
         if step == "next" and first <= c.as_of:
             first, last = period(first.year + 1)
-        this = "ce" if name == "printemps" else "cet"
-        label = (
-            c.words(f"{the}{fr} prochain", f"next {en}")
-            if step == "next"
-            else c.words(f"{this} {fr}", f"this {en}")
-        )
+        label = words.next if step == "next" else words.this
     return replace(_days(c, first, last, label), awaited=True)
 
 
@@ -508,68 +530,29 @@ def _paques(year: int) -> tuple[date, date]:
     return _easter(year) - timedelta(days=1), _easter(year) + timedelta(days=1)
 
 
-# (FR name, EN name, occasion searched in the French corpus, yearly period). A feast whose
-# events are themed has an occasion ("Saint-Valentin"); Pâques and the Toussaint name a
-# long weekend or a day off, not a theme ("le week-end de Pâques à Nice": anything on).
-_FEASTS: dict[str, tuple[str, str, str | None, Callable[[int], tuple[date, date]]]] = {
-    "noel": ("Noël", "Christmas", "Noël", lambda y: (date(y, 12, 24), date(y, 12, 25))),
-    "jour_an": (
-        "le jour de l'an", "New Year's Day", "jour de l'an",
-        lambda y: (date(y, 1, 1), date(y, 1, 1)),
-    ),
-    "nouvel_an": (
-        "le Nouvel An", "New Year's Eve", "Nouvel An",
-        lambda y: (date(y - 1, 12, 31), date(y, 1, 1)),
-    ),
-    "valentin": (
-        "la Saint-Valentin", "Valentine's Day", "Saint-Valentin",
-        lambda y: (date(y, 2, 14), date(y, 2, 14)),
-    ),
-    "musique": (
-        "la Fête de la musique", "the Fête de la Musique", "Fête de la musique",
-        lambda y: (date(y, 6, 21), date(y, 6, 21)),
-    ),
-    "nationale": (
-        "la fête nationale", "Bastille Day", "fête nationale",
-        lambda y: (date(y, 7, 14), date(y, 7, 14)),
-    ),
-    "halloween": (
-        "Halloween", "Halloween", "Halloween", lambda y: (date(y, 10, 31), date(y, 10, 31)),
-    ),
-    "paques": ("Pâques", "Easter", None, _paques),
-    "paques_jour": (
-        "Pâques", "Easter", None, lambda y: (_easter(y), _easter(y) + timedelta(days=1)),
-    ),
-    "toussaint": (
-        "la Toussaint", "All Saints' Day", None, lambda y: (date(y, 11, 1), date(y, 11, 1)),
-    ),
-}  # fmt: skip
+# The yearly period of each feast of `feasts` (dates.toml has their names and occasions).
+_FEAST_PERIODS: dict[str, Callable[[int], tuple[date, date]]] = {
+    "noel": lambda y: (date(y, 12, 24), date(y, 12, 25)),
+    "jour_an": lambda y: (date(y, 1, 1), date(y, 1, 1)),
+    "nouvel_an": lambda y: (date(y - 1, 12, 31), date(y, 1, 1)),
+    "valentin": lambda y: (date(y, 2, 14), date(y, 2, 14)),
+    "musique": lambda y: (date(y, 6, 21), date(y, 6, 21)),
+    "nationale": lambda y: (date(y, 7, 14), date(y, 7, 14)),
+    "halloween": lambda y: (date(y, 10, 31), date(y, 10, 31)),
+    "paques": _paques,
+    "paques_jour": lambda y: (_easter(y), _easter(y) + timedelta(days=1)),
+    "toussaint": lambda y: (date(y, 11, 1), date(y, 11, 1)),
+}
 
 
 def _named_feast(c: _Ctx, key: str, loose: bool = False) -> _Span:
-    fr, en, occasion, period = _FEASTS[key]
-    return replace(_feast(c, c.words(fr, en), period, occasion), loose=loose)
-
-
-_HOLIDAY_NAMES = {
-    "toussaint": ("les vacances de la Toussaint", "the All Saints' school holidays"),
-    "noel": ("les vacances de Noël", "the Christmas school holidays"),
-    "hiver": ("les vacances d'hiver", "the winter school holidays"),
-    "printemps": ("les vacances de printemps", "the spring school holidays"),
-    "ete": ("les grandes vacances", "the summer holidays"),
-    None: ("les vacances scolaires", "the school holidays"),
-}
-_HOLIDAY_ALIASES = {
-    "fevrier": "hiver", "paques": "printemps", "avril": "printemps", "automne": "toussaint",
-    "christmas": "noel", "winter": "hiver", "february": "hiver", "ski": "hiver",
-    "spring": "printemps", "easter": "printemps", "april": "printemps", "summer": "ete",
-    "autumn": "toussaint", "fall": "toussaint", "all saints": "toussaint",
-    "half-term": "toussaint", "half term": "toussaint",
-}  # fmt: skip
+    feast = _TABLE.feasts[key]
+    span = _feast(c, feast.names[c.language], _FEAST_PERIODS[key], feast.occasion)
+    return replace(span, loose=loose)
 
 
 def _holiday_span(c: _Ctx, word: str | None, zone: str | None = None) -> _Span | None:
-    kind = _HOLIDAY_ALIASES.get(word, word) if word else None
+    kind = _HOLIDAY_WORDS.get(word, word) if word else None
     zone = zone or c.zone
     used = zone or default_zone()
     found = next_holiday(kind, used, c.as_of)
@@ -577,16 +560,15 @@ def _holiday_span(c: _Ctx, word: str | None, zone: str | None = None) -> _Span |
         return None
     last = found.resume - timedelta(days=1)
     first = max(found.first, c.as_of)
-    fr, en = _HOLIDAY_NAMES[kind]
-    name = c.words(f"pendant {fr}", f"during {en}")
+    name = c.label("during", holidays=_TABLE.holidays[kind or ""][c.language])
     if found.estimated:
-        name += c.words(", dates estimées", ", estimated dates")
+        name += c.label("estimated")
     words = describe_days(first, last, c.language)
     others = [h for h in same_holiday(found) if h.zone != used]
     if all((h.first, h.resume) == (found.first, found.resume) for h in others):
         label = f"{name} ({words})"
     elif zone:
-        label = f"{name} (zone {used}{c.words(' :', ':')} {words})"
+        label = f"{name} (zone {used}{c.label('colon')} {words})"
     else:
         label = _zones_label(c, name, used, words, others)
     span = _Span(_at(first, 0, c.tz), _at(last, 24, c.tz), label)
@@ -595,33 +577,33 @@ def _holiday_span(c: _Ctx, word: str | None, zone: str | None = None) -> _Span |
 
 def _zones_label(c: _Ctx, name: str, used: str, words: str, others: list[Holiday]) -> str:
     """The default zone's dates, then the other zones': the user knows which is theirs."""
-    colon, semicolon = (":", ";") if c.language == "en" else (" :", " ;")
+    colon, semicolon = c.label("colon"), c.label("semicolon")
     parts = [f"zone {used}, {zone_cities(used)}{colon} {words}"]
     parts += [
         f"zone {h.zone}{colon} {date_range(h.first, h.resume - timedelta(days=1), c.language)}"
         for h in others
     ]
-    parts.append(c.words("précisez votre ville pour sa zone", "name your city for its zone"))
+    parts.append(c.label("name_your_city"))
     return f"{name} ({f'{semicolon} '.join(parts)})"
 
 
-def _upcoming(c: _Ctx, count: int | None, unit: str) -> _Span:
+_UPCOMING = {"day": 7, "week": 4, "month": 3}  # how many when the question does not say
+
+
+def _upcoming(c: _Ctx, count: int | None, word: str) -> _Span:
     """'les 15 prochains jours': today and the 15 days after it."""
-    unit = {"days": "jours", "weeks": "semaines", "months": "mois"}.get(unit, unit)
-    count = count or {"jours": 7, "semaines": 4, "mois": 3}[unit]
-    if unit == "mois":
+    unit = _UNITS[word]
+    count = count or _UPCOMING[unit]
+    if unit == "month":
         end = add_months(c.as_of, count)
     else:
-        end = c.as_of + timedelta(days=count * (7 if unit == "semaines" else 1))
-    plural = "prochaines" if unit == "semaines" else "prochains"
-    en_unit = {"jours": "days", "semaines": "weeks", "mois": "months"}[unit]
-    name = c.words(f"les {count} {plural} {unit}", f"the next {count} {en_unit}")
-    return _days(c, c.as_of, end, name)
+        end = c.as_of + timedelta(days=count * (7 if unit == "week" else 1))
+    return _days(c, c.as_of, end, c.label(f"upcoming_{unit}", n=count))
 
 
 def _in(c: _Ctx, count: int, unit: str, name: str) -> _Span:
     """'dans 3 jours' is that day; 'dans 2 semaines' is that week, Monday to Sunday."""
-    if unit.startswith(("semaine", "week")):
+    if _UNITS[unit] == "week":
         day = c.as_of + timedelta(weeks=count)
         monday = day - timedelta(days=day.weekday())
         return _days(c, monday, monday + timedelta(days=6), name)
@@ -641,7 +623,7 @@ def _from_day(c: _Ctx, first: date | None) -> _Span | None:
     return _Span(
         _at(first, 0, c.tz),
         _at(add_months(first, 12), 0, c.tz),
-        c.words(f"à partir du {day_name(first)}", f"from {day_name(first, 'en')}"),
+        c.label("from_day", day=day_name(first, c.language)),
     )
 
 
@@ -653,7 +635,7 @@ def _until_day(c: _Ctx, last: date | None) -> _Span | None:
 
 def _loose_day(m: re.Match[str], c: _Ctx) -> _Span | None:
     """A day number alone ('le 20', 'the 20th'): only one end of a range or a limit."""
-    day = 1 if m["d"] in ("1er", "premier") else int(m["d"])
+    day = _day_number(m["d"])
     if not 1 <= day <= 31:
         return None
     articled = bool(m["art"] or m.groupdict().get("ord"))
@@ -674,474 +656,139 @@ def _next_day_numbered(c: _Ctx, day: int) -> date | None:
     return None
 
 
-def _en_date(m: re.Match[str], c: _Ctx) -> _Span | None:
-    found = _en_single(m, c)
-    return _day_part(c, found, m["part"]) if found else None
-
-
-def _en_single(m: re.Match[str], c: _Ctx) -> date | None:
-    month = _EN_MONTH_NUMBERS[m["m"] or m["m2"]]
-    return _next_date(c, month, int(m["d"] or m["d2"]), int(m["y"]) if m["y"] else None)
-
-
 def _part_of(m: re.Match[str], c: _Ctx, day: date | None) -> _Span | None:
     """'le soir du 14 juillet', 'the evening of July 14'."""
     return _day_part(c, day, m["part"]) if day else None
 
 
-def _end_of(c: _Ctx, unit: str) -> _Span:
+def _end_of(c: _Ctx, unit: Unit) -> _Span:
     """'la fin du mois' / 'the end of the month': its second half; of a week, Friday on."""
-    if unit in ("mois", "month"):
+    if unit == "month":
         last = add_months(c.as_of.replace(day=1), 1) - timedelta(days=1)
-        return _days(
-            c, last.replace(day=16), last, c.words("la fin du mois", "the end of the month")
-        )
-    if unit in ("annee", "year"):
+        return _days(c, last.replace(day=16), last, c.label("end_of_month"))
+    if unit == "year":
         year = c.as_of.year
-        name = c.words("la fin de l'année", "the end of the year")
-        return _days(c, date(year, 12, 16), date(year, 12, 31), name)
+        return _days(c, date(year, 12, 16), date(year, 12, 31), c.label("end_of_year"))
     sunday = c.as_of + timedelta(days=6 - c.as_of.weekday())
-    name = c.words("la fin de la semaine", "the end of the week")
-    return _days(c, sunday - timedelta(days=2), sunday, name)
+    return _days(c, sunday - timedelta(days=2), sunday, c.label("end_of_week"))
 
 
-# --- rules: (pattern on the folded question, resolver) ------------------------------------
+# --- rules: how each meaning of `rules` in dates.toml resolves ------------------------------
+# A resolver gets the match, the context and the language of the pattern that matched (the
+# words said are labelled in that language; what is computed, in the question's).
 
-_Resolver = Callable[[re.Match[str], _Ctx], "_Span | None"]
-_FR_RULES: list[tuple[str, _Resolver]] = [
-    (
-        rf"\baujourd'?\s?hui{PART}",
-        lambda m, c: _day_part(c, c.as_of, m["part"], "aujourd'hui"),
-    ),
-    (
-        r"\b(?:ce|cet|cette)\s+(?P<part>soir|soiree|matin|matinee|apres-?\s?midi|nuit)\b",
-        lambda m, c: _day_part(c, c.as_of, m["part"], _THIS_PART["fr"][_part_key(m["part"])]),
-    ),
-    (
-        rf"\bapres[-\s]demain{PART}",
-        lambda m, c: _day_part(c, c.as_of + timedelta(days=2), m["part"], "après-demain"),
-    ),
-    (
-        rf"\bdemain{PART}",
-        lambda m, c: _day_part(c, c.as_of + timedelta(days=1), m["part"], "demain"),
-    ),
-    (
-        rf"\bavant[-\s]hier{PART}",
-        lambda m, c: _day_part(c, c.as_of - timedelta(days=2), m["part"], "avant-hier"),
-    ),
-    (
-        rf"\bhier{PART}",
-        lambda m, c: _day_part(c, c.as_of - timedelta(days=1), m["part"], "hier"),
-    ),
-    (
-        rf"\b(?:(?:le|ce)\s+)?(?P<wd>{WD_NAMES})\b(?:\s+(?P<step>prochain|dernier))?{PART}",
-        lambda m, c: _day_part(
-            c,
-            _weekday(m, c, {"prochain": "next", "dernier": "last"}.get(m["step"] or "")),
-            m["part"],
-        ),
-    ),
-    (
-        rf"\b(?P<le>(?:le|ce)\s+)?{_date_re('p')}{PART}",
-        lambda m, c: _dated(m, c),
-    ),
-    (
-        r"\b(?:le|la|en)\s+(?P<part>soir|soiree|matin|matinee|apres-?\s?midi|nuit)\s+"
-        rf"(?:du|de\s+ce|de)\s+{_date_re('p')}",
-        lambda m, c: _part_of(m, c, _single_date(m, c)),
-    ),
-    (
-        rf"\b(?:le|la|en)\s+(?P<part>soir|soiree|matin|matinee|apres-?\s?midi|nuit)\s+"
-        rf"(?:du|de)\s+(?P<wd>{WD_NAMES})\b",
-        lambda m, c: _part_of(m, c, _weekday(m, c)),
-    ),
-    (
-        rf"\b(?:(?:ce|le|du|au|pour\s+le|pendant\s+le)\s+{WE}(?!\s+(?:prochain|dernier))"
-        rf"|week-?\s?end\b(?!\s+(?:prochain|dernier))"
-        rf"|cette\s+fin\s+de\s+semaine\b|(?:le\s+|du\s+|au\s+)?prochain\s+{WE})",
-        lambda m, c: _days(c, *_weekend(c), c.words("ce week-end", "this weekend")),
-    ),
-    (
-        rf"\b(?:(?:le|du|au|ce)\s+)?{WE}\s+prochain\b",
-        lambda m, c: _days(c, *_following_weekend(c), "le week-end prochain"),
-    ),
-    (
-        rf"\b(?:(?:le|du|au)\s+)?{WE}\s+dernier\b|\b(?:le|du|au)\s+dernier\s+{WE}",
-        lambda m, c: _days(c, *_last_weekend(c), "le week-end dernier"),
-    ),
-    (
-        rf"\b(?:(?:le|ce|du|au|pour\s+le|pendant\s+le)\s+)?{WE}\s+(?:du|des)\s+{_date_re('p')}",
-        lambda m, c: _weekend_span(c, _weekend_of(_single_date(m, c))),
-    ),
-    (
-        r"\bcette\s+semaine\b",
-        lambda m, c: _days(
-            c, c.as_of, c.as_of + timedelta(days=6 - c.as_of.weekday()), "cette semaine"
-        ),
-    ),
-    (
-        r"\b(?:la\s+)?semaine\s+(?:prochaine|d'apres)\b",
-        lambda m, c: _week(c, 1, "la semaine prochaine"),
-    ),
-    (
-        r"\b(?:la\s+)?semaine\s+derniere\b|\bla\s+derniere\s+semaine\b",
-        lambda m, c: _week(c, -1, "la semaine dernière"),
-    ),
-    (
-        r"\bce\s+mois(?:[-\s]ci)?\b",
-        lambda m, c: _month_span(c, c.as_of.month, c.as_of.year, None),
-    ),
-    (
-        r"\b(?:le\s+)?mois\s+prochain\b",
-        lambda m, c: _relative_month(c, 1),
-    ),
-    (
-        r"\b(?:le\s+)?mois\s+dernier\b|\ble\s+dernier\s+mois\b",
-        lambda m, c: _relative_month(c, -1),
-    ),
-    (
-        r"\b(?:la\s+)?fin\s+(?:du\s+mois|de\s+ce\s+mois|de\s+la\s+semaine|de\s+l'annee)\b",
-        lambda m, c: _end_of(c, m[0].split()[-1].removeprefix("l'")),
-    ),
-    (
-        rf"\b(?:(?:en|courant|pour|durant|pendant)\s+|(?:au\s+|le\s+)?mois\s+d(?:e\s+|')"
-        rf"|(?P<pos>debut|fin|mi)(?:-|\s+)(?:de\s+|d'|du\s+mois\s+d(?:e\s+|'))?)?(?P<m>{MONTH})"
-        rf"(?:\s+(?P<y>{YEAR})|\s+(?P<last>dernier))?",
-        lambda m, c: _month(m, c, _MONTH_NUMBERS),
-    ),
-    (
-        rf"\b(?:en|pour|courant|durant|pendant)\s+(?:l'annee\s+)?(?P<y>{YEAR})",
-        lambda m, c: _days(c, date(int(m["y"]), 1, 1), date(int(m["y"]), 12, 31), f"en {m['y']}"),
-    ),
-    (
-        r"\bcette\s+annee\b",
-        lambda m, c: _days(c, c.as_of, date(c.as_of.year, 12, 31), "cette année"),
-    ),
-    (
-        r"\bl'annee\s+(?:derniere|passee)\b",
-        lambda m, c: _days(
-            c, date(c.as_of.year - 1, 1, 1), date(c.as_of.year - 1, 12, 31), "l'année dernière"
-        ),
-    ),
-    (
-        r"\b(?:(?:l'|le\s+)?(?P<s2>ete|hiver|printemps|automne)\s+(?P<step>prochain|dernier)\b"
-        rf"|(?:cet|ce|en|au|l'|le)\s*(?P<s>ete|hiver|printemps|automne)\b(?:\s+(?P<y>{YEAR}))?)",
-        lambda m, c: _season(
-            c,
-            m["s"] or m["s2"],
-            {"prochain": "next", "dernier": "last"}.get(m["step"] or ""),
-            int(m["y"]) if m["y"] else None,
-        ),
-    ),
-    (
-        r"\b(?:(?:pendant|durant|pour)\s+)?(?:les\s+)?(?:(?P<big>grandes\s+)vacances\b"
-        r"|vacances(?:\s+scolaires)?\s+(?:de\s+la\s+|de\s+|d')"
-        r"(?P<k>toussaint|noel|hiver|fevrier|printemps|paques|avril|ete|automne)\b)"
-        r"(?:\s+(?:en\s+|de\s+la\s+)?zone\s+(?P<z>[abc])\b)?"
-        r"|\b(?:(?:pendant|durant|pour)\s+les\s+vacances|les\s+vacances\s+scolaires)\b"
-        r"(?:\s+(?:en\s+|de\s+la\s+)?zone\s+(?P<z2>[abc])\b)?",
-        lambda m, c: _holiday_span(
-            c, "ete" if m["big"] else m["k"], (m["z"] or m["z2"] or "").upper() or None
-        ),
-    ),
-    (
-        rf"\bdans\s+(?P<n>{NUM})\s+(?P<u>jours?|semaines?)\b",
-        lambda m, c: _in(c, _number(m["n"]), m["u"], f"dans {m['n']} {m['u']}"),
-    ),
-    (
-        rf"\bil\s+y\s+a\s+(?P<n>{NUM})\s+(?P<u>jours?|semaines?)\b",
-        lambda m, c: _ago(c, _number(m["n"]), m["u"], f"il y a {m['n']} {m['u']}"),
-    ),
-    (
-        rf"\b(?:(?:dans|pendant|durant|sur|pour)\s+)?les\s+(?:(?P<n>{NUM})\s+)?"
-        r"prochain(?:e)?s\s+(?P<u>jours|semaines|mois)\b"
-        rf"|\b(?:dans|d'?ici|sous)\s+les\s+(?P<n2>{NUM})\s+(?P<u2>jours|semaines|mois)\b"
-        r"(?:\s+(?:a\s+venir|qui\s+viennent))?",
-        lambda m, c: _upcoming(
-            c, _number(m["n"] or m["n2"]) if m["n"] or m["n2"] else None, m["u"] or m["u2"]
-        ),
-    ),
-    (
-        rf"\b(?:du|depuis\s+le)\s+{_date_re('p', month_optional=True)}\s+(?:au|jusqu'?au)\s+"
-        rf"(?:{_date_re('q')})",
-        lambda m, c: _range(m, c),
-    ),
-    (
-        rf"\bentre\s+(?:le\s+)?{_date_re('p', month_optional=True)}\s+et\s+(?:le\s+)?"
-        rf"(?:{_date_re('q')})",
-        lambda m, c: _range(m, c),
-    ),
-    (
-        r"\b(?:a|pour|pendant|durant|le\s+jour\s+de|le\s+soir\s+de|la\s+veille\s+de|"
-        r"au\s+moment\s+de)\s+noel\b",
-        lambda m, c: _named_feast(c, "noel"),
-    ),
-    (
-        r"\b(?:(?:le|au|pour\s+le)\s+)?jour\s+de\s+l'?\s?an\b",
-        lambda m, c: _named_feast(c, "jour_an"),
-    ),
-    (
-        r"\b(?:(?:le|au|pour\s+le)\s+)?(?:reveillon\s+du\s+)?nouvel\s+an\b"
-        r"(?!\s+(?:chinois|iranien|persan|juif|lunaire|vietnamien|tamoul|berbere|amazigh))"
-        r"|\b(?:(?:la|pour\s+la|a\s+la)\s+)?saint[-\s]sylvestre\b",
-        lambda m, c: _named_feast(c, "nouvel_an"),
-    ),
-    (
-        r"\b(?:(?:la|pour\s+la|a\s+la)\s+)?(?:st|saint)[-\s]valentin\b",
-        lambda m, c: _named_feast(c, "valentin"),
-    ),
-    (
-        r"\b(?:(?:la|pour\s+la|a\s+la|pendant\s+la)\s+)?fete\s+de\s+la\s+musique\b",
-        lambda m, c: _named_feast(c, "musique"),
-    ),
-    (
-        r"\b(?:(?:la|pour\s+la|a\s+la|pendant\s+la)\s+)?fete\s+nationale\b",
-        lambda m, c: _named_feast(c, "nationale"),
-    ),
-    (
-        r"\b(?:a|pour|pendant|le\s+soir\s+d')\s*halloween\b",
-        lambda m, c: _named_feast(c, "halloween"),
-    ),
-    (
-        rf"\b(?:a|pour|pendant|(?:le\s+)?(?:{WE}|lundi|dimanche)\s+de)\s+paques\b",
-        lambda m, c: _named_feast(c, "paques"),
-    ),
-    # Loose ends: only dates as one end of a range or a limit ("entre Pâques et…").
-    (
-        r"\b(?P<f>paques|noel|halloween|(?:la\s+)?toussaint)\b",
-        lambda m, c: _named_feast(c, _fold_feast(m["f"]), loose=True),
-    ),
-    (
-        r"\b(?P<art>le\s+)?(?P<d>1er|premier|\d{1,2})\b"
-        r"(?!\s*(?:h\b|heures?|ans?\b|euros?|€|%|e\b|eme|er\b|km|mn|min|/|:|[.,]\d|personnes))",
-        _loose_day,
-    ),
-]
-
-_EN_RULES: list[tuple[str, _Resolver]] = [
-    (
-        rf"\btoday{EN_PART}",
-        lambda m, c: _day_part(c, c.as_of, m["part"], "today"),
-    ),
-    (
-        r"\btonight\b",
-        lambda m, c: _day_part(c, c.as_of, "soir", "tonight"),
-    ),
-    (
-        r"\bthis\s+(?P<part>morning|afternoon|evening)\b",
-        lambda m, c: _day_part(c, c.as_of, m["part"], _THIS_PART["en"][_part_key(m["part"])]),
-    ),
-    (
-        rf"\b(?:the\s+)?day\s+after\s+tomorrow{EN_PART}",
-        lambda m, c: _day_part(c, c.as_of + timedelta(days=2), m["part"], "the day after tomorrow"),
-    ),
-    (
-        rf"\btomorrow{EN_PART}",
-        lambda m, c: _day_part(c, c.as_of + timedelta(days=1), m["part"], "tomorrow"),
-    ),
-    (
-        rf"\b(?:the\s+)?day\s+before\s+yesterday{EN_PART}",
-        lambda m, c: _day_part(
-            c, c.as_of - timedelta(days=2), m["part"], "the day before yesterday"
-        ),
-    ),
-    (
-        rf"\byesterday{EN_PART}",
-        lambda m, c: _day_part(c, c.as_of - timedelta(days=1), m["part"], "yesterday"),
-    ),
-    (
-        r"\blast\s+night\b",
-        lambda m, c: _day_part(c, c.as_of - timedelta(days=1), "soir", "yesterday"),
-    ),
-    (
-        rf"\b(?:(?:on|this|(?P<step>next|last|coming))\s+)?(?P<wd>{EN_WD_NAMES})s?\b{EN_PART}",
-        lambda m, c: _day_part(
-            c, _weekday(m, c, "next" if m["step"] == "next" else m["step"]), m["part"]
-        ),
-    ),
-    (
-        rf"\b(?:on\s+)?{EN_DATE}{EN_PART}",
-        _en_date,
-    ),
-    (
-        rf"\b(?:on\s+)?the\s+(?P<part>morning|afternoon|evening|night)\s+of\s+(?:the\s+)?{EN_DATE}",
-        lambda m, c: _part_of(m, c, _en_single(m, c)),
-    ),
-    (
-        rf"\b(?:on\s+)?(?P<wd>{EN_WD_NAMES})\s+in\s+the\s+(?P<part>morning|afternoon|evening)\b",
-        lambda m, c: _part_of(m, c, _weekday(m, c)),
-    ),
-    (
-        r"\b(?:(?:this|the|over\s+the|during\s+the|for\s+the|on\s+the)\s+)?week-?\s?end\b"
-        r"(?<!next\sweekend)(?<!last\sweekend)",
-        lambda m, c: _days(c, *_weekend(c), "this weekend"),
-    ),
-    (
-        r"\bnext\s+week-?\s?end\b",
-        lambda m, c: _days(c, *_following_weekend(c), "next weekend"),
-    ),
-    (
-        r"\blast\s+week-?\s?end\b",
-        lambda m, c: _days(c, *_last_weekend(c), "last weekend"),
-    ),
-    (
-        rf"\b(?:(?:on|over|for|during)\s+)?the\s+week-?\s?end\s+of\s+{EN_DATE}",
-        lambda m, c: _weekend_span(c, _weekend_of(_en_single(m, c))),
-    ),
-    (
-        r"\bthis\s+week\b",
-        lambda m, c: _days(
-            c, c.as_of, c.as_of + timedelta(days=6 - c.as_of.weekday()), "this week"
-        ),
-    ),
-    (
-        r"\bnext\s+week\b",
-        lambda m, c: _week(c, 1, "next week"),
-    ),
-    (
-        r"\blast\s+week\b",
-        lambda m, c: _week(c, -1, "last week"),
-    ),
-    (
-        r"\bthis\s+month\b",
-        lambda m, c: _month_span(c, c.as_of.month, c.as_of.year, None),
-    ),
-    (
-        r"\bnext\s+month\b",
-        lambda m, c: _relative_month(c, 1),
-    ),
-    (
-        r"\blast\s+month\b",
-        lambda m, c: _relative_month(c, -1),
-    ),
-    (
-        r"\b(?:the\s+)?end\s+of\s+(?:the|this)\s+(?P<u>month|week|year)\b",
-        lambda m, c: _end_of(c, m["u"]),
-    ),
-    (
-        rf"\b(?:(?:in|during|for|throughout)\s+|(?P<last>last)\s+"
-        rf"|(?:(?:in\s+)?(?:the\s+)?(?P<pos>early|mid|late|beginning\s+of|middle\s+of|end\s+of)"
-        rf"[-\s]+))?(?P<m>{EN_MONTH})(?:\s+(?P<y>{YEAR}))?",
-        lambda m, c: _month(m, c, _EN_MONTH_NUMBERS),
-    ),
-    (
-        rf"\b(?:in|during|for)\s+(?P<y>{YEAR})",
-        lambda m, c: _days(c, date(int(m["y"]), 1, 1), date(int(m["y"]), 12, 31), f"in {m['y']}"),
-    ),
-    (
-        r"\bthis\s+year\b",
-        lambda m, c: _days(c, c.as_of, date(c.as_of.year, 12, 31), "this year"),
-    ),
-    (
-        r"\blast\s+year\b",
-        lambda m, c: _days(
-            c, date(c.as_of.year - 1, 1, 1), date(c.as_of.year - 1, 12, 31), "last year"
-        ),
-    ),
-    (
-        r"\b(?:(?P<step>this|next|last|in\s+the|in|during\s+the|over\s+the|the)\s+)"
-        rf"(?P<s>summer|spring|autumn|fall|winter)\b(?:\s+(?P<y>{YEAR}))?"
-        rf"|\b(?P<s2>summer|spring|autumn|winter)\s+(?P<y2>{YEAR})",
-        lambda m, c: _season(
-            c,
-            m["s"] or m["s2"],
-            m["step"] if m["step"] in ("next", "last") else None,
-            int(m["y"] or m["y2"]) if m["y"] or m["y2"] else None,
-        ),
-    ),
-    (
-        r"\b(?:(?:during|over|for|in)\s+)?(?:the\s+)?"
-        r"(?P<k>christmas|easter|winter|february|ski|spring|april|summer|autumn|fall"
-        r"|half[-\s]term|all\s+saints'?)\s+(?:school\s+)?(?:holidays?|break|vacations?)\b"
-        r"(?:\s+(?:in\s+)?zone\s+(?P<z>[abc])\b)?"
-        r"|\b(?:(?:during|over|for|in)\s+)?(?:the\s+)?school\s+(?:holidays?|vacations?)\b"
-        r"(?:\s+(?:in\s+)?zone\s+(?P<z2>[abc])\b)?",
-        lambda m, c: _holiday_span(
-            c, m["k"].rstrip("'") if m["k"] else None, (m["z"] or m["z2"] or "").upper() or None
-        ),
-    ),
-    (
-        rf"\bin\s+(?P<n>{EN_NUM})\s+(?P<u>days?|weeks?)\b(?!\s+ago)",
-        lambda m, c: _in(c, _number(m["n"]), m["u"], f"in {m['n']} {m['u']}"),
-    ),
-    (
-        rf"\b(?P<n>{EN_NUM})\s+(?P<u>days?|weeks?)\s+ago\b",
-        lambda m, c: _ago(c, _number(m["n"]), m["u"], f"{m['n']} {m['u']} ago"),
-    ),
-    (
-        rf"\b(?:(?:in|over|during|for|within)\s+)?the\s+(?:(?P<n>next|coming)\s+)"
-        rf"(?:(?P<c>{EN_NUM})\s+)?(?P<u>days|weeks|months)\b",
-        lambda m, c: _upcoming(c, _number(m["c"]) if m["c"] else None, m["u"]),
-    ),
-    (
-        r"\b(?:on\s+)?christmas(?:\s+day)?\b(?!\s+(?:market|tree|holidays?|break))"
-        r"|\bchristmas\s+eve\b",
-        lambda m, c: _named_feast(c, "noel"),
-    ),
-    (
-        r"\b(?:on\s+)?new\s+year'?s?\s+day\b",
-        lambda m, c: _named_feast(c, "jour_an"),
-    ),
-    (
-        r"\b(?:on\s+|for\s+)?new\s+year'?s?\s+eve\b|\b(?:for|at|on)\s+new\s+year'?s?\b",
-        lambda m, c: _named_feast(c, "nouvel_an"),
-    ),
-    (
-        r"\b(?:on\s+|for\s+)?(?:saint\s+|st\s+)?valentine'?s?(?:\s+day)?\b",
-        lambda m, c: _named_feast(c, "valentin"),
-    ),
-    (
-        r"\b(?:on\s+|for\s+)?bastille\s+day\b",
-        lambda m, c: _named_feast(c, "nationale"),
-    ),
-    (
-        r"\b(?:on|for|at|during)\s+halloween\b",
-        lambda m, c: _named_feast(c, "halloween"),
-    ),
-    (
-        r"\b(?:on|for|at|during|over)\s+easter(?:\s+(?:week-?end|sunday|monday))?\b",
-        lambda m, c: _named_feast(c, "paques"),
-    ),
-    (
-        r"\b(?P<f>easter|christmas|halloween)\b",
-        lambda m, c: _named_feast(
-            c, {"easter": "paques_jour", "christmas": "noel"}.get(m["f"], m["f"]), loose=True
-        ),
-    ),
-    (
-        r"\b(?P<art>the\s+)?(?P<d>\d{1,2})(?P<ord>st|nd|rd|th)?\b"
-        r"(?!\s*(?:h\b|hours?|years?|euros?|€|%|km|min|pm|am|:|[.,]\d|people|o'clock))",
-        _loose_day,
-    ),
-]
+_Resolver = Callable[[re.Match[str], _Ctx, Language], "_Span | None"]
 
 
-def _fold_feast(word: str) -> str:
-    """The feast a bare name means as one end of a range: Pâques is Easter Sunday then."""
-    word = word.removeprefix("la ").strip()
-    return "paques_jour" if word == "paques" else word
+def _said_day(days: int, meaning: str) -> _Resolver:
+    """'demain', 'hier soir': a day counted from today, named as said."""
+    return lambda m, c, lang: _day_part(
+        c, c.as_of + timedelta(days=days), m["part"], _label(meaning, lang)
+    )
+
+
+def _feast_rule(key: str) -> _Resolver:
+    return lambda m, c, lang: _named_feast(c, key)
+
+
+def _this_week(c: _Ctx, name: str) -> _Span:
+    return _days(c, c.as_of, c.as_of + timedelta(days=6 - c.as_of.weekday()), name)
+
+
+def _year(c: _Ctx, year: int, name: str) -> _Span:
+    return _days(c, date(year, 1, 1), date(year, 12, 31), name)
+
+
+def _holiday_word(m: re.Match[str]) -> str | None:
+    word = m["k"] or m.groupdict().get("k2")
+    return " ".join(word.split()).rstrip("'") if word else None
+
+
+def _upcoming_rule(m: re.Match[str], c: _Ctx, lang: Language) -> _Span:
+    count = m["n"] or m.groupdict().get("n2")
+    return _upcoming(c, _number(count) if count else None, m["u"] or m.groupdict()["u2"])
+
+
+_RESOLVERS: dict[str, _Resolver] = {
+    "today": _said_day(0, "today"),
+    "tonight": lambda m, c, lang: _day_part(c, c.as_of, "soir", _label("tonight", lang)),
+    "this_part": lambda m, c, lang: _day_part(
+        c, c.as_of, m["part"], _PARTS[_part_key(m["part"])].words[lang].this
+    ),
+    "day_after_tomorrow": _said_day(2, "day_after_tomorrow"),
+    "tomorrow": _said_day(1, "tomorrow"),
+    "day_before_yesterday": _said_day(-2, "day_before_yesterday"),
+    "yesterday": _said_day(-1, "yesterday"),
+    "last_night": lambda m, c, lang: _day_part(
+        c, c.as_of - timedelta(days=1), "soir", _label("yesterday", lang)
+    ),
+    "weekday": lambda m, c, lang: _day_part(
+        c, _weekday(m, c, _STEPS.get(m["step"] or "")), m["part"]
+    ),
+    "date": lambda m, c, lang: _dated(m, c),
+    "part_of_date": lambda m, c, lang: _part_of(m, c, _single_date(m, c)),
+    "part_of_weekday": lambda m, c, lang: _part_of(m, c, _weekday(m, c)),
+    "this_weekend": lambda m, c, lang: _days(c, *_weekend(c), c.label("this_weekend")),
+    "next_weekend": lambda m, c, lang: _days(
+        c, *_following_weekend(c), _label("next_weekend", lang)
+    ),
+    "last_weekend": lambda m, c, lang: _days(c, *_last_weekend(c), _label("last_weekend", lang)),
+    "weekend_of": lambda m, c, lang: _weekend_span(c, _weekend_of(_single_date(m, c))),
+    "this_week": lambda m, c, lang: _this_week(c, _label("this_week", lang)),
+    "next_week": lambda m, c, lang: _week(c, 1, _label("next_week", lang)),
+    "last_week": lambda m, c, lang: _week(c, -1, _label("last_week", lang)),
+    "this_month": lambda m, c, lang: _month_span(c, c.as_of.month, c.as_of.year, None),
+    "next_month": lambda m, c, lang: _relative_month(c, 1),
+    "last_month": lambda m, c, lang: _relative_month(c, -1),
+    "end_of": lambda m, c, lang: _end_of(c, _UNITS[m[0].split()[-1]]),
+    "month": lambda m, c, lang: _month(m, c),
+    "year": lambda m, c, lang: _year(c, int(m["y"]), _label("year", lang, year=m["y"])),
+    "this_year": lambda m, c, lang: _days(
+        c, c.as_of, date(c.as_of.year, 12, 31), _label("this_year", lang)
+    ),
+    "last_year": lambda m, c, lang: _year(c, c.as_of.year - 1, _label("last_year", lang)),
+    "season": lambda m, c, lang: _season(
+        c,
+        m["s"] or m["s2"],
+        _STEPS.get(m["step"] or ""),
+        int(year) if (year := m["y"] or m.groupdict().get("y2")) else None,
+    ),
+    "holidays": lambda m, c, lang: _holiday_span(
+        c, _holiday_word(m), (m["z"] or m["z2"] or "").upper() or None
+    ),
+    "in_days": lambda m, c, lang: _in(
+        c, _number(m["n"]), m["u"], _label("in_days", lang, n=m["n"], unit=m["u"])
+    ),
+    "days_ago": lambda m, c, lang: _ago(
+        c, _number(m["n"]), m["u"], _label("days_ago", lang, n=m["n"], unit=m["u"])
+    ),
+    "upcoming": _upcoming_rule,
+    "range": lambda m, c, lang: _range(m, c),
+    "between": lambda m, c, lang: _range(m, c),
+    **{key: _feast_rule(key) for key in _TABLE.feasts},
+    # loose ends: only dates as one end of a range or a limit ("entre Pâques et…")
+    "loose_feast": lambda m, c, lang: _named_feast(c, _FEAST_WORDS[m["f"].split()[-1]], loose=True),
+    "loose_day": lambda m, c, lang: _loose_day(m, c),
+}
 
 
 def _weekend_span(c: _Ctx, days: tuple[date, date] | None) -> _Span | None:
-    return _days(c, *days, c.words("le week-end", "the weekend")) if days else None
+    return _days(c, *days, c.label("weekend")) if days else None
 
 
 def _dated(m: re.Match[str], c: _Ctx) -> _Span | None:
     # A bare '14/07' needs two digits on each side: '3/5' is more often a fraction.
-    if m["pnd"] and not m["le"] and not m["pny"] and (len(m["pnd"]) < 2 or len(m["pnm"]) < 2):
+    g = m.groupdict()
+    numeric, day, month = g.get("pnd"), g.get("pnd") or "", g.get("pnm") or ""
+    if numeric and not g.get("le") and not g.get("pny") and (len(day) < 2 or len(month) < 2):
         return None
     day = _single_date(m, c)
     return _day_part(c, day, m["part"]) if day else None
 
 
-def _month(m: re.Match[str], c: _Ctx, numbers: dict[str, int]) -> _Span | None:
-    month = numbers[m["m"]]
-    position = m["pos"]
-    if position:
-        position = {"early": "debut", "beginning of": "debut", "middle of": "mi", "mid": "mi"}.get(
-            " ".join(position.split()), position
-        )
-        position = {"late": "fin", "end of": "fin"}.get(position, position)
+def _month(m: re.Match[str], c: _Ctx) -> _Span | None:
+    month = _MONTHS[m["m"]]
+    position = _POSITIONS[" ".join(m["pos"].split())] if m["pos"] else None
     if m["last"]:
         year = c.as_of.year if month < c.as_of.month else c.as_of.year - 1
         return _month_span(c, month, year, position)
@@ -1160,34 +807,39 @@ def _range(m: re.Match[str], c: _Ctx) -> _Span | None:
 
 # --- combining expressions: ranges, limits, joined days, daily bands ------------------------
 
+
+def _join(name: str) -> str:
+    """The alternatives of `joins` in every language, as one regular expression."""
+    return "|".join(_TABLE.joins[name].values())
+
+
+_ARTICLE = rf"(?:(?:{_join('article')})\s+|(?:{_join('article_elided')}))?"
 _RANGE_LEAD = re.compile(
-    r"(?:\b(?:entre|du|de|des|depuis|from|between)\s+|\bd')(?:(?:le|la|les|the)\s+|l')?$"
+    rf"(?:\b(?:{_join('range_lead')})\s+|\b(?:{_join('range_lead_elided')})){_ARTICLE}$"
 )
-_RANGE_MID = re.compile(
-    r"^\s*(?:(?:et|au|a|aux|jusqu'?\s?au|jusqu'?\s?a|to|and|until|till|through|thru)\s+"
-    r"(?:(?:le|la|les|the)\s+|l')?|[-–]\s*)$"
-)
-_UNTIL_LEAD = re.compile(
-    r"\b(?:jusqu'?\s?(?:au|aux|a)|d'?ici(?:\s+(?:au|a))?|avant|until|till|by|before)\s+"
-    r"(?:(?:le|la|les|the)\s+|l')?$"
-)
-_FROM_LEAD = re.compile(
-    r"\b(?:a\s+partir\s+(?:du|de|des)|des|apres|depuis|starting(?:\s+from|\s+on)?|after|"
-    r"from)\s+(?:(?:le|la|les|the)\s+|l')?$"
-)
-_DAYS_JOINED = re.compile(r"^(?:\s|,|&|-|/|et|ou|puis|voire|a|au|jusqu'au|jusqu'a|and|or)*$")
+_RANGE_MID = re.compile(rf"^\s*(?:(?:{_join('range_mid')})\s+{_ARTICLE}|[-–]\s*)$")
+_UNTIL_LEAD = re.compile(rf"\b(?:{_join('until')})\s+{_ARTICLE}$")
+_FROM_LEAD = re.compile(rf"\b(?:{_join('since')})\s+{_ARTICLE}$")
+_DAY_SAID = re.compile(rf"\b(?:{_join('day_said')})\s+$")
+_DAY_SAID_MID = re.compile(rf"\b(?:{_join('day_said_mid')})\s+$")
+_DAY_SAID_LIMIT = re.compile(rf"\b(?:{_join('day_said_limit')})\s+$")
+_DAYS_JOINED = re.compile(rf"^(?:\s|,|&|-|/|{_join('joined')})*$")
 _DAILY_PART = re.compile(
-    r"^[\s,]*(?:le|en|l'|the|in\s+the|at)?\s*(?P<part>soir|soiree|soirs|matin|matinee|matins"
-    r"|apres-?\s?midi|evenings?|mornings?|afternoons?|nights?|night)\b"
+    rf"^[\s,]*(?:{_join('daily_after_lead')})?\s*(?P<part>{_join('daily_after')})\b"
 )
 _DAILY_PART_BEFORE = re.compile(
-    r"\b(?:le|en|l'|the|in\s+the)?\s*(?P<part>soir|soiree|soirs|matin|matinee|apres-?\s?midi"
-    r"|evenings?|mornings?|afternoons?)[\s,]*(?:de\s+|du\s+|this\s+)?$"
+    rf"\b(?:{_join('daily_before_lead')})?\s*(?P<part>{_join('daily_before')})[\s,]*"
+    rf"(?:{_join('daily_before_tail')})?$"
 )
-_ONLY_AFTER = re.compile(r"^\s+(?:seulement|uniquement|only)\b")
-_ONLY_BEFORE = re.compile(r"\b(?:seulement|uniquement|only|just)\s+$")
+_ONLY_AFTER = re.compile(rf"^\s+(?:{_join('only_after')})\b")
+_ONLY_BEFORE = re.compile(rf"\b(?:{_join('only_before')})\s+$")
 
-_COMPILED = [(re.compile(pattern), resolve) for pattern, resolve in (*_FR_RULES, *_EN_RULES)]
+_COMPILED = [
+    (re.compile(_expand(_joined(patterns[lang]), _fragments(lang))), _RESOLVERS[meaning], lang)
+    for lang in _TABLE.words
+    for meaning, patterns in _TABLE.rules.items()
+    if lang in patterns
+]
 
 
 @dataclass(frozen=True)
@@ -1271,7 +923,7 @@ def _combinations(folded: str, c: _Ctx, found: list[_Found]) -> list[_Found]:
         for lead, make in ((_UNTIL_LEAD, _until), (_FROM_LEAD, _since)):
             m = lead.search(before)
             if m is not None:
-                said = a.span.articled or bool(re.search(r"\b(?:du|au)\s+$", m[0]))
+                said = a.span.articled or bool(_DAY_SAID_LIMIT.search(m[0]))
                 span = make(c, replace(a.span, articled=said))
                 if span is not None:
                     combined.append(_Found(m.start(), a.end, span))
@@ -1295,8 +947,8 @@ def _dated_ends(a: _Span, b: _Span, before: str, mid: str) -> bool:
     """A bare number is a day only when said as one ("le 20", "du 3", "the 5th") or when
     the other end is a full date ("du 3 au 5 mai"): "entre 20 et 30 personnes" is not."""
     full_a, full_b = not a.day_only, not b.day_only
-    said_a = a.articled or bool(re.search(r"\b(?:du|au|le|the)\s+$", before))
-    said_b = b.articled or bool(re.search(r"\b(?:au|le|the)\s+$", mid))
+    said_a = a.articled or bool(_DAY_SAID.search(before))
+    said_b = b.articled or bool(_DAY_SAID_MID.search(mid))
     return (said_a or full_b) and (said_b or full_a) and (full_a or full_b or (said_a and said_b))
 
 
@@ -1319,9 +971,9 @@ def parse_dates(
     folded = fold_aligned(text)
     ctx = _Ctx(as_of, tz, language or detect_language(text), zone)
     found: list[_Found] = []
-    for pattern, resolve in _COMPILED:
+    for pattern, resolve, language_said in _COMPILED:
         for m in pattern.finditer(folded):
-            span = resolve(m, ctx)
+            span = resolve(m, ctx, language_said)
             if span is not None:
                 found.append(_Found(m.start(), m.end(), span))
     found = [f for f in found + _combinations(folded, ctx, found) if not f.span.loose]
@@ -1365,20 +1017,11 @@ def _daily_part(c: _Ctx, folded: str, span: _Span, start: int, end: int) -> tupl
     m = after or before
     if m is None:
         return span, start, end
-    p = _PARTS[_part_key(m["part"].removesuffix("s"))]
-    label = f"{span.label}, {c.words(_DAILY_WORDS[p.first][0], _DAILY_WORDS[p.first][1])}"
-    banded = replace(span, hours=(p.first, p.end), label=label)
+    p = _PARTS[_part_key(m["part"])]
+    banded = replace(span, hours=p.hours, label=f"{span.label}, {p.words[c.language].daily}")
     if after is not None:
         return banded, start, end + after.end()
     return banded, before.start() if before else start, end
-
-
-_DAILY_WORDS = {  # first hour -> how a daily band reads
-    6: ("le matin", "in the morning"),
-    12: ("l'après-midi", "in the afternoon"),
-    18: ("le soir", "in the evening"),
-    21: ("la nuit", "at night"),
-}
 
 
 def _with_only(folded: str, start: int, end: int) -> tuple[int, int]:
@@ -1393,7 +1036,7 @@ def _with_only(folded: str, start: int, end: int) -> tuple[int, int]:
 
 
 _BARE_WEEKDAY = re.compile(
-    rf"^(?:le\s+|ce\s+|on\s+|this\s+|only\s+|just\s+)*(?:{WD_NAMES}|{EN_WD_NAMES})\b[\w\s'-]*$"
+    rf"^(?:(?:{_join('weekday_lead')})\s+)*(?:{'|'.join(_WEEKDAYS)})\b[\w\s'-]*$"
 )
 
 

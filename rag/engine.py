@@ -275,6 +275,7 @@ class Assistant:
             past=u.window.past if u.window else False,
             radius_km=place.radius_km if place else None,
             country=place.name if place and place.kind == "country" else None,
+            venue="; ".join(u.venue.names) if u.venue else None,
         )
 
 

@@ -35,6 +35,8 @@ from rag.text import normalize_space
 
 PlaceKind = Literal["city", "department", "region", "country"]
 EARTH_KM = 6371.0
+MAX_VENUES = 10  # a name fitting more venues than this names a kind of venue, not one
+WHOLE_VENUE_WORDS = 3
 BIG_CITY = 50_000  # towns this large are recognised in lower case too ("a marseille")
 _TOWNS = Path(__file__).parent / "resources" / "fr-towns.tsv"
 
@@ -71,6 +73,34 @@ class PlaceMatch:
     def distance_km(self, latitude: float, longitude: float) -> float:
         """Great-circle distance from the centre of a "près de" place."""
         return haversine_km(self.latitude or 0.0, self.longitude or 0.0, latitude, longitude)
+
+
+@dataclass(frozen=True, slots=True)
+class VenueMatch:
+    """The venues of the corpus a question names ("au Zénith": every venue whose name
+    starts with "Zénith"), and the words that named them."""
+
+    names: tuple[str, ...]
+    expression: str
+
+
+def venue_key(name: str) -> str:
+    """'Le Zénith', 'ZENITH' -> 'zenith': a venue's name without its leading article."""
+    return " ".join(_venue_words(name))
+
+
+def _venue_words(name: str) -> tuple[str, ...]:
+    words = _words(name)
+    while words and words[0] in _ARTICLES:
+        words = words[1:]
+    return words
+
+
+@cache
+def _venue_types() -> frozenset[str]:
+    text = (Path(__file__).parent / "resources" / "venue-types.txt").read_text(encoding="utf-8")
+    lines = (line.split("#", 1)[0] for line in text.splitlines())
+    return frozenset(word for line in lines for word in line.split())
 
 
 def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -331,6 +361,13 @@ class Gazetteer:
     city_departments: dict[str, Counter[str]] = field(default_factory=dict)
     countries: Counter[str] = field(default_factory=Counter)
     centres: dict[str, tuple[float, float]] = field(default_factory=dict)  # city key -> lat, lon
+    venues: Counter[str] = field(default_factory=Counter)
+    _venue_first: dict[str, list[tuple[str, ...]]] = field(
+        default_factory=dict, init=False, repr=False
+    )  # first word of a venue's name -> the names' words
+    _venue_names: dict[tuple[str, ...], list[str]] = field(
+        default_factory=dict, init=False, repr=False
+    )
     _entries: dict[tuple[str, ...], _Entry] = field(default_factory=dict, init=False, repr=False)
     _longest: int = field(default=1, init=False, repr=False)
 
@@ -356,6 +393,8 @@ class Gazetteer:
                 gazetteer.departments[place.department] += 1
             if place.region:
                 gazetteer.regions[place.region] += 1
+            if event.venue and event.venue.strip():
+                gazetteer.venues[normalize_space(event.venue)] += 1
         for variants in spellings.values():
             # The usual spelling, and "Paris" rather than "PARIS" when they tie.
             best = max(variants, key=lambda s: (variants[s], not s.isupper(), s))
@@ -374,6 +413,7 @@ class Gazetteer:
             "city_departments": {k: dict(v) for k, v in self.city_departments.items()},
             "countries": dict(self.countries),
             "centres": {k: list(v) for k, v in self.centres.items()},
+            "venues": dict(self.venues),
         }
 
     @classmethod
@@ -385,11 +425,21 @@ class Gazetteer:
             city_departments={k: Counter(v) for k, v in data["city_departments"].items()},
             countries=Counter(data["countries"]),
             centres={k: (float(v[0]), float(v[1])) for k, v in data["centres"].items()},
+            venues=Counter(data.get("venues", {})),  # indexes built before venues: none
         )
         gazetteer._index()
         return gazetteer
 
     def _index(self) -> None:
+        for name in self.venues:
+            words = _venue_words(name)
+            if words:
+                if words not in self._venue_names:
+                    self._venue_first.setdefault(words[0], []).append(words)
+                self._venue_names.setdefault(words, []).append(name)
+        self._index_places()
+
+    def _index_places(self) -> None:
         # Later kinds never replace earlier ones: "Paris" is the city before the department.
         names: list[tuple[PlaceKind, str, str]] = [("city", c, c) for c in self.cities]
         departments = set(self.departments) | set(_DEPARTMENT_REGION)
@@ -513,6 +563,46 @@ class Gazetteer:
             lat, lon = centre
             return PlaceMatch(entry.kind, entry.name, expression, None, near_km, lat, lon)
         return PlaceMatch(entry.kind, entry.name, expression)
+
+    def find_venue(self, text: str) -> VenueMatch | None:
+        """The venue the question names after a preposition ("au Théâtre de la Petite
+        France", "at the Zénith"): the longest run of words that starts venue names of the
+        corpus and holds a word saying which venue, not what kind (rag/resources/
+        venue-types.txt), capitalized or in a whole name of several words; None when it
+        would fit more than MAX_VENUES of them."""
+        tokens = _tokens(text)
+        words = [_ABBREVIATIONS.get(t.group(0), t.group(0)) for t in tokens]
+        generic = _venue_types() | STOP_WORDS
+        best: tuple[int, int, int, list[tuple[str, ...]]] | None = None
+        for i, word in enumerate(words):
+            start = _preposition_start(words, i)
+            if start == i and words[max(i - 2, 0) : i] == ["at", "the"]:
+                start = i - 2
+            elif start == i and i and words[i - 1] == "chez":
+                start = i - 1
+            elif start == i:
+                continue
+            fitting, n = self._venue_first.get(word, []), 0
+            for length in range(1, len(words) - i + 1):
+                run = tuple(words[i : i + length])
+                longer = [v for v in fitting if v[:length] == run]
+                if not longer:
+                    break
+                fitting, n = longer, length
+            named = [j for j in range(i, i + n) if words[j] not in generic]
+            # A proper name is written as one ("au Zénith"); lower case, only a whole name
+            # of several words ("au parc de la tete d or"): "à la belle étoile" is no venue
+            # even where one is called "La Belle Étoile".
+            proper = any(text[tokens[j].start()].isupper() for j in named)
+            whole = n >= WHOLE_VENUE_WORDS and any(len(v) == n for v in fitting)
+            longest = best is None or n > best[2]
+            if named and (proper or whole) and len(fitting) <= MAX_VENUES and longest:
+                best = (start, i, n, fitting)
+        if best is None:
+            return None
+        start, i, n, fitting = best
+        names = tuple(name for v in fitting for name in self._venue_names[v])
+        return VenueMatch(names, text[tokens[start].start() : tokens[i + n - 1].end()])
 
     def _arrondissement(self, text: str) -> PlaceMatch | None:
         if "Paris" not in self.cities:

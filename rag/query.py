@@ -26,7 +26,7 @@ from rag.dates import DateWindow, explicit_window, fold_aligned, is_bare_weekday
 from rag.holidays import zone_of
 from rag.language import Language, detect_language, stop_words
 from rag.lexical import STOP_WORDS, stem
-from rag.places import Gazetteer, PlaceMatch, place_phrase, unknown_place
+from rag.places import Gazetteer, PlaceMatch, VenueMatch, place_phrase, unknown_place
 from rag.text import fold, normalize_space
 
 
@@ -44,6 +44,7 @@ class Understanding:
     access: tuple[AccessCode, ...] = ()  # accessibility asked for (rag.cues codes)
     factual: bool = False  # "Quelle est la capitale de la France ?": not about outings
     names: frozenset[str] = frozenset()  # analyzed terms written as names ("Saint-Eustache")
+    venue: VenueMatch | None = None  # "au Zénith": the events at these venues of the corpus
 
 
 _RESOURCES = Path(__file__).parent / "resources"
@@ -101,6 +102,7 @@ class _Parsed:
 
     window: DateWindow | None
     place: PlaceMatch | None
+    venue: VenueMatch | None
     cues: Cues
     topic: str
     follow_up: bool
@@ -117,6 +119,20 @@ def _parse(
         keep[start:end] = [False] * (end - start)
 
     place = gazetteer.find(question, near_km) or unknown_place(question)
+    venue = gazetteer.find_venue(question)
+    if venue is not None and place is not None:
+        v0, p0 = question.find(venue.expression), question.find(place.expression)
+        v1, p1 = v0 + len(venue.expression), p0 + len(place.expression)
+        if p0 < v1 and v0 < p1:
+            # "au Théâtre de la Petite France" is a venue, not France; "à Paris" stays
+            # Paris where a venue's name starts with "Paris"
+            if v0 <= p0 and p1 <= v1 and v1 - v0 > p1 - p0:
+                place = None
+            else:
+                venue = None
+    if venue is not None:
+        start = question.find(venue.expression)
+        drop(start, start + len(venue.expression))
     window = parse_dates(
         question, as_of, tz, language=detect_language(question), zone=_school_zone(place, gazetteer)
     )
@@ -140,7 +156,7 @@ def _parse(
     follow_up = bool(_FOLLOW_UP.match(folded)) or short or there
     asks_events = outing or window or place or cues.audience or cues.free or cues.access
     factual = bool(_FACTUAL.match(folded)) and not asks_events
-    return _Parsed(window, place, cues, topic, follow_up, factual)
+    return _Parsed(window, place, venue, cues, topic, follow_up, factual)
 
 
 def _school_zone(place: PlaceMatch | None, gazetteer: Gazetteer) -> str | None:
@@ -231,7 +247,7 @@ def understand(
     """
     language = detect_language(question)
     own = _parse(question, as_of, gazetteer, tz, near_km)
-    window, place, topic, cues = own.window, own.place, own.topic, own.cues
+    window, place, venue, topic, cues = own.window, own.place, own.venue, own.topic, own.cues
     audience, ages, free, access = cues.audience, cues.ages, cues.free, cues.access
     if own.follow_up and previous_questions:
         chain: list[_Parsed] = []
@@ -241,7 +257,9 @@ def understand(
                 break
         inherited = next((p.window for p in chain if p.window), None)
         window = _narrow(window, inherited, tz, language) if window else inherited
-        place = place or next((p.place for p in chain if p.place), None)
+        if place is None and venue is None:
+            place = next((p.place for p in chain if p.place), None)
+            venue = next((p.venue for p in chain if p.venue), None)
         topic = topic or next((p.topic for p in chain if p.topic), "")
         audience = audience or next((p.cues.audience for p in chain if p.cues.audience), [])
         ages = ages or next((p.cues.ages for p in chain if p.cues.ages), None)
@@ -265,6 +283,7 @@ def understand(
         access,
         own.factual,
         _names(question),
+        venue,
     )
 
 
@@ -300,6 +319,8 @@ def understood_summary(u: Understanding) -> str:
         parts.append("accessible (" + ", ".join(_access_labels(u.access)) + ")")
     if u.window:
         parts.append(u.window.label)
+    if u.venue:
+        parts.append(u.venue.expression)
     if u.place:
         parts.append(_english_place(u.place) if english else place_phrase(u.place))
     return ", ".join(parts)

@@ -2,10 +2,12 @@
 
 The API keeps answering from the served index while a job runs; the engine swaps the new
 version in with one assignment. Jobs live in the data directory (`data/jobs/`): a lock file
-that the worker running a job holds for its duration, and one JSON record per job that it
-rewrites as the job progresses. So with several API workers (`API_WORKERS`) or replicas on
-one volume, one build runs at a time (the others get `RebuildBusy`, HTTP 409) and any of
-them answers for any job; the others pick the new version up through `CURRENT`.
+that the worker running a job holds for its duration (who may start one), a liveness file
+it holds as long as it runs the job (what status reads probe, so that a probe never makes
+a start fail), and one JSON record per job that it rewrites as the job progresses. So with
+several API workers (`API_WORKERS`) or replicas on one volume, one build runs at a time
+(the others get `RebuildBusy`, HTTP 409) and any of them answers for any job; the others
+pick the new version up through `CURRENT`.
 """
 
 from __future__ import annotations
@@ -15,7 +17,6 @@ import json
 import logging
 import os
 import threading
-import time
 import uuid
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, fields, replace
@@ -42,10 +43,9 @@ RebuildWork = Callable[[ProgressFn], dict[str, Any]]
 
 KEPT_JOBS = 20
 LOCK = ".rebuild.lock"
+ALIVE = ".rebuild.alive"
 WRITE_EVERY_S = 0.5
 """Progress reaches the job record this often at most (state changes at once)."""
-LOCK_TRIES = 10
-"""Attempts (20 ms apart) to take the lock: a status read briefly probes it too."""
 STOPPED = "the worker running this job stopped before it finished; start a new rebuild"
 
 
@@ -142,7 +142,10 @@ class Rebuilder:
 
     def start(self) -> RebuildJob:
         lock = self._take_lock()
+        alive: IO[str] | None = None
         try:
+            alive = (self._dir / ALIVE).open("a+", encoding="utf-8")
+            fcntl.flock(alive, fcntl.LOCK_EX)  # waits out a status read's probe, if one is on
             job = RebuildJob(id=uuid.uuid4().hex[:12], created_at=datetime.now(UTC))
             self._write(job)
             lock.seek(0)
@@ -151,12 +154,16 @@ class Rebuilder:
             lock.flush()
             self._prune()
         except BaseException:
+            if alive is not None:
+                alive.close()
             lock.close()
             raise
         snapshot = replace(job)  # the worker thread mutates `job` from now on
         with self._guard:
             self._here = job
-        worker = threading.Thread(target=self._run, args=(job, lock), name=f"rebuild-{job.id}")
+        worker = threading.Thread(
+            target=self._run, args=(job, lock, alive), name=f"rebuild-{job.id}"
+        )
         worker.daemon = True
         worker.start()
         return snapshot
@@ -198,23 +205,19 @@ class Rebuilder:
                 f"cannot write rebuild jobs in the data directory ({exc.strerror}): this replica "
                 "mounts the data read-only; run the builder (`rag build`) where it is writable"
             ) from exc
-        for attempt in range(LOCK_TRIES):
-            try:
-                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                return lock
-            except BlockingIOError:
-                if self.active is not None:  # a job holds it, not a status read's probe
-                    break
-                if attempt + 1 < LOCK_TRIES:
-                    time.sleep(0.02)
-        lock.close()
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)  # only a start ever takes it
+            return lock
+        except BlockingIOError:
+            lock.close()
         busy = self.active
         raise RebuildBusy(busy or RebuildJob(id="unknown", created_at=datetime.now(UTC)))
 
     def _locked(self) -> bool:
-        """Whether some process holds the lock (probing takes it for an instant)."""
+        """Whether some process runs a job: it holds the liveness file (probing takes it
+        for an instant, never the start lock)."""
         try:
-            with (self._dir / LOCK).open("r", encoding="utf-8") as probe:
+            with (self._dir / ALIVE).open("r", encoding="utf-8") as probe:
                 try:
                     fcntl.flock(probe, fcntl.LOCK_SH | fcntl.LOCK_NB)
                 except BlockingIOError:
@@ -224,7 +227,7 @@ class Rebuilder:
         except OSError:  # no lock file yet (no job ever ran here), or no such directory
             return False
 
-    def _run(self, job: RebuildJob, lock: IO[str]) -> None:
+    def _run(self, job: RebuildJob, lock: IO[str], alive: IO[str]) -> None:
         meter = ProgressMeter()
         dirty, stop = threading.Event(), threading.Event()
 
@@ -270,11 +273,12 @@ class Rebuilder:
             with self._guard:
                 job.state = "failed" if error else "succeeded"
                 job.result, job.error, job.finished_at = result, error, datetime.now(UTC)
-            save()  # before the lock goes: a free lock with a running record means it died
+            save()  # before liveness goes: a free one with a running record means it died
         finally:
             stop.set()
             with self._guard:
                 self._here = None
+            alive.close()
             lock.close()
         log.info("rebuild %s %s in %.1f s", job.id, job.state, job.duration_s)
         if self._on_finish is not None:

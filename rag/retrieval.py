@@ -23,8 +23,9 @@ from rag.cues import AUDIENCE_PHRASES, age_fits
 from rag.embeddings import Embedder
 from rag.features import access_bits
 from rag.index import Index
+from rag.lexical import analyze
 from rag.models import Hit
-from rag.places import Gazetteer, PlaceMatch
+from rag.places import Gazetteer, PlaceMatch, VenueMatch, venue_key
 from rag.query import Understanding, alternatives, topic_terms
 
 
@@ -102,6 +103,7 @@ class Retriever:
         )
         self.candidates = index.candidates
         self._place_events: dict[PlaceMatch, np.ndarray] = {}
+        self._venue_events: dict[tuple[str, ...], np.ndarray] = {}
         self._event_counts: dict[str, int] = {}
         self._by_prefix: dict[str, list[str]] | None = None  # vocabulary, for typos
         self._sounds: dict[str, list[str]] | None = None  # vocabulary, for spellings by ear
@@ -116,7 +118,32 @@ class Retriever:
         if u.place is not None:
             at = self._at_place(u.place)
             allowed = at if allowed is None else np.intersect1d(allowed, at, assume_unique=True)
+        if u.venue is not None:
+            at = self._at_venue(u.venue)
+            allowed = at if allowed is None else np.intersect1d(allowed, at, assume_unique=True)
         return allowed
+
+    def _at_venue(self, venue: VenueMatch) -> np.ndarray:
+        """Events at one of `venue.names`: those whose passages hold every word of the
+        names, checked against each event's venue (reads only those events); cached."""
+        cached = self._venue_events.get(venue.names)
+        if cached is not None:
+            return cached
+        if len(self._venue_events) >= PLACE_CACHE_SIZE:
+            self._venue_events.clear()
+        keys = {venue_key(name) for name in venue.names}
+        lexical, owner = self.index.lexical, self.index.passage_event
+        events = np.zeros(0, dtype=np.int64)
+        for key in keys:
+            having: np.ndarray | None = None  # the events whose passages hold every word
+            for term in analyze(key):
+                found = np.unique(np.asarray(owner[lexical.passages_with(term)], dtype=np.int64))
+                having = found if having is None else np.intersect1d(having, found)
+            if having is not None:
+                events = np.union1d(events, having)
+        at = [int(e) for e in events if venue_key(self.index.events[int(e)].venue or "") in keys]
+        self._venue_events[venue.names] = np.asarray(at, dtype=np.int64)
+        return self._venue_events[venue.names]
 
     def _at_place(self, place: PlaceMatch) -> np.ndarray:
         """Events at `place`, looked up once per place asked about (places are few)."""
@@ -145,6 +172,10 @@ class Retriever:
             coverage = _lookup(events, lexical_events, coverage, 0.0)
             lexical_passage = _lookup(events, lexical_events, lexical_passage, -1)
             relevant = self._relevant(u, terms, allowed, dense, coverage)
+            if u.venue is not None:
+                # "une visite au Musée Unterlinden": the venue's events are what was asked,
+                # the topic words only order them
+                relevant[:] = True
             if not relevant.any() and _only_occasion(u, terms):
                 # "le week-end de Pâques": the feast dates the question, nothing need name it
                 return self.search(replace(u, topic=""), k)
@@ -171,8 +202,9 @@ class Retriever:
         ranked = np.lexsort((-score, -fit, ~attendable, ~upcoming))
         if terms:
             ranked = ranked[:k]
-            # Fewer, better: a hit far below the best of the answer is padding.
-            ranked = ranked[score[ranked] >= TAIL_SHARE * score[ranked].max()]
+            if u.venue is None:
+                # Fewer, better: a hit far below the best of the answer is padding.
+                ranked = ranked[score[ranked] >= TAIL_SHARE * score[ranked].max()]
         else:
             kinds = self.candidates.feature("event_kind", events)
             tier = (upcoming * 2 + attendable) * (fit.max() + 1) + fit

@@ -96,6 +96,7 @@ class Understood(BaseModel):
     past: bool = False  # the window is over: the events found took place already
     radius_km: float | None = None  # "près de X": events within this distance of `city`
     country: str | None = None  # "en Italie", "au Canada"
+    venue: str | None = None  # "au Zénith": the corpus's venues it names, "; "-separated
 
 
 class ProviderInfo(BaseModel):

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import get_args
 from zoneinfo import ZoneInfo
 
 import numpy as np
 import pytest
 
-from rag.dates import explicit_window, is_bare_weekday, occurrence_overlap, parse_dates
+from rag.dates import _TABLE, explicit_window, is_bare_weekday, occurrence_overlap, parse_dates
+from rag.language import Language
 
 TZ = ZoneInfo("Europe/Paris")
 THURSDAY = date(2026, 11, 26)
@@ -424,3 +426,14 @@ def test_a_range_is_never_its_last_day_only() -> None:
 def test_a_bare_weekday_is_what_a_follow_up_narrows() -> None:
     assert is_bare_weekday("dimanche seulement") and is_bare_weekday("only on Sunday")
     assert not is_bare_weekday("ce week-end")
+
+
+def test_every_language_words_every_label() -> None:
+    """rag/resources/dates.toml: a language that has date words names every window in them."""
+    languages = set(get_args(Language))
+    assert set(_TABLE.words) == languages
+    named = [*_TABLE.labels.values(), *_TABLE.seasons.values(), *_TABLE.holidays.values()]
+    named += [part.words for part in _TABLE.parts.values()]
+    named += [feast.names for feast in _TABLE.feasts.values()]
+    assert all(set(names) == languages for names in named)
+    assert all(set(patterns) <= languages for patterns in _TABLE.rules.values())

@@ -207,3 +207,37 @@ def test_find_speed_on_a_thousand_cities() -> None:
     per_call = (time.perf_counter() - started) / 200 * 1e6
     print(f"Gazetteer.find on 1,000 cities: {per_call:.0f} µs per question")
     assert found is not None and found.name == "Ville-999-sur-Mer"
+
+
+VENUES = [
+    Event(uid=f"v{i}", title="x", city="Toulouse", venue=venue)
+    for i, venue in enumerate(
+        ["Le Zénith de Toulouse", "Zénith Sud", "Théâtre Garonne", "Théâtre du Pavé", "Musée"]
+    )
+]
+
+
+@pytest.mark.parametrize(
+    ("question", "names"),
+    [
+        ("Qui passe au Zénith ?", {"Le Zénith de Toulouse", "Zénith Sud"}),
+        ("au Zénith de Toulouse samedi", {"Le Zénith de Toulouse"}),
+        ("events at the Théâtre Garonne", {"Théâtre Garonne"}),
+        ("chez Théâtre du Pavé", {"Théâtre du Pavé"}),
+        ("du théâtre au théâtre", None),  # a kind of venue
+        ("une visite au Musée", None),  # a venue named only by its kind
+        ("Théâtre Garonne : le programme", None),  # no preposition
+    ],
+)
+def test_venues_named_in_questions(question: str, names: set[str] | None) -> None:
+    gazetteer = Gazetteer.from_dict(
+        Gazetteer.from_events(VENUES).to_dict()
+    )  # as an index stores it
+    venue = gazetteer.find_venue(question)
+    assert (set(venue.names) if venue else None) == names
+
+
+def test_an_index_built_before_venues_knows_none() -> None:
+    data = Gazetteer.from_events(VENUES).to_dict()
+    del data["venues"]
+    assert Gazetteer.from_dict(data).find_venue("au Zénith") is None

@@ -238,6 +238,8 @@ def test_places(
         ("Que faire dimanche avec ma fille de 9 ans ?", "robots"),
         ("une visite de musée pour une personne sourde", "lsf"),
         ("museum tour for deaf visitors", "lsf"),
+        ("une visite adaptée aux personnes sourdes", "lsf"),
+        ("a museum tour accessible to deaf people", "lsf"),
     ],
 )
 def test_audience_price_accessibility_rank_first(
@@ -294,7 +296,14 @@ def test_honest_refusals_stay(assistant: Assistant, question: str, says: str) ->
 # ("rando": "randonnée" is "randon"), or absent while a few candidates mean the same
 # ("cooking class" in Lille).
 SPELLINGS = [
-    _event("lille-standup", "Stand-up : Nadia Keller", "Une heure d'humour.", "Lille", SATURDAY),
+    _event(
+        "lille-standup",
+        "Stand-up : Nadia Keller",
+        "Une heure d'humour.",
+        "Lille",
+        SATURDAY,
+        venue="Le Grand Sud",
+    ),
     _event(
         "lille-hike",
         "Randonnée dans les monts de Flandre",
@@ -312,16 +321,16 @@ SPELLINGS = [
         hour=11,
     ),
     *(
-        _event(f"toulouse-{n}", title, text, "Toulouse", SATURDAY)
-        for n, (title, text) in enumerate(
+        _event(f"toulouse-{n}", title, text, "Toulouse", SATURDAY, venue=venue)
+        for n, (title, text, venue) in enumerate(
             [
-                ("Quatuor à cordes", "Musique classique : Haydn et Ravel aux Jacobins."),
-                ("Exposition de gravures", "Estampes du XVIIIe siècle."),
-                ("Cirque sous chapiteau", "Acrobates et jongleurs pour toute la famille."),
-                ("Conférence d'astronomie", "Les exoplanètes expliquées au public."),
-                ("Marché des potiers", "Céramistes de la région et démonstrations de tour."),
-                ("Ciné-club", "Un classique du cinéma muet accompagné au piano."),
-                ("Lecture musicale", "Des poèmes de Nougaro lus et chantés."),
+                ("Quatuor à cordes", "Musique classique : Haydn et Ravel.", "Théâtre du Capitole"),
+                ("Exposition de gravures", "Estampes du XVIIIe siècle.", "Musée des Augustins"),
+                ("Cirque sous chapiteau", "Acrobates et jongleurs.", "Salle municipale"),
+                ("Conférence d'astronomie", "Les exoplanètes expliquées.", "Salle municipale"),
+                ("Marché des potiers", "Céramistes de la région.", "Salle municipale"),
+                ("Ciné-club", "Un film muet accompagné au piano.", "Salle municipale"),
+                ("Lecture musicale", "Des poèmes de Nougaro lus.", "Musée des Augustins"),
             ]
         )
     ),
@@ -367,3 +376,41 @@ def test_the_near_radius_is_a_setting(assistant: Assistant) -> None:
     response = ask(narrow, "Que faire près de Lyon ce week-end ?")
     assert response.understood.radius_km == 2
     assert uids(response) == ["lyon-theatre"]
+
+
+@pytest.mark.parametrize(
+    ("question", "first", "expected"),
+    [
+        ("Qu'y a-t-il au Musée des Augustins ?", None, {"toulouse-1", "toulouse-6"}),
+        ("What's on at the Musée des Augustins?", None, {"toulouse-1", "toulouse-6"}),
+        # the topic orders the venue's events, it does not leave any out
+        ("une lecture au Musée des Augustins", "toulouse-6", {"toulouse-1", "toulouse-6"}),
+        ("Au Théâtre du Capitole, quoi de neuf ?", None, {"toulouse-0"}),
+        ("une lecture au musee des augustins", "toulouse-6", {"toulouse-1", "toulouse-6"}),
+    ],
+)
+def test_a_venue_named_is_where_to_look(
+    spellings: Assistant, question: str, first: str | None, expected: set[str]
+) -> None:
+    """Class 4: "au Zénith", "at the ...": the events at the corpus's venues of that name."""
+    response = ask(spellings, question)
+    assert set(uids(response)) == expected
+    assert first is None or uids(response)[0] == first
+    assert response.understood.venue is not None
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "une lecture au musée à Toulouse",
+        "du théâtre à Toulouse",
+        "une sortie au grand air à Lille",
+    ],
+)
+def test_a_kind_of_venue_or_a_lower_case_part_names_no_venue(
+    spellings: Assistant, question: str
+) -> None:
+    """'au musée' names a kind of place; a lower-case part of a name ("Le Grand Sud") is
+    not read as one (a whole name of several words is)."""
+    assert ask(spellings, question).understood.venue is None
+
