@@ -155,7 +155,17 @@ _ACCESS = [
         r"|accessibles?\s+(?:a\s+tous|aux\s+personnes\s+handicapees))\b",
     ),
 ]
-_ACCESS_RES = [(codes, re.compile(pattern)) for codes, pattern in _ACCESS]
+# "adaptée aux personnes malvoyantes", "accessible to wheelchair users": the words leading
+# to the need are part of the cue, not a topic.
+_ACCESS_LEAD = (
+    r"(?:(?:adaptee?s?|accessibles?|destinee?s?|reservee?s?|ouverte?s?|pensee?s?|concue?s?)"
+    r"\s+(?:aux|au|a\s+des|a\s+la|pour(?:\s+les|\s+des)?)\s+"
+    r"|(?:accessible|adapted|suitable)\s+(?:to|for)\s+(?:the\s+)?)?"
+    r"(?:(?:personnes?|publics?|visiteurs?|spectateurs?|people|visitors)\s+)?"
+)
+_ACCESS_RES = [
+    (codes, re.compile(rf"\b{_ACCESS_LEAD}(?:{pattern})")) for codes, pattern in _ACCESS
+]
 
 
 def read_cues(folded: str) -> Cues:

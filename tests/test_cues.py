@@ -13,6 +13,7 @@ from rag.cues import (
     is_free_for_all,
     read_cues,
 )
+from rag.dates import fold_aligned
 from rag.models import Event
 from rag.text import fold
 
@@ -101,3 +102,18 @@ def test_access_fit_needs_one_of_the_asked_codes() -> None:
 def test_attendable(status: str | None, mode: str | None, attendable: bool) -> None:
     """Cancelled, full, postponed or online-only events rank after the others."""
     assert is_attendable(event(status=status, attendance_mode=mode)) is attendable
+
+
+@pytest.mark.parametrize(
+    ("question", "cue"),
+    [
+        ("Une visite adaptée aux personnes malvoyantes", "adaptee aux personnes malvoyantes"),
+        ("des ateliers accessibles aux personnes sourdes", "accessibles aux personnes sourdes"),
+        ("a tour accessible to wheelchair users", "accessible to wheelchair"),
+        ("un spectacle pour les personnes aveugles", "personnes aveugles"),
+    ],
+)
+def test_the_words_leading_to_an_access_need_are_part_of_the_cue(question: str, cue: str) -> None:
+    """They are no topic: "adaptée", "personnes" would otherwise have to match events."""
+    folded = fold_aligned(question)
+    assert cue in [folded[a:b] for a, b in read_cues(folded).spans]

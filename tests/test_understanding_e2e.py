@@ -238,6 +238,8 @@ def test_places(
         ("Que faire dimanche avec ma fille de 9 ans ?", "robots"),
         ("une visite de musée pour une personne sourde", "lsf"),
         ("museum tour for deaf visitors", "lsf"),
+        ("une visite adaptée aux personnes sourdes", "lsf"),
+        ("a museum tour accessible to deaf people", "lsf"),
     ],
 )
 def test_audience_price_accessibility_rank_first(
@@ -411,3 +413,4 @@ def test_a_kind_of_venue_or_a_lower_case_part_names_no_venue(
     """'au musée' names a kind of place; a lower-case part of a name ("Le Grand Sud") is
     not read as one (a whole name of several words is)."""
     assert ask(spellings, question).understood.venue is None
+
