@@ -779,8 +779,8 @@ def _weekend_span(c: _Ctx, days: tuple[date, date] | None) -> _Span | None:
 def _dated(m: re.Match[str], c: _Ctx) -> _Span | None:
     # A bare '14/07' needs two digits on each side: '3/5' is more often a fraction.
     g = m.groupdict()
-    numeric, day, month = g.get("pnd"), g.get("pnd") or "", g.get("pnm") or ""
-    if numeric and not g.get("le") and not g.get("pny") and (len(day) < 2 or len(month) < 2):
+    day, month = g.get("pnd") or "", g.get("pnm") or ""
+    if day and not g.get("le") and not g.get("pny") and (len(day) < 2 or len(month) < 2):
         return None
     day = _single_date(m, c)
     return _day_part(c, day, m["part"]) if day else None
