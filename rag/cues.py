@@ -163,9 +163,7 @@ _ACCESS_LEAD = (
     r"|(?:accessible|adapted|suitable)\s+(?:to|for)\s+(?:the\s+)?)?"
     r"(?:(?:personnes?|publics?|visiteurs?|spectateurs?|people|visitors)\s+)?"
 )
-_ACCESS_RES = [
-    (codes, re.compile(rf"\b{_ACCESS_LEAD}(?:{pattern})")) for codes, pattern in _ACCESS
-]
+_ACCESS_RES = [(codes, re.compile(rf"\b{_ACCESS_LEAD}(?:{pattern})")) for codes, pattern in _ACCESS]
 
 
 def read_cues(folded: str) -> Cues:

@@ -413,4 +413,3 @@ def test_a_kind_of_venue_or_a_lower_case_part_names_no_venue(
     """'au musée' names a kind of place; a lower-case part of a name ("Le Grand Sud") is
     not read as one (a whole name of several words is)."""
     assert ask(spellings, question).understood.venue is None
-
