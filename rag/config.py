@@ -50,6 +50,8 @@ class Settings(BaseSettings):
     # Processes embedding the passages of a build (each loads the model, one core each);
     # `rag build --ray` hands the same step to a Ray cluster instead.
     embed_workers: int = Field(default=1, ge=1, le=256, alias="EMBED_WORKERS")
+    # Topic vectors the API keeps in memory (rag/embeddings/queries.py); 0: none.
+    query_cache_size: int = Field(default=4096, ge=0, le=1_000_000, alias="QUERY_CACHE_SIZE")
 
     # Generation
     llm_provider: str = Field(default="auto", alias="LLM_PROVIDER")

@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 from rag.config import Settings
 from rag.corpus import CorpusSummary
 from rag.embeddings import Embedder, create_embedder
+from rag.embeddings.queries import with_query_cache
 from rag.errors import RagError
 from rag.generation import Generated, GenerationInput, Generator, create_generator
 from rag.generation.extractive import no_answer_text
@@ -101,7 +102,8 @@ class Assistant:
     @classmethod
     def from_settings(cls, settings: Settings) -> Assistant:
         """Build the providers and load the active index; a missing index is a status."""
-        assistant = cls(settings, create_embedder(settings), create_generator(settings))
+        embedder = with_query_cache(create_embedder(settings), settings.query_cache_size)
+        assistant = cls(settings, embedder, create_generator(settings))
         assistant.reload()
         return assistant
 

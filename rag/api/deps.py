@@ -1,4 +1,10 @@
-"""The objects the routes use, built once in the app's lifespan and handed over as dependencies."""
+"""The objects the routes use, built once in the app's lifespan and handed over as dependencies.
+
+The dependencies are `async` and do their cheap checks on the event loop: FastAPI runs
+every plain `def` dependency in its threadpool, and those four hand-offs per `/ask` cost
+about a tenth of its CPU (docs/benchmarks.md). What may block (loading a newer index, the
+SQLite of ASK_RATE_LIMIT) still goes to the threadpool.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +15,7 @@ from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, HTTPException, Request
+from starlette.concurrency import run_in_threadpool
 
 from rag.api.limits import AskLimiter, LimitStore, WrongKeys
 from rag.api.metrics import Metrics
@@ -32,8 +39,12 @@ class IndexWatcher:
         self._lock = threading.Lock()
         self._checked = time.monotonic()
 
+    def due(self) -> bool:
+        """Whether `maybe_reload` would look at the disk now."""
+        return time.monotonic() - self._checked >= self._interval and not self._rebuilder.active
+
     def maybe_reload(self) -> None:
-        if time.monotonic() - self._checked < self._interval or self._rebuilder.active:
+        if not self.due():
             return
         if not self._lock.acquire(blocking=False):
             return
@@ -56,23 +67,24 @@ class Services:
     ask_limiter: AskLimiter | None
 
 
-def get_services(request: Request) -> Services:
+async def get_services(request: Request) -> Services:
     return request.app.state.services
 
 
 ServicesDep = Annotated[Services, Depends(get_services)]
 
 
-def current_assistant(services: ServicesDep) -> Assistant:
-    """The assistant, after a throttled look for a newer index on disk (runs in the threadpool)."""
-    services.watcher.maybe_reload()
+async def current_assistant(services: ServicesDep) -> Assistant:
+    """The assistant, after a throttled look for a newer index on disk (in the threadpool)."""
+    if services.watcher.due():
+        await run_in_threadpool(services.watcher.maybe_reload)
     return services.assistant
 
 
 AssistantDep = Annotated[Assistant, Depends(current_assistant)]
 
 
-def ready_assistant(assistant: AssistantDep) -> Assistant:
+async def ready_assistant(assistant: AssistantDep) -> Assistant:
     """503 before any work (and before a stream starts) when no index is loaded; the
     reason names what to run, never a server path."""
     status = assistant.status()
@@ -98,12 +110,12 @@ def client_address(request: Request) -> str:
     return host
 
 
-def ask_quota(request: Request, services: ServicesDep) -> None:
+async def ask_quota(request: Request, services: ServicesDep) -> None:
     """429 once a client exceeds ASK_RATE_LIMIT questions per minute (off when 0)."""
     limiter = services.ask_limiter
     if limiter is None:
         return
-    wait = limiter.acquire(client_address(request))
+    wait = await run_in_threadpool(limiter.acquire, client_address(request))
     if wait:
         raise HTTPException(
             429,
@@ -113,7 +125,7 @@ def ask_quota(request: Request, services: ServicesDep) -> None:
         )
 
 
-def json_body(request: Request) -> None:
+async def json_body(request: Request) -> None:
     """415 with what to send, instead of a validation error about a dictionary."""
     media_type = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
     if media_type != "application/json" and not media_type.endswith("+json"):
