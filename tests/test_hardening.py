@@ -93,6 +93,7 @@ def test_forwarded_headers_are_trusted_only_from_the_configured_proxies(tmp_path
     nobody = Settings(_env_file=None, RAG_DATA_DIR=tmp_path)  # type: ignore[call-arg]
     assert uvicorn_options(nobody) | {"h11_max_incomplete_event_size": 0} == {
         "http": "rag.api.server:NoDelayH11Protocol",
+        "loop": "rag.api.server:FairAcceptLoop",
         "proxy_headers": False,
         "forwarded_allow_ips": "",
         "h11_max_incomplete_event_size": 0,

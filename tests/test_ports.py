@@ -67,3 +67,33 @@ def test_api_connections_have_nagle_off_whatever_socket_uvicorn_listens_on() -> 
                 return nagle_off
 
             assert asyncio.run(serve())
+
+
+def test_an_api_worker_accepts_one_waiting_connection_at_a_time() -> None:
+    """API_WORKERS share one listening socket: a worker takes one connection each time it
+    is woken, leaving the rest of a burst to the others (asyncio takes up to 100)."""
+    import asyncio
+
+    from rag.api.server import FairAcceptLoop
+
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen()
+        listener.setblocking(False)
+        clients = [socket.create_connection(listener.getsockname()) for _ in range(3)]
+        loop = FairAcceptLoop()
+        try:
+            # what the loop runs when the socket is readable (sslcontext, server, backlog)
+            loop._accept_connection(asyncio.Protocol, listener, None, None, 100)
+            loop.run_until_complete(asyncio.sleep(0))
+            left = []
+            for _ in range(3):
+                try:
+                    left.append(listener.accept()[0])
+                except BlockingIOError:
+                    break
+            assert len(left) == 2  # one taken, two still waiting for a worker
+        finally:
+            loop.close()
+            for sock in [*clients, *left]:
+                sock.close()

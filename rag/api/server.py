@@ -59,6 +59,26 @@ class NoDelayH11Protocol(H11Protocol):
         super().connection_made(transport)
 
 
+class FairAcceptLoop(asyncio.SelectorEventLoop):
+    """asyncio's loop, accepting one connection each time the listening socket is ready.
+
+    API_WORKERS share one listening socket and each is woken when it becomes readable;
+    asyncio's loop then accepts up to `backlog` connections in a row, so the worker that
+    woke first took most of a burst (`wrk -c32`: 30 to 2) and the other stayed idle. One
+    at a time, the workers take turns: a busy one (its event loop waits for the GIL behind
+    the questions it answers) comes back to the socket later than an idle one.
+    """
+
+    def _accept_connection(
+        self, protocol_factory: Any, sock: Any, *args: Any, **kwargs: Any
+    ) -> None:
+        if len(args) >= 3:
+            args = (*args[:2], 1, *args[3:])
+        else:
+            kwargs["backlog"] = 1
+        super()._accept_connection(protocol_factory, sock, *args, **kwargs)  # type: ignore[misc]
+
+
 def uvicorn_options(settings: Settings, forwarded_allow_ips: str | None = None) -> dict[str, Any]:
     """Keyword arguments for `uvicorn.run` / `uvicorn.Config` besides the app and address."""
     if forwarded_allow_ips is None:
@@ -66,6 +86,7 @@ def uvicorn_options(settings: Settings, forwarded_allow_ips: str | None = None) 
     trusted = (forwarded_allow_ips or "").strip()
     return {
         "http": f"{__name__}:{NoDelayH11Protocol.__name__}",
+        "loop": f"{__name__}:{FairAcceptLoop.__name__}",
         "proxy_headers": bool(trusted),
         # an explicit value: uvicorn would otherwise read its own default, 127.0.0.1
         "forwarded_allow_ips": trusted,
