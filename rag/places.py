@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import math
 import re
+from bisect import bisect_left
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -361,13 +362,8 @@ class Gazetteer:
     city_departments: dict[str, Counter[str]] = field(default_factory=dict)
     countries: Counter[str] = field(default_factory=Counter)
     centres: dict[str, tuple[float, float]] = field(default_factory=dict)  # city key -> lat, lon
-    venues: Counter[str] = field(default_factory=Counter)
-    _venue_first: dict[str, list[tuple[str, ...]]] = field(
-        default_factory=dict, init=False, repr=False
-    )  # first word of a venue's name -> the names' words
-    _venue_names: dict[tuple[str, ...], list[str]] = field(
-        default_factory=dict, init=False, repr=False
-    )
+    venues: dict[str, list[str]] = field(default_factory=dict)  # venue_key + " " -> names
+    _venue_keys: list[str] = field(default_factory=list, init=False, repr=False)  # sorted
     _entries: dict[tuple[str, ...], _Entry] = field(default_factory=dict, init=False, repr=False)
     _longest: int = field(default=1, init=False, repr=False)
 
@@ -376,6 +372,7 @@ class Gazetteer:
         spellings: dict[str, Counter[str]] = {}
         points: dict[str, list[tuple[float, float]]] = {}
         gazetteer = cls()
+        venues: dict[str, None] = {}
         for event in events:
             place = event_place(event)
             if event.country and event.country.strip():
@@ -394,11 +391,14 @@ class Gazetteer:
             if place.region:
                 gazetteer.regions[place.region] += 1
             if event.venue and event.venue.strip():
-                gazetteer.venues[normalize_space(event.venue)] += 1
+                venues.setdefault(normalize_space(event.venue), None)
         for variants in spellings.values():
             # The usual spelling, and "Paris" rather than "PARIS" when they tie.
             best = max(variants, key=lambda s: (variants[s], not s.isupper(), s))
             gazetteer.cities[best] = sum(variants.values())
+        for name in venues:
+            if venue_key(name):
+                gazetteer.venues.setdefault(venue_key(name) + " ", []).append(name)
         for key, found in points.items():  # the median resists a few misplaced records
             gazetteer.centres[key] = (median(p[0] for p in found), median(p[1] for p in found))
         gazetteer._index()
@@ -413,7 +413,7 @@ class Gazetteer:
             "city_departments": {k: dict(v) for k, v in self.city_departments.items()},
             "countries": dict(self.countries),
             "centres": {k: list(v) for k, v in self.centres.items()},
-            "venues": dict(self.venues),
+            "venues": self.venues,
         }
 
     @classmethod
@@ -425,21 +425,13 @@ class Gazetteer:
             city_departments={k: Counter(v) for k, v in data["city_departments"].items()},
             countries=Counter(data["countries"]),
             centres={k: (float(v[0]), float(v[1])) for k, v in data["centres"].items()},
-            venues=Counter(data.get("venues", {})),  # indexes built before venues: none
+            venues=data.get("venues", {}),  # indexes built before venues: none
         )
         gazetteer._index()
         return gazetteer
 
     def _index(self) -> None:
-        for name in self.venues:
-            words = _venue_words(name)
-            if words:
-                if words not in self._venue_names:
-                    self._venue_first.setdefault(words[0], []).append(words)
-                self._venue_names.setdefault(words, []).append(name)
-        self._index_places()
-
-    def _index_places(self) -> None:
+        self._venue_keys = sorted(self.venues)
         # Later kinds never replace earlier ones: "Paris" is the city before the department.
         names: list[tuple[PlaceKind, str, str]] = [("city", c, c) for c in self.cities]
         departments = set(self.departments) | set(_DEPARTMENT_REGION)
@@ -573,8 +565,9 @@ class Gazetteer:
         tokens = _tokens(text)
         words = [_ABBREVIATIONS.get(t.group(0), t.group(0)) for t in tokens]
         generic = _venue_types() | STOP_WORDS
-        best: tuple[int, int, int, list[tuple[str, ...]]] | None = None
-        for i, word in enumerate(words):
+        best: tuple[int, int, int, list[str]] | None = None
+        keys = self._venue_keys
+        for i in range(len(words)):
             start = _preposition_start(words, i)
             if start == i and words[max(i - 2, 0) : i] == ["at", "the"]:
                 start = i - 2
@@ -582,26 +575,27 @@ class Gazetteer:
                 start = i - 1
             elif start == i:
                 continue
-            fitting, n = self._venue_first.get(word, []), 0
+            lo, hi, n = 0, len(keys), 0  # the venues whose words start with the run
             for length in range(1, len(words) - i + 1):
-                run = tuple(words[i : i + length])
-                longer = [v for v in fitting if v[:length] == run]
-                if not longer:
+                prefix = " ".join(words[i : i + length]) + " "
+                first = bisect_left(keys, prefix, lo, hi)
+                last = bisect_left(keys, prefix + "\uffff", first, hi)
+                if first == last:
                     break
-                fitting, n = longer, length
+                lo, hi, n = first, last, length
             named = [j for j in range(i, i + n) if words[j] not in generic]
             # A proper name is written as one ("au Zénith"); lower case, only a whole name
             # of several words ("au parc de la tete d or"): "à la belle étoile" is no venue
             # even where one is called "La Belle Étoile".
             proper = any(text[tokens[j].start()].isupper() for j in named)
-            whole = n >= WHOLE_VENUE_WORDS and any(len(v) == n for v in fitting)
+            whole = n >= WHOLE_VENUE_WORDS and keys[lo].count(" ") == n
             longest = best is None or n > best[2]
-            if named and (proper or whole) and len(fitting) <= MAX_VENUES and longest:
-                best = (start, i, n, fitting)
+            if named and (proper or whole) and hi - lo <= MAX_VENUES and longest:
+                best = (start, i, n, keys[lo:hi])
         if best is None:
             return None
         start, i, n, fitting = best
-        names = tuple(name for v in fitting for name in self._venue_names[v])
+        names = tuple(name for key in fitting for name in self.venues[key])
         return VenueMatch(names, text[tokens[start].start() : tokens[i + n - 1].end()])
 
     def _arrondissement(self, text: str) -> PlaceMatch | None:

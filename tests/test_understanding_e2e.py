@@ -8,6 +8,7 @@ filters (6) and the refusals that must stay honest (7).
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -156,12 +157,17 @@ CORPUS = [
 ]
 
 
+def _assistant(data_dir: Path, corpus: list[Event]) -> Assistant:
+    """The real model and FAISS over `corpus`, extractive answers."""
+    settings = Settings(RAG_DATA_DIR=data_dir, LLM_PROVIDER="extractive")
+    embedder = create_embedder(settings)
+    build_index(settings, corpus, embedder)
+    return Assistant(settings, embedder, create_generator(settings), load_index(settings, embedder))
+
+
 @pytest.fixture(scope="module")
 def assistant(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
-    settings = Settings(RAG_DATA_DIR=tmp_path_factory.mktemp("e2e"), LLM_PROVIDER="extractive")
-    embedder = create_embedder(settings)
-    build_index(settings, CORPUS, embedder)
-    return Assistant(settings, embedder, create_generator(settings), load_index(settings, embedder))
+    return _assistant(tmp_path_factory.mktemp("e2e"), CORPUS)
 
 
 def ask(assistant: Assistant, question: str, history: tuple[str, ...] = ()) -> AskResponse:
@@ -339,10 +345,7 @@ SPELLINGS = [
 
 @pytest.fixture(scope="module")
 def spellings(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
-    settings = Settings(RAG_DATA_DIR=tmp_path_factory.mktemp("spell"), LLM_PROVIDER="extractive")
-    embedder = create_embedder(settings)
-    build_index(settings, SPELLINGS, embedder)
-    return Assistant(settings, embedder, create_generator(settings), load_index(settings, embedder))
+    return _assistant(tmp_path_factory.mktemp("spell"), SPELLINGS)
 
 
 @pytest.mark.parametrize(
