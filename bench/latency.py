@@ -130,6 +130,7 @@ class _KnownQuery:
 
     def __init__(self, real: Embedder) -> None:
         self.id = real.id
+        self.relevance = real.relevance
         self.dimension = real.dimension
         self.vector = np.zeros(real.dimension, dtype=np.float32)
         self._real = real

@@ -91,6 +91,7 @@ class ReplayEmbedder:
 
     def __init__(self, real: Embedder, originals: dict[str, np.ndarray], seed: int = 0) -> None:
         self.id = real.id
+        self.relevance = real.relevance
         self.dimension = real.dimension
         self._real = real
         self._vectors: dict[str, np.ndarray] = {}

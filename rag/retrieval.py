@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
@@ -28,33 +28,6 @@ from rag.models import Hit
 from rag.places import Gazetteer, PlaceMatch, VenueMatch, venue_key
 from rag.query import Understanding, alternatives, topic_terms
 
-
-@dataclass(frozen=True, slots=True)
-class Relevance:
-    """When an event is relevant enough to be shown at all, and how signals are mixed.
-
-    Cosine scales differ between embedders, so each has its own, tuned on
-    eval/devset.jsonl (docs/retrieval.md has the figures and how to re-tune).
-    """
-
-    strong_dense: float  # this close in meaning is enough on its own
-    min_dense: float  # a weaker meaning match needs words in common too...
-    min_dense_coverage: float  # ...this share of the question's words (IDF-weighted)
-    min_coverage: float  # or, this share of the words with any meaning match
-    dense_weight: float  # ranking: dense * w + coverage * (1 - w)
-    summary_offset: float  # short summary passages score higher by nature: level them
-    # When the evidence is relative to few candidates: the place or dates left at most
-    # NARROW_SHARE of the corpus (a word in common is then enough with this closeness), or
-    # an English question meets a French corpus (its words are unknown there, not absent).
-    relaxed_dense: float
-
-
-RELEVANCE = {  # by embedder id prefix
-    "use-": Relevance(0.35, 0.20, 0.40, 0.60, 0.65, 0.03, 0.25),
-}
-# Embedders not tuned yet (e5, mistral-embed) get the USE profile; their cosines run
-# higher, so they refuse less: re-tune with `rag eval` before relying on refusals.
-DEFAULT_RELEVANCE = RELEVANCE["use-"]
 DENSE_CANDIDATES = 400
 EXACT_MAX_PASSAGES = 4096
 """A filtered question scores its allowed passages exactly up to this many, else FAISS
@@ -97,10 +70,7 @@ class Retriever:
         self.embedder = embedder
         self.gazetteer = gazetteer
         self.tz = tz
-        self.relevance = next(
-            (r for prefix, r in RELEVANCE.items() if embedder.id.startswith(prefix)),
-            DEFAULT_RELEVANCE,
-        )
+        self.relevance = embedder.relevance
         self.candidates = index.candidates
         self._place_events: dict[PlaceMatch, np.ndarray] = {}
         self._venue_events: dict[tuple[str, ...], np.ndarray] = {}

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from rag.config import load_settings
-from rag.embeddings import EmbeddingError, create_embedder
+from rag.embeddings import PROVIDERS, EmbeddingError, create_embedder
 from rag.embeddings.cache import CachedEmbedder, EmbeddingCache, cache_path
 from rag.embeddings.e5 import E5Embedder
 from rag.embeddings.mistral import MistralEmbedder
@@ -139,3 +139,13 @@ def test_cache_embeds_each_text_once(use: USEEmbedder, tmp_path: Path) -> None:
     assert (again.embedded, again.reused) == (1, 3)
     assert np.array_equal(more[:3], vectors)
     assert len(again.cache) == 3
+
+
+@pytest.mark.parametrize("name", sorted(PROVIDERS))
+def test_every_embedder_carries_its_relevance_profile(name: str) -> None:
+    """The gate reads the embedder's own profile: a new embedder declares one."""
+    from rag.factory import load
+    from rag.relevance import Relevance
+
+    cls = load(PROVIDERS, name, "EMBEDDING_PROVIDER")
+    assert isinstance(cls.relevance, Relevance)

@@ -15,6 +15,7 @@ import numpy as np
 from rag.config import Settings
 from rag.errors import RagError
 from rag.factory import load
+from rag.relevance import Relevance
 
 LOCAL_DEFAULT = "use"
 """What `EMBEDDING_PROVIDER=local` means; chosen by bench/embedders.py (docs/embeddings.md)."""
@@ -23,6 +24,8 @@ LOCAL_DEFAULT = "use"
 class Embedder(Protocol):
     id: str
     """Stable name of model and version; an index only serves queries from the same id."""
+    relevance: Relevance
+    """How this model's cosines read as relevance (its own profile: scales differ)."""
 
     @property
     def dimension(self) -> int: ...

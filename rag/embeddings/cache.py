@@ -94,6 +94,7 @@ class CachedEmbedder:
         self.inner = inner
         self.cache = cache
         self.id = inner.id
+        self.relevance = inner.relevance
         self.dimension = inner.dimension
         self.embedded = 0
         self.reused = 0

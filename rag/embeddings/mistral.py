@@ -13,6 +13,7 @@ import numpy as np
 
 from rag.config import Settings
 from rag.embeddings import EmbeddingError, normalize_rows
+from rag.embeddings.use import RELEVANCE as USE_RELEVANCE
 from rag.errors import ConfigError
 
 KNOWN_DIMENSIONS = {"mistral-embed": 1024, "codestral-embed": 1536}
@@ -22,6 +23,10 @@ RETRY_TOTAL_MS = 120_000
 
 
 class MistralEmbedder:
+    # Not tuned for mistral-embed yet (it needs the network): USE's profile; re-tune on
+    # the dev split before relying on its refusals.
+    relevance = USE_RELEVANCE
+
     def __init__(
         self,
         api_key: str,

@@ -25,6 +25,7 @@ class QueryCache:
     def __init__(self, embedder: Embedder, size: int) -> None:
         self.embedder = embedder
         self.id = embedder.id
+        self.relevance = embedder.relevance
         self.size = size
         self._vectors: OrderedDict[str, np.ndarray] = OrderedDict()
         self._lock = threading.Lock()
