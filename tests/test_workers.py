@@ -238,7 +238,17 @@ class Client:
             except (OSError, http.client.HTTPException) as exc:
                 self.outcomes.append(Outcome(port, False, repr(exc)))
                 self.connection.close()
+                self._reconnect()
+
+    def _reconnect(self) -> None:
+        """A new connection; one that fails sent no question, so it is tried again (a
+        thread that died here would look like a hang)."""
+        while not self.stop.is_set():
+            try:
                 self.connection = self.server.connect()
+                return
+            except (OSError, http.client.HTTPException, AssertionError):
+                self.stop.wait(0.1)
 
     def successes(self) -> int:
         return sum(o.ok for o in self.outcomes)
