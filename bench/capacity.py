@@ -63,6 +63,18 @@ WARMUP = 20
 SHIFT_WEEKS = 26
 DATE_PHRASES = ("ce week-end", "demain", "cette semaine", "la semaine prochaine", "ce mois-ci")
 KEYS = ("events", "rss_mb", "ask_p50_ms", "ask_p99_ms", "ready_s", "disk_mb")
+# a copy takes another event's whole location
+LOCATION = (
+    "venue",
+    "address",
+    "city",
+    "postal_code",
+    "department",
+    "region",
+    "country",
+    "latitude",
+    "longitude",
+)
 
 
 def synthesize(base: Sequence[Event], n: int, seed: int = 0) -> tuple[list[Event], list[int]]:
@@ -85,15 +97,7 @@ def synthesize(base: Sequence[Event], n: int, seed: int = 0) -> tuple[list[Event
                     occurrences=[
                         Occurrence(o.start + shift, o.end + shift) for o in event.occurrences
                     ],
-                    venue=place.venue,
-                    address=place.address,
-                    city=place.city,
-                    postal_code=place.postal_code,
-                    department=place.department,
-                    region=place.region,
-                    country=place.country,
-                    latitude=place.latitude,
-                    longitude=place.longitude,
+                    **{name: getattr(place, name) for name in LOCATION},
                     url=f"{event.url}#cap{copy}" if event.url else None,
                 )
             )

@@ -104,6 +104,12 @@ def _venue_types() -> frozenset[str]:
     return frozenset(word for line in lines for word in line.split())
 
 
+@cache
+def _generic_venue_words() -> frozenset[str]:
+    """Words that never say which venue: its kinds and grammar."""
+    return _venue_types() | STOP_WORDS
+
+
 def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     p1, p2 = math.radians(lat1), math.radians(lat2)
     a = (
@@ -397,8 +403,8 @@ class Gazetteer:
             best = max(variants, key=lambda s: (variants[s], not s.isupper(), s))
             gazetteer.cities[best] = sum(variants.values())
         for name in venues:
-            if venue_key(name):
-                gazetteer.venues.setdefault(venue_key(name) + " ", []).append(name)
+            if key := venue_key(name):
+                gazetteer.venues.setdefault(key + " ", []).append(name)
         for key, found in points.items():  # the median resists a few misplaced records
             gazetteer.centres[key] = (median(p[0] for p in found), median(p[1] for p in found))
         gazetteer._index()
@@ -564,7 +570,7 @@ class Gazetteer:
         would fit more than MAX_VENUES of them."""
         tokens = _tokens(text)
         words = [_ABBREVIATIONS.get(t.group(0), t.group(0)) for t in tokens]
-        generic = _venue_types() | STOP_WORDS
+        generic = _generic_venue_words()
         best: tuple[int, int, int, list[str]] | None = None
         keys = self._venue_keys
         for i in range(len(words)):

@@ -120,19 +120,20 @@ def _parse(
 
     place = gazetteer.find(question, near_km) or unknown_place(question)
     venue = gazetteer.find_venue(question)
-    if venue is not None and place is not None:
-        v0, p0 = question.find(venue.expression), question.find(place.expression)
-        v1, p1 = v0 + len(venue.expression), p0 + len(place.expression)
-        if p0 < v1 and v0 < p1:
-            # "au Théâtre de la Petite France" is a venue, not France; "à Paris" stays
-            # Paris where a venue's name starts with "Paris"
-            if v0 <= p0 and p1 <= v1 and v1 - v0 > p1 - p0:
-                place = None
-            else:
-                venue = None
     if venue is not None:
-        start = question.find(venue.expression)
-        drop(start, start + len(venue.expression))
+        v0 = question.find(venue.expression)
+        v1 = v0 + len(venue.expression)
+        if place is not None:
+            p0 = question.find(place.expression)
+            p1 = p0 + len(place.expression)
+            if p0 < v1 and v0 < p1:
+                # "au Théâtre de la Petite France" is a venue, not France; "à Paris" stays
+                # Paris where a venue's name starts with "Paris"
+                if v0 <= p0 and p1 <= v1 and v1 - v0 > p1 - p0:
+                    place = None
+                else:
+                    venue = None
+        drop(v0, v1)
     window = parse_dates(
         question, as_of, tz, language=detect_language(question), zone=_school_zone(place, gazetteer)
     )

@@ -141,11 +141,12 @@ class Retriever:
             dense_passage = _lookup(events, dense_events, dense_passage, -1)
             coverage = _lookup(events, lexical_events, coverage, 0.0)
             lexical_passage = _lookup(events, lexical_events, lexical_passage, -1)
-            relevant = self._relevant(u, terms, allowed, dense, coverage)
             if u.venue is not None:
                 # "une visite au Musée Unterlinden": the venue's events are what was asked,
                 # the topic words only order them
-                relevant[:] = True
+                relevant = np.ones(len(events), dtype=bool)
+            else:
+                relevant = self._relevant(u, terms, known, allowed, dense, coverage)
             if not relevant.any() and _only_occasion(u, terms):
                 # "le week-end de Pâques": the feast dates the question, nothing need name it
                 return self.search(replace(u, topic=""), k)
@@ -192,6 +193,7 @@ class Retriever:
         self,
         u: Understanding,
         terms: list[str],
+        known: list[str],
         allowed: np.ndarray | None,
         dense: np.ndarray,
         coverage: np.ndarray,
@@ -206,7 +208,7 @@ class Retriever:
             # A name the corpus has never seen ("Saint-Eustache") is not covered by the
             # other words of the question: only a close meaning can stand for it.
             return relevant
-        if not self._known(terms, u):  # an English question whose words the corpus lacks
+        if not known:  # an English question whose words the corpus lacks
             return relevant | (dense >= gate.relaxed_dense)
         relevant |= coverage >= gate.min_coverage
         relevant |= (dense >= gate.min_dense) & (coverage >= gate.min_dense_coverage)
@@ -247,28 +249,26 @@ class Retriever:
         lexical = self.index.lexical
         if len(term) < SOUND_MIN_LENGTH or term in lexical.vocabulary or term.isdigit():
             return term
-        near = self._one_edit_away(term) if len(term) >= TYPO_MIN_LENGTH else []
-        near = near or self._by_sound().get(sound_key(term), [])
+        by_prefix, by_sound = self._spellings()
+        near = []
+        if len(term) >= TYPO_MIN_LENGTH:
+            near = [k for k in by_prefix.get(term[:2], ()) if _one_edit(term, k)]
+        near = near or by_sound.get(sound_key(term), [])
         return max(near, key=self._event_count) if near else term
 
-    def _one_edit_away(self, term: str) -> list[str]:
-        if self._by_prefix is None:
+    def _spellings(self) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+        """The corpus words by their first two letters (for typos) and by `sound_key`, in
+        one pass over the vocabulary at the first unknown word that needs them."""
+        if self._by_prefix is None or self._sounds is None:
             by_prefix: dict[str, list[str]] = {}
+            sounds: dict[str, list[str]] = {}
             for known in self.index.lexical.vocabulary:
                 if len(known) >= TYPO_MIN_LENGTH - 1:
                     by_prefix.setdefault(known[:2], []).append(known)
-            self._by_prefix = by_prefix
-        return [k for k in self._by_prefix.get(term[:2], ()) if _one_edit(term, k)]
-
-    def _by_sound(self) -> dict[str, list[str]]:
-        """The corpus words by `sound_key`, built at the first unknown word that needs it."""
-        if self._sounds is None:
-            sounds: dict[str, list[str]] = {}
-            for known in self.index.lexical.vocabulary:
                 if len(known) >= SOUND_MIN_LENGTH - 1:
                     sounds.setdefault(sound_key(known), []).append(known)
-            self._sounds = sounds
-        return self._sounds
+            self._by_prefix, self._sounds = by_prefix, sounds
+        return self._by_prefix, self._sounds
 
     def _abbreviated(self, term: str) -> str:
         """An unknown word that starts a corpus word is short for it ("expo", "rando"),
@@ -544,16 +544,19 @@ def _best_in_sorted(
 def _lookup(keys: np.ndarray, known: np.ndarray, values: np.ndarray, default: float) -> np.ndarray:
     """`values` of the sorted `known` keys for each of `keys`, `default` where unknown."""
     out = np.full(len(keys), default, dtype=values.dtype)
-    if len(known):
-        at = np.minimum(np.searchsorted(known, keys), len(known) - 1)
-        found = known[at] == keys
-        out[found] = values[at[found]]
+    at, found = _find(keys, known)
+    out[found] = values[at[found]]
     return out
 
 
 def _member(keys: np.ndarray, allowed: np.ndarray) -> np.ndarray:
     """Which of `keys` are in the sorted `allowed`."""
-    if not len(allowed):
-        return np.zeros(len(keys), dtype=bool)
-    at = np.minimum(np.searchsorted(allowed, keys), len(allowed) - 1)
-    return allowed[at] == keys
+    return _find(keys, allowed)[1]
+
+
+def _find(keys: np.ndarray, known: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Where each of `keys` would sit in the sorted `known`, and whether it is there."""
+    if not len(known):
+        return np.zeros(len(keys), dtype=np.int64), np.zeros(len(keys), dtype=bool)
+    at = np.minimum(np.searchsorted(known, keys), len(known) - 1)
+    return at, known[at] == keys

@@ -12,7 +12,7 @@ import numpy as np
 
 from rag.config import Settings
 from rag.embeddings import EmbeddingError, normalize_rows
-from rag.embeddings.use import RELEVANCE as USE_RELEVANCE
+from rag.relevance import USE_RELEVANCE
 
 
 class E5Embedder:

@@ -13,8 +13,8 @@ import numpy as np
 
 from rag.config import Settings
 from rag.embeddings import EmbeddingError, normalize_rows
-from rag.embeddings.use import RELEVANCE as USE_RELEVANCE
 from rag.errors import ConfigError
+from rag.relevance import USE_RELEVANCE
 
 KNOWN_DIMENSIONS = {"mistral-embed": 1024, "codestral-embed": 1536}
 RETRY_INITIAL_MS = 500

