@@ -336,7 +336,8 @@ def _access_labels(codes: tuple[AccessCode, ...]) -> list[str]:
 def topic_terms(topic: str) -> list[str]:
     """The analyzed words of a topic that can carry it (the grammar of both languages out)."""
     function = _lexicon().function
-    joined = re.sub(r"\b([a-z])-([a-z]{2,})", r"\1\2", fold(topic))  # "e-sport": "esport"
+    # "e-sport" is "esport", but the "-t-" of "y a-t-il" only joins a verb to its pronoun
+    joined = re.sub(r"\b(?!t-(?:il|elle|on)s?\b)([a-z])-([a-z]{2,})", r"\1\2", fold(topic))
     words = (t for t in _WORD.findall(joined) if t not in function and len(t) > 1)
     return list(dict.fromkeys(stem(t) for t in words))
 

@@ -9,7 +9,7 @@ import pytest
 
 from rag.models import Event
 from rag.places import Gazetteer
-from rag.query import alternatives, understand, understood_summary
+from rag.query import alternatives, topic_terms, understand, understood_summary
 
 TZ = ZoneInfo("Europe/Paris")
 THURSDAY = date(2026, 11, 26)
@@ -248,3 +248,20 @@ def test_regions_and_departments_in_the_summary() -> None:
 def test_alternatives(topic: str, choices: list[set[str]]) -> None:
     """Words offered as a choice count as one slot of the topic's coverage (class 6)."""
     assert [set(c) for c in alternatives(topic)] == choices
+
+
+@pytest.mark.parametrize(
+    ("topic", "terms"),
+    [
+        ("un tournoi d'e-sport", ["tournoi", "esport"]),
+        ("la retraite, y a-t-il des réunions", ["retrait", "reunion"]),
+        ("le concert a-t-elle lieu", ["concert", "lieu"]),
+        ("is there a T-shirt swap", ["tshirt", "swap"]),
+    ],
+)
+def test_topic_terms_join_a_letter_to_its_word_but_not_a_pronoun(
+    topic: str, terms: list[str]
+) -> None:
+    # "y a-t-il" left inside a topic is grammar, not an unknown word "til" (which would
+    # weigh most and refuse the question)
+    assert topic_terms(topic) == terms
