@@ -240,6 +240,16 @@ _PREPOSITIONS = {
 # Prepositions that ask for a radius around the place rather than the place itself.
 _NEAR = frozenset(["pres", "autour", "cote", "proximite", "alentours", "environs", "abords",
                    "near", "around"])  # fmt: skip
+# Words elsewhere in the question that also ask for the surroundings of the place named
+# ("je bosse à Nantes, des trucs dans le coin ?", "in Lyon and around"), folded.
+VICINITY = re.compile(
+    r"\b(?:dans\s+(?:le\s+coin|les\s+(?:alentours|environs|parages))|aux\s+alentours"
+    r"|a\s+proximite|pas\s+(?:tres\s+)?loin|nearby|close\s+by"
+    r"|in\s+the\s+(?:area|vicinity|surroundings)|(?:and|or)\s+around)\b"
+)
+# A kind of place said after its name ("the Centre-Val de Loire region", "the Lyon area").
+_KIND_AFTER = frozenset(["region", "department", "departement", "area", "county"])
+_AREA = frozenset(["area"])  # ...of which these ask for the surroundings
 _DEPARTMENT_NUMBER = re.compile(
     r"\b(?:dans\s+le|departement(?:\s+d[eu])?|dept\.?|dpt)\s+(?P<code>\d{2}|2a|2b|97[1-6])\b"
     r"(?!\s*(?:e|er|eme|ieme|ans?|h|heures?|mois|jours?|km|%|€|[:/.,]\d))"
@@ -559,9 +569,11 @@ class Gazetteer:
         if best is None:
             return None
         _, i, j, entry, start = best
-        expression = text[tokens[start].start() : tokens[j - 1].end()]
+        kind_after = j < len(words) and words[j] in _KIND_AFTER
+        expression = text[tokens[start].start() : tokens[j - 1 + kind_after].end()]
         centre = self.centre(entry.name) if entry.kind == "city" else None
-        if words[start] in _NEAR and centre is not None:
+        around = words[start] in _NEAR or (kind_after and words[j] in _AREA)
+        if centre is not None and (around or VICINITY.search(fold_aligned(text))):
             lat, lon = centre
             return PlaceMatch(entry.kind, entry.name, expression, None, near_km, lat, lon)
         return PlaceMatch(entry.kind, entry.name, expression)
