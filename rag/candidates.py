@@ -27,7 +27,7 @@ import numpy as np
 
 from rag.features import event_features
 from rag.models import Event, Passage
-from rag.places import EARTH_KM, PlaceMatch, _key, event_place
+from rag.places import EARTH_KM, PlaceMatch, _key, event_place, haversine_km
 from rag.store import PlaceKey, place_key
 
 BUCKETS = (86_400, 7 * 86_400, 31 * 86_400, 366 * 86_400)
@@ -302,7 +302,7 @@ class Candidates:
             return np.zeros(0, dtype=np.int64)
         events = np.concatenate(found).astype(np.int64)
         lats, lons = a["event_lat"][events], a["event_lon"][events]
-        return np.sort(events[_haversine_km(latitude, longitude, lats, lons) <= km])
+        return np.sort(events[haversine_km(latitude, longitude, lats, lons) <= km])
 
     # -- per-event figures --------------------------------------------------------------
 
@@ -336,10 +336,3 @@ class Candidates:
     def feature(self, name: str, events: np.ndarray) -> np.ndarray:
         """One of the per-event arrays (`event_young`, `event_last_end`...) for `events`."""
         return np.asarray(self.arrays[name][events])
-
-
-def _haversine_km(lat: float, lon: float, lats: np.ndarray, lons: np.ndarray) -> np.ndarray:
-    p1, p2 = math.radians(lat), np.radians(lats.astype(np.float64))
-    dl = np.radians(lons.astype(np.float64)) - math.radians(lon)
-    h = np.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * np.cos(p2) * np.sin(dl / 2) ** 2
-    return 2 * EARTH_KM * np.arcsin(np.sqrt(np.minimum(h, 1.0)))

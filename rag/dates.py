@@ -23,6 +23,8 @@ mean); this module computes what each meaning resolves to. Conventions:
 - a day, month, season or feast without a year is its next occurrence that has not ended
   on `as_of` (a month includes the current one); a period that contains `as_of` starts at
   `as_of`; "dernier" / "last" and "hier" / "yesterday" name a past window, flagged `past`;
+  a question told in the past ("c'était quoi le 1er mai ?", "what did I miss on
+  Saturday?") takes the last occurrence instead, unless the expression looks ahead;
 - a range ("entre Pâques et la fin avril", "du 20 au 27", "from May 3 to 5") runs from
   the start of its first end to the end of its last one, never its last day only;
 - school holidays come from the data table of `rag.holidays`, in the zone the question's
@@ -167,6 +169,7 @@ class _Table:
     feasts: dict[str, _Feast]
     holidays: dict[str, dict[Language, str]]  # kind ("" for any) -> its name
     joins: dict[str, dict[Language, str]]  # the words that combine expressions
+    tense: dict[str, dict[Language, str]]  # "past": a question told in the past; "ahead"
 
 
 _FILE = Path(__file__).parent / "resources" / "dates.toml"
@@ -970,6 +973,42 @@ def parse_dates(
     """
     folded = fold_aligned(text)
     ctx = _Ctx(as_of, tz, language or detect_language(text), zone)
+    read = _read_window(folded, ctx)
+    if read is None:
+        return None
+    span, start, end = read
+    today = _at(as_of, 0, tz)
+    if span.start >= today and _PAST.search(folded) and not _AHEAD.search(folded[start:end]):
+        span = _last_occurrence(folded, ctx, today) or span
+    return DateWindow(
+        span.start,
+        span.end,
+        text[start:end],
+        span.label,
+        span.occasion,
+        past=span.end <= today,
+        hours=span.hours,
+    )
+
+
+_PAST = re.compile("|".join(_TABLE.tense["past"].values()))
+_AHEAD = re.compile("|".join(_TABLE.tense["ahead"].values()))
+_LOOK_BACK = (timedelta(days=7), timedelta(days=366))
+"""How far back a past-tense question is re-read: a weekday or a date of the last days,
+else the same date, month, season or feast a year earlier."""
+
+
+def _last_occurrence(folded: str, ctx: _Ctx, today: datetime) -> _Span | None:
+    """The window read as if asked earlier, when that puts it before `today`."""
+    for back in _LOOK_BACK:
+        read = _read_window(folded, replace(ctx, as_of=ctx.as_of - back))
+        if read is not None and read[0].end <= today:
+            return read[0]
+    return None
+
+
+def _read_window(folded: str, ctx: _Ctx) -> tuple[_Span, int, int] | None:
+    """The span the question's date expressions make, with where they run in the text."""
     found: list[_Found] = []
     for pattern, resolve, language_said in _COMPILED:
         for m in pattern.finditer(folded):
@@ -996,16 +1035,7 @@ def parse_dates(
             span = replace(span, hours=hours.pop())
     span, start, end = _daily_part(ctx, folded, span, start, end)
     start, end = _with_only(folded, start, end)
-    today = _at(as_of, 0, tz)
-    return DateWindow(
-        span.start,
-        span.end,
-        text[start:end],
-        span.label,
-        span.occasion,
-        past=span.end <= today,
-        hours=span.hours,
-    )
+    return span, start, end
 
 
 def _daily_part(c: _Ctx, folded: str, span: _Span, start: int, end: int) -> tuple[_Span, int, int]:

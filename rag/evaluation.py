@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import math
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -25,6 +24,7 @@ from rich.console import Group
 from rich.table import Table
 
 from rag.models import Event, Occurrence, ProgressFn, no_progress
+from rag.places import haversine_km
 from rag.schemas import AskRequest, AskResponse, HistoryMessage, Source
 from rag.text import fold
 
@@ -194,15 +194,7 @@ class Rule(BaseModel):
 def _within(event: Event, near: Near) -> bool:
     if event.latitude is None or event.longitude is None:
         return False
-    return distance_km(event.latitude, event.longitude, near.lat, near.lon) <= near.km
-
-
-def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Great-circle distance (haversine, Earth radius 6,371 km)."""
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * 6371 * math.asin(math.sqrt(a))
+    return float(haversine_km(event.latitude, event.longitude, near.lat, near.lon)) <= near.km
 
 
 def _fits_age(event: Event, age: int) -> bool:

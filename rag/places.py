@@ -27,6 +27,8 @@ from pathlib import Path
 from statistics import median
 from typing import Any, Literal
 
+import numpy as np
+
 from rag.config import NEAR_KM
 from rag.dates import fold_aligned
 from rag.language import detect_language
@@ -73,7 +75,7 @@ class PlaceMatch:
 
     def distance_km(self, latitude: float, longitude: float) -> float:
         """Great-circle distance from the centre of a "près de" place."""
-        return haversine_km(self.latitude or 0.0, self.longitude or 0.0, latitude, longitude)
+        return float(haversine_km(self.latitude or 0.0, self.longitude or 0.0, latitude, longitude))
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,13 +112,15 @@ def _generic_venue_words() -> frozenset[str]:
     return _venue_types() | STOP_WORDS
 
 
-def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    a = (
-        math.sin((p2 - p1) / 2) ** 2
-        + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
-    )
-    return 2 * EARTH_KM * math.asin(math.sqrt(min(1.0, a)))
+def haversine_km(
+    lat: float, lon: float, lats: float | np.ndarray, lons: float | np.ndarray
+) -> np.ndarray:
+    """Great-circle distances (km) from one point to one or many: the one formula that
+    "près de", the candidate grid and the evaluation rules all measure with."""
+    p1, p2 = math.radians(lat), np.radians(np.asarray(lats, dtype=np.float64))
+    dl = np.radians(np.asarray(lons, dtype=np.float64)) - math.radians(lon)
+    h = np.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * np.cos(p2) * np.sin(dl / 2) ** 2
+    return 2 * EARTH_KM * np.arcsin(np.sqrt(np.minimum(h, 1.0)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -236,6 +240,16 @@ _PREPOSITIONS = {
 # Prepositions that ask for a radius around the place rather than the place itself.
 _NEAR = frozenset(["pres", "autour", "cote", "proximite", "alentours", "environs", "abords",
                    "near", "around"])  # fmt: skip
+# Words elsewhere in the question that also ask for the surroundings of the place named
+# ("je bosse à Nantes, des trucs dans le coin ?", "in Lyon and around"), folded.
+VICINITY = re.compile(
+    r"\b(?:dans\s+(?:le\s+coin|les\s+(?:alentours|environs|parages))|aux\s+alentours"
+    r"|a\s+proximite|pas\s+(?:tres\s+)?loin|nearby|close\s+by"
+    r"|in\s+the\s+(?:area|vicinity|surroundings)|(?:and|or)\s+around)\b"
+)
+# A kind of place said after its name ("the Centre-Val de Loire region", "the Lyon area").
+_KIND_AFTER = frozenset(["region", "department", "departement", "area", "county"])
+_AREA = frozenset(["area"])  # ...of which these ask for the surroundings
 _DEPARTMENT_NUMBER = re.compile(
     r"\b(?:dans\s+le|departement(?:\s+d[eu])?|dept\.?|dpt)\s+(?P<code>\d{2}|2a|2b|97[1-6])\b"
     r"(?!\s*(?:e|er|eme|ieme|ans?|h|heures?|mois|jours?|km|%|€|[:/.,]\d))"
@@ -524,9 +538,11 @@ class Gazetteer:
         if best is None:
             return None
         _, i, j, entry, start = best
-        expression = text[tokens[start].start() : tokens[j - 1].end()]
+        kind_after = j < len(words) and words[j] in _KIND_AFTER
+        expression = text[tokens[start].start() : tokens[j - 1 + kind_after].end()]
         centre = self.centre(entry.name) if entry.kind == "city" else None
-        if words[start] in _NEAR and centre is not None:
+        around = words[start] in _NEAR or (kind_after and words[j] in _AREA)
+        if centre is not None and (around or VICINITY.search(fold_aligned(text))):
             lat, lon = centre
             return PlaceMatch(entry.kind, entry.name, expression, None, near_km, lat, lon)
         return PlaceMatch(entry.kind, entry.name, expression)

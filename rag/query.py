@@ -26,7 +26,14 @@ from rag.dates import DateWindow, explicit_window, fold_aligned, is_bare_weekday
 from rag.holidays import zone_of
 from rag.language import Language, detect_language, stop_words
 from rag.lexical import STOP_WORDS, stem
-from rag.places import Gazetteer, PlaceMatch, VenueMatch, place_phrase, unknown_place
+from rag.places import (
+    VICINITY,
+    Gazetteer,
+    PlaceMatch,
+    VenueMatch,
+    place_phrase,
+    unknown_place,
+)
 from rag.text import fold, normalize_space
 
 
@@ -45,6 +52,7 @@ class Understanding:
     factual: bool = False  # "Quelle est la capitale de la France ?": not about outings
     names: frozenset[str] = frozenset()  # analyzed terms written as names ("Saint-Eustache")
     venue: VenueMatch | None = None  # "au Zénith": the events at these venues of the corpus
+    incidental: frozenset[str] = frozenset()  # analyzed verbs of the asker: "je bosse", "on sort"
 
 
 _RESOURCES = Path(__file__).parent / "resources"
@@ -105,6 +113,7 @@ class _Parsed:
     venue: VenueMatch | None
     cues: Cues
     topic: str
+    incidental: frozenset[str]  # topic words that say what the asker does (`_asker_verbs`)
     follow_up: bool
     factual: bool
 
@@ -134,8 +143,9 @@ def _parse(
                 else:
                     venue = None
         drop(v0, v1)
+    language = detect_language(question)
     window = parse_dates(
-        question, as_of, tz, language=detect_language(question), zone=_school_zone(place, gazetteer)
+        question, as_of, tz, language=language, zone=_school_zone(place, gazetteer)
     )
     if window is not None:
         start = question.find(window.expression)
@@ -146,18 +156,21 @@ def _parse(
     cues = read_cues(folded)
     for span in cues.spans:
         drop(*span)
+    if place is not None and place.radius_km is not None:
+        for m in VICINITY.finditer(folded):  # "dans le coin": said by the radius
+            drop(*m.span())
     there = False  # "là-bas": the place of the earlier question
     for m in _THERE.finditer(folded):
         drop(*m.span())
         there = True
-    topic, outing, asking = _topic(question, folded, keep)
+    topic, outing, asking, incidental = _topic(question, folded, keep, language)
     if window is not None and window.occasion:
         topic = f"{topic} {window.occasion}".strip()
     short = len(folded.split()) <= 4 and not topic and not asking
     follow_up = bool(_FOLLOW_UP.match(folded)) or short or there
     asks_events = outing or window or place or cues.audience or cues.free or cues.access
     factual = bool(_FACTUAL.match(folded)) and not asks_events
-    return _Parsed(window, place, venue, cues, topic, follow_up, factual)
+    return _Parsed(window, place, venue, cues, topic, incidental, follow_up, factual)
 
 
 def _school_zone(place: PlaceMatch | None, gazetteer: Gazetteer) -> str | None:
@@ -171,8 +184,11 @@ def _school_zone(place: PlaceMatch | None, gazetteer: Gazetteer) -> str | None:
     return zone_of(department=gazetteer.city_department(place.name))
 
 
-def _topic(question: str, folded: str, keep: list[bool]) -> tuple[str, bool, bool]:
-    """The words that carry a topic; whether outings in general were named; whether asked.
+def _topic(
+    question: str, folded: str, keep: list[bool], language: Language
+) -> tuple[str, bool, bool, frozenset[str]]:
+    """The words that carry a topic; whether outings in general were named; whether asked;
+    the topic words that are the asker's own verbs (`_asker_verbs`).
 
     Each word left once dates, places and cues are gone is grammar, a generic outing word,
     a way of asking (the no-topic lexicons) or a topic word. The topic runs from the first
@@ -205,7 +221,9 @@ def _topic(question: str, folded: str, keep: list[bool]) -> tuple[str, bool, boo
     asking = outing or "asking" in role
     kept = [i for i, r in enumerate(role) if r == "topic"]
     if not kept:
-        return "", outing, asking
+        return "", outing, asking, frozenset()
+    said = [t.group(0) for t in tokens]
+    incidental = frozenset(stem(said[i]) for i in _asker_verbs(said, role, language))
     words = [i for i in range(kept[0], kept[-1] + 1) if role[i] in ("topic", "function")]
     text = []
     for i, j in zip(words, [*words[1:], None], strict=True):
@@ -219,7 +237,32 @@ def _topic(question: str, folded: str, keep: list[bool]) -> tuple[str, bool, boo
         if j != i + 1:
             text.append(" ")
     topic = re.sub(r"[?!.;:,«»\"()\[\]]+", " ", "".join(text))
-    return normalize_space(topic).strip("'’- "), outing, asking
+    return normalize_space(topic).strip("'’- "), outing, asking, incidental
+
+
+_SUBJECTS: dict[Language, frozenset[str]] = {
+    "fr": frozenset({"je", "j", "on", "nous", "tu", "vous"}),
+    "en": frozenset({"i", "we", "you"}),
+}
+_CLITICS = frozenset({"ne", "n", "me", "m", "te", "t", "se", "s", "y", "en", "le", "la", "les"})
+
+
+def _asker_verbs(words: list[str], role: list[str], language: Language) -> list[int]:
+    """The topic words right after a subject pronoun: what the asker does ("je bosse à
+    Nantes", "on sort où ?", "I work in Lyon") rather than what to search. They stay in
+    the topic ("on danse où ?" asks for dancing); the retriever sets them aside when
+    nothing matches with them."""
+    subjects = _SUBJECTS[language]
+    found = []
+    for i, word in enumerate(words[:-1]):
+        if word not in subjects:
+            continue
+        j = i + 1
+        while j < len(words) - 1 and words[j] in _CLITICS:
+            j += 1
+        if role[j] == "topic":
+            found.append(j)
+    return found
 
 
 def _contiguous(folded: str, tokens: list[re.Match[str]]) -> bool:
@@ -249,6 +292,7 @@ def understand(
     language = detect_language(question)
     own = _parse(question, as_of, gazetteer, tz, near_km)
     window, place, venue, topic, cues = own.window, own.place, own.venue, own.topic, own.cues
+    incidental = own.incidental
     audience, ages, free, access = cues.audience, cues.ages, cues.free, cues.access
     if own.follow_up and previous_questions:
         chain: list[_Parsed] = []
@@ -261,7 +305,9 @@ def understand(
         if place is None and venue is None:
             place = next((p.place for p in chain if p.place), None)
             venue = next((p.venue for p in chain if p.venue), None)
-        topic = topic or next((p.topic for p in chain if p.topic), "")
+        if not topic:
+            said = next((p for p in chain if p.topic), None)
+            topic, incidental = (said.topic, said.incidental) if said else ("", frozenset())
         audience = audience or next((p.cues.audience for p in chain if p.cues.audience), [])
         ages = ages or next((p.cues.ages for p in chain if p.cues.ages), None)
         free = free or any(p.cues.free for p in chain)
@@ -285,6 +331,7 @@ def understand(
         own.factual,
         _names(question),
         venue,
+        incidental,
     )
 
 
@@ -336,7 +383,8 @@ def _access_labels(codes: tuple[AccessCode, ...]) -> list[str]:
 def topic_terms(topic: str) -> list[str]:
     """The analyzed words of a topic that can carry it (the grammar of both languages out)."""
     function = _lexicon().function
-    joined = re.sub(r"\b([a-z])-([a-z]{2,})", r"\1\2", fold(topic))  # "e-sport": "esport"
+    # "e-sport" is "esport", but the "-t-" of "y a-t-il" only joins a verb to its pronoun
+    joined = re.sub(r"\b(?!t-(?:il|elle|on)s?\b)([a-z])-([a-z]{2,})", r"\1\2", fold(topic))
     words = (t for t in _WORD.findall(joined) if t not in function and len(t) > 1)
     return list(dict.fromkeys(stem(t) for t in words))
 

@@ -150,6 +150,9 @@ class Retriever:
             if not relevant.any() and _only_occasion(u, terms):
                 # "le week-end de Pâques": the feast dates the question, nothing need name it
                 return self.search(replace(u, topic=""), k)
+            if not relevant.any() and u.incidental & set(terms):
+                # "je bosse à Nantes", "on sort où ?": the asker's verb, not what to search
+                return self.search(_without_incidental(u), k)
             gate = self.relevance
             score = gate.dense_weight * np.maximum(dense, 0) + (1 - gate.dense_weight) * coverage
             passage = np.where(
@@ -481,6 +484,12 @@ def _only_occasion(u: Understanding, terms: list[str]) -> bool:
     """Whether the topic's words all come from a feast that dates the question."""
     occasion = u.window.occasion if u.window else None
     return bool(occasion) and set(terms) <= set(topic_terms(occasion or ""))
+
+
+def _without_incidental(u: Understanding) -> Understanding:
+    """The question with the asker's own verbs (`Understanding.incidental`) out of its topic."""
+    words = [w for w in u.topic.split() if not set(topic_terms(w)) & u.incidental]
+    return replace(u, topic=" ".join(words), incidental=frozenset())
 
 
 def _dense_query(u: Understanding) -> str:

@@ -304,6 +304,16 @@ CLASSES = [
     (THURSDAY, "en juillet dernier", "2026-07-01", "2026-08-01", True),
     (THURSDAY, "il y a 3 jours", "2026-11-23", "2026-11-24", True),
     (THURSDAY, "3 days ago", "2026-11-23", "2026-11-24", True),
+    # told in the past: a date without a year is its last occurrence, not its next one
+    (THURSDAY, "c'était quoi les sorties du 1er mai ?", "2026-05-01", "2026-05-02", True),
+    (THURSDAY, "what was on on May 1st?", "2026-05-01", "2026-05-02", True),
+    (THURSDAY, "qu'est-ce qu'il y avait samedi soir ?", "2026-11-21 18:00", "2026-11-22", True),
+    (THURSDAY, "what did I miss on Saturday?", "2026-11-21", "2026-11-22", True),
+    (THURSDAY, "il y a eu des concerts en mars ?", "2026-03-01", "2026-04-01", True),
+    (THURSDAY, "what happened in March?", "2026-03-01", "2026-04-01", True),
+    (THURSDAY, "c'était bien, samedi prochain ?", "2026-11-28", "2026-11-29", False),
+    (THURSDAY, "I was wondering what is on on Saturday", "2026-11-28", "2026-11-29", False),
+    (THURSDAY, "c'était quoi les concerts en juillet 2027 ?", "2027-07-01", "2027-08-01", False),
     # school holidays, zone C by default
     (THURSDAY, "pendant les vacances de février", "2027-02-06", "2027-02-22", False),
     (THURSDAY, "during the February school holidays", "2027-02-06", "2027-02-22", False),

@@ -17,7 +17,6 @@ from rag.evaluation import (
     DevQuestion,
     Facts,
     assign_splits,
-    distance_km,
     evaluate,
     load_devset,
     load_questions,
@@ -464,9 +463,3 @@ def test_without_a_window_a_rule_wants_events_not_over_at_as_of() -> None:
     assert question.rule.matches(
         _facts(), question.model_copy(update={"as_of": dt.date(2026, 7, 4)}), PARIS
     )
-
-
-def test_distance_is_the_great_circle() -> None:
-    # Nice to Saint-Laurent-du-Var, and Paris to Lyon (392 km as the crow flies)
-    assert distance_km(43.7102, 7.2620, 43.6730, 7.1900) == pytest.approx(7.0, abs=0.3)
-    assert distance_km(48.8566, 2.3522, 45.7640, 4.8357) == pytest.approx(392, abs=3)

@@ -6,11 +6,12 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from rag.models import Event
 from rag.normalize import from_ods_record
-from rag.places import Gazetteer, PlaceMatch, event_place, place_phrase
+from rag.places import Gazetteer, PlaceMatch, event_place, haversine_km, place_phrase
 from rag.sources.files import read_records
 from tests.corpus import demo_events
 
@@ -241,3 +242,12 @@ def test_an_index_built_before_venues_knows_none() -> None:
     data = Gazetteer.from_events(VENUES).to_dict()
     del data["venues"]
     assert Gazetteer.from_dict(data).find_venue("au Zénith") is None
+
+
+def test_distance_is_the_great_circle() -> None:
+    # Nice to Saint-Laurent-du-Var, and Paris to Lyon (392 km as the crow flies)
+    assert float(haversine_km(43.7102, 7.2620, 43.6730, 7.1900)) == pytest.approx(7.0, abs=0.3)
+    assert float(haversine_km(48.8566, 2.3522, 45.7640, 4.8357)) == pytest.approx(392, abs=3)
+    # one point to many, as the candidate grid asks
+    many = haversine_km(48.8566, 2.3522, np.array([48.8566, 45.7640]), np.array([2.3522, 4.8357]))
+    assert many == pytest.approx([0.0, 392], abs=3)

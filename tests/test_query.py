@@ -9,7 +9,7 @@ import pytest
 
 from rag.models import Event
 from rag.places import Gazetteer
-from rag.query import alternatives, understand, understood_summary
+from rag.query import alternatives, topic_terms, understand, understood_summary
 
 TZ = ZoneInfo("Europe/Paris")
 THURSDAY = date(2026, 11, 26)
@@ -248,3 +248,53 @@ def test_regions_and_departments_in_the_summary() -> None:
 def test_alternatives(topic: str, choices: list[set[str]]) -> None:
     """Words offered as a choice count as one slot of the topic's coverage (class 6)."""
     assert [set(c) for c in alternatives(topic)] == choices
+
+
+@pytest.mark.parametrize(
+    ("topic", "terms"),
+    [
+        ("un tournoi d'e-sport", ["tournoi", "esport"]),
+        ("la retraite, y a-t-il des réunions", ["retrait", "reunion"]),
+        ("le concert a-t-elle lieu", ["concert", "lieu"]),
+        ("is there a T-shirt swap", ["tshirt", "swap"]),
+    ],
+)
+def test_topic_terms_join_a_letter_to_its_word_but_not_a_pronoun(
+    topic: str, terms: list[str]
+) -> None:
+    # "y a-t-il" left inside a topic is grammar, not an unknown word "til" (which would
+    # weigh most and refuse the question)
+    assert topic_terms(topic) == terms
+
+
+@pytest.mark.parametrize(
+    ("question", "topic", "incidental"),
+    [
+        ("je bosse à Caen, il y a quoi ?", "bosse", {"bos"}),
+        ("Samedi soir, on sort où ?", "sort", {"sort"}),
+        ("on ne s'ennuie jamais à des concerts ?", "ennuie jamais à des concerts", {"ennui"}),
+        ("I work in Caen, any concerts?", "work any concerts", {"work"}),
+        ("des concerts de jazz", "concerts de jazz", set()),
+    ],
+)
+def test_the_askers_own_verbs_are_marked(question: str, topic: str, incidental: set[str]) -> None:
+    u = understand(question, THURSDAY, GAZETTEER, TZ)
+    assert (u.topic, set(u.incidental)) == (topic, incidental)
+
+
+@pytest.mark.parametrize(
+    ("question", "kind", "name", "radius"),
+    [
+        ("anything in the Brittany region?", "region", "Bretagne", None),
+        ("des sorties à Lyon et dans les environs", "city", "Lyon", 15.0),
+        ("je bosse à Caen, des trucs dans le coin ?", "city", "Caen", 15.0),
+        ("what's on in the Caen area?", "city", "Caen", 15.0),
+    ],
+)
+def test_a_kind_of_place_or_its_surroundings_said_apart_from_the_name(
+    question: str, kind: str, name: str, radius: float | None
+) -> None:
+    u = understand(question, THURSDAY, GAZETTEER, TZ)
+    assert u.place is not None
+    assert (u.place.kind, u.place.name, u.place.radius_km) == (kind, name, radius)
+    assert u.topic in ("", "bosse")

@@ -194,6 +194,10 @@ def uids(response: AskResponse) -> list[str]:
         ("things to do in Lyon", {"lyon-theatre"}),
         ("any events in Nice?", {"nice-pottery", "nice-walk"}),
         ("des trucs à faire in Lyon", {"lyon-theatre"}),
+        # the asker's own verb is not the topic when nothing matches it
+        ("je bosse à Nice, il y a quoi la semaine prochaine ?", {"nice-pottery", "nice-walk"}),
+        ("I work in Nice, anything on next week?", {"nice-pottery", "nice-walk"}),
+        ("Samedi soir à Lyon, on sort où ?", {"lyon-theatre"}),
     ],
 )
 def test_generic_questions_answer_with_the_filtered_events(
@@ -220,6 +224,9 @@ def test_a_generic_follow_up_keeps_the_conversation(assistant: Assistant) -> Non
         ("things to do near Lyon", {"lyon-theatre", "villeurbanne-dance"}, 15),
         ("Que faire à Lyon ?", {"lyon-theatre"}, None),
         ("dans le 06", {"nice-pottery", "nice-walk"}, None),
+        ("je bosse à Lyon, des trucs dans le coin ?", {"lyon-theatre", "villeurbanne-dance"}, 15),
+        ("anything in the Lyon area?", {"lyon-theatre", "villeurbanne-dance"}, 15),
+        ("in Lyon and around, anything on?", {"lyon-theatre", "villeurbanne-dance"}, 15),
     ],
 )
 def test_places(
@@ -267,6 +274,8 @@ def test_an_age_outside_the_declared_range_ranks_last(assistant: Assistant) -> N
         ("jazz ce week-end", "jazz", "babies"),
         ("du jazz this weekend", "jazz", "babies"),
         ("du théâtre en plein air ce week-end", "lyon-theatre", "jazz"),
+        ("on danse où ce week-end ?", "villeurbanne-dance", "jazz"),  # the verb is the topic
+        ("where can we dance this weekend?", "villeurbanne-dance", "jazz"),
     ],
 )
 def test_ranking_inside_the_filters(
