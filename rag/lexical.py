@@ -140,8 +140,8 @@ class BM25:
 
     @classmethod
     def load(cls, path: Path, mapped: bool = True) -> BM25:
-        """Read what `save` wrote (memory-mapped unless `mapped` is False); raises
-        ValueError when the files do not agree."""
+        """Read what `BM25Builder.write` wrote (memory-mapped unless `mapped` is False);
+        raises ValueError when the files do not agree."""
         mode: Literal["r"] | None = "r" if mapped else None
         indptr, postings, weights, idfs, params = (
             np.load(_array_path(path, name), mmap_mode=mode, allow_pickle=False).view(np.ndarray)
@@ -164,7 +164,7 @@ class BM25:
 
 _ARRAYS = ("indptr", "postings", "weights", "idfs", "params")
 PART_POSTINGS = 8_000_000
-"""Postings merged at once by `BM25Builder.write` (~40 bytes each while merged)."""
+"""Postings merged at once by `BM25Builder.write` (~50 bytes each while merged)."""
 
 
 class BM25Builder:
@@ -172,7 +172,7 @@ class BM25Builder:
 
     Each chunk's (term, passage, tf) triples are sorted by term and spilled to `runs`;
     `write` then merges the runs one range of terms at a time (ranges of about
-    `PART_POSTINGS` postings) straight into the files of `BM25.save`. Term ids and the
+    `PART_POSTINGS` postings) straight into the files `BM25.load` reads. Term ids and the
     order of postings are those of a build over the whole corpus at once (terms numbered
     as first seen, postings of a term in passage order), so the files do not depend on
     the chunking.
@@ -218,7 +218,7 @@ class BM25Builder:
         self._run_count += 1
 
     def write(self, path: Path) -> None:
-        """The files of `BM25.save(path)`; the runs are deleted."""
+        """The files of `BM25.files(path)`; the runs are deleted."""
         k1, b, n = self.k1, self.b, self._size
         lengths = np.concatenate(self._lengths) if self._lengths else np.zeros(0, np.float32)
         counts = self._counts
