@@ -13,6 +13,8 @@ prints one JSON line `{"events", "rss_mb", "ask_p50_ms", "ask_p99_ms", "ready_s"
    1,000 events it is the first N real events. Vectors are replayed (bench/synthetic.py):
    a copy's passage gets the real vector of its original's passage plus a little noise;
    the real events are embedded for real once (embedding cache under BENCH_WORK_DIR).
+   Events and vectors are made as the build reads them (`build_index` streams), so
+   preparing 1M events holds neither all events nor all vectors.
    The index is kept in `$BENCH_WORK_DIR/capacity-N` and reused while it matches;
 2. the real `rag serve` (with `API_WORKERS=W`), `ready_s` from process start to the
    first `/ready` 200;
@@ -34,7 +36,7 @@ import statistics
 import sys
 import time
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -59,6 +61,7 @@ from rag.passages import event_passages
 from rag.store import STORE, Store
 
 QUESTIONS = 500
+REPLAY_BLOCK = 4096
 WARMUP = 20
 SHIFT_WEEKS = 26
 DATE_PHRASES = ("ce week-end", "demain", "cette semaine", "la semaine prochaine", "ce mois-ci")
@@ -77,66 +80,78 @@ LOCATION = (
 )
 
 
-def synthesize(base: Sequence[Event], n: int, seed: int = 0) -> tuple[list[Event], list[int]]:
-    """N events and, for each, the position of its original in `base`."""
+def synthesize(base: Sequence[Event], n: int, seed: int = 0) -> Iterator[Event]:
+    """N events, made one at a time: event i is a copy of `base[i % len(base)]` (the
+    first len(base) are the real ones themselves)."""
     if n <= len(base):
-        return list(base[:n]), list(range(n))
+        yield from base[:n]
+        return
+    yield from base
     rng = random.Random(seed)
-    events, origin = list(base), list(range(len(base)))
-    copy = 0
-    while len(events) < n:
+    made, copy = len(base), 0
+    while made < n:
         copy += 1
-        for pos, event in enumerate(base[: n - len(events)]):
+        for event in base[: n - made]:
             place = base[rng.randrange(len(base))]
             shift = timedelta(weeks=rng.randint(-SHIFT_WEEKS, SHIFT_WEEKS))
-            events.append(
-                dataclasses.replace(
-                    event,
-                    uid=f"{event.uid}-cap{copy}",
-                    title=f"{event.title} (édition {copy + 1})",
-                    occurrences=[
-                        Occurrence(o.start + shift, o.end + shift) for o in event.occurrences
-                    ],
-                    **{name: getattr(place, name) for name in LOCATION},
-                    url=f"{event.url}#cap{copy}" if event.url else None,
-                )
+            yield dataclasses.replace(
+                event,
+                uid=f"{event.uid}-cap{copy}",
+                title=f"{event.title} (édition {copy + 1})",
+                occurrences=[Occurrence(o.start + shift, o.end + shift) for o in event.occurrences],
+                **{name: getattr(place, name) for name in LOCATION},
+                url=f"{event.url}#cap{copy}" if event.url else None,
             )
-            origin.append(pos)
-    return events, origin
+            made += 1
 
 
-def replayed_vectors(
-    base_vectors: list[np.ndarray], origin: Sequence[int], seed: int = 0
-) -> np.ndarray:
-    """Passage vectors of the corpus: the original's, plus noise for the copies (float16)."""
-    rows = sum(len(base_vectors[o]) for o in origin)
-    dimension = base_vectors[0].shape[1]
-    out = np.empty((rows, dimension), dtype=np.float16)
-    rng = np.random.default_rng(seed)
-    at = 0
-    block: list[np.ndarray] = []
-    first_copy = len(base_vectors)
+class ReplayedVectors:
+    """The passage vectors of `synthesize(base, n)`, made block by block when read (the
+    build reads slices and a training sample), never all at once: 3.4M vectors at 1M events.
 
-    def flush(noisy: bool) -> None:
-        nonlocal at, block
-        if not block:
-            return
-        vectors = np.concatenate(block)
-        if noisy:
+    A copy has its original's passages and copies cycle through the base in order, so row
+    r is the real vector of base passage r % P (P: passages of the base); the copies' rows
+    get noise (one generator per block of rows, so any read gives the same vector). float16.
+    """
+
+    def __init__(self, base_vectors: Sequence[np.ndarray], n: int, seed: int = 0) -> None:
+        self._base = np.concatenate(base_vectors).astype(np.float32)
+        self._seed = seed
+        rows = corpus_rows([len(v) for v in base_vectors], n)
+        self.shape = (rows, self._base.shape[1])
+
+    def __getitem__(self, rows: slice | np.ndarray) -> np.ndarray:
+        ids = np.arange(*rows.indices(self.shape[0])) if isinstance(rows, slice) else rows
+        ids = np.asarray(ids, dtype=np.int64)
+        out = np.empty((len(ids), self.shape[1]), dtype=np.float16)
+        blocks = ids // REPLAY_BLOCK
+        order = np.argsort(blocks, kind="stable")
+        cuts = np.flatnonzero(np.diff(blocks[order])) + 1
+        for group in np.split(order, cuts):
+            if len(group):
+                block = int(blocks[group[0]])
+                out[group] = self._block(block)[ids[group] - block * REPLAY_BLOCK]
+        return out
+
+    def _block(self, block: int) -> np.ndarray:
+        start = block * REPLAY_BLOCK
+        rows = np.arange(start, min(start + REPLAY_BLOCK, self.shape[0]))
+        vectors = self._base[rows % len(self._base)]
+        copies = rows >= len(self._base)
+        if copies.any():
+            dimension = self.shape[1]
+            rng = np.random.default_rng((self._seed, block))
             noise = rng.standard_normal(vectors.shape, dtype=np.float32)
-            vectors = normalize_rows(vectors + REPLAY_NOISE * noise / np.sqrt(dimension))
-        out[at : at + len(vectors)] = vectors
-        at += len(vectors)
-        block = []
+            noisy = normalize_rows(vectors + REPLAY_NOISE * noise / np.sqrt(dimension))
+            vectors = np.where(copies[:, None], noisy, vectors)
+        return vectors.astype(np.float16)
 
-    for i, o in enumerate(origin):
-        if i == first_copy:
-            flush(noisy=False)
-        block.append(base_vectors[o])
-        if len(block) >= 4096:
-            flush(noisy=i >= first_copy)
-    flush(noisy=len(origin) > first_copy)
-    return out
+
+def corpus_rows(per_event: Sequence[int], n: int) -> int:
+    """Passages of `synthesize(base, n)` when base event i has per_event[i] passages
+    (`per_event` covers the first min(n, len(base)) events)."""
+    full, rest = divmod(n, len(per_event))
+    return full * sum(per_event) + sum(per_event[:rest])
 
 
 def prepare(n: int, root: Path = WORK_DIR) -> Settings:
@@ -145,22 +160,21 @@ def prepare(n: int, root: Path = WORK_DIR) -> Settings:
     base_settings = bench_settings(root / "capacity-base")
     base = ingest_shared(base_settings)
     settings = bench_settings(root / f"capacity-{n}")
-    events, origin = synthesize(base, n)
-    base = base[: min(n, len(base))]
-    per_event = [len(event_passages(e)) for e in base]  # a copy has its original's passages
-    if has_index(settings, n, sum(per_event[o] for o in origin)):
+    real = base[: min(n, len(base))]
+    per_event = [len(event_passages(e)) for e in real]  # a copy has its original's passages
+    if has_index(settings, n, corpus_rows(per_event, n)):
         return settings
     embedder = create_embedder(base_settings)
     cache = EmbeddingCache(cache_path(base_settings.cache_dir, embedder.id))
     try:
         cached = CachedEmbedder(embedder, cache)
-        log("embed real", 0, len(base))
-        base_vectors = [cached.embed_passages([p.text for p in event_passages(e)]) for e in base]
-        log("embed real", len(base), len(base))
+        log("embed real", 0, len(real))
+        base_vectors = [cached.embed_passages([p.text for p in event_passages(e)]) for e in real]
+        log("embed real", len(real), len(real))
     finally:
         cache.close()
-    vectors = replayed_vectors(base_vectors, origin)
-    build_index(settings, events, embedder, log, vectors=vectors)
+    vectors = ReplayedVectors(base_vectors, n)
+    build_index(settings, synthesize(base, n), embedder, log, vectors=vectors)
     return settings
 
 

@@ -21,7 +21,7 @@ from collections.abc import Sequence
 import faiss
 import numpy as np
 
-from bench.capacity import prepare, replayed_vectors, synthesize
+from bench.capacity import ReplayedVectors, prepare, synthesize
 from bench.common import WORK_DIR, bench_settings, dev_questions, ingest_shared
 from rag.embeddings import create_embedder
 from rag.embeddings.cache import CachedEmbedder, EmbeddingCache, cache_path
@@ -61,8 +61,8 @@ def run(n: int) -> dict[str, float | int | str]:
     int8_found = np.argsort(-quantized, axis=1)[:, :K]
 
     # 2. the dense index vs exact float32 over the vectors the build was given
-    events, origin = synthesize(base, n)
-    vectors = replayed_vectors(base_vectors, origin).astype(np.float32)
+    events = list(synthesize(base, n))
+    vectors = ReplayedVectors(base_vectors[:n], n)[:].astype(np.float32)
     _, exact_all = faiss.knn(queries, vectors, K, metric=faiss.METRIC_INNER_PRODUCT)
     ann = [index.dense_search(q, K)[0] for q in queries]
     # restricted to one city: the one closest to 2% of the events (FAISS selector path)

@@ -68,59 +68,99 @@ ARRAYS = (
 def candidate_arrays(
     events: Sequence[Event], passages: Sequence[Passage], passage_event: np.ndarray
 ) -> tuple[dict[str, np.ndarray], list[tuple[PlaceKey, int]], list[str]]:
-    """The arrays of `ARRAYS`, the place groups (with event counts) and the kind names."""
-    n = len(events)
-    arrays: dict[str, np.ndarray] = {}
-    arrays["passage_summary"] = np.fromiter(
-        (p.kind == "summary" for p in passages), dtype=bool, count=len(passages)
+    """`CandidateBuilder` over a corpus held in memory, in one chunk."""
+    builder = CandidateBuilder()
+    builder.add(
+        events,
+        np.bincount(passage_event, minlength=len(events)),
+        np.fromiter((p.kind == "summary" for p in passages), dtype=bool, count=len(passages)),
     )
-    arrays["event_passages"] = _offsets(np.bincount(passage_event, minlength=n))
-    counts = np.fromiter((len(e.occurrences) for e in events), dtype=np.int64, count=n)
-    arrays["event_occurrences"] = _offsets(counts)
-    total = int(counts.sum())
-    start = np.fromiter(
-        (int(o.start.timestamp()) for e in events for o in e.occurrences), np.int64, total
-    )
-    end = np.fromiter(
-        (int(o.end.timestamp()) for e in events for o in e.occurrences), np.int64, total
-    )
-    end = np.maximum(end, start)
-    arrays["occ_start"], arrays["occ_end"] = start, end
-    owner = np.repeat(np.arange(n, dtype=np.int32), counts)
-    last_end = np.full(n, NO_END, dtype=np.int64)
-    np.maximum.at(last_end, owner, end)
-    arrays["event_last_end"] = last_end
-    duration = end - start
-    bucket = np.searchsorted(np.asarray(BUCKETS), duration, side="left")
-    order = np.lexsort((start, bucket))
-    arrays["date_start"], arrays["date_end"] = start[order], end[order]
-    arrays["date_event"] = owner[order]
-    bounds = []
-    for b in range(len(BUCKETS) + 1):
-        members = bucket == b
-        longest = int(duration[members].max()) if members.any() else 0
-        bounds.append((int(np.count_nonzero(bucket <= b)), longest))
-    arrays["date_buckets"] = np.asarray(bounds, dtype=np.int64).reshape(-1, 2)
-    groups: dict[PlaceKey, int] = {}
-    group = np.fromiter((groups.setdefault(place_key(e), len(groups)) for e in events), np.int32, n)
-    arrays["event_group"] = group
-    arrays["group_events"] = np.argsort(group, kind="stable").astype(np.int32)
-    group_counts = np.bincount(group, minlength=len(groups))
-    arrays["group_offsets"] = _offsets(group_counts)
-    lat = np.fromiter((_coordinate(e.latitude, 90) for e in events), np.float32, n)
-    lon = np.fromiter((_coordinate(e.longitude, 180) for e in events), np.float32, n)
-    arrays["event_lat"], arrays["event_lon"] = lat, lon
-    located = np.flatnonzero(~np.isnan(lat) & ~np.isnan(lon))
-    keys = _cell_key(_cell(lat[located], 90), _cell(lon[located], 180))
-    by_cell = np.argsort(keys, kind="stable")
-    cells, cell_counts = np.unique(keys[by_cell], return_counts=True)
-    arrays["grid_cells"] = cells.astype(np.int64)
-    arrays["grid_offsets"] = _offsets(cell_counts)
-    arrays["grid_events"] = located[by_cell].astype(np.int32)
-    features, kinds = event_features(events)
-    arrays.update(features)
-    places = [(key, int(group_counts[g])) for key, g in groups.items()]
-    return arrays, places, kinds
+    return builder.finish()
+
+
+class CandidateBuilder:
+    """The arrays of `ARRAYS` from events given in chunks (in index order).
+
+    `add` keeps only numbers per event and per occurrence (a few dozen bytes an event);
+    `finish` sorts them into buckets, groups and cells once all events are known.
+    """
+
+    def __init__(self) -> None:
+        self._groups: dict[PlaceKey, int] = {}
+        self._kinds: dict[str, int] = {}
+        self._columns: dict[str, list[np.ndarray]] = {}
+
+    def add(self, events: Sequence[Event], passages: np.ndarray, summary: np.ndarray) -> None:
+        """The next events, with their passage counts and a summary flag per passage."""
+        n = len(events)
+        counts = np.fromiter((len(e.occurrences) for e in events), dtype=np.int64, count=n)
+        total = int(counts.sum())
+        occurrences = [o for e in events for o in e.occurrences]
+        start = np.fromiter((int(o.start.timestamp()) for o in occurrences), np.int64, total)
+        end = np.fromiter((int(o.end.timestamp()) for o in occurrences), np.int64, total)
+        groups = self._groups
+        columns = {
+            "passage_summary": summary,
+            "event_passage_count": np.asarray(passages, dtype=np.int64),
+            "event_occurrence_count": counts,
+            "occ_start": start,
+            "occ_end": np.maximum(end, start),
+            "event_group": np.fromiter(
+                (groups.setdefault(place_key(e), len(groups)) for e in events), np.int32, n
+            ),
+            "event_lat": np.fromiter((_coordinate(e.latitude, 90) for e in events), np.float32, n),
+            "event_lon": np.fromiter(
+                (_coordinate(e.longitude, 180) for e in events), np.float32, n
+            ),
+            **event_features(events, self._kinds),
+        }
+        for name, column in columns.items():
+            self._columns.setdefault(name, []).append(column)
+
+    def finish(self) -> tuple[dict[str, np.ndarray], list[tuple[PlaceKey, int]], list[str]]:
+        """The arrays, the place groups (with event counts) and the kind names."""
+        columns = {name: np.concatenate(parts) for name, parts in self._columns.items()}
+        self._columns = {}
+        arrays = {
+            name: columns.pop(name)
+            for name in ("passage_summary", "occ_start", "occ_end", "event_lat", "event_lon")
+        }
+        arrays["event_passages"] = _offsets(columns.pop("event_passage_count"))
+        counts = columns.pop("event_occurrence_count")
+        n = len(counts)
+        arrays["event_occurrences"] = _offsets(counts)
+        start, end = arrays["occ_start"], arrays["occ_end"]
+        owner = np.repeat(np.arange(n, dtype=np.int32), counts)
+        last_end = np.full(n, NO_END, dtype=np.int64)
+        np.maximum.at(last_end, owner, end)
+        arrays["event_last_end"] = last_end
+        duration = end - start
+        bucket = np.searchsorted(np.asarray(BUCKETS), duration, side="left")
+        order = np.lexsort((start, bucket))
+        arrays["date_start"], arrays["date_end"] = start[order], end[order]
+        arrays["date_event"] = owner[order]
+        bounds = []
+        for b in range(len(BUCKETS) + 1):
+            members = bucket == b
+            longest = int(duration[members].max()) if members.any() else 0
+            bounds.append((int(np.count_nonzero(bucket <= b)), longest))
+        arrays["date_buckets"] = np.asarray(bounds, dtype=np.int64).reshape(-1, 2)
+        group = columns.pop("event_group")
+        arrays["event_group"] = group
+        arrays["group_events"] = np.argsort(group, kind="stable").astype(np.int32)
+        group_counts = np.bincount(group, minlength=len(self._groups))
+        arrays["group_offsets"] = _offsets(group_counts)
+        lat, lon = arrays["event_lat"], arrays["event_lon"]
+        located = np.flatnonzero(~np.isnan(lat) & ~np.isnan(lon))
+        keys = _cell_key(_cell(lat[located], 90), _cell(lon[located], 180))
+        by_cell = np.argsort(keys, kind="stable")
+        cells, cell_counts = np.unique(keys[by_cell], return_counts=True)
+        arrays["grid_cells"] = cells.astype(np.int64)
+        arrays["grid_offsets"] = _offsets(cell_counts)
+        arrays["grid_events"] = located[by_cell].astype(np.int32)
+        arrays.update(columns)  # the ranking features
+        places = [(key, int(group_counts[g])) for key, g in self._groups.items()]
+        return arrays, places, list(self._kinds)
 
 
 def _offsets(counts: np.ndarray) -> np.ndarray:

@@ -214,14 +214,13 @@ def build(
     from rag.embeddings import create_embedder
     from rag.embeddings.distributed import ray_cluster
     from rag.index import build_index
-    from rag.ingest import load_events
+    from rag.ingest import iter_events
 
     settings = load_settings()
-    events = load_events(settings)
     embedder = create_embedder(settings)
     runner = ray_cluster(settings, embedder.id, ray) if ray is not None else None
     with progress_bar() as progress:
-        report = build_index(settings, events, embedder, progress, runner=runner)
+        report = build_index(settings, iter_events(settings), embedder, progress, runner=runner)
     if as_json:
         typer.echo(json.dumps(report.to_dict()))
         return

@@ -22,12 +22,28 @@ class CorpusSummary:
 
     @classmethod
     def of(cls, events: Iterable[Event]) -> CorpusSummary:
-        total = demo = 0
-        agendas: Counter[str] = Counter()
+        count = CorpusCount()
+        count.add(events)
+        return count.summary()
+
+
+class CorpusCount:
+    """A `CorpusSummary` counted from events given in chunks."""
+
+    def __init__(self) -> None:
+        self._total = self._demo = 0
+        self._agendas: Counter[str] = Counter()
+
+    def add(self, events: Iterable[Event]) -> None:
         for event in events:
-            total += 1
+            self._total += 1
             if event.uid.startswith(UID_PREFIX):
-                demo += 1
+                self._demo += 1
             elif event.agenda_title:
-                agendas[event.agenda_title] += 1
-        return cls(total, demo, len(agendas), tuple(agendas.most_common(TOP_AGENDAS)))
+                self._agendas[event.agenda_title] += 1
+
+    def summary(self) -> CorpusSummary:
+        agendas = self._agendas
+        return CorpusSummary(
+            self._total, self._demo, len(agendas), tuple(agendas.most_common(TOP_AGENDAS))
+        )

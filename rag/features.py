@@ -47,10 +47,10 @@ def kind(event: Event) -> str:
     return fold(event.keywords[0]) if event.keywords else ""
 
 
-def event_features(events: Sequence[Event]) -> tuple[dict[str, np.ndarray], list[str]]:
-    """Per-event arrays and the kind names in id order (`event_kind` holds ids)."""
+def event_features(events: Sequence[Event], kinds: dict[str, int]) -> dict[str, np.ndarray]:
+    """Per-event arrays; `event_kind` holds ids in `kinds` (kind name → id), which gains
+    the kinds it did not have, so that chunks of a corpus share one numbering."""
     n = len(events)
-    kinds: dict[str, int] = {}
     age_min, age_max = age_bounds(events)
     arrays = {
         "event_young": np.fromiter(map(youngness, events), dtype=np.float32, count=n),
@@ -65,7 +65,7 @@ def event_features(events: Sequence[Event]) -> tuple[dict[str, np.ndarray], list
             (kinds.setdefault(kind(e), len(kinds)) for e in events), dtype=np.int32, count=n
         ),
     }
-    return arrays, list(kinds)
+    return arrays
 
 
 def _has_any(folded: str, words: tuple[str, ...]) -> bool:

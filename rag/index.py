@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import fcntl
 import hashlib
+import itertools
 import json
 import logging
 import os
@@ -25,28 +26,29 @@ import re
 import shutil
 import sqlite3
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import faiss
 import numpy as np
 
-from rag.candidates import ARRAYS, Candidates, candidate_arrays
+from rag.candidates import ARRAYS, CandidateBuilder, Candidates
 from rag.config import Settings
-from rag.corpus import CorpusSummary
+from rag.corpus import CorpusCount, CorpusSummary
 from rag.embeddings import Embedder
 from rag.embeddings.cache import EmbeddingCache, cache_path
 from rag.embeddings.distributed import Runner, embed_corpus
 from rag.errors import NoEvents, RagError
-from rag.lexical import BM25
-from rag.models import Event, Passage, ProgressFn, no_progress
-from rag.passages import corpus_passages
-from rag.places import Gazetteer
-from rag.store import STORE, EventTable, PassageTable, Store, write_store
+from rag.lexical import BM25, BM25Builder
+from rag.models import Event, ProgressFn, no_progress
+from rag.npyfile import NpyWriter
+from rag.passages import event_passages
+from rag.places import Gazetteer, GazetteerBuilder
+from rag.store import STORE, EventTable, PassageTable, Store, StoreWriter
 from rag.versions import CURRENT, active_version
 
 FORMAT = 3
@@ -62,6 +64,11 @@ from `vectors`."""
 IVF_NPROBE = 96  # recall@10 0.966 at 338k passages (16: 0.82, 48: 0.90; bench.recall)
 IVF_TRAIN_PER_LIST = 40
 EXACT_CHUNK = 2048
+EVENT_CHUNK = 10_000
+"""Events read, cut into passages and written per step of a build: the build holds one
+chunk of events and passages, never the corpus (docs/benchmarks.md, 1M events)."""
+VECTOR_BLOCK = 65_536
+"""Passage vectors quantized and added to FAISS per step."""
 ARRAYS_DIR = "arrays"
 KEEP_VERSIONS = 2
 LOCK = ".build.lock"
@@ -212,66 +219,81 @@ class Index:
 # -- building -------------------------------------------------------------------------------
 
 
+class Vectors(Protocol):
+    """Passage vectors given to a build (an array, a memory map or a generator of rows):
+    read by slices of rows and by arrays of row numbers, never whole."""
+
+    @property
+    def shape(self) -> tuple[int, ...]: ...
+
+    def __getitem__(self, rows: Any) -> Any: ...
+
+
+@dataclass(frozen=True, slots=True)
+class _Written:
+    """What the streaming pass over the events wrote into a version directory."""
+
+    events: int
+    passages: int
+    corpus_hash: str
+    texts: list[str] | None  # the passage texts, read back only when they are to be embedded
+
+
 def build_index(
     settings: Settings,
-    events: Sequence[Event],
+    events: Iterable[Event],
     embedder: Embedder,
     progress: ProgressFn = no_progress,
-    vectors: np.ndarray | None = None,
+    vectors: Vectors | None = None,
     runner: Runner | None = None,
 ) -> BuildReport:
     """Index `events` as a new version and make it the active one.
 
-    `vectors` are the passage vectors when already known (benchmarks replay them for
-    corpora too big to embed); otherwise `runner` embeds what the cache lacks (default:
-    EMBED_WORKERS processes; see rag.embeddings.distributed).
+    `events` is read once, `EVENT_CHUNK` at a time (an iterator over `events.jsonl` keeps
+    the build's memory bounded); of events sharing a uid the first one wins. `vectors` are
+    the passage vectors when already known (benchmarks replay them for corpora too big to
+    embed); otherwise `runner` embeds what the cache lacks (default: EMBED_WORKERS
+    processes; see rag.embeddings.distributed).
     """
     started = time.perf_counter()
-    events = list({e.uid: e for e in reversed(events)}.values())[::-1]  # first wins on dup uid
-    if not events:
-        raise NoEvents("no events to index: run `rag ingest ...` (or `rag demo`) first")
     root = settings.indexes_dir
     root.mkdir(parents=True, exist_ok=True)
     with _build_lock(root):
         _drop_temporaries(root)  # a killed build's leftovers: free their space first
-        passages = corpus_passages(events)
-        progress("passages", len(passages), len(passages))
-        event_pos = {e.uid: i for i, e in enumerate(events)}
-        passage_event = np.fromiter(
-            (event_pos[p.event_uid] for p in passages), dtype=np.int32, count=len(passages)
-        )
-        cache = EmbeddingCache(cache_path(settings.cache_dir, embedder.id))
+        # named once the corpus hash is known, at the end of the pass over the events
+        tmp = root / f"{TMP_PREFIX}build-{os.getpid()}"
         try:
+            written = _write_corpus(tmp, events, embedder.id, progress, vectors is None)
+            embedded = reused = 0
             if vectors is None:
-                texts = [p.text for p in passages]
-                embedding = embed_corpus(settings, embedder, cache, texts, progress, runner)
+                assert written.texts is not None
+                cache = EmbeddingCache(cache_path(settings.cache_dir, embedder.id))
+                try:
+                    embedding = embed_corpus(
+                        settings, embedder, cache, written.texts, progress, runner
+                    )
+                finally:
+                    cache.close()
                 vectors = embedding.vectors
                 embedded, reused = embedding.embedded, embedding.reused
-            elif vectors.shape != (len(passages), embedder.dimension):
-                raise ValueError(f"{vectors.shape} vectors for {len(passages)} passages")
-            else:
-                embedded, reused = 0, 0
-        finally:
-            cache.close()
-        progress("lexical", 0, 1)
-        lexical = BM25.build([p.text for p in passages])
-        progress("lexical", 1, 1)
-        progress("dense", 0, 1)
-        dense, kind = _dense_index(vectors)
-        progress("dense", 1, 1)
-        corpus_hash = _corpus_hash(embedder.id, events)
-        version = _new_version(corpus_hash)
-        progress("write", 0, 1)
-        tmp = root / f"{TMP_PREFIX}{version}"
-        try:
-            _write_version(tmp, events, passages, passage_event, vectors, dense, lexical)
+            elif tuple(vectors.shape) != (written.passages, embedder.dimension):
+                raise ValueError(f"{vectors.shape} vectors for {written.passages} passages")
+            progress("dense", 0, 1)
+            kind = _write_dense(tmp, vectors)
+            progress("dense", 1, 1)
+            progress("write", 0, 1)
+            version = _new_version(written.corpus_hash)
+            for name in _FILES:
+                with (tmp / name).open("rb+") as fh:
+                    _sync(fh)
+            _fsync_dir(tmp / ARRAYS_DIR)
             manifest = Manifest(
                 version=version,
                 embedder=embedder.id,
                 dimension=embedder.dimension,
-                events=len(events),
-                passages=len(passages),
-                corpus_hash=corpus_hash,
+                events=written.events,
+                passages=written.passages,
+                corpus_hash=written.corpus_hash,
                 created_at=datetime.now(UTC).isoformat(timespec="seconds"),
                 faiss_index=kind,
                 files={name: (tmp / name).stat().st_size for name in _FILES},
@@ -291,8 +313,8 @@ def build_index(
         _prune(root, version)
         progress("write", 1, 1)
     return BuildReport(
-        events=len(events),
-        passages=len(passages),
+        events=written.events,
+        passages=written.passages,
         embedded=embedded,
         reused=reused,
         seconds=round(time.perf_counter() - started, 2),
@@ -300,25 +322,122 @@ def build_index(
     )
 
 
-def _dense_index(vectors: np.ndarray) -> tuple[faiss.Index, str]:
-    """Exact inner product (cosine on unit vectors) below the threshold, IVF-SQ8 above."""
-    dimension = vectors.shape[1]
-    if len(vectors) < IVF_THRESHOLD:
-        index: faiss.Index = faiss.IndexFlatIP(dimension)
-        index.add(vectors)
-        return index, "IndexFlatIP"
-    nlist = max(1, round(len(vectors) ** 0.5))
-    quantizer = faiss.IndexFlatIP(dimension)
-    ivf = faiss.IndexIVFScalarQuantizer(
-        quantizer, dimension, nlist, faiss.ScalarQuantizer.QT_8bit, faiss.METRIC_INNER_PRODUCT
-    )
-    sample = min(len(vectors), nlist * IVF_TRAIN_PER_LIST)
-    rows = np.sort(np.random.default_rng(0).choice(len(vectors), sample, replace=False))
-    ivf.train(np.ascontiguousarray(vectors[rows], dtype=np.float32))
-    for start in range(0, len(vectors), 65_536):
-        ivf.add(np.ascontiguousarray(vectors[start : start + 65_536], dtype=np.float32))
-    ivf.nprobe = IVF_NPROBE
-    return ivf, f"IndexIVFScalarQuantizer(nlist={nlist},SQ8)"
+def _write_corpus(
+    path: Path, events: Iterable[Event], embedder_id: str, progress: ProgressFn, texts: bool
+) -> _Written:
+    """One pass over the events, a chunk at a time: the store, the BM25 files, the arrays
+    of rag/candidates.py and `passage_event`; the gazetteer, the corpus summary and the
+    corpus hash are counted on the way. `texts`: read the passage texts back at the end."""
+    path.mkdir()
+    (path / ARRAYS_DIR).mkdir()
+    store = StoreWriter(path / STORE)
+    try:
+        lexical = BM25Builder(path / ".lexical-runs")
+        candidates = CandidateBuilder()
+        gazetteer = GazetteerBuilder()
+        summary = CorpusCount()
+        digest = hashlib.sha256(embedder_id.encode())
+        owners: list[np.ndarray] = []
+        n_events = n_passages = 0
+        for chunk in _chunks(_first_of_each_uid(events), EVENT_CHUNK):
+            per_event = [event_passages(e) for e in chunk]
+            passages = [p for ps in per_event for p in ps]
+            counts = np.fromiter(map(len, per_event), dtype=np.int64, count=len(chunk))
+            rows = [(e.uid, e.to_dict()) for e in chunk]  # once, for the hash and the store
+            for _, row in rows:
+                digest.update(json.dumps(row, sort_keys=True, ensure_ascii=False).encode())
+            store.add(
+                [(uid, json.dumps(row, ensure_ascii=False)) for uid, row in rows],
+                [(p.kind, p.text) for p in passages],
+            )
+            lexical.add(p.text for p in passages)
+            summary_flags = np.fromiter(
+                (p.kind == "summary" for p in passages), dtype=bool, count=len(passages)
+            )
+            candidates.add(chunk, counts, summary_flags)
+            gazetteer.add(chunk)
+            summary.add(chunk)
+            first = np.arange(n_events, n_events + len(chunk), dtype=np.int32)
+            owners.append(np.repeat(first, counts))
+            n_events += len(chunk)
+            n_passages += len(passages)
+            progress("passages", n_passages, n_passages)
+        if not n_events:
+            raise NoEvents("no events to index: run `rag ingest ...` (or `rag demo`) first")
+        progress("lexical", 0, 1)
+        lexical.write(path / LEXICAL)
+        progress("lexical", 1, 1)
+        arrays, places, kinds = candidates.finish()
+        arrays = {f"{ARRAYS_DIR}/{name}": array for name, array in arrays.items()}
+        arrays["passage_event"] = np.concatenate(owners)
+        for name, array in arrays.items():
+            with (path / f"{name}.npy").open("wb") as fh:
+                np.save(fh, array)
+        meta = {"gazetteer": gazetteer.build().to_dict(), "corpus": asdict(summary.summary())}
+        store.finish(places, kinds, meta)
+        return _Written(n_events, n_passages, digest.hexdigest(), store.texts() if texts else None)
+    finally:
+        store.close()
+
+
+def _first_of_each_uid(events: Iterable[Event]) -> Iterator[Event]:
+    """Events sharing a uid: the first one, at its place (a set of uids, not of events)."""
+    seen: set[str] = set()
+    for event in events:
+        if event.uid not in seen:
+            seen.add(event.uid)
+            yield event
+
+
+def _chunks(events: Iterable[Event], size: int) -> Iterator[list[Event]]:
+    iterator = iter(events)
+    while chunk := list(itertools.islice(iterator, size)):
+        yield chunk
+
+
+def _write_dense(path: Path, vectors: Vectors) -> str:
+    """`vectors.npy` (8-bit), `vector_scale.npy` and `dense.faiss`, in one pass over the
+    vectors by blocks; returns the FAISS index's description."""
+    scales: list[np.ndarray] = []
+    with NpyWriter(path / "vectors.npy", np.int8, tuple(vectors.shape)) as codes:
+
+        def write(block: np.ndarray) -> None:
+            block_codes, scale = quantize(block)
+            codes.write(block_codes)
+            scales.append(scale)
+
+        dense, kind = _dense_index(vectors, write)
+    np.save(path / "vector_scale.npy", np.concatenate(scales))  # a build has passages
+    faiss.write_index(dense, str(path / "dense.faiss"))
+    return kind
+
+
+def _dense_index(
+    vectors: Vectors, each_block: Callable[[np.ndarray], None] = lambda block: None
+) -> tuple[faiss.Index, str]:
+    """Exact inner product (cosine on unit vectors) below the threshold, IVF-SQ8 above
+    (trained on a sample); filled by blocks of VECTOR_BLOCK rows, each also given to
+    `each_block` (float32)."""
+    n, dimension = vectors.shape
+    index: faiss.Index
+    if n < IVF_THRESHOLD:
+        index, kind = faiss.IndexFlatIP(dimension), "IndexFlatIP"
+    else:
+        nlist = max(1, round(n**0.5))
+        quantizer = faiss.IndexFlatIP(dimension)
+        index = faiss.IndexIVFScalarQuantizer(
+            quantizer, dimension, nlist, faiss.ScalarQuantizer.QT_8bit, faiss.METRIC_INNER_PRODUCT
+        )
+        sample = min(n, nlist * IVF_TRAIN_PER_LIST)
+        rows = np.sort(np.random.default_rng(0).choice(n, sample, replace=False))
+        index.train(np.ascontiguousarray(vectors[rows], dtype=np.float32))
+        index.nprobe = IVF_NPROBE
+        kind = f"IndexIVFScalarQuantizer(nlist={nlist},SQ8)"
+    for start in range(0, n, VECTOR_BLOCK):
+        block = np.ascontiguousarray(vectors[start : start + VECTOR_BLOCK], dtype=np.float32)
+        index.add(block)
+        each_block(block)
+    return index, kind
 
 
 def _ivf(index: faiss.Index) -> Any:
@@ -329,48 +448,9 @@ def _ivf(index: faiss.Index) -> Any:
         return None
 
 
-def _corpus_hash(embedder_id: str, events: Sequence[Event]) -> str:
-    digest = hashlib.sha256(embedder_id.encode())
-    for event in events:
-        digest.update(json.dumps(event.to_dict(), sort_keys=True, ensure_ascii=False).encode())
-    return digest.hexdigest()
-
-
 def _new_version(corpus_hash: str) -> str:
     now = datetime.now(UTC)
     return f"{now:%Y%m%dT%H%M%S}.{now.microsecond // 1000:03d}Z-{corpus_hash[:8]}"
-
-
-def _write_version(
-    path: Path,
-    events: Sequence[Event],
-    passages: Sequence[Passage],
-    passage_event: np.ndarray,
-    vectors: np.ndarray,
-    dense: faiss.Index,
-    lexical: BM25,
-) -> None:
-    path.mkdir()
-    (path / ARRAYS_DIR).mkdir()
-    arrays, places, kinds = candidate_arrays(events, passages, passage_event)
-    meta = {
-        "gazetteer": Gazetteer.from_events(events).to_dict(),
-        "corpus": asdict(CorpusSummary.of(events)),
-    }
-    texts = ((p.kind, p.text) for p in passages)
-    write_store(path / STORE, events, texts, places, kinds, meta)
-    arrays = {f"{ARRAYS_DIR}/{name}": array for name, array in arrays.items()}
-    arrays["passage_event"] = passage_event
-    arrays["vectors"], arrays["vector_scale"] = quantize(vectors)
-    for name, array in arrays.items():
-        with (path / f"{name}.npy").open("wb") as fh:
-            np.save(fh, array)
-    faiss.write_index(dense, str(path / "dense.faiss"))
-    lexical.save(path / LEXICAL)
-    for name in _FILES:
-        with (path / name).open("rb+") as fh:
-            _sync(fh)
-    _fsync_dir(path / ARRAYS_DIR)
 
 
 def _write_file(path: Path, data: bytes) -> None:
@@ -543,17 +623,12 @@ def _corpus_summary(data: dict[str, Any]) -> CorpusSummary:
     return CorpusSummary(data["events"], data["demo_events"], data["agendas"], top)
 
 
-def quantize(vectors: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def quantize(block: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """8-bit vectors with one scale per row: a quarter of float32 on disk and in the page
     cache; recall@10 against float32 is in docs/benchmarks.md."""
-    codes = np.empty(vectors.shape, dtype=np.int8)
-    scale = np.empty(len(vectors), dtype=np.float32)
-    for start in range(0, len(vectors), 65_536):
-        block = np.asarray(vectors[start : start + 65_536], dtype=np.float32)
-        peak = np.maximum(np.abs(block).max(axis=1), 1e-12) / 127
-        codes[start : start + len(block)] = np.rint(block / peak[:, None]).astype(np.int8)
-        scale[start : start + len(block)] = peak
-    return codes, scale
+    block = np.asarray(block, dtype=np.float32)
+    peak = np.maximum(np.abs(block).max(axis=1), 1e-12) / 127
+    return np.rint(block / peak[:, None]).astype(np.int8), peak.astype(np.float32)
 
 
 def _mapped(path: Path) -> np.ndarray:

@@ -7,16 +7,21 @@ weights), so a query only touches the postings of its own terms, even at 200k pa
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
+import shutil
+import tempfile
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 import numpy as np
 
+from rag.npyfile import NpyWriter
 from rag.text import fold
 
 _TOKEN = re.compile(r"[a-z0-9]+")
@@ -85,33 +90,12 @@ class BM25:
 
     @classmethod
     def build(cls, texts: Sequence[str], k1: float = 1.2, b: float = 0.75) -> BM25:
-        vocabulary: dict[str, int] = {}
-        term_ids: list[int] = []
-        doc_ids: list[int] = []
-        freqs: list[int] = []
-        lengths = np.zeros(len(texts), dtype=np.float32)
-        for doc, text in enumerate(texts):
-            terms = analyze(text)
-            lengths[doc] = len(terms)
-            for term, tf in Counter(terms).items():
-                term_ids.append(vocabulary.setdefault(term, len(vocabulary)))
-                doc_ids.append(doc)
-                freqs.append(tf)
-        terms_arr = np.asarray(term_ids, dtype=np.int64)
-        docs_arr = np.asarray(doc_ids, dtype=np.int32)
-        tf_arr = np.asarray(freqs, dtype=np.float32)
-        order = np.argsort(terms_arr, kind="stable")
-        counts = np.bincount(terms_arr, minlength=len(vocabulary))
-        indptr = np.zeros(len(vocabulary) + 1, dtype=np.int64)
-        np.cumsum(counts, out=indptr[1:])
-        average = float(lengths.mean()) if len(texts) and lengths.any() else 1.0
-        docs_sorted = docs_arr[order]
-        tf_sorted = tf_arr[order]
-        norm = k1 * (1 - b + b * lengths[docs_sorted] / average)
-        weights = (tf_sorted * (k1 + 1) / (tf_sorted + norm)).astype(np.float32)
-        n = len(texts)
-        idfs = np.log(1 + (n - counts + 0.5) / (counts + 0.5)).astype(np.float32)
-        return cls(vocabulary, indptr, docs_sorted, weights, idfs, n, k1, b)
+        """The index of a corpus small enough to hold (tests); builds write files instead."""
+        with tempfile.TemporaryDirectory(prefix="bm25-") as tmp:
+            builder = BM25Builder(Path(tmp) / "runs", k1, b)
+            builder.add(texts)
+            builder.write(Path(tmp) / "lexical")
+            return cls.load(Path(tmp) / "lexical", mapped=False)
 
     def idf(self, term: str) -> float:
         """IDF of an analyzed term (0 for a term no passage has)."""
@@ -148,32 +132,19 @@ class BM25:
             return self.postings[:0]
         return self.postings[self.indptr[tid] : self.indptr[tid + 1]]
 
-    def save(self, path: Path) -> None:
-        """`<path>.<array>.npy` hold the arrays (memory-mapped by `load`), `<path>.vocab.json`
-        the terms in id order."""
-        arrays = {
-            "indptr": self.indptr,
-            "postings": self.postings,
-            "weights": self.weights,
-            "idfs": self.idfs,
-            "params": np.asarray([self.size, self.k1, self.b], dtype=np.float64),
-        }
-        for name, array in arrays.items():
-            with _array_path(path, name).open("wb") as fh:
-                np.save(fh, array)
-        terms = sorted(self.vocabulary, key=self.vocabulary.__getitem__)
-        vocab_path(path).write_text(json.dumps(terms, ensure_ascii=False), encoding="utf-8")
-
     @staticmethod
     def files(path: Path) -> list[Path]:
-        """What `save(path)` writes."""
+        """What `BM25Builder.write(path)` writes: `<path>.<array>.npy` (memory-mapped by
+        `load`) and `<path>.vocab.json`, the terms in id order."""
         return [*(_array_path(path, name) for name in _ARRAYS), vocab_path(path)]
 
     @classmethod
-    def load(cls, path: Path) -> BM25:
-        """Read what `save` wrote; raises ValueError when the files do not agree."""
+    def load(cls, path: Path, mapped: bool = True) -> BM25:
+        """Read what `save` wrote (memory-mapped unless `mapped` is False); raises
+        ValueError when the files do not agree."""
+        mode: Literal["r"] | None = "r" if mapped else None
         indptr, postings, weights, idfs, params = (
-            np.load(_array_path(path, name), mmap_mode="r", allow_pickle=False).view(np.ndarray)
+            np.load(_array_path(path, name), mmap_mode=mode, allow_pickle=False).view(np.ndarray)
             for name in _ARRAYS
         )
         terms = json.loads(vocab_path(path).read_text(encoding="utf-8"))
@@ -192,6 +163,114 @@ class BM25:
 
 
 _ARRAYS = ("indptr", "postings", "weights", "idfs", "params")
+PART_POSTINGS = 8_000_000
+"""Postings merged at once by `BM25Builder.write` (~40 bytes each while merged)."""
+
+
+class BM25Builder:
+    """BM25 built from passages given in chunks, in bounded memory.
+
+    Each chunk's (term, passage, tf) triples are sorted by term and spilled to `runs`;
+    `write` then merges the runs one range of terms at a time (ranges of about
+    `PART_POSTINGS` postings) straight into the files of `BM25.save`. Term ids and the
+    order of postings are those of a build over the whole corpus at once (terms numbered
+    as first seen, postings of a term in passage order), so the files do not depend on
+    the chunking.
+    """
+
+    def __init__(self, runs: Path, k1: float = 1.2, b: float = 0.75) -> None:
+        self.runs = runs
+        self.k1, self.b = k1, b
+        self.vocabulary: dict[str, int] = {}
+        self._lengths: list[np.ndarray] = []
+        self._counts = np.zeros(0, dtype=np.int64)  # passages per term
+        self._size = 0
+        self._run_count = 0
+        runs.mkdir(parents=True, exist_ok=True)
+
+    def add(self, texts: Iterable[str]) -> None:
+        """The next passages, in passage order."""
+        term_ids: list[int] = []
+        doc_ids: list[int] = []
+        freqs: list[int] = []
+        lengths: list[int] = []
+        for doc, text in enumerate(texts, start=self._size):
+            terms = analyze(text)
+            lengths.append(len(terms))
+            for term, tf in Counter(terms).items():
+                term_ids.append(self.vocabulary.setdefault(term, len(self.vocabulary)))
+                doc_ids.append(doc)
+                freqs.append(tf)
+        self._size += len(lengths)
+        self._lengths.append(np.asarray(lengths, dtype=np.float32))
+        terms_arr = np.asarray(term_ids, dtype=np.int32)
+        counts = np.bincount(terms_arr, minlength=len(self.vocabulary))
+        counts[: len(self._counts)] += self._counts
+        self._counts = counts
+        order = np.argsort(terms_arr, kind="stable")
+        run = {
+            "terms": terms_arr[order],
+            "docs": np.asarray(doc_ids, dtype=np.int32)[order],
+            "tfs": np.asarray(freqs, dtype=np.int32)[order],
+        }
+        for name, array in run.items():
+            np.save(self._run_path(self._run_count, name), array)
+        self._run_count += 1
+
+    def write(self, path: Path) -> None:
+        """The files of `BM25.save(path)`; the runs are deleted."""
+        k1, b, n = self.k1, self.b, self._size
+        lengths = np.concatenate(self._lengths) if self._lengths else np.zeros(0, np.float32)
+        counts = self._counts
+        indptr = np.zeros(len(counts) + 1, dtype=np.int64)
+        np.cumsum(counts, out=indptr[1:])
+        average = float(lengths.mean()) if n and lengths.any() else 1.0
+        total = int(indptr[-1])
+        with (
+            NpyWriter(_array_path(path, "postings"), np.int32, (total,)) as postings,
+            NpyWriter(_array_path(path, "weights"), np.float32, (total,)) as weights,
+        ):
+            for lo, hi in _parts(indptr):
+                terms, docs, tfs = self._read_part(lo, hi)
+                order = np.argsort(terms, kind="stable")  # runs are in passage order
+                docs_sorted = docs[order]
+                tf_sorted = tfs[order].astype(np.float32)
+                norm = k1 * (1 - b + b * lengths[docs_sorted] / average)
+                postings.write(docs_sorted)
+                weights.write((tf_sorted * (k1 + 1) / (tf_sorted + norm)).astype(np.float32))
+        idfs = np.log(1 + (n - counts + 0.5) / (counts + 0.5)).astype(np.float32)
+        np.save(_array_path(path, "indptr"), indptr)
+        np.save(_array_path(path, "idfs"), idfs)
+        np.save(_array_path(path, "params"), np.asarray([n, k1, b], dtype=np.float64))
+        terms_text = json.dumps(list(self.vocabulary), ensure_ascii=False)
+        vocab_path(path).write_text(terms_text, encoding="utf-8")
+        shutil.rmtree(self.runs)
+
+    def _read_part(self, lo: int, hi: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The triples of terms [lo, hi) from every run, in run order."""
+        parts: dict[str, list[np.ndarray]] = {"terms": [], "docs": [], "tfs": []}
+        for run in range(self._run_count):
+            terms = np.load(self._run_path(run, "terms"), mmap_mode="r")
+            first, last = np.searchsorted(terms, [lo, hi])
+            for name in parts:  # copies of the slices: the maps close with their names
+                array = terms if name == "terms" else np.load(self._run_path(run, name), "r")
+                parts[name].append(np.array(array[first:last]))
+        terms, docs, tfs = (np.concatenate(parts[name]) for name in ("terms", "docs", "tfs"))
+        return terms, docs, tfs
+
+    def _run_path(self, run: int, name: str) -> Path:
+        return self.runs / f"{run:06d}.{name}.npy"
+
+
+def _parts(indptr: np.ndarray) -> list[tuple[int, int]]:
+    """Consecutive term ranges of about `PART_POSTINGS` postings (one term at least)."""
+    bounds = [0]
+    terms = len(indptr) - 1
+    while bounds[-1] < terms:
+        start = bounds[-1]
+        end = int(np.searchsorted(indptr, indptr[start] + PART_POSTINGS, side="right")) - 1
+        bounds.append(min(max(end, start + 1), terms))
+    return list(itertools.pairwise(bounds))
 
 
 def _array_path(path: Path, name: str) -> Path:

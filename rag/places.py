@@ -389,40 +389,9 @@ class Gazetteer:
 
     @classmethod
     def from_events(cls, events: Iterable[Event]) -> Gazetteer:
-        spellings: dict[str, Counter[str]] = {}
-        points: dict[str, list[tuple[float, float]]] = {}
-        gazetteer = cls()
-        venues: dict[str, None] = {}
-        for event in events:
-            place = event_place(event)
-            if event.country and event.country.strip():
-                gazetteer.countries[normalize_space(event.country)] += 1
-            if place.city:
-                spellings.setdefault(_key(place.city), Counter())[place.city] += 1
-                if event.latitude is not None and event.longitude is not None:
-                    points.setdefault(_key(place.city), []).append(
-                        (event.latitude, event.longitude)
-                    )
-                if place.department:
-                    counts = gazetteer.city_departments.setdefault(_key(place.city), Counter())
-                    counts[place.department] += 1
-            if place.department:
-                gazetteer.departments[place.department] += 1
-            if place.region:
-                gazetteer.regions[place.region] += 1
-            if event.venue and event.venue.strip():
-                venues.setdefault(normalize_space(event.venue), None)
-        for variants in spellings.values():
-            # The usual spelling, and "Paris" rather than "PARIS" when they tie.
-            best = max(variants, key=lambda s: (variants[s], not s.isupper(), s))
-            gazetteer.cities[best] = sum(variants.values())
-        for name in venues:
-            if key := venue_key(name):
-                gazetteer.venues.setdefault(key + " ", []).append(name)
-        for key, found in points.items():  # the median resists a few misplaced records
-            gazetteer.centres[key] = (median(p[0] for p in found), median(p[1] for p in found))
-        gazetteer._index()
-        return gazetteer
+        builder = GazetteerBuilder()
+        builder.add(events)
+        return builder.build()
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready: what an index stores so that loading it never reads every event."""
@@ -633,6 +602,52 @@ class Gazetteer:
         if not 1 <= number <= 20:
             return None
         return PlaceMatch("city", "Paris", text[m.start() : m.end()], number)
+
+
+class GazetteerBuilder:
+    """A `Gazetteer` counted from events given in chunks (what a streaming build needs)."""
+
+    def __init__(self) -> None:
+        self._spellings: dict[str, Counter[str]] = {}
+        self._points: dict[str, list[tuple[float, float]]] = {}
+        self._venues: dict[str, None] = {}
+        self._gazetteer = Gazetteer()
+
+    def add(self, events: Iterable[Event]) -> None:
+        gazetteer, spellings, points = self._gazetteer, self._spellings, self._points
+        for event in events:
+            place = event_place(event)
+            if event.country and event.country.strip():
+                gazetteer.countries[normalize_space(event.country)] += 1
+            if place.city:
+                spellings.setdefault(_key(place.city), Counter())[place.city] += 1
+                if event.latitude is not None and event.longitude is not None:
+                    points.setdefault(_key(place.city), []).append(
+                        (event.latitude, event.longitude)
+                    )
+                if place.department:
+                    counts = gazetteer.city_departments.setdefault(_key(place.city), Counter())
+                    counts[place.department] += 1
+            if place.department:
+                gazetteer.departments[place.department] += 1
+            if place.region:
+                gazetteer.regions[place.region] += 1
+            if event.venue and event.venue.strip():
+                self._venues.setdefault(normalize_space(event.venue), None)
+
+    def build(self) -> Gazetteer:
+        gazetteer = self._gazetteer
+        for variants in self._spellings.values():
+            # The usual spelling, and "Paris" rather than "PARIS" when they tie.
+            best = max(variants, key=lambda s: (variants[s], not s.isupper(), s))
+            gazetteer.cities[best] = sum(variants.values())
+        for name in self._venues:
+            if key := venue_key(name):
+                gazetteer.venues.setdefault(key + " ", []).append(name)
+        for key, found in self._points.items():  # the median resists a few misplaced records
+            gazetteer.centres[key] = (median(p[0] for p in found), median(p[1] for p in found))
+        gazetteer._index()
+        return gazetteer
 
 
 def _preposition_start(words: list[str], i: int) -> int:

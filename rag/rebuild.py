@@ -28,7 +28,7 @@ from rag.config import Settings
 from rag.embeddings import Embedder
 from rag.errors import RagError
 from rag.index import BuildReport, build_index
-from rag.ingest import ingest, load_events, sources_from_settings
+from rag.ingest import ingest, iter_events, sources_from_settings
 from rag.models import ProgressFn, no_progress
 from rag.progress import ProgressMeter
 
@@ -111,7 +111,7 @@ def refresh_index(
     sources = sources_from_settings(settings)
     if sources:
         ingest(settings, sources, progress=progress)
-    return build_index(settings, load_events(settings), embedder, progress)
+    return build_index(settings, iter_events(settings), embedder, progress)
 
 
 def rebuild(

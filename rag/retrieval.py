@@ -35,7 +35,7 @@ searches inside them (cost and recall: docs/benchmarks.md)."""
 UNFILTERED_POOL = 500
 """A question without a topic ranks at least this many of its allowed events, the soonest."""
 AUDIENCE_BONUS = 0.15
-AGE_BONUS = 0.1  # times rag.cues.age_fit: made for these ages > open to all > not said
+AGE_BONUS = 0.1  # times rag.cues.age_fits: made for these ages > open to all > not said
 COMMON_SHARE = 0.5  # a word more than half of the events contain tells none of them apart
 COMMON_MIN_EVENTS = 50  # below this, shares say little: every topic word counts
 DIVERSITY_POOL = 4
@@ -461,18 +461,18 @@ class Retriever:
 
     def _cue_fit(self, u: Understanding, events: np.ndarray) -> np.ndarray:
         """How many of the asked cues (free, accessibility, ages) each event meets."""
-        fit = np.zeros(len(events), dtype=np.int64)
+        fit = np.zeros(len(events), dtype=np.float64)
         if u.free:
             fit += self.candidates.feature("event_free", events)
         if u.access:
             access = self.candidates.feature("event_access", events)
             fit += (access & access_bits(frozenset(u.access))) > 0
         if u.ages is not None:
-            fit += self._age_fit(u, events) >= 0
+            fit += self._age_fit(u, events)  # made for them > includes them > not said
         return fit
 
     def _age_fit(self, u: Understanding, events: np.ndarray) -> np.ndarray:
-        """`rag.cues.age_fit` for the given events."""
+        """`rag.cues.age_fits` for the given events."""
         if u.ages is None:
             return np.zeros(len(events))
         low = self.candidates.feature("event_age_min", events).astype(np.float64)

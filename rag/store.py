@@ -17,7 +17,8 @@ import errno
 import json
 import sqlite3
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -50,48 +51,66 @@ def place_key(event: Event) -> PlaceKey:
     return (event.city, event.postal_code, event.department, event.region, event.country)
 
 
-def write_store(
-    path: Path,
-    events: Iterable[Event],
-    passages: Iterable[tuple[str, str]],
-    places: Iterable[tuple[PlaceKey, int]],
-    kinds: Iterable[str],
-    meta: dict[str, Any],
-) -> None:
-    """Write a new store at `path` (events in index order; passages as (kind, text);
-    `meta`: JSON-ready figures about the whole corpus, computed once at build)."""
-    db = sqlite3.connect(path)
-    try:
-        db.execute("PRAGMA journal_mode = OFF")
-        db.execute("PRAGMA synchronous = OFF")  # the caller fsyncs the finished file
-        db.executescript(_SCHEMA)
-        db.executemany(
-            "INSERT INTO events VALUES (?, ?, ?)",
-            (
-                (pos, e.uid, json.dumps(e.to_dict(), ensure_ascii=False))
-                for pos, e in enumerate(events)
-            ),
-        )
-        db.executemany(
-            "INSERT INTO passages VALUES (?, ?, ?)",
-            ((row, kind, text) for row, (kind, text) in enumerate(passages)),
-        )
-        db.executemany(
-            "INSERT INTO places VALUES (?, ?, ?, ?, ?, ?, ?)",
-            ((grp, *key, count) for grp, (key, count) in enumerate(places)),
-        )
-        db.executemany("INSERT INTO kinds VALUES (?, ?)", enumerate(kinds))
-        db.executemany(
-            "INSERT INTO meta VALUES (?, ?)",
-            ((key, json.dumps(value, ensure_ascii=False)) for key, value in meta.items()),
-        )
-        db.commit()
-    except sqlite3.Error as exc:
-        if getattr(exc, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL:
-            raise OSError(errno.ENOSPC, f"no space left on the device for {path}") from exc
-        raise
-    finally:
-        db.close()
+class StoreWriter:
+    """Writes a new store at `path` chunk by chunk: events and passages in index order,
+    then (`finish`) the place groups, the kind names and `meta` (JSON-ready figures about
+    the whole corpus, computed once at build)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._events = self._passages = 0
+        self._db = sqlite3.connect(path)
+        with self._errors():
+            self._db.execute("PRAGMA journal_mode = OFF")
+            self._db.execute("PRAGMA synchronous = OFF")  # the caller fsyncs the finished file
+            self._db.executescript(_SCHEMA)
+
+    def add(self, events: Sequence[tuple[str, str]], passages: Sequence[tuple[str, str]]) -> None:
+        """The next events as (uid, JSON of `Event.to_dict`) and passages as (kind, text)."""
+        with self._errors():
+            self._db.executemany(
+                "INSERT INTO events VALUES (?, ?, ?)",
+                ((pos, uid, data) for pos, (uid, data) in enumerate(events, self._events)),
+            )
+            self._db.executemany(
+                "INSERT INTO passages VALUES (?, ?, ?)",
+                ((row, kind, text) for row, (kind, text) in enumerate(passages, self._passages)),
+            )
+            self._db.commit()
+        self._events += len(events)
+        self._passages += len(passages)
+
+    def texts(self) -> list[str]:
+        """The passage texts written so far, in row order (what the embedder gets)."""
+        return [text for (text,) in self._db.execute("SELECT text FROM passages ORDER BY row")]
+
+    def finish(
+        self, places: Iterable[tuple[PlaceKey, int]], kinds: Iterable[str], meta: dict[str, Any]
+    ) -> None:
+        with self._errors():
+            self._db.executemany(
+                "INSERT INTO places VALUES (?, ?, ?, ?, ?, ?, ?)",
+                ((grp, *key, count) for grp, (key, count) in enumerate(places)),
+            )
+            self._db.executemany("INSERT INTO kinds VALUES (?, ?)", enumerate(kinds))
+            self._db.executemany(
+                "INSERT INTO meta VALUES (?, ?)",
+                ((key, json.dumps(value, ensure_ascii=False)) for key, value in meta.items()),
+            )
+            self._db.commit()
+
+    def close(self) -> None:
+        self._db.close()
+
+    @contextmanager
+    def _errors(self) -> Iterator[None]:
+        """A full disk is said as such (OSError ENOSPC), like any other write of the build."""
+        try:
+            yield
+        except sqlite3.Error as exc:
+            if getattr(exc, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL:
+                raise OSError(errno.ENOSPC, f"no space left on the device for {self.path}") from exc
+            raise
 
 
 class Store:

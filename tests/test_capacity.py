@@ -12,8 +12,11 @@ import subprocess
 import sys
 from pathlib import Path
 
-from bench.capacity import KEYS, synthesize
+import numpy as np
+
+from bench.capacity import KEYS, ReplayedVectors, corpus_rows, synthesize
 from bench.common import ROOT, bench_settings, ingest_shared
+from rag.embeddings import normalize_rows
 from rag.passages import event_passages
 
 
@@ -35,12 +38,31 @@ def test_capacity_prints_one_json_line_with_the_contract_keys(
 
 def test_synthetic_corpus_keeps_real_shapes(shared_files: list[Path], tmp_path: Path) -> None:
     base = ingest_shared(bench_settings(tmp_path))
-    events, origin = synthesize(base, 2 * len(base) + 10)
-    assert len({e.uid for e in events}) == len(events) == len(origin)
+    events = list(synthesize(base, 2 * len(base) + 10))
+    assert len({e.uid for e in events}) == len(events) == 2 * len(base) + 10
+    assert events[: len(base)] == base
     real_places = {(e.city, e.postal_code, e.latitude) for e in base}
-    for event, o in zip(events[len(base) :], origin[len(base) :], strict=True):
-        original = base[o]
+    for i, event in enumerate(events[len(base) :], start=len(base)):
+        original = base[i % len(base)]
+        assert event.uid.startswith(original.uid)
         assert (event.city, event.postal_code, event.latitude) in real_places
         assert len(event.occurrences) == len(original.occurrences)
         assert len(event_passages(event)) == len(event_passages(original))
         assert event.long_description == original.long_description
+
+
+def test_replayed_vectors_are_the_same_whichever_way_they_are_read() -> None:
+    """The build reads slices and a sorted sample of rows: both give the same vectors; the
+    real rows are the base's, the copies' rows are near their original's."""
+    rng = np.random.default_rng(0)
+    base = [normalize_rows(rng.standard_normal((k, 16), dtype=np.float32)) for k in (2, 3, 4)]
+    vectors = ReplayedVectors(base, 3 * 3000 + 1)  # the last event has 2 passages
+    assert vectors.shape == (3000 * 9 + 2, 16) == (corpus_rows([2, 3, 4], 9001), 16)
+    every = np.concatenate([vectors[start : start + 999] for start in range(0, 27002, 999)])
+    rows = np.sort(rng.choice(len(every), 500, replace=False))
+    assert np.array_equal(vectors[rows], every[rows])
+    assert np.array_equal(every[:9], np.concatenate(base).astype(np.float16))
+    copies = every[9:].astype(np.float32)
+    originals = every[np.arange(9, len(every)) % 9].astype(np.float32)
+    cosines = np.sum(copies * originals, axis=1)
+    assert cosines.min() > 0.5 and cosines.max() < 0.9999

@@ -3,6 +3,7 @@ on the demo corpus (tests/corpus.py) and on the real shared events when present.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import signal
@@ -19,10 +20,18 @@ from rag.cli import app
 from rag.config import Settings
 from rag.embeddings.e5 import E5Embedder
 from rag.embeddings.use import USEEmbedder
-from rag.index import IndexCorrupt, IndexIncompatible, IndexNotFound, build_index, load_index
+from rag.index import (
+    _FILES,
+    IndexCorrupt,
+    IndexIncompatible,
+    IndexNotFound,
+    build_index,
+    load_index,
+)
 from rag.models import Event
 from rag.normalize import from_ods_record
 from rag.sources.files import read_records
+from rag.store import STORE, Store
 from rag.versions import CURRENT, active_version
 
 
@@ -68,6 +77,53 @@ def test_rebuilds_embed_only_new_passages_and_keep_two_versions(
     versions = sorted(p.name for p in settings.indexes_dir.iterdir() if p.is_dir())
     assert versions == sorted([same.version, more.version])
     assert load_index(settings, use).manifest.events == 30
+
+
+def test_a_build_in_chunks_from_an_iterator_writes_the_index_of_one_chunk(
+    data_dir: Path, use: USEEmbedder, events: list[Event], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The streaming build (events read once, a few at a time, BM25 merged by parts) gives
+    the files of a build that sees all events in one chunk."""
+    settings = Settings()
+    whole = build_index(settings, events[:30], use)
+    monkeypatch.setattr("rag.index.EVENT_CHUNK", 4)
+    monkeypatch.setattr("rag.lexical.PART_POSTINGS", 100)
+    chunked = build_index(settings, iter(events[:30]), use)
+    one, other = (settings.indexes_dir / r.version for r in (whole, chunked))
+    for name in _FILES:
+        if name != STORE:  # its pages depend on the order of writes: compared by content
+            assert (one / name).read_bytes() == (other / name).read_bytes(), name
+    assert _store_content(one / STORE) == _store_content(other / STORE)
+    manifests = [json.loads((path / "manifest.json").read_text()) for path in (one, other)]
+    assert manifests[0]["corpus_hash"] == manifests[1]["corpus_hash"]
+    assert manifests[0]["files"] == {**manifests[1]["files"], STORE: manifests[0]["files"][STORE]}
+
+
+def test_duplicate_uids_in_other_chunks_keep_the_first_event(
+    data_dir: Path, use: USEEmbedder, events: list[Event], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings = Settings()
+    expected = build_index(settings, events[:8], use)
+    monkeypatch.setattr("rag.index.EVENT_CHUNK", 3)
+    again = dataclasses.replace(events[1], title="Une autre édition")
+    report = build_index(settings, iter([*events[:5], again, *events[5:8]]), use)
+    assert (report.events, report.passages) == (8, expected.passages)
+    index = load_index(settings, use)
+    assert [e.uid for e in index.events] == [e.uid for e in events[:8]]
+    assert index.events[1].title == events[1].title
+    assert index.manifest.corpus_hash == _corpus_hash(settings, expected.version)
+
+
+def _corpus_hash(settings: Settings, version: str) -> str:
+    manifest = json.loads((settings.indexes_dir / version / "manifest.json").read_text())
+    return str(manifest["corpus_hash"])
+
+
+def _store_content(path: Path) -> tuple[object, ...]:
+    store = Store(path)
+    meta = {key: store.meta(key) for key in ("gazetteer", "corpus")}
+    events, passages = list(store.iter_events()), list(store.iter_passages())
+    return events, passages, store.places(), store.kinds(), meta
 
 
 def test_load_errors_say_what_to_do(data_dir: Path, use: USEEmbedder, events: list[Event]) -> None:

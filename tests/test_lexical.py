@@ -8,8 +8,10 @@ from collections import Counter
 from pathlib import Path
 
 import numpy as np
+import pytest
 
-from rag.lexical import BM25, analyze
+from rag import lexical
+from rag.lexical import BM25, BM25Builder, analyze
 from rag.normalize import from_ods_record
 from rag.passages import corpus_passages
 from rag.sources.files import read_records
@@ -66,13 +68,37 @@ def test_scores_match_the_formula_and_are_zero_without_match() -> None:
     assert np.array_equal(bm25.term_scores(terms), bm25.scores("concert enfant"))
 
 
-def test_save_and_load_give_the_same_scores(tmp_path: Path) -> None:
+def test_write_and_load_give_the_same_scores(tmp_path: Path) -> None:
     bm25 = BM25.build(CORPUS)
-    bm25.save(tmp_path / "lexical")
+    builder = BM25Builder(tmp_path / "runs")
+    builder.add(CORPUS)
+    builder.write(tmp_path / "lexical")
     loaded = BM25.load(tmp_path / "lexical")
     assert loaded.size == 4 and loaded.vocabulary == bm25.vocabulary
+    assert not (tmp_path / "runs").exists()
     for query in ("concert", "photographie ancienne", "cuisine enfants"):
         assert np.array_equal(loaded.scores(query), bm25.scores(query))
+
+
+def test_a_build_in_chunks_and_parts_writes_the_files_of_one_build(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Runs spilled per chunk and merged a few terms at a time give the same bytes as one
+    chunk merged at once (term ids, posting order, weights)."""
+    texts = [p.text for p in corpus_passages(demo_events())]
+    whole = BM25Builder(tmp_path / "runs")
+    whole.add(texts)
+    whole.write(tmp_path / "whole")
+    monkeypatch.setattr(lexical, "PART_POSTINGS", 50)
+    chunked = BM25Builder(tmp_path / "runs")
+    for start in range(0, len(texts), 7):
+        chunked.add(texts[start : start + 7])
+    chunked.write(tmp_path / "chunked")
+    assert len(lexical._parts(BM25.load(tmp_path / "whole").indptr)) > 10
+    for one, other in zip(
+        BM25.files(tmp_path / "whole"), BM25.files(tmp_path / "chunked"), strict=True
+    ):
+        assert one.read_bytes() == other.read_bytes(), one.name
 
 
 def test_finds_a_named_event_in_real_data(shared_files: list[Path]) -> None:

@@ -412,11 +412,11 @@ def build_demo(
     """Generate the demo corpus, ingest it (raw + processed) and build its index."""
     from rag.embeddings import create_embedder
     from rag.index import build_index
-    from rag.ingest import ingest, load_events
+    from rag.ingest import ingest, iter_events
 
     today = today or local_today(settings)
     events = generate_demo_events(today, n, seed)
     ingest(settings, [DemoSource(events)], progress=progress)
     write_record(settings, DemoRecord(today, n, seed, settings.embedding_provider))
     embedder = create_embedder(settings)
-    return build_index(settings, load_events(settings), embedder, progress)
+    return build_index(settings, iter_events(settings), embedder, progress)
