@@ -222,8 +222,8 @@ def _topic(
     kept = [i for i, r in enumerate(role) if r == "topic"]
     if not kept:
         return "", outing, asking, frozenset()
-    said = [t.group(0) for t in tokens]
-    incidental = frozenset(stem(said[i]) for i in _asker_verbs(said, role, language))
+    asker = _asker_verbs(folded, tokens, role, language)
+    incidental = frozenset(stem(tokens[i].group(0)) for i in asker)
     words = [i for i in range(kept[0], kept[-1] + 1) if role[i] in ("topic", "function")]
     text = []
     for i, j in zip(words, [*words[1:], None], strict=True):
@@ -240,28 +240,46 @@ def _topic(
     return normalize_space(topic).strip("'’- "), outing, asking, incidental
 
 
-_SUBJECTS: dict[Language, frozenset[str]] = {
-    "fr": frozenset({"je", "j", "on", "nous", "tu", "vous"}),
-    "en": frozenset({"i", "we", "you"}),
+_SUBJECTS: dict[Language, frozenset[str]] = {  # the asker; "tu", "you" ask the assistant
+    "fr": frozenset({"je", "j", "on", "nous"}),
+    "en": frozenset({"i", "we"}),
 }
+# What may stand between a subject and its verb: object pronouns, negation, auxiliaries.
 _CLITICS = frozenset({"ne", "n", "me", "m", "te", "t", "se", "s", "y", "en", "le", "la", "les"})
+_AUXILIARIES = frozenset(
+    {"ai", "as", "a", "avons", "avez", "ont", "suis", "es", "est", "sommes", "etes", "sont",
+     "avais", "avait", "etais", "etait", "am", "re", "are", "is", "was", "were", "ve", "have",
+     "has", "had", "ll", "will", "d", "would"}
+)  # fmt: skip
+_CLAUSE_END = re.compile(r"[,.;:!?]")
 
 
-def _asker_verbs(words: list[str], role: list[str], language: Language) -> list[int]:
-    """The topic words right after a subject pronoun: what the asker does ("je bosse à
-    Nantes", "on sort où ?", "I work in Lyon") rather than what to search. They stay in
-    the topic ("on danse où ?" asks for dancing); the retriever sets them aside when
-    nothing matches with them."""
-    subjects = _SUBJECTS[language]
-    found = []
-    for i, word in enumerate(words[:-1]):
+def _asker_verbs(
+    folded: str, tokens: list[re.Match[str]], role: list[str], language: Language
+) -> list[int]:
+    """Topic words that say what the asker does rather than what to search: a clause
+    whose subject is the asker and whose verb is not a way of asking ("je bosse à
+    Nantes, …", "je rentre de vacances, qu'est-ce que j'ai raté ?", "I work in Lyon, …"),
+    up to its punctuation. They stay in the topic ("on danse où ?" asks for dancing);
+    the retriever sets them aside when nothing matches with them. "je cherche un match
+    de rugby" is the request itself: nothing there is incidental."""
+    subjects, said = _SUBJECTS[language], [t.group(0) for t in tokens]
+    found: list[int] = []
+    for i, word in enumerate(said):
         if word not in subjects:
             continue
         j = i + 1
-        while j < len(words) - 1 and words[j] in _CLITICS:
+        while j < len(said) and (said[j] in _CLITICS or said[j] in _AUXILIARIES):
             j += 1
-        if role[j] == "topic":
-            found.append(j)
+        if j == len(said) or role[j] != "topic":
+            continue
+        for k in range(j, len(said)):
+            if role[k] == "topic":
+                found.append(k)
+            if k + 1 < len(said) and _CLAUSE_END.search(
+                folded[tokens[k].end() : tokens[k + 1].start()]
+            ):
+                break
     return found
 
 

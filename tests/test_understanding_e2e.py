@@ -218,6 +218,9 @@ def uids(response: AskResponse) -> list[str]:
         ("je bosse à Nice, il y a quoi la semaine prochaine ?", {"nice-pottery", "nice-walk"}),
         ("I work in Nice, anything on next week?", {"nice-pottery", "nice-walk"}),
         ("Samedi soir à Lyon, on sort où ?", {"lyon-theatre"}),
+        # who one goes with is no topic
+        ("une sortie en amoureux à Lyon ce week-end ?", {"lyon-theatre"}),
+        ("something to do in Lyon with friends?", {"lyon-theatre"}),
     ],
 )
 def test_generic_questions_answer_with_the_filtered_events(
@@ -320,6 +323,8 @@ def test_ranking_inside_the_filters(
         ("Des concerts en mai 2025 ?", "mai 2025"),
         ("Quelle est la capitale de la France ?", "sort de ce que je fais"),
         ("What is the capital of France?", "outside what I do"),
+        ("Can you book me a taxi?", "taxi"),
+        ("Peux-tu me traduire bonjour en espagnol ?", "traduire"),
     ],
 )
 def test_honest_refusals_stay(assistant: Assistant, question: str, says: str) -> None:
