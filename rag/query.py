@@ -400,11 +400,19 @@ def _access_labels(codes: tuple[AccessCode, ...]) -> list[str]:
 
 def topic_terms(topic: str) -> list[str]:
     """The analyzed words of a topic that can carry it (the grammar of both languages out)."""
+    return list(topic_words(topic))
+
+
+def topic_words(topic: str) -> dict[str, str]:
+    """`topic_terms`, each with the folded word it was written as (the first one)."""
     function = _lexicon().function
     # "e-sport" is "esport", but the "-t-" of "y a-t-il" only joins a verb to its pronoun
     joined = re.sub(r"\b(?!t-(?:il|elle|on)s?\b)([a-z])-([a-z]{2,})", r"\1\2", fold(topic))
-    words = (t for t in _WORD.findall(joined) if t not in function and len(t) > 1)
-    return list(dict.fromkeys(stem(t) for t in words))
+    words: dict[str, str] = {}
+    for word in _WORD.findall(joined):
+        if word not in function and len(word) > 1:
+            words.setdefault(stem(word), word)
+    return words
 
 
 def alternatives(topic: str) -> list[frozenset[str]]:

@@ -26,7 +26,7 @@ from rag.index import Index
 from rag.lexical import analyze
 from rag.models import Hit
 from rag.places import Gazetteer, PlaceMatch, VenueMatch, venue_key
-from rag.query import Understanding, alternatives, topic_terms
+from rag.query import Understanding, alternatives, topic_terms, topic_words
 
 DENSE_CANDIDATES = 400
 EXACT_MAX_PASSAGES = 4096
@@ -238,7 +238,7 @@ class Retriever:
 
     def informative_terms(self, topic: str) -> list[str]:
         """The analyzed words of the topic that tell events apart in this corpus."""
-        words = [self._abbreviated(self._spelled(t)) for t in topic_terms(topic)]
+        words = [self._abbreviated(self._spelled(t), w) for t, w in topic_words(topic).items()]
         terms = list(dict.fromkeys(part for word in words for part in self._split(word)))
         n_events = len(self.index.events)
         if n_events < COMMON_MIN_EVENTS:
@@ -273,18 +273,21 @@ class Retriever:
             self._by_prefix, self._sounds = by_prefix, sounds
         return self._by_prefix, self._sounds
 
-    def _abbreviated(self, term: str) -> str:
+    def _abbreviated(self, term: str, written: str) -> str:
         """An unknown word that starts a corpus word is short for it ("expo", "rando"),
         one letter short of a doubled one is it ("jaz"); other unknown words stay.
 
         Corpus words are stems ("randonnée" is "randon"): a word of LONG_ABBREVIATION
-        letters or more may be short for a stem only one letter longer."""
+        letters or more may be short for a stem only one letter longer. An abbreviation
+        is written as it is (`written`, folded; a plural "s" aside): "crêpes", whose stem
+        "crep" the stemmer made, is a whole word, not short for "crépuscule"."""
         vocabulary = self.index.lexical.vocabulary
         if len(term) < ABBREVIATION_MIN_LENGTH or term in vocabulary or term.isdigit():
             return term
         doubled = [term[:i] + term[i - 1] + term[i:] for i in range(1, len(term) + 1)]
         known = [d for d in doubled if d in vocabulary]
-        if not known and len(term) > ABBREVIATION_MIN_LENGTH:
+        as_written = written in (term, f"{term}s")
+        if not known and len(term) > ABBREVIATION_MIN_LENGTH and as_written:
             longer = 1 if len(term) >= LONG_ABBREVIATION else ABBREVIATED_BY
             known = [k for k in self._prefixed(term) if len(k) >= len(term) + longer]
         return max(known, key=self._event_count) if known else term

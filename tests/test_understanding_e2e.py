@@ -374,6 +374,7 @@ SPELLINGS = [
                 ("Marché des potiers", "Céramistes de la région.", "Salle municipale"),
                 ("Ciné-club", "Un film muet accompagné au piano.", "Salle municipale"),
                 ("Lecture musicale", "Des poèmes de Nougaro lus.", "Musée des Augustins"),
+                ("Balade au crépuscule", "Les remparts à la tombée du jour.", "Salle municipale"),
             ]
         )
     ),
@@ -392,6 +393,7 @@ def spellings(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
         ("une rando à Lille ce week-end ?", "lille-hike"),
         ("cooking class in Lille", "lille-cooking"),
         ("musique classik à Toulouse", "toulouse-0"),
+        ("une expo à Toulouse", "toulouse-1"),
     ],
 )
 def test_words_spelled_otherwise_than_the_corpus(
@@ -402,7 +404,14 @@ def test_words_spelled_otherwise_than_the_corpus(
     assert uids(response)[0] == first
 
 
-@pytest.mark.parametrize("question", ["du curling à Lille", "un match de rugby à Lille"])
+@pytest.mark.parametrize(
+    "question",
+    [
+        "du curling à Lille",
+        "un match de rugby à Lille",
+        "des crêpes à Toulouse ?",  # a whole word, not short for "crépuscule"
+    ],
+)
 def test_few_candidates_do_not_let_an_absent_topic_in(spellings: Assistant, question: str) -> None:
     response = ask(spellings, question)
     assert response.no_answer and response.sources == []
