@@ -38,6 +38,8 @@ AUDIENCE_BONUS = 0.15
 AGE_BONUS = 0.1  # times rag.cues.age_fits: made for these ages > open to all > not said
 COMMON_SHARE = 0.5  # a word more than half of the events contain tells none of them apart
 COMMON_MIN_EVENTS = 50  # below this, shares say little: every topic word counts
+LONG_RUN_SHARE = 0.5  # share of a topicless score that an event running for months loses
+LONG_RUN_DAYS = 30.0  # ...half of it at an occurrence of this many days
 DIVERSITY_POOL = 4
 DIVERSITY_PENALTY = 0.08
 PLACE_CACHE_SIZE = 256
@@ -450,9 +452,14 @@ class Retriever:
         return events
 
     def _soonness(self, events: np.ndarray, now: float) -> np.ndarray:
-        """With no topic, the next events come first (a score in [0, 0.5])."""
-        days = (self.candidates.next_start(events, now) - now) / 86400
-        return np.where(np.isfinite(days), 0.5 / (1.0 + days / 7), 0.0)
+        """With no topic, the next events come first (a score in [0, 0.5]), and what is on
+        for the moment asked before what runs for months (a year-long contest is "on" any
+        Saturday night, but is not what "samedi soir, on sort où ?" wants)."""
+        start, lasting = self.candidates.next_on(events, now)
+        days = (start - now) / 86400
+        soon = np.where(np.isfinite(days), 0.5 / (1.0 + days / 7), 0.0)
+        lasting_days = np.where(np.isfinite(lasting), lasting / 86400, 0.0)
+        return soon * (1 - LONG_RUN_SHARE + LONG_RUN_SHARE / (1.0 + lasting_days / LONG_RUN_DAYS))
 
     def _cue_bonus(self, u: Understanding, events: np.ndarray) -> np.ndarray:
         bonus = np.zeros(len(events), dtype=np.float64)

@@ -177,6 +177,23 @@ CORPUS = [
 ]
 
 
+# A contest "on" for months, and a concert on the Saturday evening asked about.
+CONTEST = _event(
+    "toulouse-contest",
+    "Concours de nouvelles",
+    "Envoyez votre texte avant la fin février.",
+    "Toulouse",
+    SATURDAY,
+)
+CONTEST.occurrences = [
+    Occurrence(datetime(2026, 9, 1, tzinfo=PARIS), datetime(2027, 3, 1, tzinfo=PARIS))
+]
+CORPUS += [
+    CONTEST,
+    _event("toulouse-concert", "Chorale du Capitole", "Chants sacrés.", "Toulouse", SATURDAY),
+]
+
+
 def _assistant(data_dir: Path, corpus: list[Event]) -> Assistant:
     """The real model and FAISS over `corpus`, extractive answers."""
     settings = Settings(RAG_DATA_DIR=data_dir, LLM_PROVIDER="extractive")
@@ -230,6 +247,15 @@ def test_generic_questions_answer_with_the_filtered_events(
     response = ask(assistant, question)
     assert not response.no_answer, response.answer
     assert set(uids(response)) == expected
+
+
+@pytest.mark.parametrize(
+    "question", ["Que faire samedi soir à Toulouse ?", "what's on in Toulouse on Saturday night?"]
+)
+def test_without_a_topic_what_is_on_then_comes_before_what_runs_for_months(
+    assistant: Assistant, question: str
+) -> None:
+    assert uids(ask(assistant, question))[0] == "toulouse-concert"
 
 
 def test_a_generic_follow_up_keeps_the_conversation(assistant: Assistant) -> None:
