@@ -462,6 +462,9 @@ def test_the_near_radius_is_a_setting(assistant: Assistant) -> None:
         ("une lecture au Musée des Augustins", "toulouse-6", {"toulouse-1", "toulouse-6"}),
         ("Au Théâtre du Capitole, quoi de neuf ?", None, {"toulouse-0"}),
         ("une lecture au musee des augustins", "toulouse-6", {"toulouse-1", "toulouse-6"}),
+        # a whole name after an article, no preposition
+        ("Que propose le Musée des Augustins ?", None, {"toulouse-1", "toulouse-6"}),
+        ("what does the Musée des Augustins offer?", None, {"toulouse-1", "toulouse-6"}),
     ],
 )
 def test_a_venue_named_is_where_to_look(
@@ -480,6 +483,8 @@ def test_a_venue_named_is_where_to_look(
         "une lecture au musée à Toulouse",
         "du théâtre à Toulouse",
         "une sortie au grand air à Lille",
+        "le musée à Toulouse est ouvert ?",  # an article before a kind of venue
+        "le Musée des beaux-arts de Toulouse",  # a name the corpus does not have whole
     ],
 )
 def test_a_kind_of_venue_or_a_lower_case_part_names_no_venue(
