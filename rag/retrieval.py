@@ -50,6 +50,7 @@ ABBREVIATION_MIN_LENGTH = 3
 ABBREVIATED_BY = 3  # "expo" for "exposition", but "coup" is not short for "couper"
 LONG_ABBREVIATION = 5
 COMPOUND_MIN_PART = 2
+ACRONYM_MAX_WORDS = 4  # "langue des signes française" is LSF
 PREFIX_CANDIDATES = 200
 TYPO_MIN_LENGTH = 7  # shorter words are too often another word one letter away
 SOUND_MIN_LENGTH = 5  # "teatr" for "théâtre"; shorter sound keys collide too often
@@ -136,7 +137,7 @@ class Retriever:
             dense_events, dense, dense_passage = self._dense(_dense_query(u), allowed)
             known = self._known(terms, u)
             lexical_events, coverage, lexical_passage = self._coverage(
-                known, allowed, alternatives(u.topic)
+                known, allowed, [*alternatives(u.topic), *self._acronyms(u.topic)]
             )
             events = np.union1d(dense_events, lexical_events)
             dense = _lookup(events, dense_events, dense, -1.0)
@@ -294,6 +295,25 @@ class Retriever:
             known = [k for k in self._prefixed(term) if len(k) >= len(term) + longer]
         return max(known, key=self._event_count) if known else term
 
+    def _acronyms(self, topic: str) -> list[frozenset[str]]:
+        """Words of the topic the corpus also writes as their initials ("intelligence
+        artificielle" and "IA"), offered as one choice with them; only where some passage
+        holds both, so the corpus itself says that the initials stand for them."""
+        lexical = self.index.lexical
+        words = list(topic_words(topic).items())  # (term, as written), in order
+        found = []
+        for n in range(ACRONYM_MAX_WORDS, 1, -1):
+            for run in (words[i : i + n] for i in range(len(words) - n + 1)):
+                initials = "".join(written[0] for _, written in run)
+                if initials not in lexical.vocabulary:
+                    continue
+                both = lexical.passages_with(initials)
+                for term, _ in run:
+                    both = np.intersect1d(both, lexical.passages_with(term))
+                if len(both):
+                    found.append(frozenset([*(term for term, _ in run), initials]))
+        return found
+
     def _split(self, term: str) -> list[str]:
         """An unknown word that is two corpus words written together ("standup" for
         "stand-up", "soundpainting"), when some passage holds both; else the word."""
@@ -395,8 +415,9 @@ class Retriever:
         chosen: set[str] = set()
         for choice in choices:
             members = [t for t in terms if t in choice]
-            if len(members) > 1:
-                slots.append((max(weights[t] for t in members), members))
+            if len(members) > 1:  # an acronym joins the words it stands for
+                weight = max(weights[t] for t in members)
+                slots.append((weight, members + sorted(choice - set(terms))))
                 chosen.update(members)
         slots += [(weights[t], [t]) for t in terms if t not in chosen]
         total = sum(weight for weight, _ in slots)

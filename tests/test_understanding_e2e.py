@@ -382,6 +382,20 @@ SPELLINGS = [
         hour=9,
     ),
     _event(
+        "lille-ai-day",
+        "Journée du numérique",
+        "Ateliers sur l'intelligence artificielle (IA) et la robotique.",
+        "Lille",
+        NEXT_WEEK,
+    ),
+    _event(
+        "lille-ai-talk",
+        "Table ronde : l'IA et la création",
+        "Des artistes et des chercheurs en débattent.",
+        "Lille",
+        NEXT_WEEK,
+    ),
+    _event(
         "lille-cooking",
         "Atelier cuisine : le waterzooi",
         "Préparer et goûter le plat flamand avec un chef.",
@@ -420,6 +434,8 @@ def spellings(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
         ("cooking class in Lille", "lille-cooking"),
         ("musique classik à Toulouse", "toulouse-0"),
         ("une expo à Toulouse", "toulouse-1"),
+        # initials the corpus writes beside the words they stand for
+        ("une table ronde sur l'intelligence artificielle à Lille", "lille-ai-talk"),
     ],
 )
 def test_words_spelled_otherwise_than_the_corpus(
