@@ -69,19 +69,29 @@ _FACTUAL = re.compile(
 )
 
 
+# Questions about something else than outings, whatever place or day they name: the way
+# somewhere, the time, the weather.
+_ELSEWHERE = re.compile(
+    r"^\W*(?:comment\s+(?:aller|se\s+rendre|venir|y\s+aller)|quel(?:le)?\s+(?:heure|temps|meteo)"
+    r"|how\s+(?:do|can|could)\s+(?:i|we)\s+get\s+(?:to|there)|what\s+time\s+is\s+it"
+    r"|what'?\s?s\s+the\s+(?:time|weather)|what\s+is\s+the\s+(?:time|weather))\b"
+)
+
+
 @dataclass(frozen=True, slots=True)
 class _Lexicon:
     """The no-topic words of `rag/resources/no-topic-*.txt`, by section, and the grammar."""
 
     outing: frozenset[str]  # stems: outings in general ("activités", "things")
     asking: frozenset[str]  # stems: ways of asking ("faire", "cherche", "recommend")
+    greeting: frozenset[str]  # stems: politeness ("bonjour", "merci"), which asks for nothing
     function: frozenset[str]  # folded words: grammar of both languages
     phrases: dict[tuple[str, ...], str]  # folded words -> section
 
 
 @cache
 def _lexicon() -> _Lexicon:
-    sections: dict[str, set[str]] = {"outing": set(), "asking": set()}
+    sections: dict[str, set[str]] = {"outing": set(), "asking": set(), "greeting": set()}
     phrases: dict[tuple[str, ...], str] = {}
     for path in sorted(_RESOURCES.glob("no-topic-*.txt")):
         section = "outing"
@@ -99,6 +109,7 @@ def _lexicon() -> _Lexicon:
     return _Lexicon(
         frozenset(sections["outing"]),
         frozenset(sections["asking"]),
+        frozenset(sections["greeting"]),
         STOP_WORDS | stop_words("fr") | stop_words("en"),
         phrases,
     )
@@ -169,7 +180,11 @@ def _parse(
     short = len(folded.split()) <= 4 and not topic and not asking
     follow_up = bool(_FOLLOW_UP.match(folded)) or short or there
     asks_events = outing or window or place or cues.audience or cues.free or cues.access
-    factual = bool(_FACTUAL.match(folded)) and not asks_events
+    # "Bonjour, ça va ?", "merci !": politeness and grammar only ask for no outing
+    idle = not (topic or asking or asks_events or venue or there or _FOLLOW_UP.match(folded))
+    follow_up = follow_up and not idle
+    factual = (bool(_FACTUAL.match(folded)) and not asks_events) or idle
+    factual = factual or bool(_ELSEWHERE.match(folded))
     return _Parsed(window, place, venue, cues, topic, incidental, follow_up, factual)
 
 
@@ -216,6 +231,8 @@ def _topic(
                 role[i] = "outing"
             elif stem(word) in lexicon.asking:
                 role[i] = "asking"
+            elif stem(word) in lexicon.greeting:
+                role[i] = "greeting"
             i += 1
     outing = "outing" in role
     asking = outing or "asking" in role

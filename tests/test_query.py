@@ -130,6 +130,15 @@ def test_accessibility_cues(question: str, access: tuple[str, ...]) -> None:
         ("Quels sont les concerts à Paris ?", False),
         ("Quelle est la meilleure expo ce week-end ?", False),
         ("Des activités pour les enfants ?", False),
+        # politeness alone asks for nothing; the way, the time, the weather are elsewhere
+        ("Bonjour, ça va ?", True),
+        ("hi, thanks!", True),
+        ("Bonjour, que faire ce soir ?", False),
+        ("Et sinon ?", False),
+        ("Comment aller à Caen ?", True),
+        ("How do I get to Caen?", True),
+        ("Quelle heure est-il ?", True),
+        ("what's the weather in Caen on Saturday?", True),
     ],
 )
 def test_out_of_scope_questions(question: str, factual: bool) -> None:
