@@ -317,18 +317,26 @@ class Candidates:
     def first_passage(self, events: np.ndarray) -> np.ndarray:
         return np.asarray(self.arrays["event_passages"][events], dtype=np.int64)
 
-    def next_start(self, events: np.ndarray, now: float) -> np.ndarray:
-        """Per event, when it is next on from `now` (`now` if on now, inf when over)."""
+    def next_on(self, events: np.ndarray, now: float) -> tuple[np.ndarray, np.ndarray]:
+        """Per event, when it is next on from `now` (`now` if on now, inf when over), and
+        how long that occurrence lasts, in seconds (inf when over)."""
         a = self.arrays
         offsets = a["event_occurrences"]
         rows = ranges(offsets, events)
         counts = np.asarray(offsets[events + 1] - offsets[events], dtype=np.int64)
         owner = np.repeat(np.arange(len(events)), counts)
-        start = np.asarray(a["occ_start"][rows], dtype=np.float64)
-        later = a["occ_end"][rows] >= now
-        out = np.full(len(events), np.inf)
-        np.minimum.at(out, owner[later], np.maximum(start[later], now))
-        return out
+        begins = np.asarray(a["occ_start"][rows], dtype=np.float64)
+        ends = np.asarray(a["occ_end"][rows], dtype=np.float64)
+        later = ends >= now
+        owner, begins, ends = owner[later], begins[later], ends[later]
+        starts = np.maximum(begins, now)
+        order = np.lexsort((starts, owner))  # per event, its next occurrence first
+        owner, begins, ends, starts = owner[order], begins[order], ends[order], starts[order]
+        first = np.r_[True, owner[1:] != owner[:-1]] if len(owner) else np.zeros(0, dtype=bool)
+        start, lasting = np.full(len(events), np.inf), np.full(len(events), np.inf)
+        start[owner[first]] = starts[first]
+        lasting[owner[first]] = ends[first] - begins[first]
+        return start, lasting
 
     def passage_feature(self, name: str, rows: np.ndarray) -> np.ndarray:
         return np.asarray(self.arrays[name][rows])

@@ -1,7 +1,7 @@
 """Audience, price and accessibility: read in questions, read on events, one home for both.
 
 `rag.query` reads the cues of a question (`read_cues`), `rag.retrieval` ranks the events that
-fit them first (`age_fit`, `is_free_for_all`, `access_fit`), and the answer writer states them.
+fit them first (`age_fits`, `is_free_for_all`, `access_fit`), and the answer writer states them.
 
 - Ages: "mon bébé de 18 mois", "les tout-petits", "ma fille de 9 ans", "pour les 6-10 ans",
   "my 5 year old" become an age range in years, compared with the event's declared
@@ -112,8 +112,8 @@ _AUDIENCE_RES = [(name, re.compile(pattern)) for name, pattern in _AUDIENCES]
 _NUMBER = r"\d{1,2}(?:[.,]5)?"
 _UNIT = r"(?P<unit>ans|mois|years?(?:[-\s]olds?)?|yo|months?(?:[-\s]olds?)?)"
 _AGE_RES = [  # "6-10 ans", "de 6 à 10 ans", "6 to 10 year olds"; "9 ans", "18 mois", "5 year old"
-    re.compile(rf"\b(?P<low>{_NUMBER})\s*(?:-|a|/|to|et)\s*(?P<high>{_NUMBER})\s*{_UNIT}\b"),
-    re.compile(rf"\b(?P<low>{_NUMBER})\s*{_UNIT}\b"),
+    re.compile(rf"\b(?P<low>{_NUMBER})\s*(?:-|a|/|to|et)\s*(?P<high>{_NUMBER})[-\s]*{_UNIT}\b"),
+    re.compile(rf"\b(?P<low>{_NUMBER})[-\s]*{_UNIT}\b"),  # "a 15-year-old" too
 ]
 MAX_ASKED_AGE = 18  # "les 30 ans du festival" is an anniversary, not a public
 # Words that name an age without a number.
@@ -257,20 +257,24 @@ def age_bounds(events: Sequence[Event]) -> tuple[np.ndarray, np.ndarray]:
     return low, high
 
 
+AGE_MARGIN = 2.0
+AGE_MARGIN_SHARE = 1 / 3
+"""A range is made for a child when a bound it declares is within this many years of the
+asked ages (at least AGE_MARGIN, a third of the age): 13+ is for a 15-year-old, 3+ is not."""
+
+
 def age_fits(low: np.ndarray, high: np.ndarray, ages: AgeRange) -> np.ndarray:
-    """Per event: 1 when its declared range is made for these ages (has an upper bound),
-    0.5 when it merely includes them (open upwards), 0 when nothing is declared, -1 when
-    the declared range excludes them."""
-    declared = ~np.isnan(low) | ~np.isnan(high)
-    excluded = (low > ages.high) | (high < ages.low)  # NaN compares False
-    fit = np.where(~np.isnan(high), 1.0, 0.5)
+    """Per event: 1 when its declared range is made for these ages (a bound near them),
+    0.5 when it merely includes them ("dès 3 ans" for a teenager, 0-99), 0 when nothing
+    is declared (nor "up to 99" alone), -1 when the declared range excludes them."""
+    declared = ~np.isnan(low) | ~np.isnan(high)  # `age_bounds`: 99 is no bound
+    low = np.where(np.isnan(low), 0.0, low)
+    high = np.where(np.isnan(high), np.inf, high)
+    excluded = (low > ages.high) | (high < ages.low)
+    margin = max(AGE_MARGIN, AGE_MARGIN_SHARE * ages.low)
+    near = ((low > 0) & (ages.low - low <= margin)) | (high - ages.high <= margin)
+    fit = np.where(near, 1.0, 0.5)
     return np.where(~declared, 0.0, np.where(excluded, -1.0, fit))
-
-
-def age_fit(event: Event, ages: AgeRange) -> float:
-    """`age_fits` for one event."""
-    low, high = age_bounds([event])
-    return float(age_fits(low, high, ages)[0])
 
 
 _EVENT_ACCESS = [

@@ -993,6 +993,9 @@ def parse_dates(
 
 _PAST = re.compile("|".join(_TABLE.tense["past"].values()))
 _AHEAD = re.compile("|".join(_TABLE.tense["ahead"].values()))
+_NOW_SAID = re.compile(
+    "|".join(_expand(p, _fragments(lang)) for lang, p in _TABLE.tense["now"].items())
+)
 _LOOK_BACK = (timedelta(days=7), timedelta(days=366))
 """How far back a past-tense question is re-read: a weekday or a date of the last days,
 else the same date, month, season or feast a year earlier."""
@@ -1009,6 +1012,7 @@ def _last_occurrence(folded: str, ctx: _Ctx, today: datetime) -> _Span | None:
 
 def _read_window(folded: str, ctx: _Ctx) -> tuple[_Span, int, int] | None:
     """The span the question's date expressions make, with where they run in the text."""
+    folded = _NOW_SAID.sub(lambda m: " " * len(m[0]), folded)
     found: list[_Found] = []
     for pattern, resolve, language_said in _COMPILED:
         for m in pattern.finditer(folded):

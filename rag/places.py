@@ -560,10 +560,13 @@ class Gazetteer:
         keys = self._venue_keys
         for i in range(len(words)):
             start = _preposition_start(words, i)
+            bare = False  # "Que propose le musée Rodin ?": an article, no preposition
             if start == i and words[max(i - 2, 0) : i] == ["at", "the"]:
                 start = i - 2
             elif start == i and i and words[i - 1] == "chez":
                 start = i - 1
+            elif start == i and i and words[i - 1] in _ARTICLES | {"the"}:
+                start, bare = i - 1, True
             elif start == i:
                 continue
             lo, hi, n = 0, len(keys), 0  # the venues whose words start with the run
@@ -579,9 +582,11 @@ class Gazetteer:
             # of several words ("au parc de la tete d or"): "à la belle étoile" is no venue
             # even where one is called "La Belle Étoile".
             proper = any(text[tokens[j].start()].isupper() for j in named)
-            whole = n >= WHOLE_VENUE_WORDS and keys[lo].count(" ") == n
+            complete = n > 0 and keys[lo].count(" ") == n  # the run is a whole name
+            whole = n >= WHOLE_VENUE_WORDS and complete
             longest = best is None or n > best[2]
-            if named and (proper or whole) and hi - lo <= MAX_VENUES and longest:
+            said = (proper and complete) if bare else (proper or whole)
+            if named and said and hi - lo <= MAX_VENUES and longest:
                 best = (start, i, n, keys[lo:hi])
         if best is None:
             return None

@@ -69,19 +69,29 @@ _FACTUAL = re.compile(
 )
 
 
+# Questions about something else than outings, whatever place or day they name: the way
+# somewhere, the time, the weather.
+_ELSEWHERE = re.compile(
+    r"^\W*(?:comment\s+(?:aller|se\s+rendre|venir|y\s+aller)|quel(?:le)?\s+(?:heure|temps|meteo)"
+    r"|how\s+(?:do|can|could)\s+(?:i|we)\s+get\s+(?:to|there)|what\s+time\s+is\s+it"
+    r"|what'?\s?s\s+the\s+(?:time|weather)|what\s+is\s+the\s+(?:time|weather))\b"
+)
+
+
 @dataclass(frozen=True, slots=True)
 class _Lexicon:
     """The no-topic words of `rag/resources/no-topic-*.txt`, by section, and the grammar."""
 
     outing: frozenset[str]  # stems: outings in general ("activités", "things")
     asking: frozenset[str]  # stems: ways of asking ("faire", "cherche", "recommend")
+    greeting: frozenset[str]  # stems: politeness ("bonjour", "merci"), which asks for nothing
     function: frozenset[str]  # folded words: grammar of both languages
     phrases: dict[tuple[str, ...], str]  # folded words -> section
 
 
 @cache
 def _lexicon() -> _Lexicon:
-    sections: dict[str, set[str]] = {"outing": set(), "asking": set()}
+    sections: dict[str, set[str]] = {"outing": set(), "asking": set(), "greeting": set()}
     phrases: dict[tuple[str, ...], str] = {}
     for path in sorted(_RESOURCES.glob("no-topic-*.txt")):
         section = "outing"
@@ -99,6 +109,7 @@ def _lexicon() -> _Lexicon:
     return _Lexicon(
         frozenset(sections["outing"]),
         frozenset(sections["asking"]),
+        frozenset(sections["greeting"]),
         STOP_WORDS | stop_words("fr") | stop_words("en"),
         phrases,
     )
@@ -169,7 +180,11 @@ def _parse(
     short = len(folded.split()) <= 4 and not topic and not asking
     follow_up = bool(_FOLLOW_UP.match(folded)) or short or there
     asks_events = outing or window or place or cues.audience or cues.free or cues.access
-    factual = bool(_FACTUAL.match(folded)) and not asks_events
+    # "Bonjour, ça va ?", "merci !": politeness and grammar only ask for no outing
+    idle = not (topic or asking or asks_events or venue or there or _FOLLOW_UP.match(folded))
+    follow_up = follow_up and not idle
+    factual = (bool(_FACTUAL.match(folded)) and not asks_events) or idle
+    factual = factual or bool(_ELSEWHERE.match(folded))
     return _Parsed(window, place, venue, cues, topic, incidental, follow_up, factual)
 
 
@@ -216,14 +231,16 @@ def _topic(
                 role[i] = "outing"
             elif stem(word) in lexicon.asking:
                 role[i] = "asking"
+            elif stem(word) in lexicon.greeting:
+                role[i] = "greeting"
             i += 1
     outing = "outing" in role
     asking = outing or "asking" in role
     kept = [i for i, r in enumerate(role) if r == "topic"]
     if not kept:
         return "", outing, asking, frozenset()
-    said = [t.group(0) for t in tokens]
-    incidental = frozenset(stem(said[i]) for i in _asker_verbs(said, role, language))
+    asker = _asker_verbs(folded, tokens, role, language)
+    incidental = frozenset(stem(tokens[i].group(0)) for i in asker)
     words = [i for i in range(kept[0], kept[-1] + 1) if role[i] in ("topic", "function")]
     text = []
     for i, j in zip(words, [*words[1:], None], strict=True):
@@ -240,28 +257,46 @@ def _topic(
     return normalize_space(topic).strip("'’- "), outing, asking, incidental
 
 
-_SUBJECTS: dict[Language, frozenset[str]] = {
-    "fr": frozenset({"je", "j", "on", "nous", "tu", "vous"}),
-    "en": frozenset({"i", "we", "you"}),
+_SUBJECTS: dict[Language, frozenset[str]] = {  # the asker; "tu", "you" ask the assistant
+    "fr": frozenset({"je", "j", "on", "nous"}),
+    "en": frozenset({"i", "we"}),
 }
+# What may stand between a subject and its verb: object pronouns, negation, auxiliaries.
 _CLITICS = frozenset({"ne", "n", "me", "m", "te", "t", "se", "s", "y", "en", "le", "la", "les"})
+_AUXILIARIES = frozenset(
+    {"ai", "as", "a", "avons", "avez", "ont", "suis", "es", "est", "sommes", "etes", "sont",
+     "avais", "avait", "etais", "etait", "am", "re", "are", "is", "was", "were", "ve", "have",
+     "has", "had", "ll", "will", "d", "would"}
+)  # fmt: skip
+_CLAUSE_END = re.compile(r"[,.;:!?]")
 
 
-def _asker_verbs(words: list[str], role: list[str], language: Language) -> list[int]:
-    """The topic words right after a subject pronoun: what the asker does ("je bosse à
-    Nantes", "on sort où ?", "I work in Lyon") rather than what to search. They stay in
-    the topic ("on danse où ?" asks for dancing); the retriever sets them aside when
-    nothing matches with them."""
-    subjects = _SUBJECTS[language]
-    found = []
-    for i, word in enumerate(words[:-1]):
+def _asker_verbs(
+    folded: str, tokens: list[re.Match[str]], role: list[str], language: Language
+) -> list[int]:
+    """Topic words that say what the asker does rather than what to search: a clause
+    whose subject is the asker and whose verb is not a way of asking ("je bosse à
+    Nantes, …", "je rentre de vacances, qu'est-ce que j'ai raté ?", "I work in Lyon, …"),
+    up to its punctuation. They stay in the topic ("on danse où ?" asks for dancing);
+    the retriever sets them aside when nothing matches with them. "je cherche un match
+    de rugby" is the request itself: nothing there is incidental."""
+    subjects, said = _SUBJECTS[language], [t.group(0) for t in tokens]
+    found: list[int] = []
+    for i, word in enumerate(said):
         if word not in subjects:
             continue
         j = i + 1
-        while j < len(words) - 1 and words[j] in _CLITICS:
+        while j < len(said) and (said[j] in _CLITICS or said[j] in _AUXILIARIES):
             j += 1
-        if role[j] == "topic":
-            found.append(j)
+        if j == len(said) or role[j] != "topic":
+            continue
+        for k in range(j, len(said)):
+            if role[k] == "topic":
+                found.append(k)
+            if k + 1 < len(said) and _CLAUSE_END.search(
+                folded[tokens[k].end() : tokens[k + 1].start()]
+            ):
+                break
     return found
 
 
@@ -382,11 +417,19 @@ def _access_labels(codes: tuple[AccessCode, ...]) -> list[str]:
 
 def topic_terms(topic: str) -> list[str]:
     """The analyzed words of a topic that can carry it (the grammar of both languages out)."""
+    return list(topic_words(topic))
+
+
+def topic_words(topic: str) -> dict[str, str]:
+    """`topic_terms`, each with the folded word it was written as (the first one)."""
     function = _lexicon().function
     # "e-sport" is "esport", but the "-t-" of "y a-t-il" only joins a verb to its pronoun
     joined = re.sub(r"\b(?!t-(?:il|elle|on)s?\b)([a-z])-([a-z]{2,})", r"\1\2", fold(topic))
-    words = (t for t in _WORD.findall(joined) if t not in function and len(t) > 1)
-    return list(dict.fromkeys(stem(t) for t in words))
+    words: dict[str, str] = {}
+    for word in _WORD.findall(joined):
+        if word not in function and len(word) > 1:
+            words.setdefault(stem(word), word)
+    return words
 
 
 def alternatives(topic: str) -> list[frozenset[str]]:

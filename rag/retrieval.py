@@ -26,7 +26,7 @@ from rag.index import Index
 from rag.lexical import analyze
 from rag.models import Hit
 from rag.places import Gazetteer, PlaceMatch, VenueMatch, venue_key
-from rag.query import Understanding, alternatives, topic_terms
+from rag.query import Understanding, alternatives, topic_terms, topic_words
 
 DENSE_CANDIDATES = 400
 EXACT_MAX_PASSAGES = 4096
@@ -35,9 +35,11 @@ searches inside them (cost and recall: docs/benchmarks.md)."""
 UNFILTERED_POOL = 500
 """A question without a topic ranks at least this many of its allowed events, the soonest."""
 AUDIENCE_BONUS = 0.15
-AGE_BONUS = 0.1  # times rag.cues.age_fit: made for these ages > open to all > not said
+AGE_BONUS = 0.1  # times rag.cues.age_fits: made for these ages > open to all > not said
 COMMON_SHARE = 0.5  # a word more than half of the events contain tells none of them apart
 COMMON_MIN_EVENTS = 50  # below this, shares say little: every topic word counts
+LONG_RUN_SHARE = 0.5  # share of a topicless score that an event running for months loses
+LONG_RUN_DAYS = 30.0  # ...half of it at an occurrence of this many days
 DIVERSITY_POOL = 4
 DIVERSITY_PENALTY = 0.08
 PLACE_CACHE_SIZE = 256
@@ -48,6 +50,7 @@ ABBREVIATION_MIN_LENGTH = 3
 ABBREVIATED_BY = 3  # "expo" for "exposition", but "coup" is not short for "couper"
 LONG_ABBREVIATION = 5
 COMPOUND_MIN_PART = 2
+ACRONYM_MAX_WORDS = 4  # "langue des signes française" is LSF
 PREFIX_CANDIDATES = 200
 TYPO_MIN_LENGTH = 7  # shorter words are too often another word one letter away
 SOUND_MIN_LENGTH = 5  # "teatr" for "théâtre"; shorter sound keys collide too often
@@ -134,7 +137,7 @@ class Retriever:
             dense_events, dense, dense_passage = self._dense(_dense_query(u), allowed)
             known = self._known(terms, u)
             lexical_events, coverage, lexical_passage = self._coverage(
-                known, allowed, alternatives(u.topic)
+                known, allowed, [*alternatives(u.topic), *self._acronyms(u.topic)]
             )
             events = np.union1d(dense_events, lexical_events)
             dense = _lookup(events, dense_events, dense, -1.0)
@@ -238,7 +241,7 @@ class Retriever:
 
     def informative_terms(self, topic: str) -> list[str]:
         """The analyzed words of the topic that tell events apart in this corpus."""
-        words = [self._abbreviated(self._spelled(t)) for t in topic_terms(topic)]
+        words = [self._abbreviated(self._spelled(t), w) for t, w in topic_words(topic).items()]
         terms = list(dict.fromkeys(part for word in words for part in self._split(word)))
         n_events = len(self.index.events)
         if n_events < COMMON_MIN_EVENTS:
@@ -273,21 +276,43 @@ class Retriever:
             self._by_prefix, self._sounds = by_prefix, sounds
         return self._by_prefix, self._sounds
 
-    def _abbreviated(self, term: str) -> str:
+    def _abbreviated(self, term: str, written: str) -> str:
         """An unknown word that starts a corpus word is short for it ("expo", "rando"),
         one letter short of a doubled one is it ("jaz"); other unknown words stay.
 
         Corpus words are stems ("randonnée" is "randon"): a word of LONG_ABBREVIATION
-        letters or more may be short for a stem only one letter longer."""
+        letters or more may be short for a stem only one letter longer. An abbreviation
+        is written as it is (`written`, folded; a plural "s" aside): "crêpes", whose stem
+        "crep" the stemmer made, is a whole word, not short for "crépuscule"."""
         vocabulary = self.index.lexical.vocabulary
         if len(term) < ABBREVIATION_MIN_LENGTH or term in vocabulary or term.isdigit():
             return term
         doubled = [term[:i] + term[i - 1] + term[i:] for i in range(1, len(term) + 1)]
         known = [d for d in doubled if d in vocabulary]
-        if not known and len(term) > ABBREVIATION_MIN_LENGTH:
+        as_written = written in (term, f"{term}s")
+        if not known and len(term) > ABBREVIATION_MIN_LENGTH and as_written:
             longer = 1 if len(term) >= LONG_ABBREVIATION else ABBREVIATED_BY
             known = [k for k in self._prefixed(term) if len(k) >= len(term) + longer]
         return max(known, key=self._event_count) if known else term
+
+    def _acronyms(self, topic: str) -> list[frozenset[str]]:
+        """Words of the topic the corpus also writes as their initials ("intelligence
+        artificielle" and "IA"), offered as one choice with them; only where some passage
+        holds both, so the corpus itself says that the initials stand for them."""
+        lexical = self.index.lexical
+        words = list(topic_words(topic).items())  # (term, as written), in order
+        found = []
+        for n in range(ACRONYM_MAX_WORDS, 1, -1):
+            for run in (words[i : i + n] for i in range(len(words) - n + 1)):
+                initials = "".join(written[0] for _, written in run)
+                if initials not in lexical.vocabulary:
+                    continue
+                both = lexical.passages_with(initials)
+                for term, _ in run:
+                    both = np.intersect1d(both, lexical.passages_with(term))
+                if len(both):
+                    found.append(frozenset([*(term for term, _ in run), initials]))
+        return found
 
     def _split(self, term: str) -> list[str]:
         """An unknown word that is two corpus words written together ("standup" for
@@ -390,8 +415,9 @@ class Retriever:
         chosen: set[str] = set()
         for choice in choices:
             members = [t for t in terms if t in choice]
-            if len(members) > 1:
-                slots.append((max(weights[t] for t in members), members))
+            if len(members) > 1:  # an acronym joins the words it stands for
+                weight = max(weights[t] for t in members)
+                slots.append((weight, members + sorted(choice - set(terms))))
                 chosen.update(members)
         slots += [(weights[t], [t]) for t in terms if t not in chosen]
         total = sum(weight for weight, _ in slots)
@@ -447,9 +473,14 @@ class Retriever:
         return events
 
     def _soonness(self, events: np.ndarray, now: float) -> np.ndarray:
-        """With no topic, the next events come first (a score in [0, 0.5])."""
-        days = (self.candidates.next_start(events, now) - now) / 86400
-        return np.where(np.isfinite(days), 0.5 / (1.0 + days / 7), 0.0)
+        """With no topic, the next events come first (a score in [0, 0.5]), and what is on
+        for the moment asked before what runs for months (a year-long contest is "on" any
+        Saturday night, but is not what "samedi soir, on sort où ?" wants)."""
+        start, lasting = self.candidates.next_on(events, now)
+        days = (start - now) / 86400
+        soon = np.where(np.isfinite(days), 0.5 / (1.0 + days / 7), 0.0)
+        lasting_days = np.where(np.isfinite(lasting), lasting / 86400, 0.0)
+        return soon * (1 - LONG_RUN_SHARE + LONG_RUN_SHARE / (1.0 + lasting_days / LONG_RUN_DAYS))
 
     def _cue_bonus(self, u: Understanding, events: np.ndarray) -> np.ndarray:
         bonus = np.zeros(len(events), dtype=np.float64)
@@ -461,18 +492,18 @@ class Retriever:
 
     def _cue_fit(self, u: Understanding, events: np.ndarray) -> np.ndarray:
         """How many of the asked cues (free, accessibility, ages) each event meets."""
-        fit = np.zeros(len(events), dtype=np.int64)
+        fit = np.zeros(len(events), dtype=np.float64)
         if u.free:
             fit += self.candidates.feature("event_free", events)
         if u.access:
             access = self.candidates.feature("event_access", events)
             fit += (access & access_bits(frozenset(u.access))) > 0
         if u.ages is not None:
-            fit += self._age_fit(u, events) >= 0
+            fit += self._age_fit(u, events)  # made for them > includes them > not said
         return fit
 
     def _age_fit(self, u: Understanding, events: np.ndarray) -> np.ndarray:
-        """`rag.cues.age_fit` for the given events."""
+        """`rag.cues.age_fits` for the given events."""
         if u.ages is None:
             return np.zeros(len(events))
         low = self.candidates.feature("event_age_min", events).astype(np.float64)

@@ -148,19 +148,21 @@ def test_the_gazetteer_survives_its_round_trip_through_the_store(
     assert again.find("un concert à Caen") == gazetteer.find("un concert à Caen") is not None
 
 
-def test_ranges_and_next_start(corpus: tuple[list[Event], Candidates]) -> None:
+def test_ranges_and_next_on(corpus: tuple[list[Event], Candidates]) -> None:
     events, candidates = corpus
     offsets = np.asarray([0, 2, 2, 5, 6])
     assert ranges(offsets, np.asarray([0, 1, 3])).tolist() == [0, 1, 5]
     now = datetime(2026, 6, 1, tzinfo=PARIS).timestamp()
     ids = np.arange(len(events))
-    for pos, when in zip(ids, candidates.next_start(ids, now), strict=True):
+    starts, lasting = candidates.next_on(ids, now)
+    for pos, when, long in zip(ids, starts, lasting, strict=True):
         later = [
-            max(o.start.timestamp(), now)
+            (max(o.start.timestamp(), now), o.end.timestamp() - o.start.timestamp())
             for o in events[pos].occurrences
             if o.end.timestamp() >= now
         ]
-        assert when == (min(later) if later else math.inf)
+        first = min(later, key=lambda pair: pair[0]) if later else (math.inf, math.inf)
+        assert (when, long) == first
 
 
 def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:

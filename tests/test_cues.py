@@ -7,7 +7,8 @@ import pytest
 from rag.cues import (
     AgeRange,
     access_fit,
-    age_fit,
+    age_bounds,
+    age_fits,
     event_access,
     is_attendable,
     is_free_for_all,
@@ -58,10 +59,14 @@ def test_free_means_free_for_everyone(conditions: str | None, free: bool) -> Non
         (6, 12, AgeRange(1.5, 1.5), -1.0),
         (0, 5, AgeRange(6, 10), -1.0),
         (8, 14, AgeRange(6, 10), 1.0),  # the ranges overlap
+        (13, 121, AgeRange(15, 15), 1.0),  # "dès 13 ans" is for a teenager...
+        (3, 99, AgeRange(15, 15), 0.5),  # ..."dès 3 ans" merely lets one in
+        (None, 99, AgeRange(9, 9), 0.0),  # "up to 99" alone says nothing
     ],
 )
 def test_age_fit(age_min: int | None, age_max: int | None, ages: AgeRange, fit: float) -> None:
-    assert age_fit(event(age_min=age_min, age_max=age_max), ages) == fit
+    low, high = age_bounds([event(age_min=age_min, age_max=age_max)])
+    assert age_fits(low, high, ages)[0] == fit
 
 
 @pytest.mark.parametrize(

@@ -304,6 +304,9 @@ CLASSES = [
     (THURSDAY, "en juillet dernier", "2026-07-01", "2026-08-01", True),
     (THURSDAY, "il y a 3 jours", "2026-11-23", "2026-11-24", True),
     (THURSDAY, "3 days ago", "2026-11-23", "2026-11-24", True),
+    # the asker saying what day it is sets no window
+    (THURSDAY, "on est jeudi, demain soir il y a quoi ?", "2026-11-27 18:00", "2026-11-28", False),
+    (THURSDAY, "it's Thursday, what's on tomorrow?", "2026-11-27", "2026-11-28", False),
     # told in the past: a date without a year is its last occurrence, not its next one
     (THURSDAY, "c'était quoi les sorties du 1er mai ?", "2026-05-01", "2026-05-02", True),
     (THURSDAY, "what was on on May 1st?", "2026-05-01", "2026-05-02", True),
