@@ -17,7 +17,8 @@ class Relevance:
     strong_dense: float  # this close in meaning is enough on its own
     min_dense: float  # a weaker meaning match needs words in common too...
     min_dense_coverage: float  # ...this share of the question's words (IDF-weighted)
-    min_coverage: float  # or, this share of the words with any meaning match
+    min_coverage: float  # or, this share of the words with any meaning match...
+    coverage_dense: float  # ...a cosine at least this high ("cours" and "crochet" of a play)
     dense_weight: float  # ranking: dense * w + coverage * (1 - w)
     summary_offset: float  # short summary passages score higher by nature: level them
     # When the evidence is relative to few candidates: the place or dates left at most
@@ -26,6 +27,6 @@ class Relevance:
     relaxed_dense: float
 
 
-USE_RELEVANCE = Relevance(0.35, 0.20, 0.40, 0.60, 0.65, 0.03, 0.25)
+USE_RELEVANCE = Relevance(0.35, 0.20, 0.40, 0.60, 0.05, 0.65, 0.03, 0.25)
 """Grid-searched on the dev split of eval/ with multilingual USE (docs/retrieval.md); the
 profile of the embedders not tuned yet, which say so."""

@@ -144,6 +144,7 @@ class Retriever:
             dense_passage = _lookup(events, dense_events, dense_passage, -1)
             coverage = _lookup(events, lexical_events, coverage, 0.0)
             lexical_passage = _lookup(events, lexical_events, lexical_passage, -1)
+            dense = self._dense_of_lexical(u, dense, lexical_passage)
             if u.venue is not None:
                 # "une visite au Musée Unterlinden": the venue's events are what was asked,
                 # the topic words only order them
@@ -216,7 +217,7 @@ class Retriever:
             return relevant
         if not known:  # an English question whose words the corpus lacks
             return relevant | (dense >= gate.relaxed_dense)
-        relevant |= coverage >= gate.min_coverage
+        relevant |= (coverage >= gate.min_coverage) & (dense >= gate.coverage_dense)
         relevant |= (dense >= gate.min_dense) & (coverage >= gate.min_dense_coverage)
         narrowed = allowed is not None and len(allowed) <= NARROW_SHARE * len(self.index.events)
         if narrowed:
@@ -392,6 +393,23 @@ class Retriever:
         summary = self.candidates.passage_feature("passage_summary", rows)
         sims = sims - self.relevance.summary_offset * summary
         return _best_per_event(np.asarray(index.passage_event[rows], dtype=np.int64), rows, sims)
+
+    def _dense_of_lexical(
+        self, u: Understanding, dense: np.ndarray, lexical_passage: np.ndarray
+    ) -> np.ndarray:
+        """`dense` with the cosine of their best lexical passage for the events the dense
+        search did not reach (-1 there): sharing words is no match without some meaning."""
+        missing = (dense < -0.5) & (lexical_passage >= 0)
+        if not missing.any():
+            return dense
+        rows = lexical_passage[missing]
+        vector = self.embedder.embed_query(_dense_query(u))
+        summary = self.candidates.passage_feature("passage_summary", rows)
+        dense = dense.copy()
+        dense[missing] = self.index.dense_scores(vector, rows) - (
+            self.relevance.summary_offset * summary
+        )
+        return dense
 
     def _coverage(
         self,

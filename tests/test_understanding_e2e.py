@@ -11,6 +11,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import numpy as np
 import pytest
 
 from rag.config import Settings
@@ -19,6 +20,7 @@ from rag.engine import Assistant
 from rag.generation import create_generator
 from rag.index import build_index, load_index
 from rag.models import Event, Occurrence
+from rag.query import understand
 from rag.schemas import AskRequest, AskResponse, HistoryMessage
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -509,3 +511,16 @@ def test_a_kind_of_venue_or_a_lower_case_part_names_no_venue(
     """'au musée' names a kind of place; a lower-case part of a name ("Le Grand Sud") is
     not read as one (a whole name of several words is)."""
     assert ask(spellings, question).understood.venue is None
+
+
+def test_an_event_only_words_found_gets_the_cosine_of_its_passage(assistant: Assistant) -> None:
+    """Sharing words needs some meaning too (Relevance.coverage_dense): an event the dense
+    search did not reach is scored on the passage where its words are."""
+    retriever = assistant._served.retriever
+    u = understand("un quartet de jazz", TODAY, retriever.gazetteer, PARIS)
+    dense = retriever._dense_of_lexical(u, np.array([-1.0, 0.5]), np.array([0, -1]))
+    vector = retriever.embedder.embed_query(u.topic)
+    summary = retriever.candidates.passage_feature("passage_summary", np.array([0]))
+    offset = retriever.relevance.summary_offset
+    expected = retriever.index.dense_scores(vector, np.array([0]))[0] - offset * summary[0]
+    assert dense[0] == pytest.approx(expected, abs=1e-5) and dense[1] == 0.5
