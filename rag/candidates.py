@@ -317,9 +317,11 @@ class Candidates:
     def first_passage(self, events: np.ndarray) -> np.ndarray:
         return np.asarray(self.arrays["event_passages"][events], dtype=np.int64)
 
-    def next_on(self, events: np.ndarray, now: float) -> tuple[np.ndarray, np.ndarray]:
-        """Per event, when it is next on from `now` (`now` if on now, inf when over), and
-        how long that occurrence lasts, in seconds (inf when over)."""
+    def _upcoming(
+        self, events: np.ndarray, now: float
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The occurrences of `events` not over at `now`: owner (index into `events`),
+        start and end."""
         a = self.arrays
         offsets = a["event_occurrences"]
         rows = ranges(offsets, events)
@@ -328,7 +330,18 @@ class Candidates:
         begins = np.asarray(a["occ_start"][rows], dtype=np.float64)
         ends = np.asarray(a["occ_end"][rows], dtype=np.float64)
         later = ends >= now
-        owner, begins, ends = owner[later], begins[later], ends[later]
+        return owner[later], begins[later], ends[later]
+
+    def next_start(self, events: np.ndarray, now: float) -> np.ndarray:
+        """Per event, when it is next on from `now` (`now` if on now, inf when over)."""
+        owner, begins, _ = self._upcoming(events, now)
+        out = np.full(len(events), np.inf)
+        np.minimum.at(out, owner, np.maximum(begins, now))
+        return out
+
+    def next_on(self, events: np.ndarray, now: float) -> tuple[np.ndarray, np.ndarray]:
+        """`next_start`, and how long that occurrence lasts, in seconds (inf when over)."""
+        owner, begins, ends = self._upcoming(events, now)
         starts = np.maximum(begins, now)
         order = np.lexsort((starts, owner))  # per event, its next occurrence first
         owner, begins, ends, starts = owner[order], begins[order], ends[order], starts[order]

@@ -473,21 +473,25 @@ class Retriever:
 
     def _soonest(self, now: float, allowed: np.ndarray | None) -> np.ndarray:
         """With no topic, the allowed events to rank: all of them when they are few, else
-        those on within a horizon from `now` doubled from a week until there are enough
-        (the soonest score highest, so the others could not be among the first)."""
+        the UNFILTERED_POOL next ones (the soonest score highest, so the others could not
+        be among the first): by their own next dates when a filter allowed them, else
+        those on within a horizon from `now` doubled from a week until there are enough."""
         if allowed is not None and len(allowed) <= UNFILTERED_POOL:
             return allowed
+        if allowed is not None:
+            # "à Paris" at a million events: the place's own next dates, never windows of
+            # the whole corpus (their cost grows with it)
+            start = self.candidates.next_start(allowed, now)
+            return np.sort(allowed[np.argpartition(start, UNFILTERED_POOL)[:UNFILTERED_POOL]])
         horizon = _WEEK
         last = float(self.candidates.last_end_max)
         while True:
             events = self.candidates.in_window(now, now + horizon)
-            if allowed is not None:
-                events = np.intersect1d(events, allowed, assume_unique=True)
             if len(events) >= UNFILTERED_POOL or now + horizon > last:
                 break
             horizon *= 2
         if len(events) < UNFILTERED_POOL:  # few events still to come: rank them all
-            return allowed if allowed is not None else np.arange(self.candidates.size)
+            return np.arange(self.candidates.size)
         return events
 
     def _soonness(self, events: np.ndarray, now: float) -> np.ndarray:

@@ -155,6 +155,7 @@ def test_ranges_and_next_on(corpus: tuple[list[Event], Candidates]) -> None:
     now = datetime(2026, 6, 1, tzinfo=PARIS).timestamp()
     ids = np.arange(len(events))
     starts, lasting = candidates.next_on(ids, now)
+    assert candidates.next_start(ids, now).tolist() == starts.tolist()
     for pos, when, long in zip(ids, starts, lasting, strict=True):
         later = [
             (max(o.start.timestamp(), now), o.end.timestamp() - o.start.timestamp())
