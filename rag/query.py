@@ -164,6 +164,10 @@ def _parse(
     if place is not None:
         start = question.find(place.expression)
         drop(start, start + len(place.expression))
+        within = _containing_place(question, place, gazetteer)
+        if within is not None:  # "à L'Aigle dans l'Orne": the town's own department
+            start = question.find(within.expression)
+            drop(start, start + len(within.expression))
     cues = read_cues(folded)
     for span in cues.spans:
         drop(*span)
@@ -186,6 +190,22 @@ def _parse(
     factual = (bool(_FACTUAL.match(folded)) and not asks_events) or idle
     factual = factual or bool(_ELSEWHERE.match(folded))
     return _Parsed(window, place, venue, cues, topic, incidental, follow_up, factual)
+
+
+def _containing_place(question: str, place: PlaceMatch, gazetteer: Gazetteer) -> PlaceMatch | None:
+    """A second place named only to say where the first one is: the department of the
+    town asked about ("L'Aigle dans l'Orne", "Saint-Denis (Seine-Saint-Denis)")."""
+    if place.kind != "city":
+        return None
+    start = question.find(place.expression)
+    rest = (
+        question[:start] + " " * len(place.expression) + question[start + len(place.expression) :]
+    )
+    other = gazetteer.find(rest)
+    department = gazetteer.city_department(place.name)
+    if other is not None and other.kind == "department" and other.name == department:
+        return other
+    return None
 
 
 def _school_zone(place: PlaceMatch | None, gazetteer: Gazetteer) -> str | None:

@@ -308,6 +308,9 @@ def test_the_askers_own_verbs_are_marked(question: str, topic: str, incidental: 
         ("des sorties à Lyon et dans les environs", "city", "Lyon", 15.0),
         ("je bosse à Caen, des trucs dans le coin ?", "city", "Caen", 15.0),
         ("what's on in the Caen area?", "city", "Caen", 15.0),
+        # the town's own department, said to place it
+        ("que faire à Caen dans le Calvados ?", "city", "Caen", None),
+        ("things to do in Caen in Calvados", "city", "Caen", None),
     ],
 )
 def test_a_kind_of_place_or_its_surroundings_said_apart_from_the_name(
