@@ -144,7 +144,7 @@ class Retriever:
             dense_passage = _lookup(events, dense_events, dense_passage, -1)
             coverage = _lookup(events, lexical_events, coverage, 0.0)
             lexical_passage = _lookup(events, lexical_events, lexical_passage, -1)
-            dense = self._dense_of_lexical(u, dense, lexical_passage)
+            dense, dense_passage = self._dense_of_lexical(u, dense, dense_passage, lexical_passage)
             if u.venue is not None:
                 # "une visite au Musée Unterlinden": the venue's events are what was asked,
                 # the topic words only order them
@@ -395,21 +395,27 @@ class Retriever:
         return _best_per_event(np.asarray(index.passage_event[rows], dtype=np.int64), rows, sims)
 
     def _dense_of_lexical(
-        self, u: Understanding, dense: np.ndarray, lexical_passage: np.ndarray
-    ) -> np.ndarray:
-        """`dense` with the cosine of their best lexical passage for the events the dense
-        search did not reach (-1 there): sharing words is no match without some meaning."""
+        self,
+        u: Understanding,
+        dense: np.ndarray,
+        dense_passage: np.ndarray,
+        lexical_passage: np.ndarray,
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """`dense` and `dense_passage` with, for the events the dense search did not reach
+        (-1 there), the cosine of their best lexical passage and that passage: sharing
+        words is no match without some meaning."""
         missing = (dense < -0.5) & (lexical_passage >= 0)
         if not missing.any():
-            return dense
+            return dense, dense_passage
         rows = lexical_passage[missing]
         vector = self.embedder.embed_query(_dense_query(u))
         summary = self.candidates.passage_feature("passage_summary", rows)
-        dense = dense.copy()
+        dense, dense_passage = dense.copy(), dense_passage.copy()
         dense[missing] = self.index.dense_scores(vector, rows) - (
             self.relevance.summary_offset * summary
         )
-        return dense
+        dense_passage[missing] = rows
+        return dense, dense_passage
 
     def _coverage(
         self,
