@@ -47,7 +47,16 @@ from zoneinfo import ZoneInfo
 import numpy as np
 from pydantic import TypeAdapter
 
-from rag.french import date_range, day_name, month_name, on_day, until_day, weekday_name
+from rag.french import (
+    EN_WEEKDAYS,
+    WEEKDAYS,
+    date_range,
+    day_name,
+    month_name,
+    on_day,
+    until_day,
+    weekday_name,
+)
 from rag.holidays import Holiday, default_zone, next_holiday, same_holiday, zone_cities
 from rag.language import Language, detect_language
 from rag.text import fold
@@ -64,23 +73,26 @@ class DateWindow:
     occasion: str | None = None  # a feast named in the question ("Saint-Valentin"): worth searching
     past: bool = False  # the window is over on the day asked ("hier soir", "last week")
     hours: tuple[int, int] | None = None  # a daily band: (18, 24) for "ce week-end en soirée"
+    weekdays: tuple[int, ...] | None = None  # only these days (Monday 0): "les lundis de juillet"
 
     def overlaps(self, start: datetime, end: datetime) -> bool:
         """Whether [start, end) meets the window (its daily band, when it has one)."""
         return any(start < band_end and end > band_start for band_start, band_end in self.bands())
 
     def bands(self) -> list[tuple[datetime, datetime]]:
-        """The window as disjoint intervals: itself, or its daily `hours` band each day."""
-        if self.hours is None:
+        """The window as disjoint intervals: itself, or its daily `hours` band each day
+        (of its `weekdays` only, when it names some)."""
+        if self.hours is None and self.weekdays is None:
             return [(self.start, self.end)]
         tz = self.start.tzinfo
         assert isinstance(tz, ZoneInfo)
+        first_hour, end_hour = self.hours or (0, 24)
         bands = []
         day = self.start.date() - timedelta(days=1)  # a night band may start the day before
         while _at(day, 0, tz) < self.end:
-            first = max(self.start, _at(day, self.hours[0], tz))
-            end = min(self.end, _at(day, self.hours[1], tz))
-            if first < end:
+            first = max(self.start, _at(day, first_hour, tz))
+            end = min(self.end, _at(day, end_hour, tz))
+            if first < end and (self.weekdays is None or day.weekday() in self.weekdays):
                 bands.append((first, end))
             day += timedelta(days=1)
         return bands
@@ -277,6 +289,7 @@ class _Span:
     day_only: int | None = None  # a day number without its month ("le 20")
     articled: bool = True  # a day number said as a date ("le 20", "the 20th"), not "20"
     awaited: bool = False  # "d'ici l'été" means until it starts (seasons, holidays)
+    weekdays: tuple[int, ...] | None = None  # `DateWindow.weekdays`
 
 
 def _at(day: date, hour: int, tz: ZoneInfo) -> datetime:
@@ -988,6 +1001,7 @@ def parse_dates(
         span.occasion,
         past=span.end <= today,
         hours=span.hours,
+        weekdays=span.weekdays,
     )
 
 
@@ -1029,7 +1043,10 @@ def _read_window(folded: str, ctx: _Ctx) -> tuple[_Span, int, int] | None:
     longest = chosen[0]
     chosen.sort(key=lambda f: f.start)
     joined = all(_DAYS_JOINED.match(folded[a.end : b.start]) for a, b in pairwise(chosen))
-    if len(chosen) == 1 or not joined:
+    restricted = _on_weekdays(folded, ctx, chosen) if len(chosen) > 1 else None
+    if restricted is not None:
+        start, end, span = restricted
+    elif len(chosen) == 1 or not joined:
         start, end, span = longest.start, longest.end, longest.span
     else:
         start, end = chosen[0].start, chosen[-1].end
@@ -1040,6 +1057,35 @@ def _read_window(folded: str, ctx: _Ctx) -> tuple[_Span, int, int] | None:
     span, start, end = _daily_part(ctx, folded, span, start, end)
     start, end = _with_only(folded, start, end)
     return span, start, end
+
+
+_WEEKDAY_WORD = re.compile(r"\b(" + "|".join(_WEEKDAYS) + r")s?\b")
+_PART_WORD = re.compile(r"\b(" + "|".join(sorted(_PART_WORDS, key=len, reverse=True)) + r")\b")
+_DIGIT = re.compile(r"\d")  # "dimanche 5 juillet" is a date, not a weekday
+RESTRICTED_MIN_DAYS = 14  # a window this long or longer can be narrowed to some weekdays
+
+
+def _on_weekdays(folded: str, c: _Ctx, chosen: list[_Found]) -> tuple[int, int, _Span] | None:
+    """'un lundi ou mardi soir en juillet', 'samedi cet été': the widest window, on the
+    weekdays (and part of the day) the other expressions name."""
+    longest = max(chosen, key=lambda f: f.span.end - f.span.start)
+    if longest.span.end - longest.span.start < timedelta(days=RESTRICTED_MIN_DAYS):
+        return None
+    others = [f for f in chosen if f is not longest]
+    texts = [folded[f.start : f.end] for f in others]
+    days = {_WEEKDAYS[m] for text in texts for m in _WEEKDAY_WORD.findall(text)}
+    if not days or any(not _WEEKDAY_WORD.search(text) or _DIGIT.search(text) for text in texts):
+        return None
+    parts = {_part_key(m) for text in texts for m in _PART_WORD.findall(text)}
+    hours = _PARTS[parts.pop()].hours if len(parts) == 1 else longest.span.hours
+    names = ", ".join((EN_WEEKDAYS if c.language == "en" else WEEKDAYS)[d] for d in sorted(days))
+    span = replace(
+        longest.span,
+        weekdays=tuple(sorted(days)),
+        hours=hours,
+        label=f"{longest.span.label} ({names})",
+    )
+    return min(f.start for f in chosen), max(f.end for f in chosen), span
 
 
 def _daily_part(c: _Ctx, folded: str, span: _Span, start: int, end: int) -> tuple[_Span, int, int]:

@@ -304,6 +304,10 @@ CLASSES = [
     (THURSDAY, "en juillet dernier", "2026-07-01", "2026-08-01", True),
     (THURSDAY, "il y a 3 jours", "2026-11-23", "2026-11-24", True),
     (THURSDAY, "3 days ago", "2026-11-23", "2026-11-24", True),
+    # weekdays inside a longer window: that window, on those days only
+    (THURSDAY, "un samedi en décembre", "2026-12-01", "2027-01-01", False),
+    (THURSDAY, "on a Saturday in December", "2026-12-01", "2027-01-01", False),
+    (THURSDAY, "le mardi soir en décembre", "2026-12-01", "2027-01-01", False),
     # the asker saying what day it is sets no window
     (THURSDAY, "on est jeudi, demain soir il y a quoi ?", "2026-11-27 18:00", "2026-11-28", False),
     (THURSDAY, "it's Thursday, what's on tomorrow?", "2026-11-27", "2026-11-28", False),
@@ -450,3 +454,21 @@ def test_every_language_words_every_label() -> None:
     named += [feast.names for feast in _TABLE.feasts.values()]
     assert all(set(names) == languages for names in named)
     assert all(set(patterns) <= languages for patterns in _TABLE.rules.values())
+
+
+@pytest.mark.parametrize(
+    ("question", "weekdays", "hours", "bands"),
+    [
+        ("un samedi en décembre", (5,), None, 4),
+        ("on Saturdays or Sundays in December", (5, 6), None, 8),
+        ("le mardi soir en décembre", (1,), (18, 24), 5),
+        ("dimanche 6 décembre et en janvier", None, None, 1),  # a date, not a weekday
+        ("samedi et dimanche", None, None, 1),
+    ],
+)
+def test_weekdays_inside_a_longer_window(
+    question: str, weekdays: tuple[int, ...] | None, hours: tuple[int, int] | None, bands: int
+) -> None:
+    window = parse_dates(question, THURSDAY, TZ)
+    assert window is not None
+    assert (window.weekdays, window.hours, len(window.bands())) == (weekdays, hours, bands)
