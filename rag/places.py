@@ -283,6 +283,11 @@ _DEPARTMENT_KEYS = {_key(name): name for name, _ in _DEPARTMENTS.values()} | {
 _DEPARTMENT_REGION = dict(_DEPARTMENTS.values())
 
 
+def department_region(name: str) -> str | None:
+    """The region of a department given by its canonical name ('Orne' -> 'Normandie')."""
+    return next((region for dep, region in _DEPARTMENTS.values() if dep == name), None)
+
+
 def canonical_region(value: str | None) -> str | None:
     """The French region name for any spelling seen in the data; others kept as written."""
     if not value or not value.strip():

@@ -31,6 +31,7 @@ from rag.places import (
     Gazetteer,
     PlaceMatch,
     VenueMatch,
+    department_region,
     place_phrase,
     unknown_place,
 )
@@ -193,19 +194,30 @@ def _parse(
 
 
 def _containing_place(question: str, place: PlaceMatch, gazetteer: Gazetteer) -> PlaceMatch | None:
-    """A second place named only to say where the first one is: the department of the
-    town asked about ("L'Aigle dans l'Orne", "Saint-Denis (Seine-Saint-Denis)")."""
-    if place.kind != "city":
-        return None
+    """A second place named only to say where the first one is, or to name it again: the
+    town's department ("L'Aigle dans l'Orne"), a department's number or region
+    ("Ille-et-Vilaine (35)"), the two old regions of one ("en Franche-Comté ou en
+    Bourgogne")."""
     start = question.find(place.expression)
     rest = (
         question[:start] + " " * len(place.expression) + question[start + len(place.expression) :]
     )
     other = gazetteer.find(rest)
-    department = gazetteer.city_department(place.name)
-    if other is not None and other.kind == "department" and other.name == department:
-        return other
-    return None
+    if other is None or other.kind not in ("department", "region"):
+        return None
+    return other if other.name in _around(place, gazetteer) else None
+
+
+def _around(place: PlaceMatch, gazetteer: Gazetteer) -> set[str]:
+    """The place's own name and those of the department and region it is in."""
+    names = {place.name}
+    department = place.name if place.kind == "department" else None
+    if place.kind == "city":
+        department = gazetteer.city_department(place.name)
+        names.add(department or "")
+    region = department_region(department) if department else None
+    names.add(region or "")
+    return names - {""}
 
 
 def _school_zone(place: PlaceMatch | None, gazetteer: Gazetteer) -> str | None:

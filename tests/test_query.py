@@ -311,6 +311,8 @@ def test_the_askers_own_verbs_are_marked(question: str, topic: str, incidental: 
         # the town's own department, said to place it
         ("que faire à Caen dans le Calvados ?", "city", "Caen", None),
         ("things to do in Caen in Calvados", "city", "Caen", None),
+        ("que faire dans le Calvados (14) ?", "department", "Calvados", None),
+        ("des sorties en Basse-Normandie ou en Normandie ?", "region", "Normandie", None),
     ],
 )
 def test_a_kind_of_place_or_its_surroundings_said_apart_from_the_name(
