@@ -750,6 +750,7 @@ _RESOLVERS: dict[str, _Resolver] = {
     ),
     "last_weekend": lambda m, c, lang: _days(c, *_last_weekend(c), _label("last_weekend", lang)),
     "weekend_of": lambda m, c, lang: _weekend_span(c, _weekend_of(_single_date(m, c))),
+    "week_of": lambda m, c, lang: _week_of(c, _single_date(m, c)),
     "this_week": lambda m, c, lang: _this_week(c, _label("this_week", lang)),
     "next_week": lambda m, c, lang: _week(c, 1, _label("next_week", lang)),
     "last_week": lambda m, c, lang: _week(c, -1, _label("last_week", lang)),
@@ -786,6 +787,14 @@ _RESOLVERS: dict[str, _Resolver] = {
     "loose_feast": lambda m, c, lang: _named_feast(c, _FEAST_WORDS[m["f"].split()[-1]], loose=True),
     "loose_day": lambda m, c, lang: _loose_day(m, c),
 }
+
+
+def _week_of(c: _Ctx, day: date | None) -> _Span | None:
+    """'la semaine du 17 novembre': Monday to Sunday of the week that day is in."""
+    if day is None:
+        return None
+    monday = day - timedelta(days=day.weekday())
+    return _days(c, monday, monday + timedelta(days=6), c.label("week"))
 
 
 def _weekend_span(c: _Ctx, days: tuple[date, date] | None) -> _Span | None:

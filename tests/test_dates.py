@@ -304,6 +304,9 @@ CLASSES = [
     (THURSDAY, "en juillet dernier", "2026-07-01", "2026-08-01", True),
     (THURSDAY, "il y a 3 jours", "2026-11-23", "2026-11-24", True),
     (THURSDAY, "3 days ago", "2026-11-23", "2026-11-24", True),
+    # the week of a day, Monday to Sunday
+    (THURSDAY, "la semaine du 8 décembre", "2026-12-07", "2026-12-14", False),
+    (THURSDAY, "the week of December 8", "2026-12-07", "2026-12-14", False),
     # weekdays inside a longer window: that window, on those days only
     (THURSDAY, "un samedi en décembre", "2026-12-01", "2027-01-01", False),
     (THURSDAY, "on a Saturday in December", "2026-12-01", "2027-01-01", False),
