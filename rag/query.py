@@ -165,7 +165,7 @@ def _parse(
     if place is not None:
         start = question.find(place.expression)
         drop(start, start + len(place.expression))
-        within = _containing_place(question, place, gazetteer)
+        within = _containing_place(question, start, place, gazetteer)
         if within is not None:  # "à L'Aigle dans l'Orne": the town's own department
             start = question.find(within.expression)
             drop(start, start + len(within.expression))
@@ -188,21 +188,20 @@ def _parse(
     # "Bonjour, ça va ?", "merci !": politeness and grammar only ask for no outing
     idle = not (topic or asking or asks_events or venue or there or _FOLLOW_UP.match(folded))
     follow_up = follow_up and not idle
-    factual = (bool(_FACTUAL.match(folded)) and not asks_events) or idle
-    factual = factual or bool(_ELSEWHERE.match(folded))
+    asks_facts = bool(_FACTUAL.match(folded)) and not asks_events
+    factual = asks_facts or idle or bool(_ELSEWHERE.match(folded))
     return _Parsed(window, place, venue, cues, topic, incidental, follow_up, factual)
 
 
-def _containing_place(question: str, place: PlaceMatch, gazetteer: Gazetteer) -> PlaceMatch | None:
-    """A second place named only to say where the first one is, or to name it again: the
-    town's department ("L'Aigle dans l'Orne"), a department's number or region
-    ("Ille-et-Vilaine (35)"), the two old regions of one ("en Franche-Comté ou en
-    Bourgogne")."""
-    start = question.find(place.expression)
-    rest = (
-        question[:start] + " " * len(place.expression) + question[start + len(place.expression) :]
-    )
-    other = gazetteer.find(rest)
+def _containing_place(
+    question: str, start: int, place: PlaceMatch, gazetteer: Gazetteer
+) -> PlaceMatch | None:
+    """A second place named only to say where the first one (found at `start`) is, or to
+    name it again: the town's department ("L'Aigle dans l'Orne"), a department's number
+    or region ("Ille-et-Vilaine (35)"), the two old regions of one ("en Franche-Comté ou
+    en Bourgogne")."""
+    end = start + len(place.expression)
+    other = gazetteer.find(question[:start] + " " * (end - start) + question[end:])
     if other is None or other.kind not in ("department", "region"):
         return None
     return other if other.name in _around(place, gazetteer) else None
@@ -210,14 +209,12 @@ def _containing_place(question: str, place: PlaceMatch, gazetteer: Gazetteer) ->
 
 def _around(place: PlaceMatch, gazetteer: Gazetteer) -> set[str]:
     """The place's own name and those of the department and region it is in."""
-    names = {place.name}
-    department = place.name if place.kind == "department" else None
-    if place.kind == "city":
-        department = gazetteer.city_department(place.name)
-        names.add(department or "")
+    department = {
+        "department": place.name,
+        "city": gazetteer.city_department(place.name),
+    }.get(place.kind)
     region = department_region(department) if department else None
-    names.add(region or "")
-    return names - {""}
+    return {name for name in (place.name, department, region) if name}
 
 
 def _school_zone(place: PlaceMatch | None, gazetteer: Gazetteer) -> str | None:

@@ -134,7 +134,8 @@ class Retriever:
         now = self._reference_time(u)
         terms = self.informative_terms(u.topic)
         if terms:
-            dense_events, dense, dense_passage = self._dense(_dense_query(u), allowed)
+            vector = self.embedder.embed_query(_dense_query(u))
+            dense_events, dense, dense_passage = self._dense(vector, allowed)
             known = self._known(terms, u)
             lexical_events, coverage, lexical_passage = self._coverage(
                 known, allowed, [*alternatives(u.topic), *self._acronyms(u.topic)]
@@ -144,7 +145,9 @@ class Retriever:
             dense_passage = _lookup(events, dense_events, dense_passage, -1)
             coverage = _lookup(events, lexical_events, coverage, 0.0)
             lexical_passage = _lookup(events, lexical_events, lexical_passage, -1)
-            dense, dense_passage = self._dense_of_lexical(u, dense, dense_passage, lexical_passage)
+            dense, dense_passage = self._dense_of_lexical(
+                vector, dense, dense_passage, lexical_passage
+            )
             if u.venue is not None:
                 # "une visite au Musée Unterlinden": the venue's events are what was asked,
                 # the topic words only order them
@@ -377,10 +380,10 @@ class Retriever:
         return datetime.combine(u.as_of, time.min, tzinfo=self.tz).timestamp()
 
     def _dense(
-        self, topic: str, allowed: np.ndarray | None
+        self, query: np.ndarray, allowed: np.ndarray | None
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Events with a passage close to the topic, their best cosine and that passage."""
-        query = self.embedder.embed_query(topic)
+        """Events with a passage close to the topic's vector, their best cosine and that
+        passage."""
         index = self.index
         if allowed is None:
             rows, sims = index.dense_search(query, min(DENSE_CANDIDATES, len(index.passages)))
@@ -390,13 +393,17 @@ class Retriever:
         else:
             rows = self.candidates.passages_of(allowed)
             rows, sims = index.dense_search(query, DENSE_CANDIDATES, allowed=rows)
-        summary = self.candidates.passage_feature("passage_summary", rows)
-        sims = sims - self.relevance.summary_offset * summary
+        sims = self._levelled(sims, rows)
         return _best_per_event(np.asarray(index.passage_event[rows], dtype=np.int64), rows, sims)
+
+    def _levelled(self, sims: np.ndarray, rows: np.ndarray) -> np.ndarray:
+        """Cosines of passages with summary passages levelled (they score higher by nature)."""
+        summary = self.candidates.passage_feature("passage_summary", rows)
+        return sims - self.relevance.summary_offset * summary
 
     def _dense_of_lexical(
         self,
-        u: Understanding,
+        query: np.ndarray,
         dense: np.ndarray,
         dense_passage: np.ndarray,
         lexical_passage: np.ndarray,
@@ -408,12 +415,8 @@ class Retriever:
         if not missing.any():
             return dense, dense_passage
         rows = lexical_passage[missing]
-        vector = self.embedder.embed_query(_dense_query(u))
-        summary = self.candidates.passage_feature("passage_summary", rows)
         dense, dense_passage = dense.copy(), dense_passage.copy()
-        dense[missing] = self.index.dense_scores(vector, rows) - (
-            self.relevance.summary_offset * summary
-        )
+        dense[missing] = self._levelled(self.index.dense_scores(query, rows), rows)
         dense_passage[missing] = rows
         return dense, dense_passage
 

@@ -518,11 +518,11 @@ def test_an_event_only_words_found_gets_the_cosine_of_its_passage(assistant: Ass
     search did not reach is scored on the passage where its words are."""
     retriever = assistant._served.retriever
     u = understand("un quartet de jazz", TODAY, retriever.gazetteer, PARIS)
+    vector = retriever.embedder.embed_query(u.topic)
     dense, passage = retriever._dense_of_lexical(
-        u, np.array([-1.0, 0.5]), np.array([-1, 3]), np.array([0, -1])
+        vector, np.array([-1.0, 0.5]), np.array([-1, 3]), np.array([0, -1])
     )
     assert passage.tolist() == [0, 3]  # the passage the cosine is of, never -1
-    vector = retriever.embedder.embed_query(u.topic)
     summary = retriever.candidates.passage_feature("passage_summary", np.array([0]))
     offset = retriever.relevance.summary_offset
     expected = retriever.index.dense_scores(vector, np.array([0]))[0] - offset * summary[0]
