@@ -328,7 +328,7 @@ class Candidates:
         counts = np.asarray(offsets[events + 1] - offsets[events], dtype=np.int64)
         owner = np.repeat(np.arange(len(events)), counts)
         begins = np.asarray(a["occ_start"][rows], dtype=np.float64)
-        ends = np.asarray(a["occ_end"][rows], dtype=np.float64)
+        ends = a["occ_end"][rows]  # compared and subtracted as float64 with `begins`
         later = ends >= now
         return owner[later], begins[later], ends[later]
 

@@ -337,7 +337,6 @@ def _write_corpus(
         gazetteer = GazetteerBuilder()
         summary = CorpusCount()
         digest = hashlib.sha256(embedder_id.encode())
-        owners: list[np.ndarray] = []
         n_events = n_passages = 0
         for chunk in _chunks(_first_of_each_uid(events), EVENT_CHUNK):
             per_event = [event_passages(e) for e in chunk]
@@ -357,8 +356,6 @@ def _write_corpus(
             candidates.add(chunk, counts, summary_flags)
             gazetteer.add(chunk)
             summary.add(chunk)
-            first = np.arange(n_events, n_events + len(chunk), dtype=np.int32)
-            owners.append(np.repeat(first, counts))
             n_events += len(chunk)
             n_passages += len(passages)
             progress("passages", n_passages, n_passages)
@@ -369,7 +366,8 @@ def _write_corpus(
         progress("lexical", 1, 1)
         arrays, places, kinds = candidates.finish()
         arrays = {f"{ARRAYS_DIR}/{name}": array for name, array in arrays.items()}
-        arrays["passage_event"] = np.concatenate(owners)
+        passage_counts = np.diff(arrays[f"{ARRAYS_DIR}/event_passages"])
+        arrays["passage_event"] = np.repeat(np.arange(n_events, dtype=np.int32), passage_counts)
         for name, array in arrays.items():
             with (path / f"{name}.npy").open("wb") as fh:
                 np.save(fh, array)
