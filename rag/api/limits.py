@@ -87,11 +87,29 @@ class LimitStore:
         """One connection per thread (the routes run in a threadpool)."""
         db: sqlite3.Connection | None = getattr(self._local, "db", None)
         if db is None:
-            db = sqlite3.connect(self.path, timeout=10, isolation_level=None)
-            db.execute("PRAGMA journal_mode = WAL")
+            db = sqlite3.connect(self.path, timeout=CONNECT_TIMEOUT, isolation_level=None)
+            _set_wal(db)
             db.execute("PRAGMA synchronous = NORMAL")
             self._local.db = db
         return db
+
+
+CONNECT_TIMEOUT = 10.0
+
+
+def _set_wal(db: sqlite3.Connection) -> None:
+    """Switch to WAL, trying again while another worker holds the file: the switch takes
+    an exclusive lock that SQLite's busy timeout does not wait for, so two API workers
+    starting together could fail one ("database is locked" at startup)."""
+    deadline = time.monotonic() + CONNECT_TIMEOUT
+    while True:
+        try:
+            db.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
 
 
 class AskLimiter:
