@@ -18,8 +18,8 @@ def test_workers_opening_the_store_together_all_start(tmp_path: Path) -> None:
     with "database is locked" and stop the server."""
     import multiprocessing
 
-    context = multiprocessing.get_context("spawn")
-    for trial in range(5):
+    context = multiprocessing.get_context("fork")  # together, as uvicorn starts workers
+    for trial in range(20):
         barrier = context.Barrier(6)
         path = str(tmp_path / f"limits-{trial}.sqlite")
         workers = [context.Process(target=_open_and_count, args=(path, barrier)) for _ in range(6)]
