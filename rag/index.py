@@ -1,9 +1,10 @@
 """The versioned, persistent search index: events, passages, vectors, FAISS and BM25.
 
 Everything is on disk and read on demand (format 3): events and passage texts in a
-read-only SQLite store (rag/store.py), vectors as a float16 `.npy` and the lookup
-arrays of rag/candidates.py memory-mapped, the BM25 postings memory-mapped, FAISS
-memory-mapped (`IO_FLAG_MMAP`). Files are never written once a version is complete, so
+read-only SQLite store (rag/store.py), the lookup arrays of rag/candidates.py and the BM25
+postings memory-mapped, FAISS memory-mapped (`IO_FLAG_MMAP`), and one copy of the vectors
+for exact scoring (rag/exact.py: 8-bit rows beside a flat index, the IVF's own codes above
+`IVF_THRESHOLD`). Files are never written once a version is complete, so
 every API worker maps the same pages and the page cache holds one copy.
 
 Each build writes a complete new directory `data/indexes/<version>/` under a temporary
@@ -43,6 +44,7 @@ from rag.embeddings import Embedder
 from rag.embeddings.cache import EmbeddingCache, cache_path
 from rag.embeddings.distributed import Runner, embed_corpus
 from rag.errors import NoEvents, RagError
+from rag.exact import SLOTS, ExactVectors, Int8Rows, IVFCodes, ivf_slots, quantize
 from rag.lexical import BM25, BM25Builder
 from rag.models import Event, ProgressFn, no_progress
 from rag.npyfile import NpyWriter
@@ -51,7 +53,7 @@ from rag.places import Gazetteer, GazetteerBuilder
 from rag.store import STORE, EventTable, PassageTable, Store, StoreWriter
 from rag.versions import CURRENT, active_version
 
-FORMAT = 3
+FORMAT = 4  # 4: no vectors.npy above IVF_THRESHOLD, the IVF codes are scored in place
 IVF_THRESHOLD = 100_000
 """From this many passages the dense index is IVF over 8-bit codes instead of exact search.
 
@@ -60,7 +62,7 @@ HNSW answers in 1–11 ms but took 3 minutes to build at 100k vectors and keeps 
 copy of every vector in RAM; `IndexIVFScalarQuantizer` (8 bits a dimension, a quarter of
 float32) trains in seconds, is memory-mapped and answers in 2–3 ms at 338k passages
 (docs/benchmarks.md has its recall@10). Retrieval scores small filtered subsets exactly
-from `vectors`."""
+from the IVF's own codes (rag/exact.py)."""
 IVF_NPROBE = 96  # recall@10 0.966 at 338k passages (16: 0.82, 48: 0.90; bench.recall)
 IVF_TRAIN_PER_LIST = 40
 EXACT_CHUNK = 2048
@@ -78,12 +80,12 @@ LEXICAL = "lexical"
 _FILES = (
     STORE,
     "passage_event.npy",
-    "vectors.npy",
-    "vector_scale.npy",
     "dense.faiss",
     *(path.name for path in BM25.files(Path(LEXICAL))),
     *(f"{ARRAYS_DIR}/{name}.npy" for name in ARRAYS),
 )
+_FLAT_FILES = ("vectors.npy", "vector_scale.npy")
+_IVF_FILES = (SLOTS,)
 log = logging.getLogger(__name__)
 NO_INDEX = "no index yet: run `rag demo` or `rag ingest ... && rag build`"
 
@@ -156,8 +158,7 @@ class Index:
     events: EventTable  # read on demand: events[pos], events.position(uid)
     passages: PassageTable
     passage_event: np.ndarray  # int32, passage → event ordinal, memory-mapped
-    vectors: np.ndarray  # int8 (n_passages, d): vector = vectors[i] * vector_scale[i]
-    vector_scale: np.ndarray  # float32 (n_passages,)
+    exact: ExactVectors  # every passage's vector, for exact scores of subsets
     dense: faiss.Index
     lexical: BM25
     candidates: Candidates
@@ -202,18 +203,17 @@ class Index:
         return found[0][keep].astype(np.int64), scores[0][keep]
 
     def dense_scores(self, vector: np.ndarray, rows: np.ndarray) -> np.ndarray:
-        """Cosines of the given passages with a query, from the 8-bit vectors (by chunks)."""
+        """Cosines of the given passages with a query, from their 8-bit codes (by chunks)."""
         query = np.asarray(vector, dtype=np.float32)
         out = np.empty(len(rows), dtype=np.float32)
         for start in range(0, len(rows), EXACT_CHUNK):
             chunk = rows[start : start + EXACT_CHUNK]
-            scores = self.vectors[chunk].astype(np.float32) @ query
-            out[start : start + len(chunk)] = scores * self.vector_scale[chunk]
+            out[start : start + len(chunk)] = self.exact.scores(query, chunk)
         return out
 
     def vector(self, row: int) -> np.ndarray:
         """The (dequantized, float32) vector of one passage."""
-        return self.vectors[row].astype(np.float32) * self.vector_scale[row]
+        return self.exact.vector(row)
 
 
 # -- building -------------------------------------------------------------------------------
@@ -280,10 +280,11 @@ def build_index(
                 raise ValueError(f"{vectors.shape} vectors for {written.passages} passages")
             progress("dense", 0, 1)
             kind = _write_dense(tmp, vectors)
+            files = _files(kind)
             progress("dense", 1, 1)
             progress("write", 0, 1)
             version = _new_version(written.corpus_hash)
-            for name in _FILES:
+            for name in files:
                 with (tmp / name).open("rb+") as fh:
                     _sync(fh)
             _fsync_dir(tmp / ARRAYS_DIR)
@@ -296,7 +297,7 @@ def build_index(
                 corpus_hash=written.corpus_hash,
                 created_at=datetime.now(UTC).isoformat(timespec="seconds"),
                 faiss_index=kind,
-                files={name: (tmp / name).stat().st_size for name in _FILES},
+                files={name: (tmp / name).stat().st_size for name in files},
                 faiss_sha256=_sha256(tmp / "dense.faiss"),
             )
             _write_file(tmp / "manifest.json", json.dumps(manifest.to_dict(), indent=2).encode())
@@ -394,18 +395,23 @@ def _chunks(events: Iterable[Event], size: int) -> Iterator[list[Event]]:
 
 
 def _write_dense(path: Path, vectors: Vectors) -> str:
-    """`vectors.npy` (8-bit), `vector_scale.npy` and `dense.faiss`, in one pass over the
-    vectors by blocks; returns the FAISS index's description."""
-    scales: list[np.ndarray] = []
-    with NpyWriter(path / "vectors.npy", np.int8, tuple(vectors.shape)) as codes:
+    """`dense.faiss` in one pass over the vectors by blocks, with the vectors for exact
+    scores: `vectors.npy` (8-bit) and `vector_scale.npy` beside a flat index, where the
+    IVF's codes are (`dense_slots.npy`) beside an IVF one. Returns the index's description."""
+    if _uses_ivf(vectors.shape[0]):
+        dense, kind = _dense_index(vectors)
+        np.save(path / SLOTS, ivf_slots(dense))
+    else:
+        scales: list[np.ndarray] = []
+        with NpyWriter(path / "vectors.npy", np.int8, tuple(vectors.shape)) as codes:
 
-        def write(block: np.ndarray) -> None:
-            block_codes, scale = quantize(block)
-            codes.write(block_codes)
-            scales.append(scale)
+            def write(block: np.ndarray) -> None:
+                block_codes, scale = quantize(block)
+                codes.write(block_codes)
+                scales.append(scale)
 
-        dense, kind = _dense_index(vectors, write)
-    np.save(path / "vector_scale.npy", np.concatenate(scales))  # a build has passages
+            dense, kind = _dense_index(vectors, write)
+        np.save(path / "vector_scale.npy", np.concatenate(scales))  # a build has passages
     faiss.write_index(dense, str(path / "dense.faiss"))
     return kind
 
@@ -418,7 +424,7 @@ def _dense_index(
     `each_block` (float32)."""
     n, dimension = vectors.shape
     index: faiss.Index
-    if n < IVF_THRESHOLD:
+    if not _uses_ivf(n):
         index, kind = faiss.IndexFlatIP(dimension), "IndexFlatIP"
     else:
         nlist = max(1, round(n**0.5))
@@ -436,6 +442,15 @@ def _dense_index(
         index.add(block)
         each_block(block)
     return index, kind
+
+
+def _uses_ivf(passages: int) -> bool:
+    return passages >= IVF_THRESHOLD
+
+
+def _files(kind: str) -> tuple[str, ...]:
+    """The files of a version whose dense index is `kind` (`Manifest.faiss_index`)."""
+    return (*_FILES, *(_IVF_FILES if kind.startswith("IndexIVF") else _FLAT_FILES))
 
 
 def _ivf(index: faiss.Index) -> Any:
@@ -560,7 +575,7 @@ def _read_manifest(path: Path) -> Manifest:
             f"the index {manifest.version} uses format {manifest.format}, this version of "
             f"rag-events reads format {FORMAT}; run `rag build` to rebuild it"
         )
-    if set(manifest.files) != set(_FILES):
+    if set(manifest.files) != set(_files(manifest.faiss_index)):
         raise IndexIncompatible(
             f"the index {manifest.version} was written by another version of rag-events "
             "(its files differ); run `rag build` to rebuild it"
@@ -571,13 +586,15 @@ def _read_manifest(path: Path) -> Manifest:
 def _read_index(path: Path, manifest: Manifest) -> Index:
     store = Store(path / STORE)
     passage_event = _mapped(path / "passage_event.npy")
-    vectors = _mapped(path / "vectors.npy")
-    vector_scale = _mapped(path / "vector_scale.npy")
     flags = faiss.IO_FLAG_MMAP | faiss.IO_FLAG_READ_ONLY
     dense = faiss.read_index(str(path / "dense.faiss"), flags)
     ivf = _ivf(dense)
-    if ivf is not None:
+    exact: ExactVectors
+    if ivf is None:
+        exact = Int8Rows(_mapped(path / "vectors.npy"), _mapped(path / "vector_scale.npy"))
+    else:
         ivf.nprobe = IVF_NPROBE
+        exact = IVFCodes(dense, _mapped(path / SLOTS))
     lexical = BM25.load(path / LEXICAL)
     arrays = {name: _mapped(path / ARRAYS_DIR / f"{name}.npy") for name in ARRAYS}
     candidates = Candidates(arrays, store.places(), store.kinds())
@@ -587,9 +604,7 @@ def _read_index(path: Path, manifest: Manifest) -> Index:
         or store.count("passages") != n
         or passage_event.shape != (n,)
         or passage_event.dtype != np.int32
-        or vectors.shape != (n, manifest.dimension)
-        or vectors.dtype != np.int8
-        or vector_scale.shape != (n,)
+        or exact.shape != (n, manifest.dimension)
         or dense.ntotal != n
         or dense.d != manifest.dimension
         or lexical.size != n
@@ -606,8 +621,7 @@ def _read_index(path: Path, manifest: Manifest) -> Index:
         events=events,
         passages=PassageTable(store, n, events, passage_event),
         passage_event=passage_event,
-        vectors=vectors,
-        vector_scale=vector_scale,
+        exact=exact,
         dense=dense,
         lexical=lexical,
         candidates=candidates,
@@ -619,14 +633,6 @@ def _read_index(path: Path, manifest: Manifest) -> Index:
 def _corpus_summary(data: dict[str, Any]) -> CorpusSummary:
     top = tuple((str(title), int(count)) for title, count in data["top_agendas"])
     return CorpusSummary(data["events"], data["demo_events"], data["agendas"], top)
-
-
-def quantize(block: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """8-bit vectors with one scale per row: a quarter of float32 on disk and in the page
-    cache; recall@10 against float32 is in docs/benchmarks.md."""
-    block = np.asarray(block, dtype=np.float32)
-    peak = np.maximum(np.abs(block).max(axis=1), 1e-12) / 127
-    return np.rint(block / peak[:, None]).astype(np.int8), peak.astype(np.float32)
 
 
 def _mapped(path: Path) -> np.ndarray:

@@ -185,9 +185,15 @@ def _fingerprint(version: Path) -> dict[str, tuple[int, int, str]]:
     }
 
 
-def test_served_index_files_are_never_written(data_dir: Path) -> None:
+@pytest.mark.parametrize("ivf", [False, True], ids=["flat", "ivf"])
+def test_served_index_files_are_never_written(
+    data_dir: Path, ivf: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Served versions are memory-mapped by every worker: asking, reloading and building
-    the next version must leave every byte (and mtime) of their files as written."""
+    the next version must leave every byte (and mtime) of their files as written (the IVF
+    one is also read in place for exact scores, rag/exact.py)."""
+    if ivf:
+        monkeypatch.setattr("rag.index.IVF_THRESHOLD", 10)
     settings = Settings()
     embedder = USEEmbedder()
     events = _events(60, seed=3)

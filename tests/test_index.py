@@ -12,6 +12,7 @@ import sys
 import time
 from pathlib import Path
 
+import faiss
 import numpy as np
 import pytest
 from typer.testing import CliRunner
@@ -20,16 +21,19 @@ from rag.cli import app
 from rag.config import Settings
 from rag.embeddings.e5 import E5Embedder
 from rag.embeddings.use import USEEmbedder
+from rag.exact import SLOTS, Int8Rows, IVFCodes
 from rag.index import (
-    _FILES,
+    FORMAT,
     IndexCorrupt,
     IndexIncompatible,
     IndexNotFound,
+    _files,
     build_index,
     load_index,
 )
 from rag.models import Event
 from rag.normalize import from_ods_record
+from rag.passages import event_passages
 from rag.sources.files import read_records
 from rag.store import STORE, Store
 from rag.versions import CURRENT, active_version
@@ -55,7 +59,7 @@ def test_build_then_load(data_dir: Path, use: USEEmbedder, events: list[Event]) 
     assert index.manifest.faiss_index == "IndexFlatIP"
     assert [e.uid for e in index.events] == [e.uid for e in events[:30]]
     assert index.events.position(events[7].uid) == 7
-    assert index.vectors.shape == (report.passages, 512)
+    assert isinstance(index.exact, Int8Rows) and index.exact.shape == (report.passages, 512)
     for row in (0, report.passages - 1):
         event = index.events[index.passage_event[row]]
         assert index.passages[row].event_uid == event.uid
@@ -90,7 +94,7 @@ def test_a_build_in_chunks_from_an_iterator_writes_the_index_of_one_chunk(
     monkeypatch.setattr("rag.lexical.PART_POSTINGS", 100)
     chunked = build_index(settings, iter(events[:30]), use)
     one, other = (settings.indexes_dir / r.version for r in (whole, chunked))
-    for name in _FILES:
+    for name in _files("IndexFlatIP"):
         if name != STORE:  # its pages depend on the order of writes: compared by content
             assert (one / name).read_bytes() == (other / name).read_bytes(), name
     assert _store_content(one / STORE) == _store_content(other / STORE)
@@ -221,6 +225,51 @@ def test_large_corpora_get_an_ivf_index(
     assert index.manifest.faiss_index.startswith("IndexIVFScalarQuantizer")
     ids, scores = index.dense_search(index.vector(3), report.passages + 5)
     assert ids[0] == 3 and len(ids) == report.passages and np.all(np.diff(scores) <= 1e-6)
+
+
+def test_an_ivf_index_is_the_only_copy_of_the_vectors(
+    data_dir: Path, use: USEEmbedder, events: list[Event], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Above the threshold no `vectors.npy` is written or read: exact scores of a subset
+    come from the IVF's own 8-bit codes, as FAISS decodes them, within the codes' error of
+    float32 (and the flat build below the threshold keeps its 8-bit rows)."""
+    monkeypatch.setattr("rag.index.IVF_THRESHOLD", 10)
+    settings = Settings()
+    report = build_index(settings, events[:20], use)
+    path = settings.indexes_dir / report.version
+    assert not (path / "vectors.npy").exists() and not (path / "vector_scale.npy").exists()
+    assert set(json.loads((path / "manifest.json").read_text())["files"]) == set(
+        _files("IndexIVFScalarQuantizer")
+    )
+    index = load_index(settings, use)
+    assert isinstance(index.exact, IVFCodes) and (path / SLOTS).exists()
+
+    texts = [p.text for e in events[:20] for p in event_passages(e)]
+    original = use.embed_passages(texts)
+    rows = np.arange(report.passages - 1, -1, -3)  # any order, any subset
+    query = use.embed_query("un concert de jazz")
+    faiss_copy = faiss.read_index(str(path / "dense.faiss"))
+    faiss_copy.make_direct_map()
+    decoded = faiss_copy.reconstruct_batch(rows)  # FAISS's own decoding of the codes
+    np.testing.assert_allclose(index.dense_scores(query, rows), decoded @ query, atol=1e-5)
+    np.testing.assert_allclose(index.vector(int(rows[1])), decoded[1], atol=1e-6)
+    np.testing.assert_allclose(index.dense_scores(query, rows), original[rows] @ query, atol=0.01)
+
+    (path / SLOTS).unlink()
+    with pytest.raises(IndexCorrupt, match=SLOTS):
+        load_index(settings, use)
+
+
+def test_an_index_of_an_older_format_asks_for_a_rebuild(
+    data_dir: Path, use: USEEmbedder, events: list[Event]
+) -> None:
+    settings = Settings()
+    report = build_index(settings, events[:5], use)
+    manifest_path = settings.indexes_dir / report.version / "manifest.json"
+    manifest = json.loads(manifest_path.read_text())
+    manifest_path.write_text(json.dumps({**manifest, "format": FORMAT - 1}))
+    with pytest.raises(IndexIncompatible, match=f"format {FORMAT - 1}.*run `rag build`"):
+        load_index(settings, use)
 
 
 def test_the_active_version_is_read_without_faiss() -> None:
