@@ -539,13 +539,25 @@ def active_manifest(settings: Settings) -> Manifest:
 
 def load_index(settings: Settings, embedder: Embedder) -> Index:
     """Load the active version for queries embedded by `embedder`."""
-    manifest = active_manifest(settings)
+    index = read_active_index(settings)
+    check_embedder(index.manifest, embedder)
+    return index
+
+
+def check_embedder(manifest: Manifest, embedder: Embedder) -> None:
+    """Refuse a version built with another embedder than the one embedding the questions."""
     if manifest.embedder != embedder.id or manifest.dimension != embedder.dimension:
         raise IndexIncompatible(
             f"the index {manifest.version} was built with {manifest.embedder} "
             f"({manifest.dimension} dimensions) but this embedder is {embedder.id} "
             f"({embedder.dimension}); run `rag build` to rebuild it"
         )
+
+
+def read_active_index(settings: Settings) -> Index:
+    """The active version, checked against its manifest but not against an embedder
+    (`check_embedder`): it needs no model, so it can be read while the model loads."""
+    manifest = active_manifest(settings)
     path = settings.indexes_dir / manifest.version
     for name, size in manifest.files.items():
         actual = (path / name).stat().st_size if (path / name).exists() else -1

@@ -28,7 +28,6 @@ from rag.config import Settings
 from rag.embeddings import Embedder
 from rag.errors import RagError
 from rag.index import BuildReport, build_index
-from rag.ingest import ingest, iter_events, sources_from_settings
 from rag.models import ProgressFn, no_progress
 from rag.progress import ProgressMeter
 
@@ -108,6 +107,10 @@ def refresh_index(
     settings: Settings, embedder: Embedder, progress: ProgressFn = no_progress
 ) -> BuildReport:
     """Re-ingest the configured sources (or reuse data/processed/) and build a new version."""
+    # imported here: the sources and their HTTP stack (requests) are not needed to serve,
+    # and importing them cost every API worker's start ~0.2 s (docs/benchmarks.md, ready_s)
+    from rag.ingest import ingest, iter_events, sources_from_settings
+
     sources = sources_from_settings(settings)
     if sources:
         ingest(settings, sources, progress=progress)

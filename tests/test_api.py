@@ -9,6 +9,8 @@ from __future__ import annotations
 import hashlib
 import hmac
 import re
+import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
@@ -422,3 +424,14 @@ def test_docs_pages_load_everything_from_the_api(client: TestClient, page: str) 
         response = client.get(asset)
         assert response.status_code == 200, asset
         assert len(response.content) > 1000, asset
+
+
+def test_an_api_worker_does_not_import_the_sources_to_serve() -> None:
+    """Rebuild jobs import the event sources and their HTTP stack when they run: a worker's
+    start does not pay for them (docs/benchmarks.md, `ready_s`)."""
+    code = (
+        "import sys, rag.cli, rag.api.app; "
+        "print(sorted({'requests', 'rag.ingest', 'rag.http'} & set(sys.modules)))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
