@@ -75,7 +75,7 @@ def ivf_slots(index: faiss.Index) -> np.ndarray:
     ivf = faiss.extract_index_ivf(index)
     ivf.make_direct_map()
     slots = faiss.vector_to_array(ivf.direct_map.array).astype(np.int64)
-    ivf.set_direct_map_type(faiss.DirectMap.NoMap)
+    ivf.make_direct_map(False)
     return slots
 
 
@@ -97,7 +97,7 @@ class IVFCodes:
             or ivf.code_size != ivf.d
         ):
             raise ValueError("dense.faiss is not an IVF index over 8-bit codes")
-        lists = faiss.downcast_InvertedLists(ivf.invlists)
+        lists = ivf.invlists and faiss.downcast_InvertedLists(ivf.invlists)
         if not isinstance(lists, faiss.OnDiskInvertedLists):
             raise ValueError("dense.faiss was not read memory-mapped")
         if slots.dtype != np.int64 or slots.shape != (ivf.ntotal,):
@@ -112,8 +112,9 @@ class IVFCodes:
             else np.zeros((ivf.nlist, d), dtype=np.float32)
         )
         # list starts: byte offsets in the mapped file, which rows of d bytes are read from
+        spans: Any = lists.lists  # a SWIG vector (`at`), not the stubs' list
         self._starts = np.fromiter(
-            (lists.lists.at(i).offset for i in range(ivf.nlist)), dtype=np.int64, count=ivf.nlist
+            (spans.at(i).offset for i in range(ivf.nlist)), dtype=np.int64, count=ivf.nlist
         )
         mapped = faiss.rev_swig_ptr(lists.ptr, lists.totsize)
         self._rows: Any = np.lib.stride_tricks.as_strided(
