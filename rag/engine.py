@@ -24,7 +24,7 @@ from rag.embeddings.queries import with_query_cache
 from rag.errors import RagError
 from rag.generation import Generated, GenerationInput, Generator, create_generator
 from rag.generation.extractive import no_answer_text
-from rag.index import Index, IndexUnavailable, check_embedder, load_index, read_active_index
+from rag.index import Index, IndexUnavailable, check_active, load_index, open_index
 from rag.models import Event, Hit, Message, Occurrence
 from rag.query import Understanding, understand
 from rag.retrieval import Retriever
@@ -104,16 +104,14 @@ class Assistant:
     def from_settings(cls, settings: Settings) -> Assistant:
         """Build the providers and load the active index; a missing index is a status.
 
-        The index is read in a thread while the model loads: its checksum, file reads and
-        FAISS release the GIL, so most of it is hidden behind the model (docs/benchmarks.md,
-        `ready_s`)."""
-        with ThreadPoolExecutor(1, thread_name_prefix="index-load") as pool:
-            reading = pool.submit(read_active_index, settings)
+        The index's files are checked in a thread while the model loads: the checksum
+        releases the GIL, so it is hidden behind the model (docs/benchmarks.md, `ready_s`)."""
+        with ThreadPoolExecutor(1, thread_name_prefix="index-check") as pool:
+            checking = pool.submit(check_active, settings)
             embedder = with_query_cache(create_embedder(settings), settings.query_cache_size)
             generator = create_generator(settings)
             try:
-                index = reading.result()
-                check_embedder(index.manifest, embedder)
+                index = open_index(settings, checking.result(), embedder)
             except IndexUnavailable as exc:
                 return cls(settings, embedder, generator, reason=str(exc))
         return cls(settings, embedder, generator, index)
