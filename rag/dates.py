@@ -548,6 +548,13 @@ def _feast(
     return _days(c, first, last, name, occasion)
 
 
+def _heritage_days(year: int) -> tuple[date, date]:
+    """The Journées européennes du patrimoine: the third weekend of September."""
+    first = date(year, 9, 1)
+    saturday = first + timedelta(days=(5 - first.weekday()) % 7 + 14)
+    return saturday, saturday + timedelta(days=1)
+
+
 def _paques(year: int) -> tuple[date, date]:
     return _easter(year) - timedelta(days=1), _easter(year) + timedelta(days=1)
 
@@ -564,6 +571,8 @@ _FEAST_PERIODS: dict[str, Callable[[int], tuple[date, date]]] = {
     "paques": _paques,
     "paques_jour": lambda y: (_easter(y), _easter(y) + timedelta(days=1)),
     "toussaint": lambda y: (date(y, 11, 1), date(y, 11, 1)),
+    "patrimoine": _heritage_days,
+    "rentree": lambda y: (date(y, 9, 1), date(y, 9, 30)),  # "à la rentrée": September
 }
 
 
@@ -871,6 +880,7 @@ _RANGE_LEAD = re.compile(
 _RANGE_MID = re.compile(rf"^\s*(?:(?:{_join('range_mid')})\s+{_ARTICLE}|[-–]\s*)$")
 _UNTIL_LEAD = re.compile(rf"\b(?:{_join('until')})\s+{_ARTICLE}$")
 _FROM_LEAD = re.compile(rf"\b(?:{_join('since')})\s+{_ARTICLE}$")
+_SINCE_TAIL = re.compile(rf"^\s+(?:{_join('since_tail')})\b")
 _DAY_SAID = re.compile(rf"\b(?:{_join('day_said')})\s+$")
 _DAY_SAID_MID = re.compile(rf"\b(?:{_join('day_said_mid')})\s+$")
 _DAY_SAID_LIMIT = re.compile(rf"\b(?:{_join('day_said_limit')})\s+$")
@@ -976,8 +986,9 @@ def _combinations(folded: str, c: _Ctx, found: list[_Found]) -> list[_Found]:
             if m is not None:
                 said = a.span.articled or bool(_DAY_SAID_LIMIT.search(m[0]))
                 span = make(c, replace(a.span, articled=said))
+                tail = _SINCE_TAIL.match(folded[a.end :]) if make is _since else None
                 if span is not None:
-                    combined.append(_Found(m.start(), a.end, span))
+                    combined.append(_Found(m.start(), a.end + (tail.end() if tail else 0), span))
         lead_match = _RANGE_LEAD.search(before)
         for b in found:
             if b.start < a.end or b is a:

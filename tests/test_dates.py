@@ -316,6 +316,14 @@ CLASSES = [
     (THURSDAY, "the second weekend of January", "2027-01-09", "2027-01-11", False),
     (THURSDAY, "le dernier week-end de janvier", "2027-01-30", "2027-02-01", False),
     (THURSDAY, "on the last weekend of January", "2027-01-30", "2027-02-01", False),
+    # periods of the French year: la rentrée (September), the Heritage Days (3rd weekend)
+    (THURSDAY, "à la rentrée", "2027-09-01", "2027-10-01", False),
+    (THURSDAY, "for back to school", "2027-09-01", "2027-10-01", False),
+    (THURSDAY, "le week-end des Journées du patrimoine", "2027-09-18", "2027-09-20", False),
+    (THURSDAY, "during the European Heritage Days", "2027-09-18", "2027-09-20", False),
+    # an open end said after the date
+    (THURSDAY, "à partir de janvier et après", "2027-01-01", "2028-01-01", False),
+    (THURSDAY, "from January onwards", "2027-01-01", "2028-01-01", False),
     # weekdays inside a longer window: that window, on those days only
     (THURSDAY, "un samedi en décembre", "2026-12-01", "2027-01-01", False),
     (THURSDAY, "on a Saturday in December", "2026-12-01", "2027-01-01", False),

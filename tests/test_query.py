@@ -48,6 +48,8 @@ def day(text: str) -> datetime:
         ("Que faire pour la Saint-Valentin ?", "Saint-Valentin"),
         ("théâtre d'improvisation", "théâtre d'improvisation"),
         ("Où sortir ce soir ?", ""),
+        ("Any talks from January onwards?", "talks"),  # the open end belongs to the date
+        ("je suis accro au chocolat, il y a quoi ?", "chocolat"),  # liking is no topic
     ],
 )
 def test_topic_is_what_is_left_to_search(question: str, topic: str) -> None:
