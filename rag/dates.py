@@ -132,6 +132,7 @@ class _Words:
     weekday: tuple[str, ...]  # Monday first
     month: dict[str, int]
     ordinal: dict[str, int]  # day numbers in words ("1er")
+    rank: dict[str, int]  # of a week in its month ("premiere", "last" = -1)
     number: dict[str, int]
     step: dict[str, Step]
     part: dict[str, str]  # a key of `parts`
@@ -200,6 +201,7 @@ _WEEKDAYS = {day: n for words in _TABLE.words.values() for n, day in enumerate(w
 _MONTHS = _merged(lambda w: w.month)
 _ORDINALS = _merged(lambda w: w.ordinal)
 _NUMBERS = _merged(lambda w: w.number)
+_RANKS = _merged(lambda w: w.rank)
 _STEPS = _merged(lambda w: w.step)
 _PART_WORDS = _merged(lambda w: w.part)
 _SEASON_WORDS = _merged(lambda w: w.season)
@@ -225,6 +227,7 @@ def _fragments(language: Language) -> dict[str, str]:
         "WEEKDAY": "|".join(words.weekday),
         "MONTH": "(?:" + "|".join(sorted(words.month, key=len, reverse=True)) + r")\b",
         "NUM": r"(?:\d{1,3}|" + "|".join(words.number) + r")\b",
+        "RANK": "(?:" + "|".join(sorted(words.rank, key=len, reverse=True)) + r")\b",
         "YEAR": YEAR,
     }
     return made | {name: _joined(p) for name, p in _TABLE.fragments.get(language, {}).items()}
@@ -467,10 +470,13 @@ def _week(c: _Ctx, weeks_later: int, name: str) -> _Span:
     return _days(c, monday, monday + timedelta(days=6), name)
 
 
+def _coming_year(c: _Ctx, month: int) -> int:
+    """The year of a month named without one: this year's, or next year's once it is past."""
+    return c.as_of.year if month >= c.as_of.month else c.as_of.year + 1
+
+
 def _month_span(c: _Ctx, month: int, year: int | None, position: str | None) -> _Span | None:
-    if year is None:
-        year = c.as_of.year if month >= c.as_of.month else c.as_of.year + 1
-    first = date(year, month, 1)
+    first = date(year or _coming_year(c, month), month, 1)
     last = add_months(first, 1) - timedelta(days=1)
     name = f"{month_name(month, c.language)} {year}"
     if position == "debut":
@@ -542,6 +548,13 @@ def _feast(
     return _days(c, first, last, name, occasion)
 
 
+def _heritage_days(year: int) -> tuple[date, date]:
+    """The Journées européennes du patrimoine: the third weekend of September."""
+    first = date(year, 9, 1)
+    saturday = first + timedelta(days=(5 - first.weekday()) % 7 + 14)
+    return saturday, saturday + timedelta(days=1)
+
+
 def _paques(year: int) -> tuple[date, date]:
     return _easter(year) - timedelta(days=1), _easter(year) + timedelta(days=1)
 
@@ -558,6 +571,8 @@ _FEAST_PERIODS: dict[str, Callable[[int], tuple[date, date]]] = {
     "paques": _paques,
     "paques_jour": lambda y: (_easter(y), _easter(y) + timedelta(days=1)),
     "toussaint": lambda y: (date(y, 11, 1), date(y, 11, 1)),
+    "patrimoine": _heritage_days,
+    "rentree": lambda y: (date(y, 9, 1), date(y, 9, 30)),  # "à la rentrée": September
 }
 
 
@@ -751,6 +766,7 @@ _RESOLVERS: dict[str, _Resolver] = {
     "last_weekend": lambda m, c, lang: _days(c, *_last_weekend(c), _label("last_weekend", lang)),
     "weekend_of": lambda m, c, lang: _weekend_span(c, _weekend_of(_single_date(m, c))),
     "week_of": lambda m, c, lang: _week_of(c, _single_date(m, c)),
+    "week_of_month": lambda m, c, lang: _week_of_month(m, c),
     "this_week": lambda m, c, lang: _this_week(c, _label("this_week", lang)),
     "next_week": lambda m, c, lang: _week(c, 1, _label("next_week", lang)),
     "last_week": lambda m, c, lang: _week(c, -1, _label("last_week", lang)),
@@ -795,6 +811,25 @@ def _week_of(c: _Ctx, day: date | None) -> _Span | None:
         return None
     monday = day - timedelta(days=day.weekday())
     return _days(c, monday, monday + timedelta(days=6), c.label("week"))
+
+
+def _week_of_month(m: re.Match[str], c: _Ctx) -> _Span:
+    """'la première semaine de juillet': days 1 to 7 (the last: the month's last 7 days);
+    'le premier week-end de juillet': the month's first Saturday and the Sunday after."""
+    month = _MONTHS[m["m"]]
+    first = date(int(m["y"]) if m["y"] else _coming_year(c, month), month, 1)
+    last = add_months(first, 1) - timedelta(days=1)
+    rank = _RANKS[m["rank"]]
+    if m["u"] in ("semaine", "week"):
+        start = last - timedelta(days=6) if rank < 0 else first + timedelta(days=7 * (rank - 1))
+        name = f"{month_name(month, c.language)} {first.year}"
+        return _days(c, start, start + timedelta(days=6), name)
+    saturday = first + timedelta(days=(5 - first.weekday()) % 7)
+    if rank < 0:
+        saturday += timedelta(days=7 * ((last - saturday).days // 7))
+    else:
+        saturday += timedelta(days=7 * (rank - 1))
+    return _days(c, saturday, saturday + timedelta(days=1), c.label("weekend"))
 
 
 def _weekend_span(c: _Ctx, days: tuple[date, date] | None) -> _Span | None:
@@ -845,6 +880,7 @@ _RANGE_LEAD = re.compile(
 _RANGE_MID = re.compile(rf"^\s*(?:(?:{_join('range_mid')})\s+{_ARTICLE}|[-–]\s*)$")
 _UNTIL_LEAD = re.compile(rf"\b(?:{_join('until')})\s+{_ARTICLE}$")
 _FROM_LEAD = re.compile(rf"\b(?:{_join('since')})\s+{_ARTICLE}$")
+_SINCE_TAIL = re.compile(rf"^\s+(?:{_join('since_tail')})\b")
 _DAY_SAID = re.compile(rf"\b(?:{_join('day_said')})\s+$")
 _DAY_SAID_MID = re.compile(rf"\b(?:{_join('day_said_mid')})\s+$")
 _DAY_SAID_LIMIT = re.compile(rf"\b(?:{_join('day_said_limit')})\s+$")
@@ -950,8 +986,9 @@ def _combinations(folded: str, c: _Ctx, found: list[_Found]) -> list[_Found]:
             if m is not None:
                 said = a.span.articled or bool(_DAY_SAID_LIMIT.search(m[0]))
                 span = make(c, replace(a.span, articled=said))
+                tail = _SINCE_TAIL.match(folded[a.end :]) if make is _since else None
                 if span is not None:
-                    combined.append(_Found(m.start(), a.end, span))
+                    combined.append(_Found(m.start(), a.end + (tail.end() if tail else 0), span))
         lead_match = _RANGE_LEAD.search(before)
         for b in found:
             if b.start < a.end or b is a:

@@ -317,16 +317,25 @@ def _asker_verbs(
         j = i + 1
         while j < len(said) and (said[j] in _CLITICS or said[j] in _AUXILIARIES):
             j += 1
-        if j == len(said) or role[j] != "topic":
+        if j == len(said) or role[j] not in ("topic", "function"):
             continue
-        for k in range(j, len(said)):
-            if role[k] == "topic":
-                found.append(k)
-            if k + 1 < len(said) and _CLAUSE_END.search(
-                folded[tokens[k].end() : tokens[k + 1].start()]
-            ):
-                break
+        clause = _clause(folded, tokens, j)
+        if role[j] == "function" and (
+            # "je serai à Rennes pour le travail, qu'est-ce qu'il y a ?": being somewhere
+            # says why the asker is there, but only as context before the question itself
+            clause[-1] + 1 == len(said) or any(role[k] == "asking" for k in clause)
+        ):
+            continue
+        found += [k for k in clause if role[k] == "topic"]
     return found
+
+
+def _clause(folded: str, tokens: list[re.Match[str]], first: int) -> range:
+    """The tokens from `first` up to the punctuation that ends its clause."""
+    for k in range(first, len(tokens) - 1):
+        if _CLAUSE_END.search(folded[tokens[k].end() : tokens[k + 1].start()]):
+            return range(first, k + 1)
+    return range(first, len(tokens))
 
 
 def _contiguous(folded: str, tokens: list[re.Match[str]]) -> bool:

@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 
+from rag.common_words import french_too
 from rag.cues import AUDIENCE_PHRASES, age_fits
 from rag.embeddings import Embedder
 from rag.features import access_bits
@@ -237,11 +238,14 @@ class Retriever:
 
     def _known(self, terms: list[str], u: Understanding) -> list[str]:
         """The terms coverage counts: all of them in French (a word the corpus lacks weighs
-        most: "rugby"), only the corpus's own in English (an English word is not absent)."""
+        most: "rugby"); in English, the corpus's own and the words French uses as English
+        does ("reggae", "sushi"): an English word the corpus lacks ("hiking") is no absence,
+        its French events say it in French."""
         if u.language != "en":
             return terms
         vocabulary = self.index.lexical.vocabulary
-        return [t for t in terms if t in vocabulary]
+        written = topic_words(u.topic)
+        return [t for t in terms if t in vocabulary or french_too(written.get(t, t))]
 
     def informative_terms(self, topic: str) -> list[str]:
         """The analyzed words of the topic that tell events apart in this corpus."""

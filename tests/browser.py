@@ -53,6 +53,14 @@ def ui_page(browser: Browser, service: Service, height: int) -> Page:
     return page
 
 
+def settled(page: Page, timeout: float = 60_000) -> None:
+    """Wait until the app's script is not running: a click while a rerun is under way may
+    be folded into that rerun, so each step of a test starts from a finished page."""
+    page.wait_for_selector(
+        '[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=timeout
+    )
+
+
 def fresh_streamlit_caches() -> None:
     """Empty the UI's `st.cache_*` before an in-process `AppTest`: they live as long as the
     test process, so a cached `Settings` would keep the API_URL of an earlier test."""

@@ -307,6 +307,23 @@ CLASSES = [
     # the week of a day, Monday to Sunday
     (THURSDAY, "la semaine du 8 décembre", "2026-12-07", "2026-12-14", False),
     (THURSDAY, "the week of December 8", "2026-12-07", "2026-12-14", False),
+    # a week or weekend by its rank in a month: days 1-7, the last 7 days, the Nth Saturday
+    (THURSDAY, "la première semaine de juillet 2027", "2027-07-01", "2027-07-08", False),
+    (THURSDAY, "the first week of July 2027", "2027-07-01", "2027-07-08", False),
+    (THURSDAY, "pendant la dernière semaine de janvier", "2027-01-25", "2027-02-01", False),
+    (THURSDAY, "during the last week of January", "2027-01-25", "2027-02-01", False),
+    (THURSDAY, "le premier week-end de janvier", "2027-01-02", "2027-01-04", False),
+    (THURSDAY, "the second weekend of January", "2027-01-09", "2027-01-11", False),
+    (THURSDAY, "le dernier week-end de janvier", "2027-01-30", "2027-02-01", False),
+    (THURSDAY, "on the last weekend of January", "2027-01-30", "2027-02-01", False),
+    # periods of the French year: la rentrée (September), the Heritage Days (3rd weekend)
+    (THURSDAY, "à la rentrée", "2027-09-01", "2027-10-01", False),
+    (THURSDAY, "for back to school", "2027-09-01", "2027-10-01", False),
+    (THURSDAY, "le week-end des Journées du patrimoine", "2027-09-18", "2027-09-20", False),
+    (THURSDAY, "during the European Heritage Days", "2027-09-18", "2027-09-20", False),
+    # an open end said after the date
+    (THURSDAY, "à partir de janvier et après", "2027-01-01", "2028-01-01", False),
+    (THURSDAY, "from January onwards", "2027-01-01", "2028-01-01", False),
     # weekdays inside a longer window: that window, on those days only
     (THURSDAY, "un samedi en décembre", "2026-12-01", "2027-01-01", False),
     (THURSDAY, "on a Saturday in December", "2026-12-01", "2027-01-01", False),

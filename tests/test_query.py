@@ -48,6 +48,8 @@ def day(text: str) -> datetime:
         ("Que faire pour la Saint-Valentin ?", "Saint-Valentin"),
         ("théâtre d'improvisation", "théâtre d'improvisation"),
         ("Où sortir ce soir ?", ""),
+        ("Any talks from January onwards?", "talks"),  # the open end belongs to the date
+        ("je suis accro au chocolat, il y a quoi ?", "chocolat"),  # liking is no topic
     ],
 )
 def test_topic_is_what_is_left_to_search(question: str, topic: str) -> None:
@@ -291,6 +293,11 @@ def test_topic_terms_join_a_letter_to_its_word_but_not_a_pronoun(
             {"rentr", "vacanc", "rate"},
         ),
         ("I'm visiting Caen with my kids, what to do?", "visiting", {"visiting"}),
+        # being somewhere, as context before the question, says why the asker is there
+        ("Je serai à Caen pour le travail, qu'est-ce qu'il y a ?", "travail", {"travail"}),
+        ("I'll be in Caen for work, what's on?", "work", {"work"}),
+        ("je suis à Caen pour du jazz", "jazz", set()),
+        ("je suis à la recherche d'un match de rugby, vous avez ?", "match de rugby", set()),
         # a request is no context, nor a request to the assistant
         ("je cherche un match de rugby, vous avez ça ?", "match de rugby", set()),
         ("Can you book me a taxi?", "book me a taxi", set()),

@@ -10,7 +10,7 @@ import pytest
 import requests
 
 from rag.api import create_app
-from tests.browser import chromium, fresh_streamlit_caches, needs_chromium, ui_page
+from tests.browser import chromium, fresh_streamlit_caches, needs_chromium, settled, ui_page
 from ui.keyguard import FREE, KeyGuard
 
 if TYPE_CHECKING:
@@ -89,9 +89,17 @@ def test_five_wrong_keys_typed_in_chromium_do_not_stop_the_right_key(service: Se
         before = key_failures(service.api)
 
         def type_wrong_key(attempt: int) -> None:
+            # Empty, then typed: the button going from disabled to enabled shows that the
+            # page was rerun with this key, so the click is not folded into that rerun.
+            launch = sidebar.get_by_role("button", name="Lancer la reconstruction")
+            box.fill("")
+            box.press("Enter")
+            expect(launch).to_be_disabled(timeout=60_000)
             box.fill(f"wrong-{attempt}")
             box.press("Enter")
-            sidebar.get_by_role("button", name="Lancer la reconstruction").click()
+            expect(launch).to_be_enabled(timeout=60_000)
+            settled(page)
+            launch.click()
 
         for attempt in range(FREE):  # these reach the API, one by one
             type_wrong_key(attempt)

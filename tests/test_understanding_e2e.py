@@ -346,6 +346,12 @@ def test_ranking_inside_the_filters(
     [
         ("Un match de rugby ce week-end ?", "rugby"),
         ("du curling à Paris ?", "curling"),
+        # a word French uses as English does is as absent in an English question
+        ("A rugby match this weekend?", "rugby"),
+        ("any curling in Paris?", "curling"),
+        ("a reggae concert this weekend?", "reggae"),
+        ("sushi workshops this weekend?", "sushi"),
+        ("un concert de reggae ce week-end ?", "reggae"),
         ("Quels concerts à Marseille ?", "Marseille"),
         ("concerts a marseille", "Marseille"),
         ("Des concerts en mai 2025 ?", "mai 2025"),

@@ -1,0 +1,44 @@
+"""How common a word is in everyday French and English, whatever the corpus says.
+
+The corpus tells which words its events use; it cannot tell whether a word it lacks is a
+word of the question's language that the events would have translated ("hiking" for
+"randonnée") or a word the events would have used as is ("reggae", "rugby"). wordfreq's
+small lists (words used at least once per million, from subtitles, books, the web and
+more; shipped inside the PyPI package) can, on the Zipf scale: 3 is once per million
+words, 6 once per thousand.
+"""
+
+from __future__ import annotations
+
+import math
+from functools import cache
+
+from rag.language import Language
+from rag.text import fold
+
+FRENCH_ZIPF = 3.0  # a word of everyday French: once per million words
+SHARED_MARGIN = 0.5  # ...and about as common in French as in English: "reggae", "rugby"
+
+
+@cache
+def _zipf_table(language: Language) -> dict[str, float]:
+    """Folded word -> Zipf frequency; words that fold alike ("été", "ete") add up."""
+    from wordfreq import get_frequency_dict  # 0.3 s and ~10 MB per language: when needed
+
+    frequencies: dict[str, float] = {}
+    for word, frequency in get_frequency_dict(language, wordlist="small").items():
+        key = fold(word)
+        frequencies[key] = frequencies.get(key, 0.0) + frequency
+    return {word: math.log10(frequency) + 9 for word, frequency in frequencies.items()}
+
+
+def zipf(word: str, language: Language) -> float:
+    """How common the folded `word` is in `language` (Zipf scale; 0 when rarer than 3)."""
+    return _zipf_table(language).get(word, 0.0)
+
+
+def french_too(word: str) -> bool:
+    """An everyday French word (folded) at least about as common as in English: an
+    English question's "reggae" or "sushi" is a word French events would use as well."""
+    french = zipf(word, "fr")
+    return french >= FRENCH_ZIPF and french >= zipf(word, "en") - SHARED_MARGIN
