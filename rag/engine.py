@@ -287,6 +287,7 @@ class Assistant:
             radius_km=place.radius_km if place else None,
             country=place.name if place and place.kind == "country" else None,
             venue="; ".join(u.venue.names) if u.venue else None,
+            excluded=u.excluded or None,
         )
 
 

@@ -54,6 +54,7 @@ class Understanding:
     names: frozenset[str] = frozenset()  # analyzed terms written as names ("Saint-Eustache")
     venue: VenueMatch | None = None  # "au Zénith": the events at these venues of the corpus
     incidental: frozenset[str] = frozenset()  # analyzed verbs of the asker: "je bosse", "on sort"
+    excluded: str = ""  # what the question sets aside, as written: "pas une expo" -> "expo"
 
 
 _RESOURCES = Path(__file__).parent / "resources"
@@ -85,6 +86,7 @@ class _Lexicon:
 
     outing: frozenset[str]  # stems: outings in general ("activités", "things")
     asking: frozenset[str]  # stems: ways of asking ("faire", "cherche", "recommend")
+    negation: frozenset[str]  # stems: what sets the words after it aside ("sauf", "except")
     greeting: frozenset[str]  # stems: politeness ("bonjour", "merci"), which asks for nothing
     function: frozenset[str]  # folded words: grammar of both languages
     phrases: dict[tuple[str, ...], str]  # folded words -> section
@@ -92,7 +94,12 @@ class _Lexicon:
 
 @cache
 def _lexicon() -> _Lexicon:
-    sections: dict[str, set[str]] = {"outing": set(), "asking": set(), "greeting": set()}
+    sections: dict[str, set[str]] = {
+        "outing": set(),
+        "asking": set(),
+        "negation": set(),
+        "greeting": set(),
+    }
     phrases: dict[tuple[str, ...], str] = {}
     for path in sorted(_RESOURCES.glob("no-topic-*.txt")):
         section = "outing"
@@ -110,6 +117,7 @@ def _lexicon() -> _Lexicon:
     return _Lexicon(
         frozenset(sections["outing"]),
         frozenset(sections["asking"]),
+        frozenset(sections["negation"]),
         frozenset(sections["greeting"]),
         STOP_WORDS | stop_words("fr") | stop_words("en"),
         phrases,
@@ -126,6 +134,7 @@ class _Parsed:
     cues: Cues
     topic: str
     incidental: frozenset[str]  # topic words that say what the asker does (`_asker_verbs`)
+    excluded: str  # what the question sets aside (`_set_aside`)
     follow_up: bool
     factual: bool
 
@@ -179,7 +188,7 @@ def _parse(
     for m in _THERE.finditer(folded):
         drop(*m.span())
         there = True
-    topic, outing, asking, incidental = _topic(question, folded, keep, language)
+    topic, outing, asking, incidental, excluded = _topic(question, folded, keep, language)
     if window is not None and window.occasion:
         topic = f"{topic} {window.occasion}".strip()
     short = len(folded.split()) <= 4 and not topic and not asking
@@ -190,7 +199,7 @@ def _parse(
     follow_up = follow_up and not idle
     asks_facts = bool(_FACTUAL.match(folded)) and not asks_events
     factual = asks_facts or idle or bool(_ELSEWHERE.match(folded))
-    return _Parsed(window, place, venue, cues, topic, incidental, follow_up, factual)
+    return _Parsed(window, place, venue, cues, topic, incidental, excluded, follow_up, factual)
 
 
 def _containing_place(
@@ -230,9 +239,10 @@ def _school_zone(place: PlaceMatch | None, gazetteer: Gazetteer) -> str | None:
 
 def _topic(
     question: str, folded: str, keep: list[bool], language: Language
-) -> tuple[str, bool, bool, frozenset[str]]:
+) -> tuple[str, bool, bool, frozenset[str], str]:
     """The words that carry a topic; whether outings in general were named; whether asked;
-    the topic words that are the asker's own verbs (`_asker_verbs`).
+    the topic words that are the asker's own verbs (`_asker_verbs`); the words the question
+    sets aside (`_set_aside`).
 
     Each word left once dates, places and cues are gone is grammar, a generic outing word,
     a way of asking (the no-topic lexicons) or a topic word. The topic runs from the first
@@ -260,14 +270,20 @@ def _topic(
                 role[i] = "outing"
             elif stem(word) in lexicon.asking:
                 role[i] = "asking"
+            elif stem(word) in lexicon.negation:
+                role[i] = "negation"
             elif stem(word) in lexicon.greeting:
                 role[i] = "greeting"
             i += 1
     outing = "outing" in role
     asking = outing or "asking" in role
+    aside = _set_aside(folded, tokens, role)
+    excluded = " ".join(question[tokens[i].start() : tokens[i].end()] for i in aside)
+    for i in aside:
+        role[i] = "excluded"
     kept = [i for i, r in enumerate(role) if r == "topic"]
     if not kept:
-        return "", outing, asking, frozenset()
+        return "", outing, asking, frozenset(), excluded
     asker = _asker_verbs(folded, tokens, role, language)
     incidental = frozenset(stem(tokens[i].group(0)) for i in asker)
     words = [i for i in range(kept[0], kept[-1] + 1) if role[i] in ("topic", "function")]
@@ -283,7 +299,7 @@ def _topic(
         if j != i + 1:
             text.append(" ")
     topic = re.sub(r"[?!.;:,«»\"()\[\]]+", " ", "".join(text))
-    return normalize_space(topic).strip("'’- "), outing, asking, incidental
+    return normalize_space(topic).strip("'’- "), outing, asking, incidental, excluded
 
 
 _SUBJECTS: dict[Language, frozenset[str]] = {  # the asker; "tu", "you" ask the assistant
@@ -336,6 +352,36 @@ def _clause(folded: str, tokens: list[re.Match[str]], first: int) -> range:
         if _CLAUSE_END.search(folded[tokens[k].end() : tokens[k + 1].start()]):
             return range(first, k + 1)
     return range(first, len(tokens))
+
+
+# "il n'y a pas de concert ?", "y a pas de jazz ?" ask for one: no negation there
+_THERE_IS = re.compile(r"\b(?:y\s+a|ya|y\s+aura(?:it)?|y\s+avait|avez|as|auriez)\s+$")
+_BETWEEN = frozenset({"de", "d", "du", "des", "l", "a", "au", "aux", "en", "of", "for"})
+
+
+def _set_aside(folded: str, tokens: list[re.Match[str]], role: list[str]) -> list[int]:
+    """The topic words after a negation, in its clause: "un spectacle, pas une expo",
+    "sauf le cinéma", "apart from the tower itself". A negation holds its article ("pas
+    une", "not a": `[negation]` of the no-topic lexicons), so "ou pas" and "pas trop cher"
+    set nothing aside, nor "il n'y a pas de concert ?", which asks for one."""
+    aside: list[int] = []
+    for i, r in enumerate(role):
+        last_of_run = i + 1 == len(role) or role[i + 1] != "negation"
+        if r != "negation" or not last_of_run or i + 1 == len(tokens):
+            continue
+        first = i
+        while first and role[first - 1] == "negation":
+            first -= 1
+        if _THERE_IS.search(folded[: tokens[first].start()]):
+            continue
+        words: list[int] = []
+        for k in _clause(folded, tokens, i + 1):
+            if role[k] == "topic":
+                words.append(k)
+            elif role[k] != "function" or (words and tokens[k].group(0) not in _BETWEEN):
+                break  # an article may lead the words, "de" join them ("concerts de jazz")
+        aside += words
+    return aside
 
 
 def _contiguous(folded: str, tokens: list[re.Match[str]]) -> bool:
@@ -405,6 +451,7 @@ def understand(
         _names(question),
         venue,
         incidental,
+        own.excluded,
     )
 
 
@@ -438,6 +485,8 @@ def understood_summary(u: Understanding) -> str:
         parts.append(u.ages.label(english))
     if u.access:
         parts.append("accessible (" + ", ".join(_access_labels(u.access)) + ")")
+    if u.excluded:
+        parts.append(("except " if english else "hors ") + u.excluded)
     if u.window:
         parts.append(u.window.label)
     if u.venue:

@@ -173,6 +173,9 @@ class Retriever:
             events = self._soonest(now, allowed)
             score = self._soonness(events, now)
             passage = self.candidates.first_passage(events)
+        if u.excluded:
+            kept = ~np.isin(events, self._named(u.excluded))
+            events, score, passage = events[kept], score[kept], passage[kept]
         if not len(events):
             return []
         score = score + self._cue_bonus(u, events)
@@ -235,6 +238,20 @@ class Retriever:
             # paraphrase ("fabriquer une lanterne") may share none of the event's words.
             relevant |= dense >= gate.relaxed_dense
         return relevant
+
+    def _named(self, words: str) -> np.ndarray:
+        """The events whose header passage (title, venue, keywords...) has all these words:
+        what "pas une expo" leaves out."""
+        index = self.index
+        found: np.ndarray | None = None
+        for term, word in topic_words(words).items():
+            rows = np.asarray(
+                index.lexical.passages_with(self._abbreviated(self._spelled(term), word))
+            )
+            owners = np.asarray(index.passage_event[rows], dtype=np.int64)
+            heads = owners[self.candidates.first_passage(owners) == rows]
+            found = heads if found is None else np.intersect1d(found, heads)
+        return np.unique(found) if found is not None else np.zeros(0, dtype=np.int64)
 
     def _known(self, terms: list[str], u: Understanding) -> list[str]:
         """The terms coverage counts: all of them in French (a word the corpus lacks weighs

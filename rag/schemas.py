@@ -97,6 +97,7 @@ class Understood(BaseModel):
     radius_km: float | None = None  # "près de X": events within this distance of `city`
     country: str | None = None  # "en Italie", "au Canada"
     venue: str | None = None  # "au Zénith": the corpus's venues it names, "; "-separated
+    excluded: str | None = None  # "pas une expo": events named so are left out ("expo")
 
 
 class ProviderInfo(BaseModel):

@@ -329,3 +329,22 @@ def test_a_kind_of_place_or_its_surroundings_said_apart_from_the_name(
     assert u.place is not None
     assert (u.place.kind, u.place.name, u.place.radius_km) == (kind, name, radius)
     assert u.topic in ("", "bosse")
+
+
+@pytest.mark.parametrize(
+    ("question", "topic", "excluded"),
+    [
+        ("Ce week-end un spectacle vivant, pas une expo. Des idées ?", "spectacle vivant", "expo"),
+        ("A live show this weekend, not an exhibition", "live show", "exhibition"),
+        ("Des sorties à Caen sauf le cinéma", "", "cinéma"),
+        ("Anything about Eiffel, apart from the tower itself?", "Eiffel", "tower"),
+        ("des concerts, mais pas de concerts de jazz", "concerts", "concerts jazz"),
+        # no negation: a question, "or not"
+        ("il n'y a pas de concert ce soir ?", "concert", ""),
+        ("y a pas de jazz à Caen ?", "jazz", ""),
+        ("un spectacle en famille ou pas", "spectacle", ""),
+    ],
+)
+def test_what_a_question_sets_aside(question: str, topic: str, excluded: str) -> None:
+    u = understand(question, THURSDAY, GAZETTEER, TZ)
+    assert (u.topic, u.excluded) == (topic, excluded)

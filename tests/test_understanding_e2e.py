@@ -533,3 +533,20 @@ def test_an_event_only_words_found_gets_the_cosine_of_its_passage(assistant: Ass
     offset = retriever.relevance.summary_offset
     expected = retriever.index.dense_scores(vector, np.array([0]))[0] - offset * summary[0]
     assert dense[0] == pytest.approx(expected, abs=1e-5) and dense[1] == 0.5
+
+
+@pytest.mark.parametrize(
+    ("question", "left_out"),
+    [
+        ("Que faire à Paris ce week-end, pas un musée ?", {"lsf", "museum"}),
+        ("What's on in Paris this weekend, apart from jazz?", {"jazz"}),
+        ("Un concert samedi à Paris, mais pas de jazz", {"jazz"}),
+        ("A concert on Saturday in Paris, but not jazz", {"jazz"}),
+    ],
+)
+def test_what_is_set_aside_is_left_out(
+    assistant: Assistant, question: str, left_out: set[str]
+) -> None:
+    response = ask(assistant, question)
+    assert not response.no_answer and response.understood.excluded
+    assert uids(response) and not left_out & set(uids(response))
