@@ -93,14 +93,22 @@ class Cues:
 _AUDIENCES = [
     (
         "enfants",
-        r"\b(?:enfants?|gamins?|gamines?|bambins?|kids?|children|child|marmots?|jeune\s+public"
+        r"\b(?:(?:enfants?|kids?|children|child)(?:[-\s]friendly)?|gamins?|gamines?|bambins?"
+        r"|marmots?|jeune\s+public|toddlers?|grand(?:kids|children)"
         r"|(?:tout[-\s]?)?petits|(?:mon|ma|mes|nos|notre)\s+(?:fils|filles?|petits?[-\s]enfants?"
         r"|neveux?|nieces?|filleule?s?|petite?s?[-\s](?:fille|fils)s?)"
         r"|(?:my|our)\s+(?:sons?|daughters?|nephews?|nieces?|grand(?:son|daughter|child)(?:s|ren)?)"
         r"|little\s+ones?)\b",
     ),
-    ("famille", r"\b(?:en\s+famille|familles?|familia(?:l|le|les|ux)|family|families)\b"),
-    ("ados", r"\b(?:ados?|adolescent(?:e|s|es)?|teens?|teenagers?)\b"),
+    (
+        "famille",
+        r"\b(?:en\s+famille|familles?|familia(?:l|le|les|ux)|family(?:[-\s]friendly)?|families)\b",
+    ),
+    (
+        "ados",
+        r"\b(?:ados?|adolescent(?:e|s|es)?|teens?|teenagers?|teenage|tweens?|youngsters?"
+        r"|young\s+people|(?:les|des|aux|pour)\s+jeunes(?!\s+public))\b",
+    ),
     ("adultes", r"\b(?:adultes?|majeurs?|adults?|grown[-\s]ups?)\b"),
     (
         "seniors",

@@ -50,6 +50,8 @@ def day(text: str) -> datetime:
         ("Où sortir ce soir ?", ""),
         ("Any talks from January onwards?", "talks"),  # the open end belongs to the date
         ("je suis accro au chocolat, il y a quoi ?", "chocolat"),  # liking is no topic
+        ("kid-friendly events this weekend", ""),  # "friendly" belongs to the audience
+        ("family friendly things to do", ""),
     ],
 )
 def test_topic_is_what_is_left_to_search(question: str, topic: str) -> None:
@@ -74,6 +76,13 @@ def test_topic_is_what_is_left_to_search(question: str, topic: str) -> None:
         ("free museums for families", ["famille"], True),
         ("shows for teenagers", ["ados"], False),
         ("un truc avec mes grands-parents", ["seniors"], False),
+        ("kid-friendly events", ["enfants"], False),
+        ("family friendly things to do", ["famille"], False),
+        ("what can my teenage son do?", ["ados"], False),
+        ("events for youngsters", ["ados"], False),
+        ("des sorties pour les jeunes", ["ados"], False),
+        ("un spectacle jeune public", ["enfants"], False),
+        ("activities for toddlers", ["enfants"], False),
     ],
 )
 def test_audience_and_price_cues(question: str, audience: list[str], free: bool) -> None:
