@@ -1,6 +1,6 @@
 """The versioned, persistent search index: events, passages, vectors, FAISS and BM25.
 
-Everything is on disk and read on demand (format 3): events and passage texts in a
+Everything is on disk and read on demand (format 4): events and passage texts in a
 read-only SQLite store (rag/store.py), the lookup arrays of rag/candidates.py and the BM25
 postings memory-mapped, FAISS memory-mapped (`IO_FLAG_MMAP`), and one copy of the vectors
 for exact scoring (rag/exact.py: 8-bit rows beside a flat index, the IVF's own codes above
