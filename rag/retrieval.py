@@ -28,6 +28,7 @@ from rag.lexical import analyze
 from rag.models import Hit
 from rag.places import Gazetteer, PlaceMatch, VenueMatch, venue_key
 from rag.query import Understanding, alternatives, topic_terms, topic_words
+from rag.translation import in_french
 
 DENSE_CANDIDATES = 400
 EXACT_MAX_PASSAGES = 4096
@@ -133,13 +134,19 @@ class Retriever:
         """The k best distinct events, or [] when nothing relevant meets the filters."""
         allowed = self.allowed(u)
         now = self._reference_time(u)
-        terms = self.informative_terms(u.topic)
+        # The words searched: an English topic's kinds of outings ("a hike") with the French
+        # words of the events, as a choice; the meaning stays the question's own.
+        words, in_events = u.topic, list[frozenset[str]]()
+        if u.language == "en" and u.topic:
+            translated = in_french(u.topic)
+            words, in_events = translated.topic, translated.choices
+        terms = self.informative_terms(words)
         if terms:
             vector = self.embedder.embed_query(_dense_query(u))
             dense_events, dense, dense_passage = self._dense(vector, allowed)
             known = self._known(terms, u)
             lexical_events, coverage, lexical_passage = self._coverage(
-                known, allowed, [*alternatives(u.topic), *self._acronyms(u.topic)]
+                known, allowed, [*alternatives(u.topic), *self._acronyms(words), *in_events]
             )
             events = np.union1d(dense_events, lexical_events)
             dense = _lookup(events, dense_events, dense, -1.0)

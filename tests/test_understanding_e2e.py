@@ -440,6 +440,9 @@ def spellings(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
         ("du standup à Lille", "lille-standup"),
         ("une rando à Lille ce week-end ?", "lille-hike"),
         ("cooking class in Lille", "lille-cooking"),
+        # an English kind of outing in the French words of the events (kinds-en-fr.tsv)
+        ("a hike in Lille this weekend?", "lille-hike"),
+        ("any talks in Toulouse on Saturday?", "toulouse-3"),
         ("musique classik à Toulouse", "toulouse-0"),
         ("une expo à Toulouse", "toulouse-1"),
         # initials the corpus writes beside the words they stand for
