@@ -41,7 +41,7 @@ AGE_BONUS = 0.1  # times rag.cues.age_fits: made for these ages > open to all > 
 COMMON_SHARE = 0.5  # a word more than half of the events contain tells none of them apart
 COMMON_MIN_EVENTS = 50  # below this, shares say little: every topic word counts
 LONG_RUN_SHARE = 0.5  # share of a topicless score that an event running for months loses
-LONG_RUN_DAYS = 30.0  # ...half of it at an occurrence of this many days
+LONG_RUN_DAYS = 30.0  # ...half of it at an occurrence this many days long (or the window's)
 DIVERSITY_POOL = 4
 DIVERSITY_PENALTY = 0.08
 PLACE_CACHE_SIZE = 256
@@ -178,7 +178,7 @@ class Retriever:
             return []
         else:
             events = self._soonest(now, allowed)
-            score = self._soonness(events, now)
+            score = self._soonness(events, now, _window_days(u))
             passage = self.candidates.first_passage(events)
         if u.excluded:
             kept = ~np.isin(events, self._named(u.excluded))
@@ -531,15 +531,17 @@ class Retriever:
             return np.arange(self.candidates.size)
         return events
 
-    def _soonness(self, events: np.ndarray, now: float) -> np.ndarray:
+    def _soonness(self, events: np.ndarray, now: float, window_days: float) -> np.ndarray:
         """With no topic, the next events come first (a score in [0, 0.5]), and what is on
-        for the moment asked before what runs for months (a year-long contest is "on" any
-        Saturday night, but is not what "samedi soir, on sort où ?" wants)."""
+        for the moment asked before what runs longer than it (a year-long contest is "on"
+        any Saturday night, but is not what "samedi soir, on sort où ?" wants; nor is a
+        day-long opening what "le soir de la Saint-Valentin" wants)."""
         start, lasting = self.candidates.next_on(events, now)
         days = (start - now) / 86400
         soon = np.where(np.isfinite(days), 0.5 / (1.0 + days / 7), 0.0)
         lasting_days = np.where(np.isfinite(lasting), lasting / 86400, 0.0)
-        return soon * (1 - LONG_RUN_SHARE + LONG_RUN_SHARE / (1.0 + lasting_days / LONG_RUN_DAYS))
+        scale = min(LONG_RUN_DAYS, window_days)
+        return soon * (1 - LONG_RUN_SHARE + LONG_RUN_SHARE / (1.0 + lasting_days / scale))
 
     def _cue_bonus(self, u: Understanding, events: np.ndarray) -> np.ndarray:
         bonus = np.zeros(len(events), dtype=np.float64)
@@ -568,6 +570,13 @@ class Retriever:
         low = self.candidates.feature("event_age_min", events).astype(np.float64)
         high = self.candidates.feature("event_age_max", events).astype(np.float64)
         return age_fits(low, high, u.ages)
+
+
+def _window_days(u: Understanding) -> float:
+    """How long the moment asked lasts, in days (no window: open-ended)."""
+    if u.window is None:
+        return float("inf")
+    return (u.window.end - u.window.start).total_seconds() / 86400
 
 
 def _only_occasion(u: Understanding, terms: list[str]) -> bool:

@@ -7,7 +7,7 @@ filters (6) and the refusals that must stay honest (7).
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -553,3 +553,20 @@ def test_what_is_set_aside_is_left_out(
     response = ask(assistant, question)
     assert not response.no_answer and response.understood.excluded
     assert uids(response) and not left_out & set(uids(response))
+
+
+def test_without_a_topic_what_happens_at_the_moment_asked_comes_first(tmp_path: Path) -> None:
+    """ "samedi soir" wants the evening's concert before a day-long opening that is also on
+    in the evening: an occurrence longer than the window asked is ranked lower."""
+    opening = _event(
+        "opening", "Portes ouvertes de l'atelier", "Visites libres.", "Paris", SATURDAY
+    )
+    opening.occurrences = [
+        Occurrence(
+            datetime.combine(SATURDAY, time(10), PARIS), datetime.combine(SATURDAY, time(22), PARIS)
+        )
+    ]
+    concert = _event("concert", "Concert de harpe", "Récital.", "Paris", SATURDAY, hour=20)
+    assistant = _assistant(tmp_path, [opening, concert])
+    for question in ("Samedi soir à Paris, que faire ?", "Saturday night in Paris, what's on?"):
+        assert uids(ask(assistant, question)) == ["concert", "opening"]
