@@ -52,6 +52,9 @@ def day(text: str) -> datetime:
         ("je suis accro au chocolat, il y a quoi ?", "chocolat"),  # liking is no topic
         ("kid-friendly events this weekend", ""),  # "friendly" belongs to the audience
         ("family friendly things to do", ""),
+        ("koi faire ce soir ?", ""),  # texted French is grammar too
+        ("ya kel expo a voir", "expo"),
+        ("what's on in the 11th arrondissement, in the 11th?", ""),  # a rank is no topic
     ],
 )
 def test_topic_is_what_is_left_to_search(question: str, topic: str) -> None:
