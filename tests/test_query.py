@@ -54,7 +54,6 @@ def day(text: str) -> datetime:
         ("family friendly things to do", ""),
         ("koi faire ce soir ?", ""),  # texted French is grammar too
         ("ya kel expo a voir", "expo"),
-        ("what's on in the 11th arrondissement, in the 11th?", ""),  # a rank is no topic
     ],
 )
 def test_topic_is_what_is_left_to_search(question: str, topic: str) -> None:
@@ -360,3 +359,9 @@ def test_a_kind_of_place_or_its_surroundings_said_apart_from_the_name(
 def test_what_a_question_sets_aside(question: str, topic: str, excluded: str) -> None:
     u = understand(question, THURSDAY, GAZETTEER, TZ)
     assert (u.topic, u.excluded) == (topic, excluded)
+
+
+def test_a_rank_said_again_is_no_topic_word() -> None:
+    u = understand("what's on in the 11th arrondissement, in the 11th?", THURSDAY, GAZETTEER, TZ)
+    assert u.place is not None and u.place.arrondissement == 11
+    assert topic_terms(u.topic) == []
