@@ -53,6 +53,8 @@ def day(text: str) -> datetime:
         ("kid-friendly events this weekend", ""),  # "friendly" belongs to the audience
         ("family friendly things to do", ""),
         ("koi faire ce soir ?", ""),  # texted French is grammar too
+        ("un spectacle qui convienne à une ado", "spectacle"),  # suiting is no topic
+        ("It's Friday night, any show I can still catch?", "show"),
         ("ya kel expo a voir", "expo"),
     ],
 )
