@@ -24,11 +24,11 @@ from rag.cues import AUDIENCE_PHRASES, age_fits
 from rag.embeddings import Embedder
 from rag.features import access_bits
 from rag.index import Index
+from rag.kinds import kind_choices
 from rag.lexical import analyze
 from rag.models import Hit
 from rag.places import Gazetteer, PlaceMatch, VenueMatch, venue_key
 from rag.query import Understanding, alternatives, topic_terms, topic_words
-from rag.translation import in_french
 
 DENSE_CANDIDATES = 400
 EXACT_MAX_PASSAGES = 4096
@@ -134,19 +134,15 @@ class Retriever:
         """The k best distinct events, or [] when nothing relevant meets the filters."""
         allowed = self.allowed(u)
         now = self._reference_time(u)
-        # The words searched: an English topic's kinds of outings ("a hike") with the French
-        # words of the events, as a choice; the meaning stays the question's own.
-        words, in_events = u.topic, list[frozenset[str]]()
-        if u.language == "en" and u.topic:
-            translated = in_french(u.topic)
-            words, in_events = translated.topic, translated.choices
-        terms = self.informative_terms(words)
+        terms = self.informative_terms(u.topic)
+        named = self._kinds(u, terms)
+        terms += [t for choice in named for t in sorted(choice) if t not in terms]
         if terms:
             vector = self.embedder.embed_query(_dense_query(u))
             dense_events, dense, dense_passage = self._dense(vector, allowed)
             known = self._known(terms, u)
             lexical_events, coverage, lexical_passage = self._coverage(
-                known, allowed, [*alternatives(u.topic), *self._acronyms(words), *in_events]
+                known, allowed, [*alternatives(u.topic), *self._acronyms(u.topic), *named]
             )
             events = np.union1d(dense_events, lexical_events)
             dense = _lookup(events, dense_events, dense, -1.0)
@@ -259,6 +255,17 @@ class Retriever:
             heads = owners[self.candidates.first_passage(owners) == rows]
             found = heads if found is None else np.intersect1d(found, heads)
         return np.unique(found) if found is not None else np.zeros(0, dtype=np.int64)
+
+    def _kinds(self, u: Understanding, terms: list[str]) -> list[frozenset[str]]:
+        """The kinds of outings the topic names ("a hike", "un spectacle") with the words
+        of this corpus that events use for them (`rag.kinds`), as choices: searched
+        lexically only, the meaning stays the question's own."""
+        vocabulary = self.index.lexical.vocabulary
+        said = set(terms)
+        return [
+            frozenset(t for t in choice if t in said or t in vocabulary)
+            for choice in kind_choices(u.topic, u.language)
+        ]
 
     def _known(self, terms: list[str], u: Understanding) -> list[str]:
         """The terms coverage counts: all of them in French (a word the corpus lacks weighs

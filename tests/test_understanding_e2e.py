@@ -443,6 +443,8 @@ def spellings(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
         # an English kind of outing in the French words of the events (kinds-en-fr.tsv)
         ("a hike in Lille this weekend?", "lille-hike"),
         ("any talks in Toulouse on Saturday?", "toulouse-3"),
+        # a broad kind by the narrower ones the events name
+        ("un spectacle à Toulouse samedi ?", "toulouse-2"),
         ("musique classik à Toulouse", "toulouse-0"),
         ("une expo à Toulouse", "toulouse-1"),
         # initials the corpus writes beside the words they stand for
