@@ -106,8 +106,7 @@ _AUDIENCES = [
     ),
     (
         "ados",
-        r"\b(?:ados?|adolescent(?:e|s|es)?|teens?|teenagers?|teenage|tweens?|youngsters?"
-        r"|young\s+people|(?:les|des|aux|pour)\s+jeunes(?!\s+public))\b",
+        r"\b(?:ados?|adolescent(?:e|s|es)?|teens?|teenagers?|teenage|tweens?)\b",
     ),
     ("adultes", r"\b(?:adultes?|majeurs?|adults?|grown[-\s]ups?)\b"),
     (

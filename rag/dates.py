@@ -459,6 +459,15 @@ def _weekend_of(day: date | None) -> tuple[date, date] | None:
     return saturday, saturday + timedelta(days=1)
 
 
+def _nearest_weekend(day: date) -> tuple[date, date]:
+    """The weekend a day is in or next to ("le week-end de la Toussaint" on a Monday 1st
+    is the one before it, on a Thursday the one after)."""
+    saturday = day + timedelta(days=5 - day.weekday())
+    if day.weekday() <= 2:
+        saturday -= timedelta(days=7)
+    return saturday, saturday + timedelta(days=1)
+
+
 def _last_weekend(c: _Ctx) -> tuple[date, date]:
     """The weekend before the current one (on a Saturday or Sunday, a week earlier)."""
     saturday = c.as_of - timedelta(days=c.as_of.weekday() + 2)
@@ -478,7 +487,7 @@ def _coming_year(c: _Ctx, month: int) -> int:
 def _month_span(c: _Ctx, month: int, year: int | None, position: str | None) -> _Span | None:
     first = date(year or _coming_year(c, month), month, 1)
     last = add_months(first, 1) - timedelta(days=1)
-    name = f"{month_name(month, c.language)} {year}"
+    name = f"{month_name(month, c.language)} {first.year}"
     if position == "debut":
         last = first.replace(day=15)
     elif position == "mi":
@@ -569,6 +578,8 @@ _FEAST_PERIODS: dict[str, Callable[[int], tuple[date, date]]] = {
     "nationale": lambda y: (date(y, 7, 14), date(y, 7, 14)),
     "halloween": lambda y: (date(y, 10, 31), date(y, 10, 31)),
     "paques": _paques,
+    "pentecote": lambda y: (_easter(y) + timedelta(days=48), _easter(y) + timedelta(days=50)),
+    "ascension": lambda y: (_easter(y) + timedelta(days=39), _easter(y) + timedelta(days=42)),
     "paques_jour": lambda y: (_easter(y), _easter(y) + timedelta(days=1)),
     "toussaint": lambda y: (date(y, 11, 1), date(y, 11, 1)),
     "patrimoine": _heritage_days,
@@ -763,6 +774,9 @@ _RESOLVERS: dict[str, _Resolver] = {
     "next_weekend": lambda m, c, lang: _days(
         c, *_following_weekend(c), _label("next_weekend", lang)
     ),
+    "weekend_after_next": lambda m, c, lang: _days(
+        c, *_weekend(c, 2 if c.as_of.weekday() >= 5 else 1), _label("weekend_after_next", lang)
+    ),
     "last_weekend": lambda m, c, lang: _days(c, *_last_weekend(c), _label("last_weekend", lang)),
     "weekend_of": lambda m, c, lang: _weekend_span(c, _weekend_of(_single_date(m, c))),
     "week_of": lambda m, c, lang: _week_of(c, _single_date(m, c)),
@@ -800,6 +814,9 @@ _RESOLVERS: dict[str, _Resolver] = {
     "between": lambda m, c, lang: _range(m, c),
     **{key: _feast_rule(key) for key in _TABLE.feasts},
     # loose ends: only dates as one end of a range or a limit ("entre Pâques et…")
+    "feast_weekend": lambda m, c, lang: _weekend_span(
+        c, _nearest_weekend(_next_period(c, _FEAST_PERIODS[_FEAST_WORDS[m["f"].split()[-1]]])[0])
+    ),
     "loose_feast": lambda m, c, lang: _named_feast(c, _FEAST_WORDS[m["f"].split()[-1]], loose=True),
     "loose_day": lambda m, c, lang: _loose_day(m, c),
 }

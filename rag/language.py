@@ -2,9 +2,11 @@
 
 Each language's stop words live in `rag/resources/stopwords-*.txt`. A question scores one
 point per word found only in one list (shared words such as "a", "on" or "me" say
-nothing), and French letters with accents add French evidence; French wins ties, since the
-assistant speaks French unless asked otherwise. Capitalized words inside the question are
-names ("La Comédie de Valence", "Théâtre Garonne"): they are no evidence either way.
+nothing), and French letters with accents add French evidence. A tie ("a cooking class",
+"atelier poterie") is broken by how common the other words are in each language
+(`rag.common_words`); French wins what is left, since the assistant speaks French unless
+asked otherwise. Capitalized words inside the question are names ("La Comédie de
+Valence", "Théâtre Garonne"): they are no evidence either way.
 """
 
 from __future__ import annotations
@@ -38,13 +40,21 @@ def _exclusive() -> dict[Language, frozenset[str]]:
     return {"fr": fr - en, "en": en - fr}
 
 
-def language_scores(text: str) -> dict[Language, int]:
-    """Evidence per language: exclusive stop words, plus accented French letters."""
-    words = [
+ENGLISH_MARGIN = 3.0  # Zipf points the other words must lean to English to break a tie
+
+
+def _words(text: str) -> list[str]:
+    """The words of `text` that are no names (a capitalized word not leading it)."""
+    return [
         word
         for i, word in enumerate(_WORD.findall(text))
         if i == 0 or not word[0].isupper() or word.isupper()
     ]
+
+
+def language_scores(text: str) -> dict[Language, int]:
+    """Evidence per language: exclusive stop words, plus accented French letters."""
+    words = _words(text)
     folded = [fold(word) for word in words]
     exclusive = _exclusive()
     scores: dict[Language, int] = {
@@ -57,4 +67,10 @@ def language_scores(text: str) -> dict[Language, int]:
 def detect_language(text: str) -> Language:
     """'en' when English evidence outweighs French, else 'fr'."""
     scores = language_scores(text)
-    return "en" if scores["en"] > scores["fr"] else "fr"
+    if scores["en"] != scores["fr"]:
+        return "en" if scores["en"] > scores["fr"] else "fr"
+    from rag.common_words import zipf  # which imports this module's Language
+
+    words = [fold(w) for w in _words(text)]
+    lean = sum(zipf(w, "en") - zipf(w, "fr") for w in words if w not in stop_words("en"))
+    return "en" if lean > ENGLISH_MARGIN else "fr"

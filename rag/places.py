@@ -353,6 +353,8 @@ _ARRONDISSEMENT = re.compile(
     r"paris\s*(?P<a>\d{1,2})\s*(?:e|er|eme|ieme)?\b(?:\s+arr(?:ondissement|\.)?\b)?"
     r"|(?:le\s+)?(?P<b>\d{1,2})\s*(?:e|er|eme|ieme)\s+arr(?:ondissement|\.)?\b"
     r"|dans\s+le\s+(?P<c>\d{1,2})\s*(?:e|er|eme|ieme)\b(?!\s+(?:siecle|edition|age))"
+    r"|(?:in\s+)?(?:the\s+)?(?P<e>\d{1,2})(?:st|nd|rd|th)\s+(?:arrondissement|arr\.?|district)\b"
+    r"|paris(?:'s)?\s*(?P<f>\d{1,2})(?:st|nd|rd|th)\b(?:\s+(?:arrondissement|district)\b)?"
     r"|75(?P<d>0(?:0[1-9]|1\d|20)|116)\b)"
 )
 
@@ -608,7 +610,7 @@ class Gazetteer:
         if m["d"]:
             number = 16 if m["d"] == "116" else int(m["d"])
         else:
-            number = int(m["a"] or m["b"] or m["c"])
+            number = int(m["a"] or m["b"] or m["c"] or m["e"] or m["f"])
         if not 1 <= number <= 20:
             return None
         return PlaceMatch("city", "Paris", text[m.start() : m.end()], number)

@@ -507,6 +507,10 @@ def topic_terms(topic: str) -> list[str]:
     return list(topic_words(topic))
 
 
+# "the 11th", "le 3e": a rank or a day, never what to search ("in the 11th" said again)
+_ORDINAL_NUMBER = re.compile(r"\d+(?:st|nd|rd|th|e|er|eme|ieme)")
+
+
 def topic_words(topic: str) -> dict[str, str]:
     """`topic_terms`, each with the folded word it was written as (the first one)."""
     function = _lexicon().function
@@ -514,7 +518,7 @@ def topic_words(topic: str) -> dict[str, str]:
     joined = re.sub(r"\b(?!t-(?:il|elle|on)s?\b)([a-z])-([a-z]{2,})", r"\1\2", fold(topic))
     words: dict[str, str] = {}
     for word in _WORD.findall(joined):
-        if word not in function and len(word) > 1:
+        if word not in function and len(word) > 1 and not _ORDINAL_NUMBER.fullmatch(word):
             words.setdefault(stem(word), word)
     return words
 

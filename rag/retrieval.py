@@ -24,6 +24,7 @@ from rag.cues import AUDIENCE_PHRASES, age_fits
 from rag.embeddings import Embedder
 from rag.features import access_bits
 from rag.index import Index
+from rag.kinds import kind_choices
 from rag.lexical import analyze
 from rag.models import Hit
 from rag.places import Gazetteer, PlaceMatch, VenueMatch, venue_key
@@ -40,7 +41,7 @@ AGE_BONUS = 0.1  # times rag.cues.age_fits: made for these ages > open to all > 
 COMMON_SHARE = 0.5  # a word more than half of the events contain tells none of them apart
 COMMON_MIN_EVENTS = 50  # below this, shares say little: every topic word counts
 LONG_RUN_SHARE = 0.5  # share of a topicless score that an event running for months loses
-LONG_RUN_DAYS = 30.0  # ...half of it at an occurrence of this many days
+LONG_RUN_DAYS = 30.0  # ...half of it at an occurrence this many days long (or the window's)
 DIVERSITY_POOL = 4
 DIVERSITY_PENALTY = 0.08
 PLACE_CACHE_SIZE = 256
@@ -134,12 +135,14 @@ class Retriever:
         allowed = self.allowed(u)
         now = self._reference_time(u)
         terms = self.informative_terms(u.topic)
+        named = self._kinds(u, terms)
+        terms += [t for choice in named for t in sorted(choice) if t not in terms]
         if terms:
             vector = self.embedder.embed_query(_dense_query(u))
             dense_events, dense, dense_passage = self._dense(vector, allowed)
             known = self._known(terms, u)
             lexical_events, coverage, lexical_passage = self._coverage(
-                known, allowed, [*alternatives(u.topic), *self._acronyms(u.topic)]
+                known, allowed, [*alternatives(u.topic), *self._acronyms(u.topic), *named]
             )
             events = np.union1d(dense_events, lexical_events)
             dense = _lookup(events, dense_events, dense, -1.0)
@@ -171,7 +174,7 @@ class Retriever:
             return []
         else:
             events = self._soonest(now, allowed)
-            score = self._soonness(events, now)
+            score = self._soonness(events, now, _window_days(u))
             passage = self.candidates.first_passage(events)
         if u.excluded:
             kept = ~np.isin(events, self._named(u.excluded))
@@ -252,6 +255,17 @@ class Retriever:
             heads = owners[self.candidates.first_passage(owners) == rows]
             found = heads if found is None else np.intersect1d(found, heads)
         return np.unique(found) if found is not None else np.zeros(0, dtype=np.int64)
+
+    def _kinds(self, u: Understanding, terms: list[str]) -> list[frozenset[str]]:
+        """The kinds of outings the topic names ("a hike", "un spectacle") with the words
+        of this corpus that events use for them (`rag.kinds`), as choices: searched
+        lexically only, the meaning stays the question's own."""
+        vocabulary = self.index.lexical.vocabulary
+        said = set(terms)
+        return [
+            frozenset(t for t in choice if t in said or t in vocabulary)
+            for choice in kind_choices(u.topic, u.language)
+        ]
 
     def _known(self, terms: list[str], u: Understanding) -> list[str]:
         """The terms coverage counts: all of them in French (a word the corpus lacks weighs
@@ -524,15 +538,17 @@ class Retriever:
             return np.arange(self.candidates.size)
         return events
 
-    def _soonness(self, events: np.ndarray, now: float) -> np.ndarray:
+    def _soonness(self, events: np.ndarray, now: float, window_days: float) -> np.ndarray:
         """With no topic, the next events come first (a score in [0, 0.5]), and what is on
-        for the moment asked before what runs for months (a year-long contest is "on" any
-        Saturday night, but is not what "samedi soir, on sort où ?" wants)."""
+        for the moment asked before what runs longer than it (a year-long contest is "on"
+        any Saturday night, but is not what "samedi soir, on sort où ?" wants; nor is a
+        day-long opening what "le soir de la Saint-Valentin" wants)."""
         start, lasting = self.candidates.next_on(events, now)
         days = (start - now) / 86400
         soon = np.where(np.isfinite(days), 0.5 / (1.0 + days / 7), 0.0)
         lasting_days = np.where(np.isfinite(lasting), lasting / 86400, 0.0)
-        return soon * (1 - LONG_RUN_SHARE + LONG_RUN_SHARE / (1.0 + lasting_days / LONG_RUN_DAYS))
+        scale = min(LONG_RUN_DAYS, window_days)
+        return soon * (1 - LONG_RUN_SHARE + LONG_RUN_SHARE / (1.0 + lasting_days / scale))
 
     def _cue_bonus(self, u: Understanding, events: np.ndarray) -> np.ndarray:
         bonus = np.zeros(len(events), dtype=np.float64)
@@ -561,6 +577,13 @@ class Retriever:
         low = self.candidates.feature("event_age_min", events).astype(np.float64)
         high = self.candidates.feature("event_age_max", events).astype(np.float64)
         return age_fits(low, high, u.ages)
+
+
+def _window_days(u: Understanding) -> float:
+    """How long the moment asked lasts, in days (no window: open-ended)."""
+    if u.window is None:
+        return float("inf")
+    return (u.window.end - u.window.start).total_seconds() / 86400
 
 
 def _only_occasion(u: Understanding, terms: list[str]) -> bool:

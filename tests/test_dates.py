@@ -164,6 +164,8 @@ def test_no_date_is_read_into_other_words(question: str) -> None:
             "pendant les vacances de Noël (du 19 décembre 2026 au 3 janvier 2027)",
         ),
         ("les vacances de la Toussaint", "pendant les vacances de la Toussaint, dates estimées"),
+        ("mi-décembre", "mi-décembre 2026 (du jeudi 10 au dimanche 20 décembre 2026)"),
+        ("en juillet", "juillet 2027 (du 1er au 31 juillet 2027)"),
     ],
 )
 def test_labels_say_the_dates_in_french(question: str, label: str) -> None:
@@ -321,6 +323,16 @@ CLASSES = [
     (THURSDAY, "for back to school", "2027-09-01", "2027-10-01", False),
     (THURSDAY, "le week-end des Journées du patrimoine", "2027-09-18", "2027-09-20", False),
     (THURSDAY, "during the European Heritage Days", "2027-09-18", "2027-09-20", False),
+    # feasts of the calendar: Ascension (its Thursday-to-Sunday bridge), Pentecost, All Saints
+    (THURSDAY, "pendant le pont de l'Ascension", "2027-05-06", "2027-05-10", False),
+    (THURSDAY, "on Ascension Day", "2027-05-06", "2027-05-10", False),
+    (THURSDAY, "le lundi de Pentecôte", "2027-05-15", "2027-05-18", False),
+    (THURSDAY, "over the Whitsun weekend", "2027-05-15", "2027-05-18", False),
+    (THURSDAY, "over the Easter weekend", "2027-03-27", "2027-03-30", False),
+    (THURSDAY, "le week-end de la Toussaint", "2027-10-30", "2027-11-01", False),
+    (THURSDAY, "over the All Saints weekend", "2027-10-30", "2027-11-01", False),
+    (THURSDAY, "the weekend after next", "2026-12-05", "2026-12-07", False),
+    (THURSDAY, "le week-end d'après", "2026-12-05", "2026-12-07", False),
     # an open end said after the date
     (THURSDAY, "à partir de janvier et après", "2027-01-01", "2028-01-01", False),
     (THURSDAY, "from January onwards", "2027-01-01", "2028-01-01", False),

@@ -103,7 +103,17 @@ def test_common_words_need_a_preposition(gazetteer: Gazetteer, question: str) ->
 
 @pytest.mark.parametrize(
     ("question", "arrondissement"),
-    [("Paris 15e", 15), ("dans le 11e", 11), ("75014", 14), ("75116", 16), ("le 3e âge", None)],
+    [
+        ("Paris 15e", 15),
+        ("dans le 11e", 11),
+        ("75014", 14),
+        ("75116", 16),
+        ("le 3e âge", None),
+        ("in the 11th arrondissement", 11),
+        ("Paris 3rd", 3),
+        ("the 18th district", 18),
+        ("on the 11th of May", None),
+    ],
 )
 def test_paris_arrondissements(
     gazetteer: Gazetteer, question: str, arrondissement: int | None

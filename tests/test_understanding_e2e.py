@@ -7,7 +7,7 @@ filters (6) and the refusals that must stay honest (7).
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -440,6 +440,11 @@ def spellings(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
         ("du standup à Lille", "lille-standup"),
         ("une rando à Lille ce week-end ?", "lille-hike"),
         ("cooking class in Lille", "lille-cooking"),
+        # an English kind of outing in the French words of the events (kinds-en-fr.tsv)
+        ("a hike in Lille this weekend?", "lille-hike"),
+        ("any talks in Toulouse on Saturday?", "toulouse-3"),
+        # a broad kind by the narrower ones the events name
+        ("un spectacle à Toulouse samedi ?", "toulouse-2"),
         ("musique classik à Toulouse", "toulouse-0"),
         ("une expo à Toulouse", "toulouse-1"),
         # initials the corpus writes beside the words they stand for
@@ -550,3 +555,20 @@ def test_what_is_set_aside_is_left_out(
     response = ask(assistant, question)
     assert not response.no_answer and response.understood.excluded
     assert uids(response) and not left_out & set(uids(response))
+
+
+def test_without_a_topic_what_happens_at_the_moment_asked_comes_first(tmp_path: Path) -> None:
+    """ "samedi soir" wants the evening's concert before a day-long opening that is also on
+    in the evening: an occurrence longer than the window asked is ranked lower."""
+    opening = _event(
+        "opening", "Portes ouvertes de l'atelier", "Visites libres.", "Paris", SATURDAY
+    )
+    opening.occurrences = [
+        Occurrence(
+            datetime.combine(SATURDAY, time(10), PARIS), datetime.combine(SATURDAY, time(22), PARIS)
+        )
+    ]
+    concert = _event("concert", "Concert de harpe", "Récital.", "Paris", SATURDAY, hour=20)
+    assistant = _assistant(tmp_path, [opening, concert])
+    for question in ("Samedi soir à Paris, que faire ?", "Saturday night in Paris, what's on?"):
+        assert uids(ask(assistant, question)) == ["concert", "opening"]
