@@ -32,7 +32,7 @@ from bench.common import (
     running_api,
 )
 from rag.embeddings import create_embedder
-from rag.index import active_version, build_index
+from rag.index import IndexUnavailable, active_manifest, build_index
 
 LUA = """
 local questions = {%s}
@@ -46,10 +46,13 @@ end
 
 
 def prepare() -> Path:
-    """The shared events and their index, built once under BENCH_WORK_DIR."""
+    """The shared events and their index, built once under BENCH_WORK_DIR (again when the
+    cached one is missing or of an older format, which `rag serve` would refuse)."""
     data = WORK_DIR / "throughput" / "data"
     settings = bench_settings(data)
-    if active_version(settings) is None:
+    try:
+        active_manifest(settings)
+    except IndexUnavailable:
         events = ingest_shared(settings)
         build_index(settings, events, create_embedder(settings), progress_printer("build"))
     return data
