@@ -262,15 +262,25 @@ def build_index(
         _drop_temporaries(root)  # a killed build's leftovers: free their space first
         # named once the corpus hash is known, at the end of the pass over the events
         tmp = root / f"{TMP_PREFIX}build-{os.getpid()}"
+        # the embedded vectors on disk until the dense files are written (7 GB at 3.4M
+        # passages is no longer in memory)
+        scratch = root / f"{TMP_PREFIX}vectors-{os.getpid()}"
         try:
             written = _write_corpus(tmp, events, embedder.id, progress, vectors is None)
             embedded = reused = 0
             if vectors is None:
                 assert written.texts is not None
                 cache = EmbeddingCache(cache_path(settings.cache_dir, embedder.id))
+                scratch.mkdir()
                 try:
                     embedding = embed_corpus(
-                        settings, embedder, cache, written.texts, progress, runner
+                        settings,
+                        embedder,
+                        cache,
+                        written.texts,
+                        progress,
+                        runner,
+                        out=scratch / "vectors.npy",
                     )
                 finally:
                     cache.close()
@@ -307,6 +317,8 @@ def build_index(
             # a full disk or a write error: give the space back, keep serving the old version
             shutil.rmtree(tmp, ignore_errors=True)
             raise
+        finally:
+            shutil.rmtree(scratch, ignore_errors=True)
         _fsync_dir(root)
         _write_file(root / f".{CURRENT}.tmp", f"{version}\n".encode())
         os.replace(root / f".{CURRENT}.tmp", root / CURRENT)

@@ -21,6 +21,7 @@ from rag.embeddings.distributed import Batch, embed_corpus, in_process
 from rag.index import build_index, load_index
 from rag.ingest import ingest, load_events
 from rag.sources.files import file_sources
+from tests.factories import make_event
 from tests.fakes.hash_embedder import HashEmbedder
 
 TEXTS = [f"Concert numéro {n} au parc, entrée libre" for n in range(50)]
@@ -44,6 +45,21 @@ def test_only_missing_passages_are_embedded_with_progress_over_them(tmp_path: Pa
     assert seen[0] == ("embed", 0, 30) and seen[-1] == ("embed", 30, 30)
     assert [done for _, done, _ in seen] == [0, 8, 16, 24, 30]
     np.testing.assert_allclose(again.vectors, embedder.embed_passages(texts), atol=1e-6)
+
+
+def test_the_vectors_of_a_build_wait_on_disk_not_in_memory(tmp_path: Path) -> None:
+    """embed_corpus(out=...) reads the vectors back into a memory-mapped file; a build
+    gives its space back once the dense files are written."""
+    settings = settings_for(tmp_path, EMBEDDING_BATCH_SIZE="8")
+    embedder = HashEmbedder()
+    cache = EmbeddingCache(tmp_path / "cache.sqlite")
+    out = tmp_path / "vectors.npy"
+    mapped = embed_corpus(settings, embedder, cache, TEXTS, lambda *_: None, out=out)
+    assert isinstance(mapped.vectors, np.memmap) and out.stat().st_size >= 50 * 4 * 64
+    np.testing.assert_allclose(mapped.vectors, embedder.embed_passages(TEXTS), atol=1e-6)
+    built = settings_for(tmp_path / "data")
+    build_index(built, [make_event(f"e{i}") for i in range(5)], embedder)
+    assert not list(built.indexes_dir.glob(".tmp-*"))
 
 
 def test_a_build_that_dies_keeps_every_batch_it_finished(tmp_path: Path) -> None:

@@ -19,6 +19,7 @@ import multiprocessing
 import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -56,9 +57,12 @@ def embed_corpus(
     texts: Sequence[str],
     progress: ProgressFn,
     runner: Runner | None = None,
+    out: Path | None = None,
 ) -> Embedded:
     """Vectors for `texts`: those missing from `cache` embedded by `runner` (by default
-    `default_runner(settings, embedder)`) and stored batch by batch, then all read back."""
+    `default_runner(settings, embedder)`) and stored batch by batch, then all read back
+    (into a memory-mapped .npy file at `out` when given: a corpus's vectors need not fit
+    in memory)."""
     keys = [text_key(text) for text in texts]
     known = cache.known(embedder.id, keys, embedder.dimension)
     missing = {key: text for key, text in zip(keys, texts, strict=True) if key not in known}
@@ -75,7 +79,12 @@ def embed_corpus(
             cache.put_many(embedder.id, dict(zip(batch_keys, vectors, strict=True)))
             done += len(batch_keys)
             progress("embed", done, len(missing))
-    vectors = np.empty((len(keys), embedder.dimension), dtype=np.float32)
+    shape = (len(keys), embedder.dimension)
+    vectors = (
+        np.lib.format.open_memmap(out, mode="w+", dtype=np.float32, shape=shape)
+        if out is not None
+        else np.empty(shape, dtype=np.float32)
+    )
     for start in range(0, len(keys), READ_BACK):
         chunk = keys[start : start + READ_BACK]
         found = cache.get_many(embedder.id, chunk, embedder.dimension)
