@@ -64,7 +64,7 @@ def kind_choices(topic: str, language: Language) -> list[frozenset[str]]:
     choices: list[frozenset[str]] = []
     for expression, french in said:
         used = [french] if language == "en" else []
-        used += [words for _, words in _found(_WORD.findall(french), _table("kinds-fr.tsv"))]
+        used += [narrower for _, narrower in _found(_WORD.findall(french), _table("kinds-fr.tsv"))]
         if used:
             choices.append(frozenset(topic_terms(expression) + topic_terms(" ".join(used))))
     return choices

@@ -248,9 +248,7 @@ class Retriever:
         index = self.index
         found: np.ndarray | None = None
         for term, word in topic_words(words).items():
-            rows = np.asarray(
-                index.lexical.passages_with(self._abbreviated(self._spelled(term), word))
-            )
+            rows = np.asarray(index.lexical.passages_with(self._corpus_word(term, word)))
             owners = np.asarray(index.passage_event[rows], dtype=np.int64)
             heads = owners[self.candidates.first_passage(owners) == rows]
             found = heads if found is None else np.intersect1d(found, heads)
@@ -280,12 +278,17 @@ class Retriever:
 
     def informative_terms(self, topic: str) -> list[str]:
         """The analyzed words of the topic that tell events apart in this corpus."""
-        words = [self._abbreviated(self._spelled(t), w) for t, w in topic_words(topic).items()]
+        words = [self._corpus_word(t, w) for t, w in topic_words(topic).items()]
         terms = list(dict.fromkeys(part for word in words for part in self._split(word)))
         n_events = len(self.index.events)
         if n_events < COMMON_MIN_EVENTS:
             return terms
         return [t for t in terms if self._event_count(t) <= COMMON_SHARE * n_events]
+
+    def _corpus_word(self, term: str, written: str) -> str:
+        """The corpus's own word for an analyzed term of the question: its spelling
+        fixed, or the word it is short for."""
+        return self._abbreviated(self._spelled(term), written)
 
     def _spelled(self, term: str) -> str:
         """A long word the corpus lacks, one letter away from one it has ("expositon") or
