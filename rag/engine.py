@@ -26,7 +26,7 @@ from rag.generation import Generated, GenerationInput, Generator, create_generat
 from rag.generation.extractive import no_answer_text
 from rag.index import Index, IndexUnavailable, check_active, load_index, open_index
 from rag.models import Event, Hit, Message, Occurrence
-from rag.query import Understanding, understand
+from rag.query import Understanding, load_tables, understand
 from rag.retrieval import Retriever
 from rag.schemas import AskRequest, AskResponse, ProviderInfo, Source, Timings, Understood
 from rag.typography import typeset
@@ -105,11 +105,14 @@ class Assistant:
         """Build the providers and load the active index; a missing index is a status.
 
         The index's files are checked in a thread while the model loads: the checksum
-        releases the GIL, so it is hidden behind the model (docs/benchmarks.md, `ready_s`)."""
-        with ThreadPoolExecutor(1, thread_name_prefix="index-check") as pool:
+        releases the GIL, so it is hidden behind the model (docs/benchmarks.md, `ready_s`).
+        The question reader's tables load in another, for the first question's sake."""
+        with ThreadPoolExecutor(2, thread_name_prefix="startup") as pool:
             checking = pool.submit(check_active, settings)
+            reading = pool.submit(load_tables)
             embedder = with_query_cache(create_embedder(settings), settings.query_cache_size)
             generator = create_generator(settings)
+            reading.result()
             try:
                 index = open_index(settings, checking.result(), embedder)
             except IndexUnavailable as exc:

@@ -20,11 +20,13 @@ from itertools import pairwise
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from rag.common_words import zipf
 from rag.config import NEAR_KM
 from rag.cues import ACCESS_LABELS, AUDIENCE_PHRASES, AccessCode, AgeRange, Cues, read_cues
 from rag.dates import DateWindow, explicit_window, fold_aligned, is_bare_weekday, parse_dates
 from rag.holidays import zone_of
 from rag.language import Language, detect_language, stop_words
+from rag.lemmas import lemmas
 from rag.lexical import STOP_WORDS, stem
 from rag.places import (
     VICINITY,
@@ -80,6 +82,9 @@ _ELSEWHERE = re.compile(
 )
 
 
+SECTIONS = ("outing", "asking", "negation", "greeting")  # in this order when a word is in two
+
+
 @dataclass(frozen=True, slots=True)
 class _Lexicon:
     """The no-topic words of `rag/resources/no-topic-*.txt`, by section, and the grammar."""
@@ -90,6 +95,16 @@ class _Lexicon:
     greeting: frozenset[str]  # stems: politeness ("bonjour", "merci"), which asks for nothing
     function: frozenset[str]  # folded words: grammar of both languages
     phrases: dict[tuple[str, ...], str]  # folded words -> section
+    by_lemma: dict[str, str]  # dictionary forms of the single words -> section ("vouloir")
+
+    def section(self, word: str, written: str) -> str | None:
+        """The no-topic section of a folded word (`written` as the question has it): by its
+        stem, else by its dictionary form, so "veut" is asking as "veux" is."""
+        stemmed = stem(word)
+        for name in SECTIONS:
+            if stemmed in getattr(self, name):
+                return name
+        return next((self.by_lemma[f] for f in lemmas(written) if f in self.by_lemma), None)
 
 
 @cache
@@ -101,6 +116,7 @@ def _lexicon() -> _Lexicon:
         "greeting": set(),
     }
     phrases: dict[tuple[str, ...], str] = {}
+    by_lemma: dict[str, str] = {}
     for path in sorted(_RESOURCES.glob("no-topic-*.txt")):
         section = "outing"
         for line in path.read_text(encoding="utf-8").splitlines():
@@ -114,6 +130,8 @@ def _lexicon() -> _Lexicon:
                     phrases[words] = section
                 else:
                     sections[section].add(stem(words[0]))
+                    for form in lemmas(words[0]):
+                        by_lemma.setdefault(form, section)
     return _Lexicon(
         frozenset(sections["outing"]),
         frozenset(sections["asking"]),
@@ -121,7 +139,16 @@ def _lexicon() -> _Lexicon:
         frozenset(sections["greeting"]),
         STOP_WORDS | stop_words("fr") | stop_words("en"),
         phrases,
+        by_lemma,
     )
+
+
+def load_tables() -> None:
+    """Read the lexicons, the dictionaries behind them and the word frequencies now (about a
+    second, once per process), so that the first question does not wait for them."""
+    _lexicon()
+    for language in ("fr", "en"):
+        zipf("", language)
 
 
 @dataclass(frozen=True)
@@ -266,14 +293,9 @@ def _topic(
             word = tokens[i].group(0)
             if word in lexicon.function:
                 role[i] = "function"
-            elif stem(word) in lexicon.outing:
-                role[i] = "outing"
-            elif stem(word) in lexicon.asking:
-                role[i] = "asking"
-            elif stem(word) in lexicon.negation:
-                role[i] = "negation"
-            elif stem(word) in lexicon.greeting:
-                role[i] = "greeting"
+            else:
+                written = question[tokens[i].start() : tokens[i].end()]
+                role[i] = lexicon.section(word, written) or "topic"
             i += 1
     outing = "outing" in role
     asking = outing or "asking" in role

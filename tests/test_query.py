@@ -56,6 +56,15 @@ def day(text: str) -> datetime:
         ("un spectacle qui convienne à une ado", "spectacle"),  # suiting is no topic
         ("It's Friday night, any show I can still catch?", "show"),
         ("ya kel expo a voir", "expo"),
+        # a way of asking in any of its forms, by its dictionary form (rag.lemmas)
+        ("mon ado veut sortir, un truc pour lui ?", ""),
+        ("nous voudrions trouver une expo", "expo"),
+        ("ma fille aimerait voir un concert", "concert"),
+        ("my son wants to see a play", "play"),
+        ("she loved the circus, anything like it?", "circus"),
+        # units of time go with the date they are said with
+        ("Je serai à Paris le 7 décembre, il y a quelque chose ce jour-là ?", ""),
+        ("What is on in Lyon that day?", ""),
     ],
 )
 def test_topic_is_what_is_left_to_search(question: str, topic: str) -> None:
