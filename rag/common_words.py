@@ -42,3 +42,9 @@ def french_too(word: str) -> bool:
     English question's "reggae" or "sushi" is a word French events would use as well."""
     french = zipf(word, "fr")
     return french >= FRENCH_ZIPF and french >= zipf(word, "en") - SHARED_MARGIN
+
+
+def english_only(word: str) -> bool:
+    """A word (folded) of everyday English and not of French: spelled right, so never short
+    for a French word ("tales" is not "talentueux"; "conf", French too, is "conférence")."""
+    return zipf(word, "en") >= FRENCH_ZIPF > zipf(word, "fr")

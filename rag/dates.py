@@ -1109,6 +1109,9 @@ def _read_window(folded: str, ctx: _Ctx) -> tuple[_Span, int, int] | None:
     restricted = _on_weekdays(folded, ctx, chosen) if len(chosen) > 1 else None
     if restricted is not None:
         start, end, span = restricted
+    elif _restated(folded, chosen):  # "la Saint-Valentin (vendredi 14 février)": one day
+        start, end = chosen[0].start, chosen[-1].end
+        span = next((f.span for f in chosen if f.span.occasion), longest.span)
     elif len(chosen) == 1 or not joined:
         start, end, span = longest.start, longest.end, longest.span
     else:
@@ -1120,6 +1123,20 @@ def _read_window(folded: str, ctx: _Ctx) -> tuple[_Span, int, int] | None:
     span, start, end = _daily_part(ctx, folded, span, start, end)
     start, end = _with_only(folded, start, end)
     return span, start, end
+
+
+_RESTATING = re.compile(r"[\s,;:()\[\]-]*")
+
+
+def _restated(folded: str, chosen: list[_Found]) -> bool:
+    """Several expressions side by side, with only punctuation between, for the same days:
+    a date said again in other words ("le 14 juillet (fête nationale)")."""
+    first = chosen[0].span
+    return (
+        len(chosen) > 1
+        and all((f.span.start, f.span.end) == (first.start, first.end) for f in chosen)
+        and all(_RESTATING.fullmatch(folded[a.end : b.start]) for a, b in pairwise(chosen))
+    )
 
 
 _WEEKDAY_WORD = re.compile(r"\b(" + "|".join(_WEEKDAYS) + r")s?\b")

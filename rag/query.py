@@ -55,7 +55,8 @@ class Understanding:
     factual: bool = False  # "Quelle est la capitale de la France ?": not about outings
     names: frozenset[str] = frozenset()  # analyzed terms written as names ("Saint-Eustache")
     venue: VenueMatch | None = None  # "au Zénith": the events at these venues of the corpus
-    incidental: frozenset[str] = frozenset()  # analyzed verbs of the asker: "je bosse", "on sort"
+    # analyzed words that need not match: the asker's verbs ("je bosse"), the feast of a date
+    incidental: frozenset[str] = frozenset()
     excluded: str = ""  # what the question sets aside, as written: "pas une expo" -> "expo"
 
 
@@ -104,7 +105,10 @@ class _Lexicon:
         for name in SECTIONS:
             if stemmed in getattr(self, name):
                 return name
-        return next((self.by_lemma[f] for f in lemmas(written) if f in self.by_lemma), None)
+        found = next((self.by_lemma[f] for f in lemmas(written) if f in self.by_lemma), None)
+        if found is None and len(word) > 3 and word[0] == "j" and word[1] not in "aeiouyh":
+            return self.section(word[1:], written[1:])  # texted "jcherche", "jveux"
+        return found
 
 
 @cache
@@ -175,7 +179,12 @@ def _parse(
     def drop(start: int, end: int) -> None:
         keep[start:end] = [False] * (end - start)
 
-    place = gazetteer.find(question, near_km) or unknown_place(question)
+    cues = read_cues(folded)
+    # what a cue reads is no place: "des visites en LSF" asks for sign language
+    unread = "".join(
+        " " if any(a <= i < b for a, b in cues.spans) else c for i, c in enumerate(question)
+    )
+    place = gazetteer.find(unread, near_km) or unknown_place(unread)
     venue = gazetteer.find_venue(question)
     if venue is not None:
         v0 = question.find(venue.expression)
@@ -205,7 +214,8 @@ def _parse(
         if within is not None:  # "à L'Aigle dans l'Orne": the town's own department
             start = question.find(within.expression)
             drop(start, start + len(within.expression))
-    cues = read_cues(folded)
+        for span in _named_again(folded, place, gazetteer):  # "Jura : des événements à Dole ?"
+            drop(*span)
     for span in cues.spans:
         drop(*span)
     if place is not None and place.radius_km is not None:
@@ -217,7 +227,10 @@ def _parse(
         there = True
     topic, outing, asking, incidental, excluded = _topic(question, folded, keep, language)
     if window is not None and window.occasion:
+        # the occasion ranks the events that name it first, but the day itself was asked:
+        # when none names it, the day's events answer ("le soir de la Saint-Valentin")
         topic = f"{topic} {window.occasion}".strip()
+        incidental |= frozenset(topic_terms(window.occasion))
     short = len(folded.split()) <= 4 and not topic and not asking
     follow_up = bool(_FOLLOW_UP.match(folded)) or short or there
     asks_events = outing or window or place or cues.audience or cues.free or cues.access
@@ -241,6 +254,16 @@ def _containing_place(
     if other is None or other.kind not in ("department", "region"):
         return None
     return other if other.name in _around(place, gazetteer) else None
+
+
+def _named_again(folded: str, place: PlaceMatch, gazetteer: Gazetteer) -> list[tuple[int, int]]:
+    """Where the question names the place's department or region again, bare, to say
+    where it is ("Jura : des événements à Dole ?", "Dole, Jura"): not a topic."""
+    spans = []
+    for name in _around(place, gazetteer):
+        pattern = r"\b" + r"[\s'-]+".join(map(re.escape, fold(name).split())) + r"\b"
+        spans += [m.span() for m in re.finditer(pattern, folded)]
+    return spans
 
 
 def _around(place: PlaceMatch, gazetteer: Gazetteer) -> set[str]:

@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 
-from rag.common_words import french_too
+from rag.common_words import english_only, french_too
 from rag.cues import AUDIENCE_PHRASES, age_fits
 from rag.embeddings import Embedder
 from rag.features import access_bits
@@ -158,11 +158,9 @@ class Retriever:
                 relevant = np.ones(len(events), dtype=bool)
             else:
                 relevant = self._relevant(u, terms, known, allowed, dense, coverage)
-            if not relevant.any() and _only_occasion(u, terms):
-                # "le week-end de Pâques": the feast dates the question, nothing need name it
-                return self.search(replace(u, topic=""), k)
             if not relevant.any() and u.incidental & set(terms):
-                # "je bosse à Nantes", "on sort où ?": the asker's verb, not what to search
+                # "je bosse à Nantes", "on sort où ?": the asker's verb, not what to search;
+                # "le week-end de Pâques": the feast dates the question, nothing need name it
                 return self.search(_without_incidental(u), k)
             gate = self.relevance
             score = gate.dense_weight * np.maximum(dense, 0) + (1 - gate.dense_weight) * coverage
@@ -288,7 +286,10 @@ class Retriever:
     def _corpus_word(self, term: str, written: str) -> str:
         """The corpus's own word for an analyzed term of the question: its spelling
         fixed, or the word it is short for."""
-        return self._abbreviated(self._spelled(term), written)
+        spelled = self._spelled(term)
+        if english_only(written):  # a whole English word is short for nothing ("tales")
+            return spelled
+        return self._abbreviated(spelled, written)
 
     def _spelled(self, term: str) -> str:
         """A long word the corpus lacks, one letter away from one it has ("expositon") or
@@ -587,12 +588,6 @@ def _window_days(u: Understanding) -> float:
     if u.window is None:
         return float("inf")
     return (u.window.end - u.window.start).total_seconds() / 86400
-
-
-def _only_occasion(u: Understanding, terms: list[str]) -> bool:
-    """Whether the topic's words all come from a feast that dates the question."""
-    occasion = u.window.occasion if u.window else None
-    return bool(occasion) and set(terms) <= set(topic_terms(occasion or ""))
 
 
 def _without_incidental(u: Understanding) -> Understanding:

@@ -187,6 +187,24 @@ def test_the_longest_expression_wins_when_they_are_not_joined() -> None:
     assert window is not None and window.expression == "ce week-end"
 
 
+@pytest.mark.parametrize(
+    ("question", "start", "end", "hours"),
+    [
+        ("le soir de la Saint-Valentin (le 14 février)", "2027-02-14", "2027-02-15", (18, 24)),
+        ("le 14 juillet (fête nationale), un feu d'artifice ?", "2027-07-14", "2027-07-15", None),
+        ("on Valentine's Day (Sunday February 14), what is on?", "2027-02-14", "2027-02-15", None),
+    ],
+)  # fmt: skip
+def test_a_date_said_again_in_other_words_is_one_expression(
+    question: str, start: str, end: str, hours: tuple[int, int] | None
+) -> None:
+    window = parse_dates(question, THURSDAY, TZ)
+    assert window is not None
+    assert (window.start.date().isoformat(), window.end.date().isoformat()) == (start, end)
+    assert window.hours == hours
+    assert "(" in window.expression  # both sayings are the date: neither is left as a topic
+
+
 def test_windows_follow_daylight_saving_time() -> None:
     window = parse_dates("le 24 octobre 2026 dans la nuit", THURSDAY, TZ)  # clocks go back
     assert window is not None

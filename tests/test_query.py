@@ -65,6 +65,14 @@ def day(text: str) -> datetime:
         # units of time go with the date they are said with
         ("Je serai à Paris le 7 décembre, il y a quelque chose ce jour-là ?", ""),
         ("What is on in Lyon that day?", ""),
+        ("Mercredi 11 novembre c'est férié, il y a quoi ce jour-là ?", ""),
+        ("dimanche matin, quoi faire avant midi ?", ""),
+        # a place's department or region said again, bare, says where it is
+        ("Ille-et-Vilaine : des événements à Rennes ?", ""),
+        ("Rennes, Brittany: anything on?", ""),
+        ("Are there any events coming up in Caen?", ""),  # generic outing words of English
+        ("Just curious, anything on in Lyon?", ""),
+        ("jcherche un bar pour jouer aux échecs", "bar pour jouer aux échecs"),  # texted "je"
     ],
 )
 def test_topic_is_what_is_left_to_search(question: str, topic: str) -> None:
@@ -374,3 +382,16 @@ def test_a_rank_said_again_is_no_topic_word() -> None:
     u = understand("what's on in the 11th arrondissement, in the 11th?", THURSDAY, GAZETTEER, TZ)
     assert u.place is not None and u.place.arrondissement == 11
     assert topic_terms(u.topic) == []
+
+
+@pytest.mark.parametrize(
+    "question", ["des visites en LSF en septembre ?", "any tours in BSL or LSF this month?"]
+)
+def test_what_a_cue_reads_is_no_place(question: str) -> None:
+    u = understand(question, THURSDAY, GAZETTEER, TZ)
+    assert u.place is None and "hi" in u.access
+
+
+def test_the_feast_of_a_date_need_not_be_named_by_the_events() -> None:
+    u = understand("un concert le soir de la Saint-Valentin ?", THURSDAY, GAZETTEER, TZ)
+    assert u.topic == "concert Saint-Valentin" and u.incidental == {"saint", "valentin"}

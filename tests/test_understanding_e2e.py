@@ -233,6 +233,8 @@ def uids(response: AskResponse) -> list[str]:
         ("things to do in Lyon", {"lyon-theatre"}),
         ("any events in Nice?", {"nice-pottery", "nice-walk"}),
         ("des trucs à faire in Lyon", {"lyon-theatre"}),
+        ("Are there any events coming up in Nice next week?", {"nice-pottery", "nice-walk"}),
+        ("jcherche un truc à faire à Lyon", {"lyon-theatre"}),
         # the asker's own verb is not the topic when nothing matches it
         ("je bosse à Nice, il y a quoi la semaine prochaine ?", {"nice-pottery", "nice-walk"}),
         ("I work in Nice, anything on next week?", {"nice-pottery", "nice-walk"}),
