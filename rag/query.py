@@ -378,6 +378,10 @@ def _asker_verbs(
         j = i + 1
         while j < len(said) and (said[j] in _CLITICS or said[j] in _AUXILIARIES):
             j += 1
+        if j < len(said) and role[j] == "outing" and said[j - 1] in _AUXILIARIES:
+            # "je suis dispo après le taf": how the asker is, not what to search
+            found += [k for k in _clause(folded, tokens, j) if role[k] == "topic"]
+            continue
         if j == len(said) or role[j] not in ("topic", "function"):
             continue
         clause = _clause(folded, tokens, j)
