@@ -479,7 +479,7 @@ class Retriever:
         weights = {t: lexical.idf(t) or unknown for t in terms}
         slots: list[tuple[float, list[str]]] = []  # one share per word or choice of words
         chosen: set[str] = set()
-        for choice in choices:
+        for choice in _joined(choices):
             members = [t for t in terms if t in choice]
             if len(members) > 1:  # an acronym joins the words it stands for
                 weight = max(weights[t] for t in members)
@@ -588,6 +588,16 @@ def _window_days(u: Understanding) -> float:
     if u.window is None:
         return float("inf")
     return (u.window.end - u.window.start).total_seconds() / 86400
+
+
+def _joined(choices: Sequence[frozenset[str]]) -> list[frozenset[str]]:
+    """Choices that share a word are one choice: "un spectacle ou un concert" is a concert
+    or any of the kinds a spectacle names (`rag.kinds`), not two shares of the topic."""
+    groups: list[frozenset[str]] = []
+    for choice in choices:
+        overlapping = [g for g in groups if g & choice]
+        groups = [g for g in groups if not g & choice] + [choice.union(*overlapping)]
+    return groups
 
 
 def _without_incidental(u: Understanding) -> Understanding:

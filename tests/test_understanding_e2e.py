@@ -20,7 +20,7 @@ from rag.engine import Assistant
 from rag.generation import create_generator
 from rag.index import build_index, load_index
 from rag.models import Event, Occurrence
-from rag.query import understand
+from rag.query import alternatives, understand
 from rag.schemas import AskRequest, AskResponse, HistoryMessage
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -459,6 +459,23 @@ def test_words_spelled_otherwise_than_the_corpus(
     response = ask(spellings, question)
     assert not response.no_answer, response.answer
     assert uids(response)[0] == first
+
+
+@pytest.mark.parametrize(
+    "question", ["un spectacle ou un concert à Toulouse", "a show or a concert in Toulouse"]
+)
+def test_a_choice_and_the_kinds_it_names_fill_one_share(
+    spellings: Assistant, question: str
+) -> None:
+    """ "un spectacle ou un concert": the circus (a kind of spectacle) is all that was asked."""
+    retriever = spellings._served.retriever  # type: ignore[union-attr]
+    u = understand(question, TODAY, retriever.gazetteer, PARIS)
+    terms = retriever.informative_terms(u.topic)
+    named = retriever._kinds(u, terms)
+    terms += [t for choice in named for t in sorted(choice) if t not in terms]
+    events, coverage, _ = retriever._coverage(terms, None, [*alternatives(u.topic), *named])
+    circus = next(i for i, e in enumerate(retriever.index.events) if e.uid == "toulouse-2")
+    assert coverage[list(events).index(circus)] == pytest.approx(1.0)
 
 
 @pytest.mark.parametrize(
