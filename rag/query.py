@@ -63,8 +63,12 @@ class Understanding:
 _RESOURCES = Path(__file__).parent / "resources"
 _WORD = re.compile(r"[a-z0-9]+")
 _FOLLOW_UP = re.compile(
-    r"^\W*(?:et|plutot|sinon|mais|ou\s+bien|aussi|pareil|meme\s+chose"
+    r"^\W*(?:(?:ok(?:ay)?|d'accord|super|parfait|merci|great|thanks)\W+)?"
+    r"(?:et|plutot|sinon|mais|ou\s+bien|aussi|pareil|meme\s+chose"
     r"|and|or|what\s+about|how\s+about)\b"
+    # words that point back at the answer: "lesquels conviennent ?", "which of those…"
+    r"|\b(?:lesquel(?:le)?s|parmi\s+(?:eux|elles|ceux|celles|ces)"
+    r"|(?:which|any|one)\s+of\s+(?:those|these|them))\b"
 )
 _THERE = re.compile(r"\b(?:la[-\s]bas|sur\s+place|(?:over|down)\s+there)\b")
 # A question about facts ("Quelle est la capitale… ?", "Who is…?") rather than outings.
@@ -83,7 +87,8 @@ _ELSEWHERE = re.compile(
 )
 
 
-SECTIONS = ("outing", "asking", "negation", "greeting")  # in this order when a word is in two
+# in this order when a word is in two
+SECTIONS = ("outing", "asking", "context", "negation", "greeting")
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +97,7 @@ class _Lexicon:
 
     outing: frozenset[str]  # stems: outings in general ("activités", "things")
     asking: frozenset[str]  # stems: ways of asking ("faire", "cherche", "recommend")
+    context: frozenset[str]  # stems: the asker's situation ("en déplacement", "ma mère")
     negation: frozenset[str]  # stems: what sets the words after it aside ("sauf", "except")
     greeting: frozenset[str]  # stems: politeness ("bonjour", "merci"), which asks for nothing
     function: frozenset[str]  # folded words: grammar of both languages
@@ -116,6 +122,7 @@ def _lexicon() -> _Lexicon:
     sections: dict[str, set[str]] = {
         "outing": set(),
         "asking": set(),
+        "context": set(),
         "negation": set(),
         "greeting": set(),
     }
@@ -139,6 +146,7 @@ def _lexicon() -> _Lexicon:
     return _Lexicon(
         frozenset(sections["outing"]),
         frozenset(sections["asking"]),
+        frozenset(sections["context"]),
         frozenset(sections["negation"]),
         frozenset(sections["greeting"]),
         STOP_WORDS | stop_words("fr") | stop_words("en"),
@@ -232,10 +240,10 @@ def _parse(
         topic = f"{topic} {window.occasion}".strip()
         incidental |= frozenset(topic_terms(window.occasion))
     short = len(folded.split()) <= 4 and not topic and not asking
-    follow_up = bool(_FOLLOW_UP.match(folded)) or short or there
+    follow_up = bool(_FOLLOW_UP.search(folded)) or short or there
     asks_events = outing or window or place or cues.audience or cues.free or cues.access
     # "Bonjour, ça va ?", "merci !": politeness and grammar only ask for no outing
-    idle = not (topic or asking or asks_events or venue or there or _FOLLOW_UP.match(folded))
+    idle = not (topic or asking or asks_events or venue or there or _FOLLOW_UP.search(folded))
     follow_up = follow_up and not idle
     asks_facts = bool(_FACTUAL.match(folded)) and not asks_events
     factual = asks_facts or idle or bool(_ELSEWHERE.match(folded))
@@ -378,8 +386,8 @@ def _asker_verbs(
         j = i + 1
         while j < len(said) and (said[j] in _CLITICS or said[j] in _AUXILIARIES):
             j += 1
-        if j < len(said) and role[j] == "outing" and said[j - 1] in _AUXILIARIES:
-            # "je suis dispo après le taf": how the asker is, not what to search
+        if j < len(said) and role[j] in ("outing", "context") and said[j - 1] in _AUXILIARIES:
+            # "je suis dispo après le taf", "je suis de passage": how the asker is
             found += [k for k in _clause(folded, tokens, j) if role[k] == "topic"]
             continue
         if j == len(said) or role[j] not in ("topic", "function"):

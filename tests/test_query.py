@@ -73,6 +73,12 @@ def day(text: str) -> datetime:
         ("Are there any events coming up in Caen?", ""),  # generic outing words of English
         ("Just curious, anything on in Lyon?", ""),
         ("jcherche un bar pour jouer aux échecs", "bar pour jouer aux échecs"),  # texted "je"
+        # the asker's situation: who goes, the weather, why one is there ([context])
+        ("Je voudrais emmener ma mère voir du Molière", "Molière"),
+        ("une sortie avec ma grand-mère et mes enfants ?", ""),
+        ("any tours for my mum and dad?", "tours"),
+        ("Heading to Caen in December, what is listed?", ""),
+        ("Et s'il pleut ?", ""),
     ],
 )
 def test_topic_is_what_is_left_to_search(question: str, topic: str) -> None:
@@ -329,6 +335,12 @@ def test_topic_terms_join_a_letter_to_its_word_but_not_a_pronoun(
         ("Je serai à Caen pour le travail, qu'est-ce qu'il y a ?", "", set()),
         ("en déplacement à Caen mi-novembre, y a quoi à faire ?", "", set()),
         ("I'll be in Caen on a business trip, what's on?", "", set()),
+        # a context word leaves the clause about the asker context ("je reste sur Caen")
+        (
+            "je serai en congé la semaine prochaine et je reste sur Caen, des idées ?",
+            "congé",
+            {"cong"},
+        ),
         ("je suis à Caen pour du jazz", "jazz", set()),
         ("je suis à la recherche d'un match de rugby, vous avez ?", "match de rugby", set()),
         # a request is no context, nor a request to the assistant
@@ -372,6 +384,8 @@ def test_a_kind_of_place_or_its_surroundings_said_apart_from_the_name(
         ("Des sorties à Caen sauf le cinéma", "", "cinéma"),
         ("Anything about Eiffel, apart from the tower itself?", "Eiffel", "tower"),
         ("des concerts, mais pas de concerts de jazz", "concerts", "concerts jazz"),
+        ("Tant pis pour le feu d'artifice, il y a quoi d'autre ?", "", "feu artifice"),
+        ("never mind the fireworks, anything else?", "", "fireworks"),
         # no negation: a question, "or not"
         ("il n'y a pas de concert ce soir ?", "concert", ""),
         ("y a pas de jazz à Caen ?", "jazz", ""),
@@ -400,3 +414,17 @@ def test_what_a_cue_reads_is_no_place(question: str) -> None:
 def test_the_feast_of_a_date_need_not_be_named_by_the_events() -> None:
     u = understand("un concert le soir de la Saint-Valentin ?", THURSDAY, GAZETTEER, TZ)
     assert u.topic == "concert Saint-Valentin" and u.incidental == {"saint", "valentin"}
+
+
+@pytest.mark.parametrize(
+    ("question", "earlier", "topic"),
+    [
+        ("Lesquels conviennent à une enfant de 6 ans ?", "Des concerts à Caen ?", "concerts"),
+        ("ok and which of those can my dad get into?", "Any plays in Caen this summer?", "plays"),
+    ],
+)
+def test_words_pointing_back_at_the_answer_make_a_follow_up(
+    question: str, earlier: str, topic: str
+) -> None:
+    u = understand(question, THURSDAY, GAZETTEER, TZ, previous_questions=[earlier])
+    assert u.topic == topic and u.place is not None and u.place.name == "Caen"
