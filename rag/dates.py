@@ -41,7 +41,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from itertools import pairwise
 from pathlib import Path
-from typing import Literal, TypeVar
+from typing import Literal, TypeVar, cast
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -183,6 +183,7 @@ class _Table:
     holidays: dict[str, dict[Language, str]]  # kind ("" for any) -> its name
     joins: dict[str, dict[Language, str]]  # the words that combine expressions
     tense: dict[str, dict[Language, str]]  # "past": a question told in the past; "ahead"
+    hours: dict[Language, dict[str, str]]  # "after", "before", "around" -> a clock time
 
 
 _FILE = Path(__file__).parent / "resources" / "dates.toml"
@@ -653,6 +654,17 @@ def _in(c: _Ctx, count: int, unit: str, name: str) -> _Span:
     return _days(c, day, day, name)
 
 
+def _from_today(m: re.Match[str], c: _Ctx, language: Language) -> _Span:
+    """'two weeks from today' is that very day; "d'aujourd'hui en huit" (en quinze) a week
+    (two) from today."""
+    unit = m.groupdict().get("u")
+    count = _number(m["n"]) if unit else {"huit": 7, "quinze": 14}[m["n"]]
+    days = count * 7 if unit and _UNITS[unit] == "week" else count
+    said = m["n"] if unit else str(count)
+    day = c.as_of + timedelta(days=days)
+    return _days(c, day, day, _label("from_today", language, n=said, unit=unit or ""))
+
+
 def _ago(c: _Ctx, count: int, unit: str, name: str) -> _Span:
     """'il y a 3 jours' is that day; 'il y a 2 semaines' is that week."""
     return _in(c, -count, unit, name)
@@ -806,12 +818,14 @@ _RESOLVERS: dict[str, _Resolver] = {
     "in_days": lambda m, c, lang: _in(
         c, _number(m["n"]), m["u"], _label("in_days", lang, n=m["n"], unit=m["u"])
     ),
+    "from_today": _from_today,
     "days_ago": lambda m, c, lang: _ago(
         c, _number(m["n"]), m["u"], _label("days_ago", lang, n=m["n"], unit=m["u"])
     ),
     "upcoming": _upcoming_rule,
     "range": lambda m, c, lang: _range(m, c),
     "between": lambda m, c, lang: _range(m, c),
+    "day_range": lambda m, c, lang: _range(m, c),
     **{key: _feast_rule(key) for key in _TABLE.feasts},
     # loose ends: only dates as one end of a range or a limit ("entre Pâques et…")
     "feast_weekend": lambda m, c, lang: _weekend_span(
@@ -1203,6 +1217,61 @@ _BARE_WEEKDAY = re.compile(
 def is_bare_weekday(expression: str) -> bool:
     """'dimanche', 'Sunday only': a day a follow-up picks inside the window already asked."""
     return bool(_BARE_WEEKDAY.match(fold_aligned(expression)))
+
+
+HourBound = Literal["after", "before", "around"]
+_HOUR_PATTERNS = [
+    (cast(HourBound, bound), re.compile(pattern))
+    for table in _TABLE.hours.values()
+    for bound, pattern in table.items()
+]
+AROUND_HOURS = (1, 2)  # "vers 17h": from an hour before to two after
+
+
+@dataclass(frozen=True, slots=True)
+class HourLimit:
+    """A clock time that bounds the day asked ("après 20h", "after 8 pm", "vers 17h")."""
+
+    hours: tuple[int, int]  # the daily band it leaves, as `DateWindow.hours`
+    start: int  # where the question says it
+    end: int
+    words: str  # as the question says it
+
+
+def hour_limit(text: str) -> HourLimit | None:
+    """The clock time the question bounds its day with, if any."""
+    folded = fold_aligned(text)
+    for bound, pattern in _HOUR_PATTERNS:
+        m = pattern.search(folded)
+        if m is None:
+            continue
+        hour = int(m["h"])
+        suffix = (m.groupdict().get("ap") or "").strip()
+        if suffix == "pm" and hour < 12:
+            hour += 12
+        elif suffix == "am" and hour == 12:
+            hour = 0
+        if hour > 24:
+            continue
+        before, after = AROUND_HOURS
+        hours = {
+            "after": (hour, 24),
+            "before": (0, hour),
+            "around": (max(0, hour - before), min(24, hour + after)),
+        }[bound]
+        if hours[0] < hours[1]:
+            return HourLimit(hours, m.start(), m.end(), text[m.start() : m.end()])
+    return None
+
+
+def with_hour_limit(window: DateWindow, limit: HourLimit) -> DateWindow:
+    """The window kept to the hours the limit leaves (within its own part of the day, if
+    it names one: "samedi soir après 21h")."""
+    first, end = window.hours or (0, 24)
+    hours = (max(first, limit.hours[0]), min(end, limit.hours[1]))
+    if hours[0] >= hours[1]:
+        hours = limit.hours
+    return replace(window, hours=hours, label=f"{window.label}, {limit.words}")
 
 
 def explicit_window(

@@ -23,7 +23,15 @@ from zoneinfo import ZoneInfo
 from rag.common_words import zipf
 from rag.config import NEAR_KM
 from rag.cues import ACCESS_LABELS, AUDIENCE_PHRASES, AccessCode, AgeRange, Cues, read_cues
-from rag.dates import DateWindow, explicit_window, fold_aligned, is_bare_weekday, parse_dates
+from rag.dates import (
+    DateWindow,
+    explicit_window,
+    fold_aligned,
+    hour_limit,
+    is_bare_weekday,
+    parse_dates,
+    with_hour_limit,
+)
 from rag.holidays import zone_of
 from rag.language import Language, detect_language, stop_words
 from rag.lemmas import lemmas
@@ -215,6 +223,11 @@ def _parse(
     if window is not None:
         start = question.find(window.expression)
         drop(start, start + len(window.expression))
+    limit = hour_limit(question)
+    if limit is not None:  # "après 20h": today's, unless a day was said
+        day = window or explicit_window(as_of, as_of, as_of, tz, language)
+        window = with_hour_limit(day, limit)
+        drop(limit.start, limit.end)
     if place is not None:
         start = question.find(place.expression)
         drop(start, start + len(place.expression))

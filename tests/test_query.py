@@ -428,3 +428,26 @@ def test_words_pointing_back_at_the_answer_make_a_follow_up(
 ) -> None:
     u = understand(question, THURSDAY, GAZETTEER, TZ, previous_questions=[earlier])
     assert u.topic == topic and u.place is not None and u.place.name == "Caen"
+
+
+@pytest.mark.parametrize(
+    ("question", "hours", "said"),
+    [
+        ("samedi soir après 22h, un concert ?", (22, 24), "après 22h"),
+        ("any gig after 8 pm on Saturday?", (20, 24), "after 8 pm"),
+        ("vers 17h dimanche, une balade ?", (16, 19), "vers 17h"),
+        ("before 6pm tomorrow, something for kids?", (0, 18), "before 6pm"),
+        ("un concert à 20h ?", (19, 22), "à 20h"),  # today, as no day was said
+    ],
+)
+def test_a_clock_time_bounds_the_day(question: str, hours: tuple[int, int], said: str) -> None:
+    u = understand(question, THURSDAY, GAZETTEER, TZ)
+    assert u.window is not None and u.window.hours == hours
+    assert u.window.label.endswith(said) and said not in u.topic
+
+
+@pytest.mark.parametrize(
+    "question", ["à 2 h de Paris, un concert ?", "2 hours from Paris, any show?"]
+)
+def test_a_duration_is_no_clock_time(question: str) -> None:
+    assert understand(question, THURSDAY, GAZETTEER, TZ).window is None
