@@ -941,6 +941,22 @@ class _Found:
     span: _Span
 
 
+def _weekdays_after(folded: str, c: _Ctx, chosen: list[_Found]) -> list[_Found]:
+    """'samedi 12 avril et dimanche': a bare weekday joined to a calendar date is the
+    next one from that date, not from today."""
+    out = chosen[:1]
+    for f in chosen[1:]:
+        said = folded[f.start : f.end]
+        before = out[-1].span.start.date()
+        dated = any(w in _MONTHS for w in folded[out[-1].start : out[-1].end].split())
+        if dated and _BARE_WEEKDAY.match(said) and before > c.as_of:
+            read = _read_window(said, replace(c, as_of=before))
+            if read is not None:
+                f = _Found(f.start, f.end, read[0])
+        out.append(f)
+    return out
+
+
 def _whole_days(c: _Ctx, first: datetime, end: datetime) -> _Span:
     """From `first` to `end`, starting today if under way, labelled by its days."""
     today = _at(c.as_of, 0, c.tz)
@@ -1120,6 +1136,8 @@ def _read_window(folded: str, ctx: _Ctx) -> tuple[_Span, int, int] | None:
     longest = chosen[0]
     chosen.sort(key=lambda f: f.start)
     joined = all(_DAYS_JOINED.match(folded[a.end : b.start]) for a, b in pairwise(chosen))
+    if joined:
+        chosen = _weekdays_after(folded, ctx, chosen)
     restricted = _on_weekdays(folded, ctx, chosen) if len(chosen) > 1 else None
     if restricted is not None:
         start, end, span = restricted
