@@ -74,6 +74,7 @@ class DateWindow:
     past: bool = False  # the window is over on the day asked ("hier soir", "last week")
     hours: tuple[int, int] | None = None  # a daily band: (18, 24) for "ce week-end en soirée"
     weekdays: tuple[int, ...] | None = None  # only these days (Monday 0): "les lundis de juillet"
+    restated: tuple[str, ...] = ()  # the same dates said again in other words, as written
 
     def overlaps(self, start: datetime, end: datetime) -> bool:
         """Whether [start, end) meets the window (its daily band, when it has one)."""
@@ -1083,6 +1084,7 @@ def parse_dates(
     if read is None:
         return None
     span, start, end = read
+    restated = _restating(folded, ctx, span, start, end)
     today = _at(as_of, 0, tz)
     if span.start >= today and _PAST.search(folded) and not _AHEAD.search(folded[start:end]):
         span = _last_occurrence(folded, ctx, today) or span
@@ -1095,7 +1097,22 @@ def parse_dates(
         past=span.end <= today,
         hours=span.hours,
         weekdays=span.weekdays,
+        restated=tuple(text[a:b] for a, b in restated),
     )
+
+
+def _restating(folded: str, ctx: _Ctx, span: _Span, start: int, end: int) -> list[tuple[int, int]]:
+    """Other date expressions of the question inside the window chosen: the same dates said
+    again ("easter weekend (fri 26 to mon 29 march)", "ce week-end, de préférence samedi")."""
+    rest = folded[:start] + " " * (end - start) + folded[end:]
+    found = []
+    while (read := _read_window(rest, ctx)) is not None:
+        other, a, b = read
+        if other.start < span.start or other.end > span.end:
+            break
+        found.append((a, b))
+        rest = rest[:a] + " " * (b - a) + rest[b:]
+    return found
 
 
 _PAST = re.compile("|".join(_TABLE.tense["past"].values()))

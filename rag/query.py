@@ -221,8 +221,9 @@ def _parse(
         question, as_of, tz, language=language, zone=_school_zone(place, gazetteer)
     )
     if window is not None:
-        start = question.find(window.expression)
-        drop(start, start + len(window.expression))
+        for said in (window.expression, *window.restated):
+            start = question.find(said)
+            drop(start, start + len(said))
     limit = hour_limit(question)
     if limit is not None:  # "après 20h": today's, unless a day was said
         day = window or explicit_window(as_of, as_of, as_of, tz, language)
@@ -335,10 +336,10 @@ def _topic(
                 break
         else:
             word = tokens[i].group(0)
-            if word in lexicon.function:
-                role[i] = "function"
+            written = question[tokens[i].start() : tokens[i].end()]
+            if word in lexicon.function and not _initials(written, question):
+                role[i] = "function"  # but initials are no grammar: "an AI summit"
             else:
-                written = question[tokens[i].start() : tokens[i].end()]
                 role[i] = lexicon.section(word, written) or "topic"
             i += 1
     outing = "outing" in role
@@ -452,6 +453,14 @@ def _set_aside(folded: str, tokens: list[re.Match[str]], role: list[str]) -> lis
                 break  # an article may lead the words, "de" join them ("concerts de jazz")
         aside += words
     return aside
+
+
+_CAPITALS = re.compile(r"\b[A-Z]{2,}\b")
+
+
+def _initials(written: str, question: str) -> bool:
+    """A word in capitals in a question that is not all capitals: initials ("AI", "LSF")."""
+    return len(written) > 1 and written.isupper() and not question.isupper()
 
 
 def _contiguous(folded: str, tokens: list[re.Match[str]]) -> bool:
@@ -578,12 +587,22 @@ def topic_terms(topic: str) -> list[str]:
 
 
 # "the 11th", "le 3e": a rank or a day, never what to search ("in the 11th" said again)
-_ORDINAL_NUMBER = re.compile(r"\d+(?:st|nd|rd|th|e|er|eme|ieme)")
+# an ordinal ("the 11th" said again) or a year of these times ("easter weekend 2027"): dates
+_ORDINAL_NUMBER = re.compile(r"\d+(?:st|nd|rd|th|e|er|eme|ieme)|20\d\d")
+
+
+def no_topic_term(term: str) -> bool:
+    """Whether an analyzed word is one of the no-topic lexicons' ("evenement"): what a
+    misspelled word turns out to be ("evenemnts") is checked again."""
+    lexicon = _lexicon()
+    return any(term in getattr(lexicon, name) for name in SECTIONS if name != "negation")
 
 
 def topic_words(topic: str) -> dict[str, str]:
     """`topic_terms`, each with the folded word it was written as (the first one)."""
-    function = _lexicon().function
+    function = _lexicon().function - {
+        fold(w) for w in _CAPITALS.findall(topic) if _initials(w, topic)
+    }
     # "e-sport" is "esport", but the "-t-" of "y a-t-il" only joins a verb to its pronoun
     joined = re.sub(r"\b(?!t-(?:il|elle|on)s?\b)([a-z])-([a-z]{2,})", r"\1\2", fold(topic))
     words: dict[str, str] = {}

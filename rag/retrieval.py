@@ -28,7 +28,7 @@ from rag.kinds import kind_choices
 from rag.lexical import analyze
 from rag.models import Hit
 from rag.places import Gazetteer, PlaceMatch, VenueMatch, venue_key
-from rag.query import Understanding, alternatives, topic_terms, topic_words
+from rag.query import Understanding, alternatives, no_topic_term, topic_terms, topic_words
 
 DENSE_CANDIDATES = 400
 EXACT_MAX_PASSAGES = 4096
@@ -276,7 +276,9 @@ class Retriever:
 
     def informative_terms(self, topic: str) -> list[str]:
         """The analyzed words of the topic that tell events apart in this corpus."""
-        words = [self._corpus_word(t, w) for t, w in topic_words(topic).items()]
+        fixed = {t: self._corpus_word(t, w) for t, w in topic_words(topic).items()}
+        # a misspelled word may turn out to be no topic at all ("evenemnts")
+        words = [w for t, w in fixed.items() if w == t or not no_topic_term(w)]
         terms = list(dict.fromkeys(part for word in words for part in self._split(word)))
         n_events = len(self.index.events)
         if n_events < COMMON_MIN_EVENTS:

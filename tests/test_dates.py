@@ -121,6 +121,11 @@ CASES = [
         "samedi 12 décembre, et dimanche",
     ),
     (THURSDAY, "Saturday December 12 and Sunday", "2026-12-12", "2026-12-14", None),
+    (THURSDAY, "23 March to 5 April", "2027-03-23", "2027-04-06", None),
+    (THURSDAY, "March 23 to April 5", "2027-03-23", "2027-04-06", None),
+    (THURSDAY, "fri 26 to mon 29 march", "2027-03-26", "2027-03-30", None),
+    (THURSDAY, "between the 4th and 12th of July", "2027-07-04", "2027-07-13", None),
+    (THURSDAY, "from the 10th to the 20th of August", "2027-08-10", "2027-08-21", None),
     (THURSDAY, "any gigs 4-5 July?", "2027-07-04", "2027-07-06", "4-5 July"),
     (JULY, "le week-end du 4-5 juillet 2026", "2026-07-04", "2026-07-06", None),
     (THURSDAY, "dans 2 semaines", "2026-12-07", "2026-12-14", "dans 2 semaines"),
@@ -216,6 +221,21 @@ def test_a_date_said_again_in_other_words_is_one_expression(
     assert (window.start.date().isoformat(), window.end.date().isoformat()) == (start, end)
     assert window.hours == hours
     assert "(" in window.expression  # both sayings are the date: neither is left as a topic
+
+
+@pytest.mark.parametrize(
+    ("question", "restated"),
+    [
+        ("easter weekend (fri 26 to mon 29 march)", ("easter weekend",)),
+        ("ce week-end, de préférence samedi", ("samedi",)),
+        ("demain, ou en décembre", ()),  # a wider window is not the same dates
+    ],
+)
+def test_the_same_dates_said_twice_are_both_the_date(
+    question: str, restated: tuple[str, ...]
+) -> None:
+    window = parse_dates(question, THURSDAY, TZ)
+    assert window is not None and window.restated == restated
 
 
 def test_windows_follow_daylight_saving_time() -> None:

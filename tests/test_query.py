@@ -7,9 +7,17 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from rag.lexical import stem
 from rag.models import Event
 from rag.places import Gazetteer
-from rag.query import alternatives, topic_terms, understand, understood_summary
+from rag.query import (
+    alternatives,
+    no_topic_term,
+    topic_terms,
+    topic_words,
+    understand,
+    understood_summary,
+)
 
 TZ = ZoneInfo("Europe/Paris")
 THURSDAY = date(2026, 11, 26)
@@ -79,6 +87,9 @@ def day(text: str) -> datetime:
         ("any tours for my mum and dad?", "tours"),
         ("Heading to Caen in December, what is listed?", ""),
         ("Et s'il pleut ?", ""),
+        ("Is there an AI conference in Caen?", "AI conference"),  # initials are no grammar
+        ("Business trip to Caen, any talks?", "talks"),
+        ("Something designed for little ones?", ""),
     ],
 )
 def test_topic_is_what_is_left_to_search(question: str, topic: str) -> None:
@@ -451,3 +462,8 @@ def test_a_clock_time_bounds_the_day(question: str, hours: tuple[int, int], said
 )
 def test_a_duration_is_no_clock_time(question: str) -> None:
     assert understand(question, THURSDAY, GAZETTEER, TZ).window is None
+
+
+def test_a_misspelled_word_may_be_no_topic_and_initials_are_words() -> None:
+    assert no_topic_term(stem("evenement")) and not no_topic_term(stem("concert"))
+    assert "ai" in topic_words("an AI summit") and "ai" not in topic_words("j'ai envie")
