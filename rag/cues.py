@@ -118,9 +118,18 @@ _AUDIENCES = [
 _AUDIENCE_RES = [(name, re.compile(pattern)) for name, pattern in _AUDIENCES]
 _NUMBER = r"\d{1,2}(?:[.,]5)?"
 _UNIT = r"(?P<unit>ans|mois|years?(?:[-\s]olds?)?|yo|months?(?:[-\s]olds?)?)"
+_PERSON = (  # who may be given an age without its unit: "a teenager (14)", "my daughter is 3"
+    r"teens?|teenagers?|ados?|adolescente?s?|kids?|children|child|sons?|daughters?|boys?"
+    r"|girls?|fils|filles?|enfants?|garcons?"
+)
 _AGE_RES = [  # "6-10 ans", "de 6 à 10 ans", "6 to 10 year olds"; "9 ans", "18 mois", "5 year old"
     re.compile(rf"\b(?P<low>{_NUMBER})\s*(?:-|a|/|to|et)\s*(?P<high>{_NUMBER})[-\s]*{_UNIT}\b"),
     re.compile(rf"\b(?P<low>{_NUMBER})[-\s]*{_UNIT}\b"),  # "a 15-year-old" too
+    re.compile(rf"\b(?:{_PERSON})\s*\((?P<low>{_NUMBER})(?P<unit>)\)"),
+    re.compile(
+        rf"\b(?:{_PERSON})\s+(?:is|are|turns|aged)\s+(?P<low>{_NUMBER})(?P<unit>)\b"
+        r"(?!\s*(?:h\b|pm|am|%|€|euros?|km|min|:|[.,]\d))"
+    ),
 ]
 MAX_ASKED_AGE = 18  # "les 30 ans du festival" is an anniversary, not a public
 # Words that name an age without a number.

@@ -588,8 +588,11 @@ class Gazetteer:
             # A proper name is written as one ("au Zénith"); lower case, only a whole name
             # of several words ("au parc de la tete d or"): "à la belle étoile" is no venue
             # even where one is called "La Belle Étoile".
-            proper = any(text[tokens[j].start()].isupper() for j in named)
             complete = n > 0 and keys[lo].count(" ") == n  # the run is a whole name
+            # ...or a whole name written as one, its kind word capitalized: "à l'Institut
+            # suédois", where "suédois" is an adjective
+            titled = complete and text[tokens[i].start()].isupper()
+            proper = titled or any(text[tokens[j].start()].isupper() for j in named)
             whole = n >= WHOLE_VENUE_WORDS and complete
             longest = best is None or n > best[2]
             said = (proper and complete) if bare else (proper or whole)

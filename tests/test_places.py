@@ -223,7 +223,14 @@ def test_find_speed_on_a_thousand_cities() -> None:
 VENUES = [
     Event(uid=f"v{i}", title="x", city="Toulouse", venue=venue)
     for i, venue in enumerate(
-        ["Le Zénith de Toulouse", "Zénith Sud", "Théâtre Garonne", "Théâtre du Pavé", "Musée"]
+        [
+            "Le Zénith de Toulouse",
+            "Zénith Sud",
+            "Théâtre Garonne",
+            "Théâtre du Pavé",
+            "Musée",
+            "Institut suédois",
+        ]
     )
 ]
 
@@ -238,6 +245,10 @@ VENUES = [
         ("du théâtre au théâtre", None),  # a kind of venue
         ("une visite au Musée", None),  # a venue named only by its kind
         ("Théâtre Garonne : le programme", None),  # no preposition
+        # a whole name written as one, its kind word capitalized ("suédois" is an adjective)
+        ("quoi de neuf à l'Institut suédois ?", {"Institut suédois"}),
+        ("what's on at the Institut suédois?", {"Institut suédois"}),
+        ("un institut suédois ?", None),
     ],
 )
 def test_venues_named_in_questions(question: str, names: set[str] | None) -> None:

@@ -137,6 +137,9 @@ def test_audience_and_price_cues(question: str, audience: list[str], free: bool)
         ("something for my 5 year old", (5, 5), "for children, 5 years"),
         ("for a baby", (0, 2), "for children, 0 to 2 years"),
         ("les 30 ans du festival", None, "30 ans du festival"),
+        # an age given to a person without its unit; "(14)" is then no department
+        ("a play for a teenager (14)?", (14, 14), "play, for teenagers, 14 years"),
+        ("My daughter is 3, anything?", (3, 3), "for children, 3 years"),
     ],
 )
 def test_ages(question: str, ages: tuple[float, float] | None, summary: str) -> None:
