@@ -164,19 +164,28 @@ class Retriever:
                 return self.search(_without_incidental(u), k)
             gate = self.relevance
             score = gate.dense_weight * np.maximum(dense, 0) + (1 - gate.dense_weight) * coverage
+            # Relative to the candidates: an event scoring at least TAIL_SHARE of the best
+            # relevant one is as good evidence as what the cut below keeps; it comes after
+            # the events the gate let in.
+            gated = relevant.copy()
+            if relevant.any():
+                relevant |= score >= TAIL_SHARE * score[relevant].max()
             passage = np.where(
                 (dense >= gate.strong_dense) | (lexical_passage < 0), dense_passage, lexical_passage
             )
             events, score, passage = events[relevant], score[relevant], passage[relevant]
+            gated = gated[relevant]
         elif u.factual:
             return []
         else:
             events = self._soonest(now, allowed)
             score = self._soonness(events, now, _window_days(u))
             passage = self.candidates.first_passage(events)
+            gated = np.ones(len(events), dtype=bool)
         if u.excluded:
             kept = ~np.isin(events, self._named(u.excluded))
             events, score, passage = events[kept], score[kept], passage[kept]
+            gated = gated[kept]
         if not len(events):
             return []
         score = score + self._cue_bonus(u, events)
@@ -185,7 +194,7 @@ class Retriever:
         attendable = self.candidates.feature("event_attendable", events)
         # Upcoming before over, then those one can attend (not cancelled, full or online
         # only), then those fitting the cues, then the score.
-        ranked = np.lexsort((-score, -fit, ~attendable, ~upcoming))
+        ranked = np.lexsort((-score, ~gated, -fit, ~attendable, ~upcoming))
         if terms:
             ranked = ranked[:k]
             if u.venue is None:

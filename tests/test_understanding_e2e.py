@@ -491,6 +491,13 @@ def test_few_candidates_do_not_let_an_absent_topic_in(spellings: Assistant, ques
     assert response.no_answer and response.sources == []
 
 
+def test_events_scoring_near_the_best_relevant_one_follow_it(assistant: Assistant) -> None:
+    """Relative evidence: the jazz concert scores over half the classical recital's score,
+    so it is shown, after the recital the gate let in; the electro night scores less."""
+    assert uids(ask(assistant, "un concert classique à Paris")) == ["piano", "jazz"]
+    assert uids(ask(assistant, "un quartet de jazz à Paris")) == ["jazz"]
+
+
 def test_the_near_radius_is_a_setting(assistant: Assistant) -> None:
     """RAG_NEAR_KM: 2 km around Lyon's centre leaves Villeurbanne (3.6 km away) out."""
     settings = assistant.settings.model_copy(update={"near_km": 2.0})
