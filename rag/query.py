@@ -90,6 +90,8 @@ _FACTUAL = re.compile(
 # somewhere, the time, the weather.
 _ELSEWHERE = re.compile(
     r"^\W*(?:comment\s+(?:aller|se\s+rendre|venir|y\s+aller)|quel(?:le)?\s+(?:heure|temps|meteo)"
+    r"|quel(?:le)?s?\s+(?:ligne|bus|metro|train|tram|rer|itineraire)"
+    r"|(?:which|what)\s+(?:line|bus|metro|subway|train|tram|route)\b(?!.*\b(?:events?|shows?))"
     r"|how\s+(?:do|can|could)\s+(?:i|we)\s+get\s+(?:to|there)|what\s+time\s+is\s+it"
     r"|what'?\s?s\s+the\s+(?:time|weather)|what\s+is\s+the\s+(?:time|weather))\b"
 )
@@ -249,10 +251,12 @@ def _parse(
         there = True
     topic, outing, asking, incidental, excluded = _topic(question, folded, keep, language)
     if window is not None and window.occasion:
-        # the occasion ranks the events that name it first, but the day itself was asked:
-        # when none names it, the day's events answer ("le soir de la Saint-Valentin")
+        # the occasion ranks the events that name it first; asked alone, the day itself
+        # was asked: when none names it, the day's events answer ("le soir de la
+        # Saint-Valentin"), but "une soirée Halloween" still needs a Halloween party
+        if not topic:
+            incidental |= frozenset(topic_terms(window.occasion))
         topic = f"{topic} {window.occasion}".strip()
-        incidental |= frozenset(topic_terms(window.occasion))
     short = len(folded.split()) <= 4 and not topic and not asking
     follow_up = bool(_FOLLOW_UP.search(folded)) or short or there
     asks_events = outing or window or place or cues.audience or cues.free or cues.access
@@ -260,7 +264,10 @@ def _parse(
     idle = not (topic or asking or asks_events or venue or there or _FOLLOW_UP.search(folded))
     follow_up = follow_up and not idle
     asks_facts = bool(_FACTUAL.match(folded)) and not asks_events
-    factual = asks_facts or idle or bool(_ELSEWHERE.match(folded))
+    elsewhere = bool(_ELSEWHERE.match(folded))
+    if elsewhere:  # the way to the station, the weather: nothing of the events to search
+        topic = ""
+    factual = asks_facts or idle or elsewhere
     return _Parsed(window, place, venue, cues, topic, incidental, excluded, follow_up, factual)
 
 

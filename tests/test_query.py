@@ -425,9 +425,11 @@ def test_what_a_cue_reads_is_no_place(question: str) -> None:
     assert u.place is None and "hi" in u.access
 
 
-def test_the_feast_of_a_date_need_not_be_named_by_the_events() -> None:
-    u = understand("un concert le soir de la Saint-Valentin ?", THURSDAY, GAZETTEER, TZ)
-    assert u.topic == "concert Saint-Valentin" and u.incidental == {"saint", "valentin"}
+def test_the_feast_of_a_date_asked_alone_need_not_be_named_by_the_events() -> None:
+    u = understand("Que faire le soir de la Saint-Valentin ?", THURSDAY, GAZETTEER, TZ)
+    assert u.topic == "Saint-Valentin" and u.incidental == {"saint", "valentin"}
+    party = understand("any halloween party this year?", THURSDAY, GAZETTEER, TZ)
+    assert "party" in party.topic and not party.incidental  # a party for the feast
 
 
 @pytest.mark.parametrize(
@@ -470,3 +472,15 @@ def test_a_duration_is_no_clock_time(question: str) -> None:
 def test_a_misspelled_word_may_be_no_topic_and_initials_are_words() -> None:
     assert no_topic_term(stem("evenement")) and not no_topic_term(stem("concert"))
     assert "ai" in topic_words("an AI summit") and "ai" not in topic_words("j'ai envie")
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Quelle ligne de métro prendre pour aller de Montparnasse à la gare du Nord ?",
+        "Which metro line goes from the Louvre to Montmartre?",
+    ],
+)
+def test_the_way_somewhere_is_out_of_scope_whatever_it_names(question: str) -> None:
+    u = understand(question, THURSDAY, GAZETTEER, TZ)
+    assert u.factual and u.topic == ""
