@@ -106,17 +106,17 @@ class Assistant:
 
         The index's files are checked in a thread while the model loads: the checksum
         releases the GIL, so it is hidden behind the model (docs/benchmarks.md, `ready_s`).
-        The question reader's tables load in another, for the first question's sake."""
-        with ThreadPoolExecutor(2, thread_name_prefix="startup") as pool:
+        The question reader's tables load in the background once ready, for the first
+        question's sake, without delaying readiness (they hold the GIL)."""
+        with ThreadPoolExecutor(1, thread_name_prefix="index-check") as pool:
             checking = pool.submit(check_active, settings)
-            reading = pool.submit(load_tables)
             embedder = with_query_cache(create_embedder(settings), settings.query_cache_size)
             generator = create_generator(settings)
-            reading.result()
             try:
                 index = open_index(settings, checking.result(), embedder)
             except IndexUnavailable as exc:
                 return cls(settings, embedder, generator, reason=str(exc))
+        threading.Thread(target=load_tables, name="question-tables", daemon=True).start()
         return cls(settings, embedder, generator, index)
 
     # -- index lifecycle ---------------------------------------------------------------
