@@ -165,11 +165,14 @@ class Retriever:
             gate = self.relevance
             score = gate.dense_weight * np.maximum(dense, 0) + (1 - gate.dense_weight) * coverage
             # Relative to the candidates: an event scoring at least TAIL_SHARE of the best
-            # relevant one is as good evidence as what the cut below keeps; it comes after
-            # the events the gate let in.
+            # relevant one, with at least the gate's weaker meaning match, is as good
+            # evidence as what the cut below keeps; it comes after the events the gate let
+            # in. (Without that floor, an exhibition whose text says "concert" joined "un
+            # concert de jazz ce soir".)
             gated = relevant.copy()
             if relevant.any():
-                relevant |= score >= TAIL_SHARE * score[relevant].max()
+                near = score >= TAIL_SHARE * score[relevant].max()
+                relevant |= near & (dense >= gate.min_dense)
             passage = np.where(
                 (dense >= gate.strong_dense) | (lexical_passage < 0), dense_passage, lexical_passage
             )
