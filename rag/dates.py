@@ -953,7 +953,7 @@ def _weekdays_after(folded: str, c: _Ctx, chosen: list[_Found]) -> list[_Found]:
         if dated and _BARE_WEEKDAY.match(said) and before > c.as_of:
             read = _read_window(said, replace(c, as_of=before))
             if read is not None:
-                f = _Found(f.start, f.end, read[0])
+                f = _Found(f.start, f.end, read.span)
         out.append(f)
     return out
 
@@ -1083,8 +1083,7 @@ def parse_dates(
     read = _read_window(folded, ctx)
     if read is None:
         return None
-    span, start, end = read
-    restated = _restating(folded, ctx, span, start, end)
+    span, start, end = read.span, read.start, read.end
     today = _at(as_of, 0, tz)
     if span.start >= today and _PAST.search(folded) and not _AHEAD.search(folded[start:end]):
         span = _last_occurrence(folded, ctx, today) or span
@@ -1097,22 +1096,8 @@ def parse_dates(
         past=span.end <= today,
         hours=span.hours,
         weekdays=span.weekdays,
-        restated=tuple(text[a:b] for a, b in restated),
+        restated=tuple(text[a:b] for a, b in read.restated),
     )
-
-
-def _restating(folded: str, ctx: _Ctx, span: _Span, start: int, end: int) -> list[tuple[int, int]]:
-    """Other date expressions of the question inside the window chosen: the same dates said
-    again ("easter weekend (fri 26 to mon 29 march)", "ce week-end, de préférence samedi")."""
-    rest = folded[:start] + " " * (end - start) + folded[end:]
-    found = []
-    while (read := _read_window(rest, ctx)) is not None:
-        other, a, b = read
-        if other.start < span.start or other.end > span.end:
-            break
-        found.append((a, b))
-        rest = rest[:a] + " " * (b - a) + rest[b:]
-    return found
 
 
 _PAST = re.compile("|".join(_TABLE.tense["past"].values()))
@@ -1129,12 +1114,24 @@ def _last_occurrence(folded: str, ctx: _Ctx, today: datetime) -> _Span | None:
     """The window read as if asked earlier, when that puts it before `today`."""
     for back in _LOOK_BACK:
         read = _read_window(folded, replace(ctx, as_of=ctx.as_of - back))
-        if read is not None and read[0].end <= today:
-            return read[0]
+        if read is not None and read.span.end <= today:
+            return read.span
     return None
 
 
-def _read_window(folded: str, ctx: _Ctx) -> tuple[_Span, int, int] | None:
+@dataclass(frozen=True, slots=True)
+class _Read:
+    """The span a question's date expressions make, where they run in the text, and the
+    other expressions inside that span: the same dates said again ("easter weekend (fri 26
+    to mon 29 march)", "ce week-end, de préférence samedi")."""
+
+    span: _Span
+    start: int
+    end: int
+    restated: tuple[tuple[int, int], ...] = ()
+
+
+def _read_window(folded: str, ctx: _Ctx) -> _Read | None:
     """The span the question's date expressions make, with where they run in the text."""
     folded = _NOW_SAID.sub(lambda m: " " * len(m[0]), folded)
     found: list[_Found] = []
@@ -1171,7 +1168,14 @@ def _read_window(folded: str, ctx: _Ctx) -> tuple[_Span, int, int] | None:
             span = replace(span, hours=hours.pop())
     span, start, end = _daily_part(ctx, folded, span, start, end)
     start, end = _with_only(folded, start, end)
-    return span, start, end
+    restated = tuple(
+        (f.start, f.end)
+        for f in chosen
+        if (f.end <= start or f.start >= end)
+        and span.start <= f.span.start
+        and f.span.end <= span.end
+    )
+    return _Read(span, start, end, restated)
 
 
 _RESTATING = re.compile(r"[\s,;:()\[\]-]*")

@@ -103,24 +103,23 @@ SECTIONS = ("outing", "asking", "context", "negation", "greeting")
 
 @dataclass(frozen=True, slots=True)
 class _Lexicon:
-    """The no-topic words of `rag/resources/no-topic-*.txt`, by section, and the grammar."""
+    """The no-topic words of `rag/resources/no-topic-*.txt`, by section, and the grammar.
 
-    outing: frozenset[str]  # stems: outings in general ("activités", "things")
-    asking: frozenset[str]  # stems: ways of asking ("faire", "cherche", "recommend")
-    context: frozenset[str]  # stems: the asker's situation ("en déplacement", "ma mère")
-    negation: frozenset[str]  # stems: what sets the words after it aside ("sauf", "except")
-    greeting: frozenset[str]  # stems: politeness ("bonjour", "merci"), which asks for nothing
+    Sections: "outing" (outings in general: "activités", "things"), "asking" (ways of
+    asking: "faire", "cherche", "recommend"), "context" (the asker's situation: "en
+    déplacement", "ma mère"), "negation" (what sets the words after it aside: "sauf",
+    "except"), "greeting" (politeness, which asks for nothing: "bonjour", "merci")."""
+
+    by_stem: dict[str, str]  # stems of the single words -> section (the first in SECTIONS)
+    by_lemma: dict[str, str]  # dictionary forms of the single words -> section ("vouloir")
     function: frozenset[str]  # folded words: grammar of both languages
     phrases: dict[tuple[str, ...], str]  # folded words -> section
-    by_lemma: dict[str, str]  # dictionary forms of the single words -> section ("vouloir")
 
     def section(self, word: str, written: str) -> str | None:
         """The no-topic section of a folded word (`written` as the question has it): by its
         stem, else by its dictionary form, so "veut" is asking as "veux" is."""
-        stemmed = stem(word)
-        for name in SECTIONS:
-            if stemmed in getattr(self, name):
-                return name
+        if (stemmed := self.by_stem.get(stem(word))) is not None:
+            return stemmed
         found = next((self.by_lemma[f] for f in lemmas(written) if f in self.by_lemma), None)
         if found is None and len(word) > 3 and word[0] == "j" and word[1] not in "aeiouyh":
             return self.section(word[1:], written[1:])  # texted "jcherche", "jveux"
@@ -129,13 +128,7 @@ class _Lexicon:
 
 @cache
 def _lexicon() -> _Lexicon:
-    sections: dict[str, set[str]] = {
-        "outing": set(),
-        "asking": set(),
-        "context": set(),
-        "negation": set(),
-        "greeting": set(),
-    }
+    sections: dict[str, set[str]] = {name: set() for name in SECTIONS}
     phrases: dict[tuple[str, ...], str] = {}
     by_lemma: dict[str, str] = {}
     for path in sorted(_RESOURCES.glob("no-topic-*.txt")):
@@ -153,16 +146,11 @@ def _lexicon() -> _Lexicon:
                     sections[section].add(stem(words[0]))
                     for form in lemmas(words[0]):
                         by_lemma.setdefault(form, section)
-    return _Lexicon(
-        frozenset(sections["outing"]),
-        frozenset(sections["asking"]),
-        frozenset(sections["context"]),
-        frozenset(sections["negation"]),
-        frozenset(sections["greeting"]),
-        STOP_WORDS | stop_words("fr") | stop_words("en"),
-        phrases,
-        by_lemma,
-    )
+    by_stem: dict[str, str] = {}
+    for name in SECTIONS:
+        for stemmed in sections[name]:
+            by_stem.setdefault(stemmed, name)
+    return _Lexicon(by_stem, by_lemma, STOP_WORDS | stop_words("fr") | stop_words("en"), phrases)
 
 
 def load_tables() -> None:
@@ -593,7 +581,6 @@ def topic_terms(topic: str) -> list[str]:
     return list(topic_words(topic))
 
 
-# "the 11th", "le 3e": a rank or a day, never what to search ("in the 11th" said again)
 # an ordinal ("the 11th" said again) or a year of these times ("easter weekend 2027"): dates
 _ORDINAL_NUMBER = re.compile(r"\d+(?:st|nd|rd|th|e|er|eme|ieme)|20\d\d")
 
@@ -601,20 +588,19 @@ _ORDINAL_NUMBER = re.compile(r"\d+(?:st|nd|rd|th|e|er|eme|ieme)|20\d\d")
 def no_topic_term(term: str) -> bool:
     """Whether an analyzed word is one of the no-topic lexicons' ("evenement"): what a
     misspelled word turns out to be ("evenemnts") is checked again."""
-    lexicon = _lexicon()
-    return any(term in getattr(lexicon, name) for name in SECTIONS if name != "negation")
+    return _lexicon().by_stem.get(term, "negation") != "negation"
 
 
 def topic_words(topic: str) -> dict[str, str]:
     """`topic_terms`, each with the folded word it was written as (the first one)."""
-    function = _lexicon().function - {
-        fold(w) for w in _CAPITALS.findall(topic) if _initials(w, topic)
-    }
+    function = _lexicon().function
+    initials = set() if topic.isupper() else {fold(w) for w in _CAPITALS.findall(topic)}
     # "e-sport" is "esport", but the "-t-" of "y a-t-il" only joins a verb to its pronoun
     joined = re.sub(r"\b(?!t-(?:il|elle|on)s?\b)([a-z])-([a-z]{2,})", r"\1\2", fold(topic))
     words: dict[str, str] = {}
     for word in _WORD.findall(joined):
-        if word not in function and len(word) > 1 and not _ORDINAL_NUMBER.fullmatch(word):
+        grammar = word in function and word not in initials
+        if not grammar and len(word) > 1 and not _ORDINAL_NUMBER.fullmatch(word):
             words.setdefault(stem(word), word)
     return words
 
