@@ -316,12 +316,16 @@ _EVENT_ACCESS_RES = [(code, re.compile(pattern)) for code, pattern in _EVENT_ACC
 
 def event_access(event: Event) -> frozenset[AccessCode]:
     """The accessibility codes an event declares, or that its text states."""
-    codes = {c for c in event.accessibility if c in ACCESS_CODES}
+    return frozenset(c for c in event.accessibility if c in ACCESS_CODES) | stated_access(event)
+
+
+def stated_access(event: Event) -> frozenset[AccessCode]:
+    """The accessibility its own text states: surer than codes a venue declares for all
+    its events (a play "en audiodescription" among plays that all declare `vi`)."""
     text = fold(
         " ".join([event.conditions or "", event.description, event.long_description[:4000]])
     )
-    codes |= {code for code, pattern in _EVENT_ACCESS_RES if pattern.search(text)}
-    return frozenset(codes)
+    return frozenset(code for code, pattern in _EVENT_ACCESS_RES if pattern.search(text))
 
 
 def access_fit(codes: frozenset[AccessCode], asked: tuple[AccessCode, ...]) -> bool:

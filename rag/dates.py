@@ -37,6 +37,7 @@ from __future__ import annotations
 import re
 import tomllib
 from collections.abc import Callable
+from contextlib import suppress
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from itertools import pairwise
@@ -404,7 +405,17 @@ def _single_date(m: re.Match[str], c: _Ctx, tag: str = "p") -> date | None:
     year, month, day = _day_of(m, tag)
     if month is None or day is None or not 1 <= month <= 12:
         return None
-    return _next_date(c, month, day, year)
+    found = _next_date(c, month, day, year)
+    weekday = _WEEKDAYS.get(m.groupdict().get(f"{tag}w") or "")
+    if found is None or year is not None or weekday is None or found.weekday() == weekday:
+        return found
+    # "samedi 17 mai" said when the next 17 May is a Sunday: the year whose 17 May is a
+    # Saturday, the last one before the next one after
+    for other in (found.year - 1, found.year + 1):
+        with suppress(ValueError):
+            if date(other, month, day).weekday() == weekday:
+                return date(other, month, day)
+    return found
 
 
 def _range_dates(m: re.Match[str], c: _Ctx) -> tuple[date, date] | None:
@@ -743,7 +754,19 @@ def _said_day(days: int, meaning: str) -> _Resolver:
 
 
 def _feast_rule(key: str) -> _Resolver:
-    return lambda m, c, lang: _named_feast(c, key)
+    return lambda m, c, lang: _named_feast(_in_year(m, c), key)
+
+
+def _loose_feast(m: re.Match[str], c: _Ctx, lang: Language) -> _Span:
+    """A bare feast name dates only one end of a range, unless its year follows: "Noël 2026"."""
+    key = _FEAST_WORDS[m["f"].split()[-1]]
+    return _named_feast(_in_year(m, c), key, loose=not m["feast_year"])
+
+
+def _in_year(m: re.Match[str], c: _Ctx) -> _Ctx:
+    """The context a feast is read in: from the start of the year said after it, if any."""
+    year = m["feast_year"]
+    return replace(c, as_of=date(int(year), 1, 1)) if year else c
 
 
 def _this_week(c: _Ctx, name: str) -> _Span:
@@ -832,7 +855,7 @@ _RESOLVERS: dict[str, _Resolver] = {
     "feast_weekend": lambda m, c, lang: _weekend_span(
         c, _nearest_weekend(_next_period(c, _FEAST_PERIODS[_FEAST_WORDS[m["f"].split()[-1]]])[0])
     ),
-    "loose_feast": lambda m, c, lang: _named_feast(c, _FEAST_WORDS[m["f"].split()[-1]], loose=True),
+    "loose_feast": _loose_feast,
     "loose_day": lambda m, c, lang: _loose_day(m, c),
 }
 
@@ -927,8 +950,19 @@ _DAILY_PART_BEFORE = re.compile(
 _ONLY_AFTER = re.compile(rf"^\s+(?:{_join('only_after')})\b")
 _ONLY_BEFORE = re.compile(rf"\b(?:{_join('only_before')})\s+$")
 
+# "les Journées du patrimoine 2026", "Christmas Day 2026": a feast's year said after it
+_FEAST_YEAR = r"(?:\s+(?:de\s+|en\s+|in\s+|of\s+)?(?P<feast_year>(?:19|20)\d{2})\b)?"
+
+
+def _rule_pattern(meaning: str, pattern: str, language: Language) -> re.Pattern[str]:
+    expanded = _expand(pattern, _fragments(language))
+    if meaning in _TABLE.feasts or meaning == "loose_feast":
+        expanded = f"(?:{expanded}){_FEAST_YEAR}"
+    return re.compile(expanded)
+
+
 _COMPILED = [
-    (re.compile(_expand(_joined(patterns[lang]), _fragments(lang))), _RESOLVERS[meaning], lang)
+    (_rule_pattern(meaning, _joined(patterns[lang]), lang), _RESOLVERS[meaning], lang)
     for lang in _TABLE.words
     for meaning, patterns in _TABLE.rules.items()
     if lang in patterns
@@ -1153,19 +1187,21 @@ def _read_window(folded: str, ctx: _Ctx) -> _Read | None:
     if joined:
         chosen = _weekdays_after(folded, ctx, chosen)
     restricted = _on_weekdays(folded, ctx, chosen) if len(chosen) > 1 else None
+    adjacent = all(_ADJACENT.match(folded[a.end : b.start]) for a, b in pairwise(chosen))
+    inner = _inside_widest(folded, ctx, chosen) if len(chosen) > 1 and adjacent else None
     if restricted is not None:
         start, end, span = restricted
     elif _restated(folded, chosen):  # "la Saint-Valentin (vendredi 14 février)": one day
         start, end = chosen[0].start, chosen[-1].end
         span = next((f.span for f in chosen if f.span.occasion), longest.span)
+    elif inner is not None:
+        start, end = chosen[0].start, chosen[-1].end
+        span = inner[0].span if len(inner) == 1 else _union(ctx, inner)
     elif len(chosen) == 1 or not joined:
         start, end, span = longest.start, longest.end, longest.span
     else:
         start, end = chosen[0].start, chosen[-1].end
-        span = _whole_days(ctx, min(f.span.start for f in chosen), max(f.span.end for f in chosen))
-        hours = {f.span.hours for f in chosen}
-        if len(hours) == 1:  # "samedi soir et dimanche soir"
-            span = replace(span, hours=hours.pop())
+        span = _union(ctx, chosen)
     span, start, end = _daily_part(ctx, folded, span, start, end)
     start, end = _with_only(folded, start, end)
     restated = tuple(
@@ -1176,6 +1212,48 @@ def _read_window(folded: str, ctx: _Ctx) -> _Read | None:
         and f.span.end <= span.end
     )
     return _Read(span, start, end, restated)
+
+
+def _union(c: _Ctx, found: list[_Found]) -> _Span:
+    """The whole days from the first expression's start to the last one's end."""
+    span = _whole_days(c, min(f.span.start for f in found), max(f.span.end for f in found))
+    hours = {f.span.hours for f in found}
+    if len(hours) == 1:  # "samedi soir et dimanche soir"
+        span = replace(span, hours=hours.pop())
+    return span
+
+
+_ADJACENT = re.compile(r"^[\s,]*$")  # "à Pâques, en avril": one date; "ou", "et" join two
+
+
+def _inside_widest(folded: str, c: _Ctx, chosen: list[_Found]) -> list[_Found] | None:
+    """The other expressions when they all fall inside the widest one, which they narrow:
+    "le week-end de Pâques en avril 2026", "en juillet, le 14". One the widest does not
+    hold is read again from its start: "les Journées du patrimoine en septembre 2026"
+    are those of 2026, not the next ones from today."""
+    widest = max(chosen, key=lambda f: f.span.end - f.span.start)
+    inner: list[_Found] = []
+    for f in chosen:
+        if f is widest:
+            continue
+        span = f.span
+        if not _holds(widest.span, span):
+            again = replace(c, as_of=widest.span.start.date())
+            read = _read_window(folded[f.start : f.end], again)
+            if read is None:
+                return None
+            span = read.span
+        if not _holds(widest.span, span) or (span.start, span.end) == (
+            widest.span.start,
+            widest.span.end,
+        ):
+            return None
+        inner.append(_Found(f.start, f.end, span))
+    return inner
+
+
+def _holds(outer: _Span, span: _Span) -> bool:
+    return outer.start <= span.start and span.end <= outer.end
 
 
 _RESTATING = re.compile(r"[\s,;:()\[\]-]*")
@@ -1194,6 +1272,8 @@ def _restated(folded: str, chosen: list[_Found]) -> bool:
 
 _WEEKDAY_WORD = re.compile(r"\b(" + "|".join(_WEEKDAYS) + r")s?\b")
 _PART_WORD = re.compile(r"\b(" + "|".join(sorted(_PART_WORDS, key=len, reverse=True)) + r")\b")
+# a weekend said alone, not a feast's ("the Heritage Days weekend")
+_WEEKEND_WORD = re.compile(r"^(?:\w+\s+)?" + _expand("${WE}", _fragments("fr")) + "s?$")
 _DIGIT = re.compile(r"\d")  # "dimanche 5 juillet" is a date, not a weekday
 RESTRICTED_MIN_DAYS = 14  # a window this long or longer can be narrowed to some weekdays
 
@@ -1207,7 +1287,10 @@ def _on_weekdays(folded: str, c: _Ctx, chosen: list[_Found]) -> tuple[int, int, 
     others = [f for f in chosen if f is not longest]
     texts = [folded[f.start : f.end] for f in others]
     days = {_WEEKDAYS[m] for text in texts for m in _WEEKDAY_WORD.findall(text)}
-    if not days or any(not _WEEKDAY_WORD.search(text) or _DIGIT.search(text) for text in texts):
+    if any(_WEEKEND_WORD.search(text) for text in texts):  # "un week-end en juillet"
+        days |= {5, 6}
+    named = (_WEEKDAY_WORD.search(text) or _WEEKEND_WORD.search(text) for text in texts)
+    if not days or not all(named) or any(_DIGIT.search(text) for text in texts):
         return None
     parts = {_part_key(m) for text in texts for m in _PART_WORD.findall(text)}
     hours = _PARTS[parts.pop()].hours if len(parts) == 1 else longest.span.hours

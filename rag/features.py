@@ -12,7 +12,14 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from rag.cues import ACCESS_CODES, age_bounds, event_access, is_attendable, is_free_for_all
+from rag.cues import (
+    ACCESS_CODES,
+    age_bounds,
+    event_access,
+    is_attendable,
+    is_free_for_all,
+    stated_access,
+)
 from rag.models import Event
 from rag.text import fold
 
@@ -37,9 +44,18 @@ def youngness(event: Event) -> float:
     return 0.0
 
 
+STATED_SHIFT = 8  # `event_access`: the codes an event has, and above these the ones it states
+
+
 def access_bits(codes: frozenset[str]) -> int:
     """Accessibility codes (`rag.cues.ACCESS_CODES`) as one bit each."""
     return sum(1 << i for i, code in enumerate(ACCESS_CODES) if code in codes)
+
+
+def event_access_bits(event: Event) -> int:
+    """`access_bits` of the codes an event has (declared or stated), and shifted by
+    STATED_SHIFT those its text states (`rag.cues.stated_access`)."""
+    return access_bits(event_access(event)) | access_bits(stated_access(event)) << STATED_SHIFT
 
 
 def kind(event: Event) -> str:
@@ -56,9 +72,7 @@ def event_features(events: Sequence[Event], kinds: dict[str, int]) -> dict[str, 
         "event_young": np.fromiter(map(youngness, events), dtype=np.float32, count=n),
         "event_free": np.fromiter(map(is_free_for_all, events), dtype=bool, count=n),
         "event_attendable": np.fromiter(map(is_attendable, events), dtype=bool, count=n),
-        "event_access": np.fromiter(
-            (access_bits(event_access(e)) for e in events), dtype=np.uint8, count=n
-        ),
+        "event_access": np.fromiter(map(event_access_bits, events), dtype=np.uint16, count=n),
         "event_age_min": age_min.astype(np.float32),
         "event_age_max": age_max.astype(np.float32),
         "event_kind": np.fromiter(

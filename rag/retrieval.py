@@ -22,7 +22,7 @@ import numpy as np
 from rag.common_words import english_only, french_too
 from rag.cues import AUDIENCE_PHRASES, age_fits
 from rag.embeddings import Embedder
-from rag.features import access_bits
+from rag.features import STATED_SHIFT, access_bits
 from rag.index import Index
 from rag.kinds import kind_choices
 from rag.lexical import analyze
@@ -37,6 +37,7 @@ searches inside them (cost and recall: docs/benchmarks.md)."""
 UNFILTERED_POOL = 500
 """A question without a topic ranks at least this many of its allowed events, the soonest."""
 AUDIENCE_BONUS = 0.15
+STATED_ACCESS_FIT = 0.5  # `_cue_fit`: less than a cue met, more than nothing
 AGE_BONUS = 0.1  # times rag.cues.age_fits: made for these ages > open to all > not said
 COMMON_SHARE = 0.5  # a word more than half of the events contain tells none of them apart
 COMMON_MIN_EVENTS = 50  # below this, shares say little: every topic word counts
@@ -582,8 +583,11 @@ class Retriever:
         if u.free:
             fit += self.candidates.feature("event_free", events)
         if u.access:
-            access = self.candidates.feature("event_access", events)
-            fit += (access & access_bits(frozenset(u.access))) > 0
+            asked = access_bits(frozenset(u.access))
+            access = self.candidates.feature("event_access", events).astype(np.int64)
+            fit += (access & asked) > 0
+            # an event whose own text states it before one whose venue declares it for all
+            fit += STATED_ACCESS_FIT * ((access >> STATED_SHIFT & asked) > 0)
         if u.ages is not None:
             fit += self._age_fit(u, events)  # made for them > includes them > not said
         return fit

@@ -13,6 +13,7 @@ from rag.cues import (
     is_attendable,
     is_free_for_all,
     read_cues,
+    stated_access,
 )
 from rag.dates import fold_aligned
 from rag.models import Event
@@ -84,6 +85,13 @@ def test_age_fit(age_min: int | None, age_max: int | None, ages: AgeRange, fit: 
 def test_event_accessibility(fields: dict[str, object], codes: set[str]) -> None:
     """From the OpenAgenda `accessibility` codes and from the text."""
     assert event_access(event(**fields)) == codes
+
+
+def test_the_text_states_what_a_venue_declares_for_all() -> None:
+    declared = event(accessibility=["hi", "vi"], description="Une pièce de Tchekhov.")
+    stated = event(accessibility=["hi", "vi"], description="Représentation en audiodescription.")
+    assert event_access(declared) == event_access(stated) == {"hi", "vi"}
+    assert stated_access(declared) == set() and stated_access(stated) == {"vi"}
 
 
 def test_access_fit_needs_one_of_the_asked_codes() -> None:

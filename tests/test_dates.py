@@ -547,6 +547,8 @@ def test_every_language_words_every_label() -> None:
         ("le mardi soir en décembre", (1,), (18, 24), 5),
         ("dimanche 6 décembre et en janvier", None, None, 1),  # a date, not a weekday
         ("samedi et dimanche", None, None, 1),
+        ("un week-end en décembre", (5, 6), None, 8),
+        ("a weekend in December", (5, 6), None, 8),
     ],
 )
 def test_weekdays_inside_a_longer_window(
@@ -555,3 +557,55 @@ def test_weekdays_inside_a_longer_window(
     window = parse_dates(question, THURSDAY, TZ)
     assert window is not None
     assert (window.weekdays, window.hours, len(window.bands())) == (weekdays, hours, bands)
+
+
+@pytest.mark.parametrize(
+    ("question", "start", "end"),
+    [
+        ("pendant les Journées du patrimoine 2027 ?", "2027-09-18", "2027-09-20"),
+        ("Christmas Day 2027?", "2027-12-24", "2027-12-26"),
+        ("Noël 2027", "2027-12-24", "2027-12-26"),  # bare, its year makes it a date
+        ("Halloween 2025", "2025-10-31", "2025-11-01"),
+        ("pour Pâques 2027", "2027-03-27", "2027-03-30"),
+    ],
+)
+def test_a_feast_followed_by_its_year(question: str, start: str, end: str) -> None:
+    window = parse_dates(question, THURSDAY, TZ)
+    assert window is not None and (window.start, window.end) == (at(start), at(end))
+
+
+@pytest.mark.parametrize(
+    ("as_of", "question", "start", "end"),
+    [
+        # a date inside a wider one said next to it narrows it...
+        (THURSDAY, "les Journées du patrimoine en septembre 2027", "2027-09-18", "2027-09-20"),
+        (THURSDAY, "During the Heritage Days weekend in Sept 2027", "2027-09-18", "2027-09-20"),
+        (date(2026, 1, 10), "le week-end de Pâques en avril 2026", "2026-04-04", "2026-04-07"),
+        (date(2026, 1, 10), "over the Easter weekend in April 2026", "2026-04-04", "2026-04-07"),
+        (THURSDAY, "cet hiver, le 24 décembre", "2026-12-24", "2026-12-25"),
+        (THURSDAY, "this winter, on 24 December", "2026-12-24", "2026-12-25"),
+        # ...but "ou", "et" join two
+        (date(2027, 1, 10), "à la rentrée ou cet automne", "2027-09-01", "2027-12-21"),
+        (THURSDAY, "this weekend or on 12 December", "2026-11-28", "2026-12-13"),
+    ],
+)
+def test_a_date_inside_a_wider_one_narrows_it(
+    as_of: date, question: str, start: str, end: str
+) -> None:
+    window = parse_dates(question, as_of, TZ)
+    assert window is not None and (window.start, window.end) == (at(start), at(end)), question
+
+
+@pytest.mark.parametrize(
+    ("question", "day"),
+    [
+        ("dimanche 17 mai", "2026-05-17"),  # the next 17 May (2027) is a Monday
+        ("Sunday 17 May", "2026-05-17"),
+        ("lundi 17 mai", "2027-05-17"),
+        ("le samedi 5 décembre", "2026-12-05"),  # as it is, the weekday agrees
+        ("dimanche 17 mai 2027", "2027-05-17"),  # a year said is kept
+    ],
+)
+def test_a_weekday_said_with_a_date_chooses_its_year(question: str, day: str) -> None:
+    window = parse_dates(question, THURSDAY, TZ)
+    assert window is not None and window.start == at(day), question

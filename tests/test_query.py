@@ -90,6 +90,9 @@ def day(text: str) -> datetime:
         ("Is there an AI conference in Caen?", "AI conference"),  # initials are no grammar
         ("Business trip to Caen, any talks?", "talks"),
         ("Something designed for little ones?", ""),
+        # the people an outing is for are its audience, not its topic
+        ("Anything adapted for blind visitors in Caen?", ""),
+        ("des visites pour les visiteurs sourds", "visites"),
     ],
 )
 def test_topic_is_what_is_left_to_search(question: str, topic: str) -> None:

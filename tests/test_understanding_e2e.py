@@ -34,6 +34,7 @@ CITIES = {  # postal code, latitude, longitude
     "Nice": ("06000", 43.700, 7.268),
     "Lille": ("59000", 50.629, 3.057),
     "Toulouse": ("31000", 43.604, 1.444),
+    "Rennes": ("35000", 48.111, -1.680),
 }
 
 
@@ -114,6 +115,26 @@ CORPUS = [
         hour=11,
         accessibility=["hi"],
         keywords=["visite", "musée"],
+    ),
+    _event(
+        "rennes-play",
+        "Le Misanthrope",
+        "Une pièce de théâtre classique de Molière, au théâtre de la ville.",
+        "Rennes",
+        SUNDAY,
+        hour=16,
+        accessibility=["hi", "vi"],
+        keywords=["théâtre"],
+    ),
+    _event(
+        "rennes-play-described",
+        "Hamlet",
+        "Shakespeare mis en scène, représentation en audiodescription.",
+        "Rennes",
+        SUNDAY,
+        hour=18,
+        accessibility=["hi", "vi"],
+        keywords=["théâtre"],
     ),
     _event(
         "museum",
@@ -309,6 +330,9 @@ def test_places(
         ("museum tour for deaf visitors", "lsf"),
         ("une visite adaptée aux personnes sourdes", "lsf"),
         ("a museum tour accessible to deaf people", "lsf"),
+        # a venue declares its codes for all its plays; one play's text says it is described
+        ("une pièce de théâtre à Rennes pour une personne aveugle", "rennes-play-described"),
+        ("a play in Rennes for my blind mother", "rennes-play-described"),
     ],
 )
 def test_audience_price_accessibility_rank_first(
