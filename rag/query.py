@@ -98,7 +98,7 @@ _ELSEWHERE = re.compile(
 
 
 # in this order when a word is in two
-SECTIONS = ("outing", "asking", "context", "negation", "greeting")
+SECTIONS = ("outing", "asking", "context", "negation", "dislike", "greeting")
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,7 +108,8 @@ class _Lexicon:
     Sections: "outing" (outings in general: "activités", "things"), "asking" (ways of
     asking: "faire", "cherche", "recommend"), "context" (the asker's situation: "en
     déplacement", "ma mère"), "negation" (what sets the words after it aside: "sauf",
-    "except"), "greeting" (politeness, which asks for nothing: "bonjour", "merci")."""
+    "except"), "dislike" (what sets the words before it aside: "ne m'intéressent pas",
+    "not my thing"), "greeting" (politeness, which asks for nothing: "bonjour", "merci")."""
 
     by_stem: dict[str, str]  # stems of the single words -> section (the first in SECTIONS)
     by_lemma: dict[str, str]  # dictionary forms of the single words -> section ("vouloir")
@@ -447,7 +448,32 @@ def _set_aside(folded: str, tokens: list[re.Match[str]], role: list[str]) -> lis
             elif role[k] != "function" or (words and tokens[k].group(0) not in _BETWEEN):
                 break  # an article may lead the words, "de" join them ("concerts de jazz")
         aside += words
-    return aside
+    return aside + _disliked(folded, tokens, role)
+
+
+# "un concert, mais les expos ne m'intéressent pas": what is disliked starts after these
+_BUT = frozenset({"mais", "but", "however", "though", "sinon", "cependant", "pourtant"})
+
+
+def _disliked(folded: str, tokens: list[re.Match[str]], role: list[str]) -> list[int]:
+    """The topic words just before a dislike, in its clause: "les expos ne m'intéressent
+    pas", "museums, not my thing". Grammar alone between them and the dislike may cross a
+    comma ("les visites guidées, ça m'ennuie")."""
+    found: list[int] = []
+    for i, r in enumerate(role):
+        if r != "dislike" or (i and role[i - 1] == "dislike"):
+            continue
+        words: list[int] = []
+        for k in range(i - 1, -1, -1):
+            crossed = bool(_CLAUSE_END.search(folded[tokens[k].end() : tokens[k + 1].start()]))
+            if (crossed and words) or tokens[k].group(0) in _BUT:
+                break
+            if role[k] == "topic":
+                words.append(k)
+            elif role[k] != "function":
+                break
+        found += reversed(words)
+    return found
 
 
 _CAPITALS = re.compile(r"\b[A-Z]{2,}\b")

@@ -25,6 +25,7 @@ from rag.embeddings import Embedder
 from rag.features import STATED_SHIFT, access_bits
 from rag.index import Index
 from rag.kinds import kind_choices
+from rag.language import Language
 from rag.lexical import analyze
 from rag.models import Hit
 from rag.places import Gazetteer, PlaceMatch, VenueMatch, venue_key
@@ -187,7 +188,7 @@ class Retriever:
             passage = self.candidates.first_passage(events)
             gated = np.ones(len(events), dtype=bool)
         if u.excluded:
-            kept = ~np.isin(events, self._named(u.excluded))
+            kept = ~np.isin(events, self._named(u.excluded, u.language))
             events, score, passage = events[kept], score[kept], passage[kept]
             gated = gated[kept]
         if not len(events):
@@ -253,13 +254,20 @@ class Retriever:
             relevant |= dense >= gate.relaxed_dense
         return relevant
 
-    def _named(self, words: str) -> np.ndarray:
-        """The events whose header passage (title, venue, keywords...) has all these words:
-        what "pas une expo" leaves out."""
+    def _named(self, words: str, language: Language) -> np.ndarray:
+        """The events whose header passage (title, venue, keywords...) has all these words,
+        a kind of outing by any of the words events use for it (`rag.kinds`): what "pas
+        une expo" and "exhibitions don't interest me" leave out."""
         index = self.index
         found: np.ndarray | None = None
         for term, word in topic_words(words).items():
-            rows = np.asarray(index.lexical.passages_with(self._corpus_word(term, word)))
+            said = {self._corpus_word(term, word)}.union(*kind_choices(word, language))
+            rows = np.unique(
+                np.concatenate(
+                    [np.zeros(0, dtype=np.int64)]
+                    + [np.asarray(index.lexical.passages_with(t), dtype=np.int64) for t in said]
+                )
+            )
             owners = np.asarray(index.passage_event[rows], dtype=np.int64)
             heads = owners[self.candidates.first_passage(owners) == rows]
             found = heads if found is None else np.intersect1d(found, heads)

@@ -403,6 +403,15 @@ def test_a_kind_of_place_or_its_surroundings_said_apart_from_the_name(
         ("des concerts, mais pas de concerts de jazz", "concerts", "concerts jazz"),
         ("Tant pis pour le feu d'artifice, il y a quoi d'autre ?", "", "feu artifice"),
         ("never mind the fireworks, anything else?", "", "fireworks"),
+        ("je déteste les musées, un truc en plein air ?", "plein air", "musées"),
+        ("I don't like jazz, any rock?", "rock", "jazz"),
+        ("pas fan de danse contemporaine, du hip-hop ?", "hip-hop", "danse contemporaine"),
+        ("not a fan of theatre, a gig maybe?", "gig", "theatre"),
+        # a dislike sets aside what comes before it, in its clause
+        ("Un concert, mais les expos ne m'intéressent pas", "concert", "expos"),
+        ("Any concerts? Exhibitions don't interest me.", "concerts", "Exhibitions"),
+        ("les visites guidées, ça m'ennuie. Un atelier ?", "atelier", "visites guidées"),
+        ("museums, not my thing; any gigs?", "gigs", "museums"),
         # no negation: a question, "or not"
         ("il n'y a pas de concert ce soir ?", "concert", ""),
         ("y a pas de jazz à Caen ?", "jazz", ""),

@@ -597,6 +597,8 @@ def test_an_event_only_words_found_gets_the_cosine_of_its_passage(assistant: Ass
         ("What's on in Paris this weekend, apart from jazz?", {"jazz"}),
         ("Un concert samedi à Paris, mais pas de jazz", {"jazz"}),
         ("A concert on Saturday in Paris, but not jazz", {"jazz"}),
+        ("Le jazz, très peu pour moi : un concert samedi à Paris ?", {"jazz"}),
+        ("What's on in Paris this weekend? Museums don't interest me.", {"lsf", "museum"}),
     ],
 )
 def test_what_is_set_aside_is_left_out(
