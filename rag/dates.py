@@ -1136,8 +1136,12 @@ def parse_dates(
 
 _PAST = re.compile("|".join(_TABLE.tense["past"].values()))
 _AHEAD = re.compile("|".join(_TABLE.tense["ahead"].values()))
-_NOW_SAID = re.compile(
-    "|".join(_expand(p, _fragments(lang)) for lang, p in _TABLE.tense["now"].items())
+_NOW_SAID = re.compile(  # "on est vendredi", "ce week-end-là": no window of their own
+    "|".join(
+        _expand(p, _fragments(lang))
+        for key in ("now", "then")
+        for lang, p in _TABLE.tense[key].items()
+    )
 )
 _LOOK_BACK = (timedelta(days=7), timedelta(days=366))
 """How far back a past-tense question is re-read: a weekday or a date of the last days,

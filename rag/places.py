@@ -350,10 +350,10 @@ def event_place(event: Event) -> EventPlace:
 
 _ARRONDISSEMENT = re.compile(
     r"\b(?:(?P<pre>a|dans|sur|vers)\s+)?(?:"
-    r"paris\s*(?P<a>\d{1,2})\s*(?:e|er|eme|ieme)?\b(?:\s+arr(?:ondissement|\.)?\b)?"
-    r"|(?:le\s+)?(?P<b>\d{1,2})\s*(?:e|er|eme|ieme)\s+arr(?:ondissement|\.)?\b"
+    r"paris\s*(?P<a>\d{1,2})\s*(?:e|er|eme|ieme)?\b(?:\s+arr(?:\w*\b|\.))?"
+    r"|(?:le\s+)?(?P<b>\d{1,2})\s*(?:e|er|eme|ieme)\s+arr(?:\w*\b|\.)"  # "arrdt", "arrondissment"
     r"|dans\s+le\s+(?P<c>\d{1,2})\s*(?:e|er|eme|ieme)\b(?!\s+(?:siecle|edition|age))"
-    r"|(?:in\s+)?(?:the\s+)?(?P<e>\d{1,2})(?:st|nd|rd|th)\s+(?:arrondissement|arr\.?|district)\b"
+    r"|(?:in\s+)?(?:the\s+)?(?P<e>\d{1,2})(?:st|nd|rd|th)\s+(?:arr(?:\w*\b|\.)|district)"
     r"|paris(?:'s)?\s*(?P<f>\d{1,2})(?:st|nd|rd|th)\b(?:\s+(?:arrondissement|district)\b)?"
     r"|75(?P<d>0(?:0[1-9]|1\d|20)|116)\b)"
 )

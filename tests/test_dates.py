@@ -444,6 +444,8 @@ def test_every_class_in_both_languages(
         "a concert for 20 people",
         "between 10 and 15 euros",
         "le concert de Noël",
+        "et toujours ce week-end-là ?",  # said back to an earlier question: its window
+        "anything else that same day?",
     ],
 )
 def test_numbers_and_words_that_are_not_dates(question: str) -> None:

@@ -112,6 +112,8 @@ def test_common_words_need_a_preposition(gazetteer: Gazetteer, question: str) ->
         ("in the 11th arrondissement", 11),
         ("Paris 3rd", 3),
         ("the 18th district", 18),
+        ("the 18th arrondissment", 18),  # misspelled, abbreviated
+        ("dans le 5e arrdt", 5),
         ("on the 11th of May", None),
     ],
 )

@@ -93,6 +93,13 @@ def day(text: str) -> datetime:
         # the people an outing is for are its audience, not its topic
         ("Anything adapted for blind visitors in Caen?", ""),
         ("des visites pour les visiteurs sourds", "visites"),
+        # the asker's situation, texted words, the language every event here speaks
+        ("etudiant fauché ici lol, y a quoi de gratuit à Caen ce week-end ?", ""),
+        ("skint student here, anything free in Caen?", ""),
+        ("im retired and curious abt jazz", "jazz"),
+        ("Is there something in French going on in Caen?", ""),
+        ("Et toujours ce week-end-là, qu'est-ce qui serait adapté ?", ""),
+        ("And that same day, anything for kids?", ""),
     ],
 )
 def test_topic_is_what_is_left_to_search(question: str, topic: str) -> None:
