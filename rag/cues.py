@@ -142,26 +142,28 @@ _FREE = re.compile(
     r"|pas\s+payante?s?|free(?:\s+of\s+charge|\s+entry|\s+admission)?|for\s+free|no\s+charge)\b"
     r"|\b0\s?(?:€|eur(?:os?)?\b)"
 )
+_MIND = r"(?:mentale?s?|intellectuel(?:le)?s?|psychiques?|cognitifs?|cognitives?)"
 _ACCESS = [
     (
         ("mi",),
-        r"\b(?:fauteuils?(?:\s+roulants?)?|pmr|mobilite\s+reduite|handicap\s+moteur"
-        r"|handicapes?\s+moteurs?|wheelchairs?|reduced\s+mobility|step[-\s]free)\b",
+        r"\b(?:fauteuils?(?:\s+roulants?)?|pmr|mobilite\s+reduite|handicaps?\s+moteurs?"
+        r"|handicapes?\s+moteurs?|(?:uses?\s+an?\s+|using\s+an?\s+)?wheelchairs?(?:\s+users?)?"
+        r"|reduced\s+mobility|step[-\s]free)\b",
     ),
     (
         ("hi",),
-        r"\b(?:sourds?|sourdes?|malentendante?s?|handicap\s+auditif|langue\s+des\s+signes|lsf"
+        r"\b(?:sourds?|sourdes?|malentendante?s?|handicaps?\s+auditifs?|langue\s+des\s+signes|lsf"
         r"|boucles?\s+magnetiques?|deaf|hard\s+of\s+hearing|hearing(?:[-\s]impaired)?"
         r"|sign\s+language)\b",
     ),
     (
         ("vi",),
-        r"\b(?:aveugles?|malvoyante?s?|non[-\s]voyante?s?|handicap\s+visuel|audio[-\s]?descriptions?"
+        r"\b(?:aveugles?|malvoyante?s?|non[-\s]voyante?s?|handicaps?\s+visuels?|audio[-\s]?descriptions?"
         r"|braille|blind|visually[-\s]impaired|partially\s+sighted)\b",
     ),
     (
         ("ii", "pi"),
-        r"\b(?:handicap\s+(?:mental|intellectuel|psychique|cognitif)|autis\w*|trisomi\w*|falc"
+        rf"\b(?:handicaps?\s+{_MIND}(?:\s*(?:/|,|et|ou)\s*{_MIND})*|autis\w*|trisomi\w*|falc"
         r"|facile\s+a\s+lire|intellectual(?:ly)?\s+disab\w*|learning\s+disab\w*"
         r"|neuro\s*atypique\w*|neurodivergent\w*)\b",
     ),

@@ -333,7 +333,8 @@ def _topic(
         else:
             word = tokens[i].group(0)
             written = question[tokens[i].start() : tokens[i].end()]
-            if word in lexicon.function and not _initials(written, question):
+            grammar = word in lexicon.function or _misspelled_grammar(word, lexicon.function)
+            if grammar and not _initials(written, question):
                 role[i] = "function"  # but initials are no grammar: "an AI summit"
             else:
                 role[i] = lexicon.section(word, written) or "topic"
@@ -479,9 +480,20 @@ def _disliked(folded: str, tokens: list[re.Match[str]], role: list[str]) -> list
 _CAPITALS = re.compile(r"\b[A-Z]{2,}\b")
 
 
+# words people write in capitals to stress them ("gratuite ET accessible", "BOTH of them")
+_STRESSED = frozenset({"et", "ou", "ni", "pas", "mais", "aussi", "tous", "and", "or", "nor",
+                       "not", "but", "both", "only", "all", "also"})  # fmt: skip
+
+
 def _initials(written: str, question: str) -> bool:
-    """A word in capitals in a question that is not all capitals: initials ("AI", "LSF")."""
-    return len(written) > 1 and written.isupper() and not question.isupper()
+    """A word in capitals in a question that is not all capitals: initials ("AI", "LSF"),
+    unless it is a word people stress that way."""
+    return (
+        len(written) > 1
+        and written.isupper()
+        and not question.isupper()
+        and written.lower() not in _STRESSED
+    )
 
 
 def _contiguous(folded: str, tokens: list[re.Match[str]]) -> bool:
@@ -620,15 +632,27 @@ def no_topic_term(term: str) -> bool:
 def topic_words(topic: str) -> dict[str, str]:
     """`topic_terms`, each with the folded word it was written as (the first one)."""
     function = _lexicon().function
-    initials = set() if topic.isupper() else {fold(w) for w in _CAPITALS.findall(topic)}
+    initials = {fold(w) for w in _CAPITALS.findall(topic) if _initials(w, topic)}
     # "e-sport" is "esport", but the "-t-" of "y a-t-il" only joins a verb to its pronoun
     joined = re.sub(r"\b(?!t-(?:il|elle|on)s?\b)([a-z])-([a-z]{2,})", r"\1\2", fold(topic))
     words: dict[str, str] = {}
     for word in _WORD.findall(joined):
-        grammar = word in function and word not in initials
+        grammar = (word in function or _misspelled_grammar(word, function)) and word not in initials
         if not grammar and len(word) > 1 and not _ORDINAL_NUMBER.fullmatch(word):
             words.setdefault(stem(word), word)
     return words
+
+
+MISSPELLED_MIN_LENGTH = 4  # "wiht", "avce": shorter swaps are too often another word
+
+
+def _misspelled_grammar(word: str, function: frozenset[str]) -> bool:
+    """A grammar word with two letters swapped ("wiht", "dnas"), itself no word of either
+    language: searching it would demand an absent word."""
+    if len(word) < MISSPELLED_MIN_LENGTH:
+        return False
+    swaps = (word[:i] + word[i + 1] + word[i] + word[i + 2 :] for i in range(len(word) - 1))
+    return any(s in function for s in swaps) and not (zipf(word, "fr") or zipf(word, "en"))
 
 
 def alternatives(topic: str) -> list[frozenset[str]]:

@@ -122,7 +122,12 @@ def test_attendable(status: str | None, mode: str | None, attendable: bool) -> N
     [
         ("Une visite adaptée aux personnes malvoyantes", "adaptee aux personnes malvoyantes"),
         ("des ateliers accessibles aux personnes sourdes", "accessibles aux personnes sourdes"),
-        ("a tour accessible to wheelchair users", "accessible to wheelchair"),
+        ("a tour accessible to wheelchair users", "accessible to wheelchair users"),
+        ("I use a wheelchair, any concerts?", "use a wheelchair"),
+        (
+            "accessible aux handicaps psychiques/intellectuels",
+            "accessible aux handicaps psychiques/intellectuels",
+        ),
         ("un spectacle pour les personnes aveugles", "personnes aveugles"),
     ],
 )
