@@ -120,14 +120,14 @@ _NUMBER = r"\d{1,2}(?:[.,]5)?"
 _UNIT = r"(?P<unit>ans|mois|years?(?:[-\s]olds?)?|yo|months?(?:[-\s]olds?)?)"
 _PERSON = (  # who may be given an age without its unit: "a teenager (14)", "my daughter is 3"
     r"teens?|teenagers?|ados?|adolescente?s?|kids?|children|child|sons?|daughters?|boys?"
-    r"|girls?|fils|filles?|enfants?|garcons?"
+    r"|girls?|fils|filles?|enfants?|garcons?|brothers?|sisters?|freres?|soeurs?"
 )
 _AGE_RES = [  # "6-10 ans", "de 6 à 10 ans", "6 to 10 year olds"; "9 ans", "18 mois", "5 year old"
     re.compile(rf"\b(?P<low>{_NUMBER})\s*(?:-|a|/|to|et)\s*(?P<high>{_NUMBER})[-\s]*{_UNIT}\b"),
     re.compile(rf"\b(?P<low>{_NUMBER})[-\s]*{_UNIT}\b"),  # "a 15-year-old" too
     re.compile(rf"\b(?:{_PERSON})\s*\((?P<low>{_NUMBER})(?P<unit>)\)"),
     re.compile(
-        rf"\b(?:{_PERSON})\s+(?:is|are|turns|aged)\s+(?P<low>{_NUMBER})(?P<unit>)\b"
+        rf"\b(?:{_PERSON}|he|she)\s*(?:is|are|turns|aged|'s)\s+(?P<low>{_NUMBER})(?P<unit>)\b"
         r"(?!\s*(?:h\b|pm|am|%|€|euros?|km|min|:|[.,]\d))"
     ),
 ]

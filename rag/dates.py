@@ -76,6 +76,9 @@ class DateWindow:
     hours: tuple[int, int] | None = None  # a daily band: (18, 24) for "ce week-end en soirée"
     weekdays: tuple[int, ...] | None = None  # only these days (Monday 0): "les lundis de juillet"
     restated: tuple[str, ...] = ()  # the same dates said again in other words, as written
+    # "le lendemain", "the following Wednesday": after the dates of the question before,
+    # when there is one (rag.query reads them again from its start); else after today
+    following: bool = False
 
     def overlaps(self, start: datetime, end: datetime) -> bool:
         """Whether [start, end) meets the window (its daily band, when it has one)."""
@@ -296,6 +299,7 @@ class _Span:
     articled: bool = True  # a day number said as a date ("le 20", "the 20th"), not "20"
     awaited: bool = False  # "d'ici l'été" means until it starts (seasons, holidays)
     weekdays: tuple[int, ...] | None = None  # `DateWindow.weekdays`
+    following: bool = False  # `DateWindow.following`
 
 
 def _at(day: date, hour: int, tz: ZoneInfo) -> datetime:
@@ -666,6 +670,29 @@ def _in(c: _Ctx, count: int, unit: str, name: str) -> _Span:
     return _days(c, day, day, name)
 
 
+_DAY = timedelta(days=1)
+
+
+def _following(span: _Span) -> _Span:
+    return replace(span, following=True)
+
+
+def _week_after(c: _Ctx) -> _Span:
+    monday = c.as_of + timedelta(days=7 - c.as_of.weekday())
+    return _days(c, monday, monday + timedelta(days=6))
+
+
+def _weekday_day(c: _Ctx, weekday: int, number: int) -> _Span | None:
+    """'dimanche 26': the next 26th that falls on a Sunday, within a year."""
+    first = c.as_of.replace(day=1)
+    for months in range(13):
+        with suppress(ValueError):
+            day = add_months(first, months).replace(day=number)
+            if day >= c.as_of and day.weekday() == weekday:
+                return _days(c, day, day)
+    return None
+
+
 def _from_today(m: re.Match[str], c: _Ctx, language: Language) -> _Span:
     """'two weeks from today' is that very day; "d'aujourd'hui en huit" (en quinze) a week
     (two) from today."""
@@ -806,6 +833,9 @@ _RESOLVERS: dict[str, _Resolver] = {
     "date": lambda m, c, lang: _dated(m, c),
     "part_of_date": lambda m, c, lang: _part_of(m, c, _single_date(m, c)),
     "part_of_weekday": lambda m, c, lang: _part_of(m, c, _weekday(m, c)),
+    "part_of_day_number": lambda m, c, lang: _part_of(
+        m, c, _next_day_numbered(c, _day_number(m["d"]))
+    ),
     "this_weekend": lambda m, c, lang: _days(c, *_weekend(c), c.label("this_weekend")),
     "next_weekend": lambda m, c, lang: _days(
         c, *_following_weekend(c), _label("next_weekend", lang)
@@ -842,6 +872,13 @@ _RESOLVERS: dict[str, _Resolver] = {
     "in_days": lambda m, c, lang: _in(
         c, _number(m["n"]), m["u"], _label("in_days", lang, n=m["n"], unit=m["u"])
     ),
+    "in_fortnight": lambda m, c, lang: _in(c, 14, "day", _label("in_fortnight", lang)),
+    "weekday_day": lambda m, c, lang: _weekday_day(c, _WEEKDAYS[m["wd"]], _day_number(m["d"])),
+    "next_day": lambda m, c, lang: _following(_days(c, c.as_of + _DAY, c.as_of + _DAY)),
+    "following_weekday": lambda m, c, lang: _following(
+        _day_part(c, _weekday_date(c, _WEEKDAYS[m["wd"] or m["wd2"]], "next"), None)
+    ),
+    "following_week": lambda m, c, lang: _following(_week_after(c)),
     "from_today": _from_today,
     "days_ago": lambda m, c, lang: _ago(
         c, _number(m["n"]), m["u"], _label("days_ago", lang, n=m["n"], unit=m["u"])
@@ -1131,6 +1168,7 @@ def parse_dates(
         hours=span.hours,
         weekdays=span.weekdays,
         restated=tuple(text[a:b] for a, b in read.restated),
+        following=span.following,
     )
 
 
@@ -1193,7 +1231,10 @@ def _read_window(folded: str, ctx: _Ctx) -> _Read | None:
     restricted = _on_weekdays(folded, ctx, chosen) if len(chosen) > 1 else None
     adjacent = all(_ADJACENT.match(folded[a.end : b.start]) for a, b in pairwise(chosen))
     inner = _inside_widest(folded, ctx, chosen) if len(chosen) > 1 and adjacent else None
-    if restricted is not None:
+    in_week = _weekday_in_week(folded, ctx, chosen) if len(chosen) == 2 and adjacent else None
+    if in_week is not None:
+        start, end, span = chosen[0].start, chosen[-1].end, in_week
+    elif restricted is not None:
         start, end, span = restricted
     elif _restated(folded, chosen):  # "la Saint-Valentin (vendredi 14 février)": one day
         start, end = chosen[0].start, chosen[-1].end
@@ -1254,6 +1295,25 @@ def _inside_widest(folded: str, c: _Ctx, chosen: list[_Found]) -> list[_Found] |
             return None
         inner.append(_Found(f.start, f.end, span))
     return inner
+
+
+def _weekday_in_week(folded: str, c: _Ctx, chosen: list[_Found]) -> _Span | None:
+    """'Saturday in a fortnight', 'dans quinze jours, le samedi': that weekday of the week
+    the other day falls in."""
+    bare = [f for f in chosen if _BARE_WEEKDAY.match(folded[f.start : f.end])]
+    if len(bare) != 1:
+        return None
+    weekday, other = bare[0], next(f for f in chosen if f is not bare[0])
+    day = other.span.start.date()
+    if other.span.end - other.span.start > _DAY or _BARE_WEEKDAY.match(
+        folded[other.start : other.end]
+    ):
+        return None
+    target = _WEEKDAY_WORD.search(folded[weekday.start : weekday.end])
+    if target is None:
+        return None
+    found = day + timedelta(days=_WEEKDAYS[target[1]] - day.weekday())
+    return weekday.span if found == weekday.span.start.date() else _days(c, found, found)
 
 
 def _holds(outer: _Span, span: _Span) -> bool:

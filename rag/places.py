@@ -532,7 +532,12 @@ class Gazetteer:
                 if _inside_compound(text, tokens, i) or text[end : end + 1] == "-":
                     continue  # "Provence" in "Aix-en-Provence", "Paris" in "Paris-Saclay"
                 start = _preposition_start(words, i)
-                if start == i and (entry.needs_preposition or _after_genitive(words, i)):
+                possessive = text[end : end + 2] in ("'s", "’s")  # "Paris's churches"
+                if (
+                    start == i
+                    and not possessive
+                    and (entry.needs_preposition or _after_genitive(words, i))
+                ):
                     continue
                 if not entry.in_corpus and not self._plausible_town(
                     text, tokens, words, i, n, start

@@ -570,7 +570,11 @@ def understand(
 def _narrow(
     own: DateWindow, inherited: DateWindow | None, tz: ZoneInfo, language: Language
 ) -> DateWindow:
-    """'et dimanche ?' after 'le week-end prochain' is the Sunday of that week-end."""
+    """'et dimanche ?' after 'le week-end prochain' is the Sunday of that week-end; 'le
+    lendemain', 'the following Wednesday' follow the dates asked before."""
+    if inherited is not None and own.following:
+        again = parse_dates(own.expression, inherited.start.date(), tz, language=language)
+        return again if again is not None else own
     if inherited is None or not is_bare_weekday(own.expression):
         return own
     within = parse_dates(own.expression, inherited.start.date(), tz, language=language)

@@ -611,3 +611,40 @@ def test_a_date_inside_a_wider_one_narrows_it(
 def test_a_weekday_said_with_a_date_chooses_its_year(question: str, day: str) -> None:
     window = parse_dates(question, THURSDAY, TZ)
     assert window is not None and window.start == at(day), question
+
+
+@pytest.mark.parametrize(
+    ("question", "start", "end"),
+    [
+        ("in the first half of July", "2027-07-01", "2027-07-16"),
+        ("la deuxième quinzaine de juillet", "2027-07-16", "2027-08-01"),
+        ("in a fortnight", "2026-12-10", "2026-12-11"),
+        ("Saturday in a fortnight", "2026-12-12", "2026-12-13"),  # that week's Saturday
+        ("dans quinze jours, le samedi", "2026-12-12", "2026-12-13"),
+        ("dimanche 27", "2026-12-27", "2026-12-28"),  # the next 27th that is a Sunday
+        ("Saturday the 12th", "2026-12-12", "2026-12-13"),
+        ("le soir du 3", "2026-12-03 18:00", "2026-12-04"),
+        ("the evening of the 3rd", "2026-12-03 18:00", "2026-12-04"),
+    ],
+)
+def test_days_said_as_people_say_them(question: str, start: str, end: str) -> None:
+    window = parse_dates(question, THURSDAY, TZ)
+    assert window is not None and (window.start, window.end) == (at(start), at(end)), question
+
+
+@pytest.mark.parametrize(
+    ("question", "start"),
+    [
+        ("le lendemain", "2026-11-27"),
+        ("the next day", "2026-11-27"),
+        ("le mercredi suivant", "2026-12-02"),
+        ("the following Wednesday", "2026-12-02"),
+        ("la semaine d'après", "2026-11-30"),
+        ("the week after", "2026-11-30"),
+    ],
+)
+def test_days_that_follow_are_marked_to_follow_an_earlier_question(
+    question: str, start: str
+) -> None:
+    window = parse_dates(question, THURSDAY, TZ)
+    assert window is not None and window.following and window.start == at(start)

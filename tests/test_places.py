@@ -75,6 +75,7 @@ def gazetteer(events: list[Event]) -> Gazetteer:
         ("dans le Cher", ("department", "Cher", "dans le Cher")),
         ("à Montréal", ("city", "Montréal", "à Montréal")),
         ("Caen ou Rennes", ("city", "Caen", "Caen")),
+        ("some of Paris's churches", ("city", "Paris", "Paris")),  # a possessive names it
     ],
 )
 def test_finds_places(gazetteer: Gazetteer, question: str, expected: tuple[str, ...]) -> None:

@@ -104,6 +104,9 @@ def day(text: str) -> datetime:
         ("une expo gratuite ET accessible en fauteuil ?", "expo"),  # stressed, not initials
         ("Dates du salon du chocolat ?", "salon du chocolat"),
         ("I love Indian dance, is anything scheduled in Caen?", "Indian dance"),
+        ("And for her little brother, he's 5?", ""),
+        ("Sortie en poussette à Caen, un truc pour les moins de 3 ans ?", ""),
+        ("Des choses prévues à Caen ou ailleurs ?", ""),
     ],
 )
 def test_topic_is_what_is_left_to_search(question: str, topic: str) -> None:
@@ -402,6 +405,21 @@ def test_a_kind_of_place_or_its_surroundings_said_apart_from_the_name(
     assert u.place is not None
     assert (u.place.kind, u.place.name, u.place.radius_km) == (kind, name, radius)
     assert u.topic in ("", "bosse")
+
+
+@pytest.mark.parametrize(
+    ("earlier", "question", "start"),
+    [
+        ("un atelier mercredi 2 décembre ?", "et le mercredi suivant ?", "2026-12-09"),
+        ("a workshop on Wednesday 2 December?", "And the following Wednesday?", "2026-12-09"),
+        ("un concert samedi 5 décembre ?", "et le lendemain ?", "2026-12-06"),
+        ("a concert on Saturday 5 December?", "and the day after?", "2026-12-06"),
+        ("un concert dimanche 6 décembre ?", "et le dimanche 13 ?", "2026-12-13"),
+    ],
+)
+def test_a_follow_up_day_follows_the_earlier_dates(earlier: str, question: str, start: str) -> None:
+    u = understand(question, THURSDAY, GAZETTEER, TZ, previous_questions=[earlier])
+    assert u.window is not None and u.window.start == day(start)
 
 
 @pytest.mark.parametrize(
