@@ -454,6 +454,24 @@ def _weekday(m: re.Match[str], c: _Ctx, step: str | None = None) -> date:
     return _weekday_date(c, _WEEKDAYS[m["wd"]], step)
 
 
+HABIT_DAYS = 91  # "le dimanche" as a habit: the Sundays of the season to come
+_HABIT_LEADS = frozenset({"le", "les", "tous les", "chaque", "every"})
+
+
+def _weekday_rule(m: re.Match[str], c: _Ctx, language: Language) -> _Span:
+    """'dimanche', 'next Sunday': that day; 'le dimanche', 'on Sundays': those days for
+    HABIT_DAYS, as a follow-up says them of the window asked before (`rag.query`)."""
+    lead = " ".join((m["lead"] or "").split())
+    if m["step"] or not (lead in _HABIT_LEADS or (language == "en" and m["pl"])):
+        return _day_part(c, _weekday(m, c, _STEPS.get(m["step"] or "")), m["part"])
+    weekday = _WEEKDAYS[m["wd"]]
+    days = _days(c, c.as_of, c.as_of + timedelta(days=HABIT_DAYS - 1))
+    names = WEEKDAYS if c.language == "fr" else [d.capitalize() for d in EN_WEEKDAYS]
+    label = f"{c.label('habit', day=names[weekday])} ({days.label})"
+    hours = _PARTS[_part_key(m["part"])].hours if m["part"] else None
+    return replace(days, label=label, weekdays=(weekday,), hours=hours)
+
+
 def _weekend(c: _Ctx, weeks_later: int = 0) -> tuple[date, date]:
     saturday = c.as_of + timedelta(days=(5 - c.as_of.weekday()) % 7)
     if c.as_of.weekday() == 6:
@@ -827,9 +845,7 @@ _RESOLVERS: dict[str, _Resolver] = {
     "last_night": lambda m, c, lang: _day_part(
         c, c.as_of - timedelta(days=1), "soir", _label("yesterday", lang)
     ),
-    "weekday": lambda m, c, lang: _day_part(
-        c, _weekday(m, c, _STEPS.get(m["step"] or "")), m["part"]
-    ),
+    "weekday": _weekday_rule,
     "date": lambda m, c, lang: _dated(m, c),
     "part_of_date": lambda m, c, lang: _part_of(m, c, _single_date(m, c)),
     "part_of_weekday": lambda m, c, lang: _part_of(m, c, _weekday(m, c)),
@@ -1345,7 +1361,9 @@ RESTRICTED_MIN_DAYS = 14  # a window this long or longer can be narrowed to some
 def _on_weekdays(folded: str, c: _Ctx, chosen: list[_Found]) -> tuple[int, int, _Span] | None:
     """'un lundi ou mardi soir en juillet', 'samedi cet été': the widest window, on the
     weekdays (and part of the day) the other expressions name."""
-    longest = max(chosen, key=lambda f: f.span.end - f.span.start)
+    # a habit ("le mardi soir en décembre") is a weekday there, not a window of its own
+    windows = [f for f in chosen if f.span.weekdays is None] or chosen
+    longest = max(windows, key=lambda f: f.span.end - f.span.start)
     if longest.span.end - longest.span.start < timedelta(days=RESTRICTED_MIN_DAYS):
         return None
     others = [f for f in chosen if f is not longest]
@@ -1396,8 +1414,43 @@ def _with_only(folded: str, start: int, end: int) -> tuple[int, int]:
 
 
 _BARE_WEEKDAY = re.compile(
-    rf"^(?:(?:{_join('weekday_lead')})\s+)*(?:{'|'.join(_WEEKDAYS)})\b[\w\s'-]*$"
+    rf"^(?:(?:{_join('weekday_lead')})\s+)*(?:{'|'.join(_WEEKDAYS)})s?\b[\w\s'-]*$"
 )
+
+
+def on_weekdays_of(window: DateWindow, habit: DateWindow) -> DateWindow | None:
+    """'et le dimanche ?' after `window`: its Sundays over a long window, else its Sunday
+    (None when it has none); `habit` is the follow-up's own reading."""
+    days = habit.weekdays or ()
+    tz = window.start.tzinfo
+    assert isinstance(tz, ZoneInfo)
+    first, end = window.start.date(), window.end
+    if end - window.start >= timedelta(days=RESTRICTED_MIN_DAYS):
+        said = habit.label.split(" (")[0]  # "le dimanche"
+        return replace(
+            window,
+            weekdays=days,
+            hours=habit.hours or window.hours,
+            label=f"{window.label}, {said}",
+        )
+    day = next(
+        (
+            first + timedelta(days=k)
+            for k in range(7)
+            if (first + timedelta(days=k)).weekday() in days
+        ),
+        None,
+    )
+    if day is None or _at(day, 0, tz) >= end:
+        return None
+    low, high = habit.hours or (0, 24)
+    return replace(
+        habit,
+        start=max(window.start, _at(day, low, tz)),
+        end=min(end, _at(day, high, tz)),
+        label=on_day(day, detect_language(habit.expression)),
+        weekdays=None,
+    )
 
 
 def is_bare_weekday(expression: str) -> bool:

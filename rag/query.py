@@ -29,6 +29,7 @@ from rag.dates import (
     fold_aligned,
     hour_limit,
     is_bare_weekday,
+    on_weekdays_of,
     parse_dates,
     with_hour_limit,
 )
@@ -531,7 +532,14 @@ def understand(
             chain.append(_parse(earlier, as_of, gazetteer, tz, near_km))
             if not chain[-1].follow_up:
                 break
-        inherited = next((p.window for p in chain if p.window), None)
+        inherited: DateWindow | None = None  # each turn's dates read against the turns before
+        for earlier_turn in reversed(chain):
+            if earlier_turn.window is not None:
+                inherited = (
+                    _narrow(earlier_turn.window, inherited, tz, language)
+                    if inherited
+                    else earlier_turn.window
+                )
         window = _narrow(window, inherited, tz, language) if window else inherited
         if place is None and venue is None:
             place = next((p.place for p in chain if p.place), None)
@@ -577,6 +585,8 @@ def _narrow(
         return again if again is not None else own
     if inherited is None or not is_bare_weekday(own.expression):
         return own
+    if own.weekdays is not None:  # "et le dimanche ?": the Sundays of the window asked
+        return on_weekdays_of(inherited, own) or own
     within = parse_dates(own.expression, inherited.start.date(), tz, language=language)
     if within is not None and inherited.start <= within.start < inherited.end:
         return within

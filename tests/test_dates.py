@@ -648,3 +648,24 @@ def test_days_that_follow_are_marked_to_follow_an_earlier_question(
 ) -> None:
     window = parse_dates(question, THURSDAY, TZ)
     assert window is not None and window.following and window.start == at(start)
+
+
+@pytest.mark.parametrize(
+    ("question", "weekdays", "start", "end"),
+    [
+        ("jouer aux échecs le dimanche", (6,), "2026-11-26", "2027-02-25"),  # a habit
+        ("les samedis", (5,), "2026-11-26", "2027-02-25"),
+        ("on Sundays", (6,), "2026-11-26", "2027-02-25"),
+        ("every Saturday", (5,), "2026-11-26", "2027-02-25"),
+        ("dimanche", None, "2026-11-29", "2026-11-30"),  # the next one
+        ("ce dimanche", None, "2026-11-29", "2026-11-30"),
+        ("on Sunday", None, "2026-11-29", "2026-11-30"),
+        ("le dimanche 6 décembre", None, "2026-12-06", "2026-12-07"),
+    ],
+)
+def test_a_weekday_with_an_article_is_a_habit(
+    question: str, weekdays: tuple[int, ...] | None, start: str, end: str
+) -> None:
+    window = parse_dates(question, THURSDAY, TZ)
+    assert window is not None and window.weekdays == weekdays
+    assert (window.start, window.end) == (at(start), at(end))

@@ -247,6 +247,28 @@ def test_follow_ups_inherit_and_override() -> None:
     assert ask("Que faire demain à Rennes ?") == "demain (le vendredi 27 novembre 2026), à Rennes"
 
 
+@pytest.mark.parametrize(
+    ("earlier", "question", "weekdays", "start", "end"),
+    [
+        (
+            "que faire cet hiver à Caen ?",
+            "et seulement le dimanche ?",
+            (6,),
+            "2026-12-21",
+            "2027-03-20",
+        ),
+        ("what's on in Caen this winter?", "only on Sundays?", (6,), "2026-12-21", "2027-03-20"),
+        ("un concert ce week-end ?", "et le dimanche ?", None, "2026-11-29", "2026-11-30"),
+    ],
+)
+def test_a_habit_follow_up_keeps_those_days_of_the_earlier_window(
+    earlier: str, question: str, weekdays: tuple[int, ...] | None, start: str, end: str
+) -> None:
+    u = understand(question, THURSDAY, GAZETTEER, TZ, previous_questions=[earlier])
+    assert u.window is not None and u.window.weekdays == weekdays
+    assert (u.window.start, u.window.end) == (day(start), day(end))
+
+
 def test_a_weekday_follow_up_stays_inside_the_earlier_window() -> None:
     u = understand(
         "et dimanche ?",
