@@ -42,6 +42,7 @@ MAX_VENUES = 10  # a name fitting more venues than this names a kind of venue, n
 WHOLE_VENUE_WORDS = 3
 BIG_CITY = 50_000  # towns this large are recognised in lower case too ("a marseille")
 _TOWNS = Path(__file__).parent / "resources" / "fr-towns.tsv"
+_QUARTERS = Path(__file__).parent / "resources" / "paris-quarters.tsv"
 
 
 @dataclass(frozen=True)
@@ -55,6 +56,7 @@ class PlaceMatch:
     radius_km: float | None = None  # "près de X": events this close to (latitude, longitude)
     latitude: float | None = None
     longitude: float | None = None
+    quarter: str | None = None  # a neighbourhood of `name` said instead of it ("Montmartre")
 
     def matches(self, event: Event) -> bool:
         if self.radius_km is not None and event.latitude is not None:
@@ -256,7 +258,7 @@ _DEPARTMENT_NUMBER = re.compile(
     r"|\((?P<paren>\d{2}|2a|2b|97[1-6])\)"
 )
 _GENITIVE = frozenset(["de", "du", "des", "d", "of"])
-_ARTICLES = frozenset(["le", "la", "les", "l"])
+_ARTICLES = frozenset(["le", "la", "les", "l", "the"])
 _TOKEN = re.compile(r"[a-z0-9]+")
 _ABBREVIATIONS = {"st": "saint", "ste": "sainte"}
 
@@ -365,6 +367,35 @@ class _Entry:
     name: str
     needs_preposition: bool
     in_corpus: bool = True  # False for towns known only from rag/resources/fr-towns.tsv
+    quarter: _Quarter | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class _Quarter:
+    """A neighbourhood of rag/resources/paris-quarters.tsv."""
+
+    name: str
+    city: str
+    latitude: float
+    longitude: float
+    radius_km: float
+    needs_preposition: bool
+
+
+@cache
+def _quarters() -> list[tuple[str, _Quarter]]:
+    """paris-quarters.tsv: every spelling with its neighbourhood."""
+    found: list[tuple[str, _Quarter]] = []
+    for line in _QUARTERS.read_text(encoding="utf-8").splitlines():
+        if line.startswith("#") or not line.strip():
+            continue
+        names, city, lat, lon, radius, preposition = line.split("\t")
+        spellings = names.split("|")
+        quarter = _Quarter(
+            spellings[0], city, float(lat), float(lon), float(radius), preposition == "yes"
+        )
+        found += [(spelling, quarter) for spelling in spellings]
+    return found
 
 
 @cache
@@ -452,6 +483,10 @@ class Gazetteer:
             words = _words(city)
             if len(words) > 1 and heads[words[0]] == 1 and len(words[0]) >= 5:
                 self._add(words[:1], _Entry("city", city, True))
+        for spelling, quarter in _quarters():  # before the towns: not Saint-Germain-des-Prés (45)
+            if quarter.city in self.cities:
+                entry = _Entry("city", quarter.city, quarter.needs_preposition, quarter=quarter)
+                self._add(_words(spelling), entry)
         for key, (name, *_) in _towns().items():
             words = tuple(key.split())
             if len(key) >= 3 and not (
@@ -552,6 +587,11 @@ class Gazetteer:
         _, i, j, entry, start = best
         kind_after = j < len(words) and words[j] in _KIND_AFTER
         expression = text[tokens[start].start() : tokens[j - 1 + kind_after].end()]
+        if entry.quarter is not None:
+            q = entry.quarter
+            return PlaceMatch(
+                "city", q.city, expression, None, q.radius_km, q.latitude, q.longitude, q.name
+            )
         centre = self.centre(entry.name) if entry.kind == "city" else None
         around = words[start] in _NEAR or (kind_after and words[j] in _AREA)
         if centre is not None and (around or VICINITY.search(fold_aligned(text))):
@@ -759,6 +799,8 @@ def unknown_place(text: str) -> PlaceMatch | None:
 def place_phrase(place: PlaceMatch) -> str:
     """'à Paris', 'au Mans', 'en Bretagne', 'dans le département Calvados', 'à moins de 15 km
     de Lyon', 'pays : Italie'."""
+    if place.quarter is not None:
+        return f"quartier {place.quarter} ({place.name})"
     if place.radius_km is not None:
         return f"à moins de {place.radius_km:g} km de {place.name}"
     if place.kind == "country":

@@ -690,6 +690,8 @@ def alternatives(topic: str) -> list[frozenset[str]]:
 
 
 def _english_place(place: PlaceMatch) -> str:
+    if place.quarter is not None:
+        return f"in the {place.quarter} area ({place.name})"
     if place.radius_km is not None:
         return f"within {place.radius_km:g} km of {place.name}"
     return f"in {place.name}"

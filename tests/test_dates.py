@@ -641,6 +641,7 @@ def test_days_said_as_people_say_them(question: str, start: str, end: str) -> No
         ("the following Wednesday", "2026-12-02"),
         ("la semaine d'après", "2026-11-30"),
         ("the week after", "2026-11-30"),
+        ("on the Saturday right after", "2026-11-28"),
     ],
 )
 def test_days_that_follow_are_marked_to_follow_an_earlier_question(

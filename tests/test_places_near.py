@@ -143,3 +143,34 @@ def test_towns_the_corpus_lacks_are_known(question: str, name: str) -> None:
 )
 def test_ordinary_words_are_not_towns(question: str) -> None:
     assert GAZETTEER.find(question) is None
+
+
+@pytest.mark.parametrize(
+    ("question", "quarter", "phrase"),
+    [
+        (
+            "Des choses à faire à Montmartre en juillet ?",
+            "Montmartre",
+            "quartier Montmartre (Paris)",
+        ),
+        ("expo photo ce we dans le Marais", "Marais", "quartier Marais (Paris)"),
+        ("anything in the Marais tonight?", "Marais", "quartier Marais (Paris)"),
+        ("a photo festival around Saint-Germain-des-Prés", "Saint-Germain-des-Prés", None),
+        ("un concert à Bercy", "Bercy", None),
+    ],
+)
+def test_a_neighbourhood_is_a_small_radius_around_it(
+    question: str, quarter: str, phrase: str | None
+) -> None:
+    """rag/resources/paris-quarters.tsv: before the towns that share a name (there are
+    communes called Saint-Germain-des-Prés) and read as "près de" its centre."""
+    place = GAZETTEER.find(question)
+    assert place is not None and (place.name, place.quarter) == ("Paris", quarter)
+    assert place.radius_km is not None and place.radius_km < 2
+    assert phrase is None or place_phrase(place) == phrase
+    sacre_coeur = Event(uid="s", title="x", city="Paris", latitude=48.8867, longitude=2.3431)
+    assert place.matches(sacre_coeur) == (quarter == "Montmartre")
+
+
+def test_a_neighbourhood_that_is_an_everyday_word_needs_a_preposition() -> None:
+    assert GAZETTEER.find("les marais salants de Guérande") is None

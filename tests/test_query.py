@@ -107,6 +107,11 @@ def day(text: str) -> datetime:
         ("And for her little brother, he's 5?", ""),
         ("Sortie en poussette à Caen, un truc pour les moins de 3 ans ?", ""),
         ("Des choses prévues à Caen ou ailleurs ?", ""),
+        ("Et un truc le soir, même si c'est un peu plus cher ?", ""),  # price, no topic
+        ("Visiting Caen this spring. Anything going on in town?", ""),
+        ("Just the ones in Caen, please.", ""),
+        ("Anything French-language happening in Caen?", ""),
+        ("un cours de yoga, si possible en plein air", "cours de yoga en plein air"),
     ],
 )
 def test_topic_is_what_is_left_to_search(question: str, topic: str) -> None:
