@@ -73,8 +73,8 @@ _RESOURCES = Path(__file__).parent / "resources"
 _WORD = re.compile(r"[a-z0-9]+")
 _FOLLOW_UP = re.compile(
     r"^\W*(?:(?:ok(?:ay)?|d'accord|super|parfait|merci|great|thanks)\W+)?"
-    r"(?:et|plutot|sinon|mais|ou\s+bien|aussi|pareil|meme\s+chose"
-    r"|and|or|what\s+about|how\s+about)\b"
+    r"(?:et|plutot|sinon|mais|ou\s+bien|aussi|pareil|meme\s+chose|juste|seulement|uniquement"
+    r"|and|or|what\s+about|how\s+about|just|only)\b"
     # words that point back at the answer: "lesquels conviennent ?", "which of those…"
     r"|\b(?:lesquel(?:le)?s|parmi\s+(?:eux|elles|ceux|celles|ces)"
     r"|(?:which|any|one)\s+of\s+(?:those|these|them))\b"
@@ -244,9 +244,8 @@ def _parse(
         # the occasion ranks the events that name it first; asked alone, the day itself
         # was asked: when none names it, the day's events answer ("le soir de la
         # Saint-Valentin"), but "une soirée Halloween" still needs a Halloween party
-        if not topic:
-            incidental |= frozenset(topic_terms(window.occasion))
-        topic = f"{topic} {window.occasion}".strip()
+        incidental |= frozenset(topic_terms(window.occasion))  # "un spectacle pour la
+        topic = f"{topic} {window.occasion}".strip()  # Saint-Valentin": that day's shows too
     short = len(folded.split()) <= 4 and not topic and not asking
     follow_up = bool(_FOLLOW_UP.search(folded)) or short or there
     asks_events = outing or window or place or cues.audience or cues.free or cues.access

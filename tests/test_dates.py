@@ -565,6 +565,7 @@ def test_weekdays_inside_a_longer_window(
     ("question", "start", "end"),
     [
         ("pendant les Journées du patrimoine 2027 ?", "2027-09-18", "2027-09-20"),
+        ("backstage during the heritage weekend 2027?", "2027-09-18", "2027-09-20"),
         ("Christmas Day 2027?", "2027-12-24", "2027-12-26"),
         ("Noël 2027", "2027-12-24", "2027-12-26"),  # bare, its year makes it a date
         ("Halloween 2025", "2025-10-31", "2025-11-01"),

@@ -110,6 +110,10 @@ def day(text: str) -> datetime:
         ("Et un truc le soir, même si c'est un peu plus cher ?", ""),  # price, no topic
         ("Visiting Caen this spring. Anything going on in town?", ""),
         ("Just the ones in Caen, please.", ""),
+        (
+            "Pour la Saint-Valentin je veux emmener ma chérie voir un spectacle",
+            "spectacle Saint-Valentin",
+        ),
         ("Anything French-language happening in Caen?", ""),
         ("un cours de yoga, si possible en plein air", "cours de yoga en plein air"),
     ],
@@ -378,6 +382,8 @@ def test_topic_terms_join_a_letter_to_its_word_but_not_a_pronoun(
         ("on ne s'ennuie pas ici ?", "ennuie", {"ennui"}),
         ("I work in Caen, any concerts?", "work any concerts", {"work"}),
         ("des concerts de jazz", "concerts de jazz", set()),
+        # a feast said as a date dates the topic: that day's shows answer when none names it
+        ("un spectacle pour la Saint-Valentin", "spectacle Saint-Valentin", {"saint", "valentin"}),
         # a leading clause about the asker, up to its punctuation; auxiliaries skipped
         (
             "Je rentre de vacances, qu'est-ce que j'ai raté ?",
@@ -505,6 +511,8 @@ def test_the_feast_of_a_date_asked_alone_need_not_be_named_by_the_events() -> No
     [
         ("Lesquels conviennent à une enfant de 6 ans ?", "Des concerts à Caen ?", "concerts"),
         ("ok and which of those can my dad get into?", "Any plays in Caen this summer?", "plays"),
+        ("Juste ceux du samedi, svp", "Des concerts à Caen ce week-end ?", "concerts"),
+        ("Just the Saturday, please", "Any plays in Caen this weekend?", "plays"),
     ],
 )
 def test_words_pointing_back_at_the_answer_make_a_follow_up(
