@@ -21,7 +21,7 @@ import re
 from bisect import bisect_left
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 from statistics import median
@@ -254,10 +254,27 @@ _KIND_AFTER = frozenset(["region", "department", "departement", "area", "county"
 _AREA = frozenset(["area"])  # ...of which these ask for the surroundings
 _DEPARTMENT_NUMBER = re.compile(
     r"\b(?:dans\s+le|departement(?:\s+d[eu])?|dept\.?|dpt)\s+(?P<code>\d{2}|2a|2b|97[1-6])\b"
-    r"(?!\s*(?:e|er|eme|ieme|ans?|h|heures?|mois|jours?|km|%|€|[:/.,]\d))"
+    r"(?!\s*(?:e|er|eme|ieme|ans?|h|heures?|mois|jours?|km)\b|\s*(?:%|€|[:/.,]\d))"
     r"|\((?P<paren>\d{2}|2a|2b|97[1-6])\)"
 )
 _GENITIVE = frozenset(["de", "du", "des", "d", "of"])
+_STOPS = frozenset(["metro", "station", "gare", "arret", "rer", "tram", "stop", "subway", "tube"])
+NEAR_QUARTER_KM = 1.5  # "near" a neighbourhood or a square: about a twenty-minute walk
+_DISTANCES = frozenset(
+    [
+        "km",
+        "kms",
+        "kilometres",
+        "kilometers",
+        "minutes",
+        "min",
+        "miles",
+        "h",
+        "heures",
+        "hours",
+        "loin",
+    ]
+)
 _ARTICLES = frozenset(["le", "la", "les", "l", "the"])
 _TOKEN = re.compile(r"[a-z0-9]+")
 _ABBREVIATIONS = {"st": "saint", "ste": "sainte"}
@@ -486,7 +503,10 @@ class Gazetteer:
         for spelling, quarter in _quarters():  # before the towns: not Saint-Germain-des-Prés (45)
             if quarter.city in self.cities:
                 entry = _Entry("city", quarter.city, quarter.needs_preposition, quarter=quarter)
-                self._add(_words(spelling), entry)
+                words = _words(spelling)
+                self._add(words, entry)
+                if len(words) > 1 and words[0] in _ARTICLES:  # "le quartier des Halles"
+                    self._add(words[1:], replace(entry, needs_preposition=True))
         for key, (name, *_) in _towns().items():
             words = tuple(key.split())
             if len(key) >= 3 and not (
@@ -589,8 +609,10 @@ class Gazetteer:
         expression = text[tokens[start].start() : tokens[j - 1 + kind_after].end()]
         if entry.quarter is not None:
             q = entry.quarter
+            # "près de la place d'Italie": around it, walking distance
+            radius = max(q.radius_km * 2, NEAR_QUARTER_KM) if words[start] in _NEAR else q.radius_km
             return PlaceMatch(
-                "city", q.city, expression, None, q.radius_km, q.latitude, q.longitude, q.name
+                "city", q.city, expression, None, radius, q.latitude, q.longitude, q.name
             )
         centre = self.centre(entry.name) if entry.kind == "city" else None
         around = words[start] in _NEAR or (kind_after and words[j] in _AREA)
@@ -713,10 +735,14 @@ class GazetteerBuilder:
 def _preposition_start(words: list[str], i: int) -> int:
     """Index of the preposition that introduces the name at `i`, or `i` when there is none."""
     j = i
-    while j > 0 and words[j - 1] in _ARTICLES and i - j < 2:
+    if j > 0 and words[j - 1] in _STOPS:  # "près du métro Place d'Italie"
         j -= 1
-    if j > 0 and words[j - 1] in ("de", "du", "d") and j > 1 and words[j - 2] in _PREPOSITIONS:
-        return j - 2  # "près de", "autour de", "région de"
+    while j > 0 and words[j - 1] in _ARTICLES and i - j < 3:
+        j -= 1
+    if j > 1 and words[j - 1] in _GENITIVE and words[j - 2] in _PREPOSITIONS | _DISTANCES:
+        return j - 2  # "près de", "autour de", "région de", "à 10 km de", "within 20 km of"
+    if j > 1 and words[j - 1] == "from" and words[j - 2] in _DISTANCES:
+        return j - 2  # "30 km from Lille"
     if j > 0 and words[j - 1] in _PREPOSITIONS:
         return j - 1
     return i

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from functools import cache
 from itertools import pairwise
@@ -203,8 +203,8 @@ def _parse(
             if p0 < v1 and v0 < p1:
                 # "au Théâtre de la Petite France" is a venue, not France; "à Paris" stays
                 # Paris where a venue's name starts with "Paris"
-                if v0 <= p0 and p1 <= v1 and v1 - v0 > p1 - p0:
-                    place = None
+                if v0 <= p0 and p1 <= v1 and (v1 - v0 > p1 - p0 or place.quarter):
+                    place = None  # a venue named like its neighbourhood is the venue
                 else:
                     venue = None
         drop(v0, v1)
@@ -230,6 +230,22 @@ def _parse(
             drop(start, start + len(within.expression))
         for span in _named_again(folded, place, gazetteer):  # "Jura : des événements à Dole ?"
             drop(*span)
+        distance = _DISTANCE.search(folded)
+        if distance is not None:  # "dans un rayon de 20 km", "1,5 km max"
+            km = distance["km"] or distance["km2"] or distance["km3"]
+            place = _within(place, float(km.replace(",", ".")), gazetteer)
+            drop(*distance.span())
+        rest = "".join(c if k else " " for c, k in zip(unread, keep, strict=True))
+        after = question.find(place.expression) + len(place.expression)
+        listed = _listed_place(rest, place, after, gazetteer, near_km)
+        if listed is not None:  # "dans l'Oise ou l'Aisne": a place listed with it is no topic
+            drop(*listed)
+        other = gazetteer.find(rest, near_km)
+        if other is not None and (
+            other.name in _around(place, gazetteer) or place.name in _around(other, gazetteer)
+        ):  # "Montmartre (18e)", "Rennes, en Bretagne": the same place said again
+            start = rest.find(other.expression)
+            drop(start, start + len(other.expression))
     for span in cues.spans:
         drop(*span)
     if place is not None and place.radius_km is not None:
@@ -272,6 +288,53 @@ def _containing_place(
     if other is None or other.kind not in ("department", "region"):
         return None
     return other if other.name in _around(place, gazetteer) else None
+
+
+# a distance said with the place ("within 20 km of Lyon", "à 10 km de Rennes", "1,5 km
+# max"), not a length ("une course de 10 km")
+_DISTANCE = re.compile(
+    r"\b(?:(?:within|less\s+than|under|up\s+to|dans\s+un\s+rayon\s+de|a\s+moins\s+de|moins\s+de"
+    r"|rayon\s+de)\s+(?P<km>\d+(?:[.,]\d+)?)\s*(?:km|kms|kilomet(?:er|re)s?)\b(?:\s+(?:of|from|de|d'|du|des))?"
+    r"|(?P<km2>\d+(?:[.,]\d+)?)\s*(?:km|kms)\s+(?:max(?:imum)?|au\s+plus|tops|around|from|away)"
+    r"|\ba\s+(?P<km3>\d+(?:[.,]\d+)?)\s*(?:km|kms)\s+(?:de|d'|du|des)\b)"
+)
+
+
+_LISTED = re.compile(r"[\s,;/]*(?:(?:ou|et|voire|or|and)\b)?[\s,;/]*")
+
+
+def _listed_place(
+    rest: str, place: PlaceMatch, after: int, gazetteer: Gazetteer, near_km: float
+) -> tuple[int, int] | None:
+    """Where `rest` (the question, what was read blanked) names another place right after
+    the place asked (ending at `after`), joined by "ou", "et" or a comma: "dans l'Oise ou
+    l'Aisne". The first place's preposition holds for the second ("l'Aisne" needs one)."""
+    joined = _LISTED.match(rest, after)
+    if joined is None or joined.end() == after or not rest[joined.end() :].strip():
+        return None
+    preposition = place.expression.split()[0]
+    found = gazetteer.find(f"{preposition} {rest[joined.end() :]}", near_km)
+    if found is None:
+        return None
+    said = found.expression
+    if said.startswith(f"{preposition} "):
+        said = said[len(preposition) + 1 :]
+    if rest.find(said, joined.end()) != joined.end():
+        return None
+    return joined.end(), joined.end() + len(said)
+
+
+def _within(place: PlaceMatch, km: float, gazetteer: Gazetteer) -> PlaceMatch:
+    """The place as a radius of `km` around its centre (a city, a neighbourhood)."""
+    if place.kind != "city":
+        return place
+    latitude, longitude = place.latitude, place.longitude
+    if latitude is None or longitude is None:
+        centre = gazetteer.centre(place.name)
+        if centre is None:
+            return place
+        latitude, longitude = centre
+    return replace(place, radius_km=km, latitude=latitude, longitude=longitude)
 
 
 def _named_again(folded: str, place: PlaceMatch, gazetteer: Gazetteer) -> list[tuple[int, int]]:

@@ -6,10 +6,14 @@ towns whose name holds another place, countries, towns the corpus lacks.
 
 from __future__ import annotations
 
+from datetime import date
+from zoneinfo import ZoneInfo
+
 import pytest
 
 from rag.models import Event
 from rag.places import NEAR_KM, Gazetteer, event_place, place_phrase
+from rag.query import understand
 
 EVENTS = [
     Event(
@@ -174,3 +178,43 @@ def test_a_neighbourhood_is_a_small_radius_around_it(
 
 def test_a_neighbourhood_that_is_an_everyday_word_needs_a_preposition() -> None:
     assert GAZETTEER.find("les marais salants de Guérande") is None
+
+
+@pytest.mark.parametrize(
+    ("question", "name", "radius"),
+    [
+        ("anything within 20 km of Lyon?", "Lyon", 20.0),
+        ("des concerts à 10 km de Lyon ?", "Lyon", 10.0),
+        ("près de Lyon, 30 km max", "Lyon", 30.0),
+        ("something 25 km from Lyon", "Lyon", 25.0),
+        ("dans un rayon de 5 km autour de Lyon", "Lyon", 5.0),
+        ("une course de 10 km à Lyon", "Lyon", None),  # a length, not a distance
+    ],
+)
+def test_a_distance_said_is_the_radius(question: str, name: str, radius: float | None) -> None:
+    u = understand(question, date(2026, 11, 26), GAZETTEER, ZoneInfo("Europe/Paris"))
+    assert u.place is not None and (u.place.name, u.place.radius_km) == (name, radius)
+    assert "km" not in u.topic or radius is None
+
+
+@pytest.mark.parametrize(
+    ("question", "name", "topic"),
+    [
+        ("et dans l'Oise ou l'Aisne, c'est pareil ?", "Oise", ""),  # listed: no topic
+        ("à Lyon ou Villeurbanne, un concert ?", "Lyon", "concert"),
+        ("Staying in Montmartre, anything in the 18th arrondissement?", "Paris", ""),
+        ("à Paris, des fêtes de la Bretagne ?", "Paris", "fêtes de la Bretagne"),
+    ],
+)
+def test_a_second_place_listed_or_said_again_is_no_topic(
+    question: str, name: str, topic: str
+) -> None:
+    u = understand(question, date(2026, 11, 26), GAZETTEER, ZoneInfo("Europe/Paris"))
+    assert u.place is not None and u.place.name == name and u.topic == topic
+
+
+def test_near_a_square_is_a_walk_around_it() -> None:
+    place = GAZETTEER.find("près du métro Place d'Italie, un concert ?")
+    assert place is not None and place.quarter == "Place d'Italie"
+    assert place.radius_km is not None and place.radius_km >= 1.5
+    assert GAZETTEER.find("Quoi faire dans le 92 en novembre ?") is not None  # "92 en": no "e"
