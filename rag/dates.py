@@ -691,6 +691,13 @@ def _in(c: _Ctx, count: int, unit: str, name: str) -> _Span:
 _DAY = timedelta(days=1)
 
 
+def _earlier_this(m: re.Match[str], c: _Ctx, language: Language) -> _Span:
+    """'earlier this month': from its first day to yesterday (today when it is the first)."""
+    first = c.as_of.replace(day=1) if m["m"] or m["m2"] else c.as_of - timedelta(c.as_of.weekday())
+    last = max(first, c.as_of - _DAY)
+    return _Span(_at(first, 0, c.tz), _at(last, 24, c.tz), describe_days(first, last, c.language))
+
+
 def _following(span: _Span) -> _Span:
     return replace(span, following=True)
 
@@ -867,6 +874,7 @@ _RESOLVERS: dict[str, _Resolver] = {
     "next_week": lambda m, c, lang: _week(c, 1, _label("next_week", lang)),
     "last_week": lambda m, c, lang: _week(c, -1, _label("last_week", lang)),
     "this_month": lambda m, c, lang: _month_span(c, c.as_of.month, c.as_of.year, None),
+    "earlier_this": _earlier_this,
     "next_month": lambda m, c, lang: _relative_month(c, 1),
     "last_month": lambda m, c, lang: _relative_month(c, -1),
     "end_of": lambda m, c, lang: _end_of(c, _UNITS[m[0].split()[-1]]),

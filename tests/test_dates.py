@@ -626,6 +626,8 @@ def test_a_weekday_said_with_a_date_chooses_its_year(question: str, day: str) ->
         ("Saturday the 12th", "2026-12-12", "2026-12-13"),
         ("le soir du 3", "2026-12-03 18:00", "2026-12-04"),
         ("the evening of the 3rd", "2026-12-03 18:00", "2026-12-04"),
+        ("what did I miss earlier this month?", "2026-11-01", "2026-11-26"),
+        ("plus tôt cette semaine", "2026-11-23", "2026-11-26"),
     ],
 )
 def test_days_said_as_people_say_them(question: str, start: str, end: str) -> None:

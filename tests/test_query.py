@@ -110,6 +110,9 @@ def day(text: str) -> datetime:
         ("Et un truc le soir, même si c'est un peu plus cher ?", ""),  # price, no topic
         ("Visiting Caen this spring. Anything going on in town?", ""),
         ("Just the ones in Caen, please.", ""),
+        ("les événements prévus à Caen au cours du mois de novembre ?", ""),
+        ("Et parmi ça, lequel on peut faire sans s'inscrire à l'avance ?", ""),
+        ("anything in Caen I can just walk in, without booking?", ""),
         (
             "Pour la Saint-Valentin je veux emmener ma chérie voir un spectacle",
             "spectacle Saint-Valentin",
