@@ -116,6 +116,9 @@ _AUDIENCES = [
     ),
 ]
 _AUDIENCE_RES = [(name, re.compile(pattern)) for name, pattern in _AUDIENCES]
+_WITHOUT = re.compile(  # "sans enfants", "no kids": an audience not wanted
+    r"\b(?:sans|without|no|pas\s+d(?:e\s+|')|not\s+for)\s*(?:les\s+|the\s+|des\s+)?$"
+)
 _NUMBER = r"\d{1,2}(?:[.,]5)?"
 _UNIT = r"(?P<unit>ans|mois|years?(?:[-\s]olds?)?|yo|months?(?:[-\s]olds?)?)"
 _PERSON = (  # who may be given an age without its unit: "a teenager (14)", "my daughter is 3"
@@ -213,8 +216,8 @@ def read_cues(folded: str) -> Cues:
     for name, pattern in _AUDIENCE_RES:
         for m in pattern.finditer(folded):
             spans.append(m.span())
-            if name not in audience:
-                audience.append(name)
+            if name not in audience and not _WITHOUT.search(folded, 0, m.start()):
+                audience.append(name)  # but "sans enfants", "no kids" want none there
     if ages is not None:
         name = "enfants" if ages.low < CHILD_AGE else "ados" if ages.low < 18 else "adultes"
         if name not in audience:

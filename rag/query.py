@@ -246,6 +246,8 @@ def _parse(
         ):  # "Montmartre (18e)", "Rennes, en Bretagne": the same place said again
             start = rest.find(other.expression)
             drop(start, start + len(other.expression))
+            if place.kind != "city" and other.kind == "city":
+                place = other  # "Visiting Caen in Normandy": Caen, the narrower
     for span in cues.spans:
         drop(*span)
     if place is not None and place.radius_km is not None:

@@ -135,3 +135,16 @@ def test_the_words_leading_to_an_access_need_are_part_of_the_cue(question: str, 
     """They are no topic: "adaptée", "personnes" would otherwise have to match events."""
     folded = fold_aligned(question)
     assert cue in [folded[a:b] for a, b in read_cues(folded).spans]
+
+
+@pytest.mark.parametrize(
+    ("question", "audience"),
+    [
+        ("une soirée pour adultes seulement, sans enfants svp", ["adultes"]),
+        ("a museum night, no kids please", []),
+        ("pas d'enfants, un concert calme", []),
+        ("un spectacle pour les enfants", ["enfants"]),
+    ],
+)
+def test_an_audience_said_without_is_not_asked(question: str, audience: list[str]) -> None:
+    assert read_cues(fold(question)).audience == audience

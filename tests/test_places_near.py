@@ -204,6 +204,7 @@ def test_a_distance_said_is_the_radius(question: str, name: str, radius: float |
         ("à Lyon ou Villeurbanne, un concert ?", "Lyon", "concert"),
         ("Staying in Montmartre, anything in the 18th arrondissement?", "Paris", ""),
         ("à Paris, des fêtes de la Bretagne ?", "Paris", "fêtes de la Bretagne"),
+        ("Visiting Lyon in the Rhône this spring, what's on in the city?", "Lyon", ""),
     ],
 )
 def test_a_second_place_listed_or_said_again_is_no_topic(

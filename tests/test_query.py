@@ -113,6 +113,8 @@ def day(text: str) -> datetime:
         ("les événements prévus à Caen au cours du mois de novembre ?", ""),
         ("Et parmi ça, lequel on peut faire sans s'inscrire à l'avance ?", ""),
         ("anything in Caen I can just walk in, without booking?", ""),
+        ("je vais habiter à Caen, il y a des événements là-bas ?", ""),
+        ("ma cousine habite à Caen, un événement en novembre ?", ""),
         (
             "Pour la Saint-Valentin je veux emmener ma chérie voir un spectacle",
             "spectacle Saint-Valentin",
