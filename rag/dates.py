@@ -606,6 +606,7 @@ def _paques(year: int) -> tuple[date, date]:
 # The yearly period of each feast of `feasts` (dates.toml has their names and occasions).
 _FEAST_PERIODS: dict[str, Callable[[int], tuple[date, date]]] = {
     "noel": lambda y: (date(y, 12, 24), date(y, 12, 25)),
+    "noel_jour": lambda y: (date(y, 12, 25), date(y, 12, 25)),
     "jour_an": lambda y: (date(y, 1, 1), date(y, 1, 1)),
     "nouvel_an": lambda y: (date(y - 1, 12, 31), date(y, 1, 1)),
     "valentin": lambda y: (date(y, 2, 14), date(y, 2, 14)),

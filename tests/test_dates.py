@@ -335,7 +335,7 @@ CLASSES = [
     (THURSDAY, "next month", "2026-12-01", "2027-01-01", False),
     (THURSDAY, "in 3 days", "2026-11-29", "2026-11-30", False),
     (THURSDAY, "in the next two weeks", "2026-11-26", "2026-12-11", False),
-    (THURSDAY, "on Christmas Day", "2026-12-24", "2026-12-26", False),
+    (THURSDAY, "on Christmas Day", "2026-12-25", "2026-12-26", False),  # the day alone
     (THURSDAY, "for Halloween", "2027-10-31", "2027-11-01", False),
     # past windows
     (THURSDAY, "hier soir", "2026-11-25 18:00", "2026-11-26", True),
@@ -566,7 +566,7 @@ def test_weekdays_inside_a_longer_window(
     [
         ("pendant les Journées du patrimoine 2027 ?", "2027-09-18", "2027-09-20"),
         ("backstage during the heritage weekend 2027?", "2027-09-18", "2027-09-20"),
-        ("Christmas Day 2027?", "2027-12-24", "2027-12-26"),
+        ("Christmas Day 2027?", "2027-12-25", "2027-12-26"),
         ("Noël 2027", "2027-12-24", "2027-12-26"),  # bare, its year makes it a date
         ("Halloween 2025", "2025-10-31", "2025-11-01"),
         ("pour Pâques 2027", "2027-03-27", "2027-03-30"),
@@ -626,6 +626,7 @@ def test_a_weekday_said_with_a_date_chooses_its_year(question: str, day: str) ->
         ("Saturday the 12th", "2026-12-12", "2026-12-13"),
         ("le soir du 3", "2026-12-03 18:00", "2026-12-04"),
         ("the evening of the 3rd", "2026-12-03 18:00", "2026-12-04"),
+        ("le jour de Noël", "2026-12-25", "2026-12-26"),  # the day, not Christmas Eve too
         ("what did I miss earlier this month?", "2026-11-01", "2026-11-26"),
         ("plus tôt cette semaine", "2026-11-23", "2026-11-26"),
     ],
@@ -673,3 +674,9 @@ def test_a_weekday_with_an_article_is_a_habit(
     window = parse_dates(question, THURSDAY, TZ)
     assert window is not None and window.weekdays == weekdays
     assert (window.start, window.end) == (at(start), at(end))
+
+
+def test_the_evening_of_a_feast_is_its_evening() -> None:
+    window = parse_dates("Quelque chose à faire le soir d'Halloween ?", THURSDAY, TZ)
+    assert window is not None and window.hours == (18, 24)
+    assert parse_dates("une soirée d'Halloween", THURSDAY, TZ) is None  # a theme, not a date

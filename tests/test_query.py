@@ -517,6 +517,11 @@ def test_the_feast_of_a_date_asked_alone_need_not_be_named_by_the_events() -> No
         ("Lesquels conviennent à une enfant de 6 ans ?", "Des concerts à Caen ?", "concerts"),
         ("ok and which of those can my dad get into?", "Any plays in Caen this summer?", "plays"),
         ("Juste ceux du samedi, svp", "Des concerts à Caen ce week-end ?", "concerts"),
+        (
+            "et pour des enfants de 6 ans, lesquelles conviennent ?",
+            "des pièces en plein air à Caen cet été ?",
+            "pièces en plein air",
+        ),
         ("Just the Saturday, please", "Any plays in Caen this weekend?", "plays"),
     ],
 )
