@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from rag.kinds import kind_choices
 from rag.language import detect_language
 
@@ -30,3 +32,15 @@ def test_a_tie_of_function_words_is_broken_by_how_common_the_words_are() -> None
     assert detect_language("wine tasting") == "en"
     assert detect_language("atelier poterie") == "fr"
     assert detect_language("escape game") == "fr"  # French says it too: not enough
+
+
+@pytest.mark.parametrize(
+    ("topic", "french"),
+    [
+        ("an escape room", {"escap", "game"}),
+        ("the Swedish Institute", {"suedoi"}),
+        ("any open days", {"port", "ouvert"}),
+    ],
+)
+def test_what_visitors_say_in_english_has_its_french_words(topic: str, french: set[str]) -> None:
+    assert any(french <= choice for choice in kind_choices(topic, "en"))
