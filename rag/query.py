@@ -262,8 +262,9 @@ def _parse(
         # the occasion ranks the events that name it first; asked alone, the day itself
         # was asked: when none names it, the day's events answer ("le soir de la
         # Saint-Valentin"), but "une soirée Halloween" still needs a Halloween party
-        incidental |= frozenset(topic_terms(window.occasion))  # "un spectacle pour la
-        topic = f"{topic} {window.occasion}".strip()  # Saint-Valentin": that day's shows too
+        if not topic:
+            incidental |= frozenset(topic_terms(window.occasion))
+        topic = f"{topic} {window.occasion}".strip()
     short = len(folded.split()) <= 4 and not topic and not asking
     follow_up = bool(_FOLLOW_UP.search(folded)) or short or there
     asks_events = outing or window or place or cues.audience or cues.free or cues.access
