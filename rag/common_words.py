@@ -21,20 +21,29 @@ SHARED_MARGIN = 0.5  # ...and about as common in French as in English: "reggae",
 
 
 @cache
-def _zipf_table(language: Language) -> dict[str, float]:
-    """Folded word -> Zipf frequency; words that fold alike ("été", "ete") add up."""
+def _tables(language: Language) -> tuple[dict[str, float], dict[str, str]]:
+    """Folded word -> Zipf frequency (words that fold alike, "été" and "ete", add up), and
+    folded word -> its most frequent spelling."""
     from wordfreq import get_frequency_dict  # 0.3 s and ~10 MB per language: when needed
 
     frequencies: dict[str, float] = {}
+    spellings: dict[str, str] = {}
     for word, frequency in get_frequency_dict(language, wordlist="small").items():
         key = fold(word)
         frequencies[key] = frequencies.get(key, 0.0) + frequency
-    return {word: math.log10(frequency) + 9 for word, frequency in frequencies.items()}
+        spellings.setdefault(key, word)  # the dictionary runs from the most frequent
+    zipfs = {word: math.log10(frequency) + 9 for word, frequency in frequencies.items()}
+    return zipfs, spellings
 
 
 def zipf(word: str, language: Language) -> float:
     """How common the folded `word` is in `language` (Zipf scale; 0 when rarer than 3)."""
-    return _zipf_table(language).get(word, 0.0)
+    return _tables(language)[0].get(word, 0.0)
+
+
+def spelling(word: str, language: Language) -> str:
+    """How `language` most often writes the folded `word` ("evenement" -> "événement")."""
+    return _tables(language)[1].get(word, word)
 
 
 def french_too(word: str) -> bool:
@@ -48,3 +57,15 @@ def english_only(word: str) -> bool:
     """A word (folded) of everyday English and not of French: spelled right, so never short
     for a French word ("tales" is not "talentueux"; "conf", French too, is "conférence")."""
     return zipf(word, "en") >= FRENCH_ZIPF > zipf(word, "fr")
+
+
+RARE_ZIPF = 2.0  # once per 100 million words: rarer are mostly slips ("musqiue": 1.0)
+
+
+def rare_word(word: str) -> bool:
+    """A word too rare for the small lists, inflected forms mostly ("peignent",
+    "graffeurs", "composting"), by wordfreq's large lists (~35 MB a language, loaded
+    when first asked)."""
+    from wordfreq import zipf_frequency
+
+    return any(zipf_frequency(word, lang, wordlist="large") >= RARE_ZIPF for lang in ("fr", "en"))

@@ -25,10 +25,12 @@ from rag.errors import RagError
 from rag.generation import Generated, GenerationInput, Generator, create_generator
 from rag.generation.extractive import no_answer_text
 from rag.index import Index, IndexUnavailable, check_active, load_index, open_index
+from rag.language import detect_language
 from rag.models import Event, Hit, Message, Occurrence
 from rag.query import Understanding, load_tables, understand
 from rag.retrieval import Retriever
 from rag.schemas import AskRequest, AskResponse, ProviderInfo, Source, Timings, Understood
+from rag.spelling import fix_slips
 from rag.typography import typeset
 from rag.versions import active_version
 
@@ -207,15 +209,19 @@ class Assistant:
         started = time.perf_counter()
         as_of = request.as_of or datetime.now(self.tz).date()
         history = [Message(m.role, m.content) for m in request.history]
+
+        def typed(text: str) -> str:  # slips fixed: "ocobre" is October
+            return fix_slips(text, detect_language(text), served.retriever.uses)
+
         understanding = understand(
-            request.question,
+            typed(request.question),
             as_of,
             served.retriever.gazetteer,
             self.tz,
             city=request.city,
             date_from=request.date_from,
             date_to=request.date_to,
-            previous_questions=[m.content for m in history if m.role == "user"],
+            previous_questions=[typed(m.content) for m in history if m.role == "user"],
             near_km=self.settings.near_km,
         )
         hits = served.retriever.search(understanding, request.k or self.settings.top_k)

@@ -20,7 +20,7 @@ from itertools import pairwise
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from rag.common_words import zipf
+from rag.common_words import rare_word, zipf
 from rag.config import NEAR_KM
 from rag.cues import ACCESS_LABELS, AUDIENCE_PHRASES, AccessCode, AgeRange, Cues, read_cues
 from rag.dates import (
@@ -161,6 +161,7 @@ def load_tables() -> None:
     _lexicon()
     for language in ("fr", "en"):
         zipf("", language)
+    rare_word("")  # the large lists behind `rag.spelling`
 
 
 @dataclass(frozen=True)

@@ -295,6 +295,10 @@ class Retriever:
         written = topic_words(u.topic)
         return [t for t in terms if t in vocabulary or french_too(written.get(t, t))]
 
+    def uses(self, word: str) -> bool:
+        """Whether the corpus's events use this folded word (a name, a title word...)."""
+        return any(t in self.index.lexical.vocabulary for t in analyze(word))
+
     def informative_terms(self, topic: str) -> list[str]:
         """The analyzed words of the topic that tell events apart in this corpus."""
         fixed = {t: self._corpus_word(t, w) for t, w in topic_words(topic).items()}

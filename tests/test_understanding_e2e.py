@@ -275,6 +275,23 @@ def test_generic_questions_answer_with_the_filtered_events(
 
 
 @pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("Des activités à Nicce la semaine prochiane ?", {"nice-pottery", "nice-walk"}),
+        ("Que faire à Lyyon ?", {"lyon-theatre"}),
+        ("things to do in Lyon this wekend", {"lyon-theatre"}),
+    ],
+)
+def test_a_slip_in_a_date_or_a_place_still_reads_it(
+    assistant: Assistant, question: str, expected: set[str]
+) -> None:
+    """One keystroke off ("Nicce", "prochiane") is the word meant, not a required topic."""
+    response = ask(assistant, question)
+    assert not response.no_answer, response.answer
+    assert set(uids(response)) == expected
+
+
+@pytest.mark.parametrize(
     "question", ["Que faire samedi soir à Toulouse ?", "what's on in Toulouse on Saturday night?"]
 )
 def test_without_a_topic_what_is_on_then_comes_before_what_runs_for_months(
