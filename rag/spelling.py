@@ -5,7 +5,7 @@ Read before anything else, so that the dates, places and cues readers see the wo
 asker meant: one slip in "Que faire en ocobre ?" would otherwise drop the month and make
 "ocobre" a required topic. The dictionary is wordfreq's (`rag.common_words`), not a list
 of the words the readers know, so a slip in any word is fixed the same way. Words the
-corpus uses are left as written (names, titles: "Mandapa"); the corpus's own spelling of
+corpus uses are left as written (names, titles: "Lamert"); the corpus's own spelling of
 a topic word is fixed later, against its vocabulary (`Retriever._spelled`).
 """
 
@@ -16,6 +16,7 @@ from collections.abc import Callable
 
 from rag.common_words import rare_word, spelling, zipf
 from rag.language import Language
+from rag.lexical import analyze
 from rag.text import fold
 
 SLIP_MIN_LENGTH = 5  # any one edit; shorter words are too often another word at one edit
@@ -33,11 +34,11 @@ def fix_slips(question: str, language: Language, known: Callable[[str], bool]) -
         word = fold(written)
         if len(word) < SWAP_MIN_LENGTH or (written.isupper() and len(written) > 1):
             return written  # acronyms are no slips: "JASS"
-        if zipf(word, "fr") or zipf(word, "en") or known(word) or rare_word(written.lower()):
+        if zipf(word, "fr") or zipf(word, "en") or rare_word(written.lower()):
             return written
         meant = _meant(word, language)
-        if meant is None:
-            return written
+        if meant is None or (known(word) and analyze(word) != analyze(meant)):
+            return written  # unless the corpus reads it as the word meant: "weekk", "week"
         return meant[0].upper() + meant[1:] if written[0].isupper() else meant
 
     return _WORD.sub(fixed, question)
