@@ -1,6 +1,6 @@
 """Every benchmark in one run: `uv run python -m bench [--quick] [--json | --markdown]`.
 
-Quality, build, latency, startup and scale, each with its default options (see
+Quality, robustness, build, latency, startup and scale, each with its default options (see
 bench/README.md); `--quick` keeps the small sizes (no 10k build, no 100k corpus, FAISS up
 to 100k vectors) for a run of a few minutes instead of the better part of an hour.
 """
@@ -13,7 +13,7 @@ import json
 
 from bench.common import Report, make_parser
 
-BENCHES = ("quality", "build", "latency", "startup", "scale")
+BENCHES = ("quality", "robustness", "build", "latency", "startup", "scale")
 QUICK = {
     "build": ["--sizes", "1000", "--embedders", "use"],
     "latency": ["--sizes", "1000", "10000", "--seconds", "8"],

@@ -22,26 +22,50 @@ from rag.text import fold
 SLIP_MIN_LENGTH = 5  # any one edit; shorter words are too often another word at one edit
 SWAP_MIN_LENGTH = 4  # only two letters swapped or one doubled: "estt", "ennd", "wiht"
 _LETTERS = "abcdefghijklmnopqrstuvwxyz"
-_WORD = re.compile(r"[^\W\d_]+")
+_WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")  # with its parts: "week-end"
 
 
 def fix_slips(question: str, language: Language, known: Callable[[str], bool]) -> str:
     """The question with each slipped word replaced by the most common word one edit away,
     in the question's language first; `known(folded)` says the corpus uses a word."""
 
-    def fixed(match: re.Match[str]) -> str:
-        written = match.group(0)
-        word = fold(written)
-        if len(word) < SWAP_MIN_LENGTH or (written.isupper() and len(written) > 1):
-            return written  # acronyms are no slips: "JASS"
-        if zipf(word, "fr") or zipf(word, "en") or rare_word(written.lower()):
-            return written
-        meant = _meant(word, language)
-        if meant is None or (known(word) and analyze(word) != analyze(meant)):
-            return written  # unless the corpus reads it as the word meant: "weekk", "week"
-        return meant[0].upper() + meant[1:] if written[0].isupper() else meant
+    def common(written: str) -> bool:
+        folded = fold(written)
+        return bool(zipf(folded, "fr") or zipf(folded, "en"))
 
-    return _WORD.sub(fixed, question)
+    def word(written: str) -> bool:  # rare words too; a short one is too often junk there
+        return common(written) or rare_word(written.lower())
+
+    def fixed(written: str) -> str:
+        folded = fold(written)
+        if len(folded) < SWAP_MIN_LENGTH or (written.isupper() and len(written) > 1):
+            return written  # acronyms are no slips: "JASS"
+        if word(written):
+            return written
+        meant = _meant(folded, language)
+        if meant is None or (known(folded) and analyze(folded) != analyze(meant)):
+            return written  # unless the corpus reads it as the word meant: "weekk", "week"
+        return _cased(meant, written)
+
+    def compound(match: re.Match[str]) -> str:
+        """A slip in a short part ("waek-end", "week-nd") is one in the whole word."""
+        written = match.group(0)
+        parts = written.split("-")
+        joined = fold("".join(parts))
+        slipped = [
+            fold(p) for p in parts if not (common(p) if len(p) < SWAP_MIN_LENGTH else word(p))
+        ]
+        if slipped and not word(joined) and not any(map(known, slipped)):
+            meant = _meant(joined, language)
+            if meant is not None:
+                return _cased(meant, written)
+        return "-".join(map(fixed, parts))
+
+    return _WORD.sub(compound, question)
+
+
+def _cased(meant: str, written: str) -> str:
+    return meant[0].upper() + meant[1:] if written[0].isupper() else meant
 
 
 def _meant(word: str, language: Language) -> str | None:

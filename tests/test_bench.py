@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import random
 from pathlib import Path
 
 import numpy as np
@@ -14,6 +15,7 @@ import pytest
 
 from bench.baseline import CHUNK_OVERLAP, CHUNK_SIZE, BaselinePipeline, chunk_text, event_text
 from bench.common import Report, Target, bench_settings, ingest_shared, markdown_table
+from bench.robustness import flattened, slipped
 from bench.synthetic import (
     CITIES,
     ReplayEmbedder,
@@ -143,3 +145,33 @@ def test_targets_and_reports_print_marks() -> None:
     assert "| a | b | c |" in text and "| ✓ | latency | 12.0 ms | ≤ 20 ms |" in text
     assert markdown_table([{"x": 1_000_000}]).splitlines()[-1] == "| 1,000,000 |"
     assert report.to_dict()["targets"][0]["met"] is True
+
+
+def _edits(a: str, b: str) -> int:
+    """Damerau-Levenshtein distance (adjacent swaps count one)."""
+    d = [[i + j if i * j == 0 else 0 for j in range(len(b) + 1)] for i in range(len(a) + 1)]
+    for i, j in itertools.product(range(1, len(a) + 1), range(1, len(b) + 1)):
+        d[i][j] = min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] != b[j - 1]))
+        if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+            d[i][j] = min(d[i][j], d[i - 2][j - 2] + 1)
+    return d[len(a)][len(b)]
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_a_slipped_question_has_one_slip_in_one_long_word(seed: int) -> None:
+    question = "Des concerts de jazz ce week-end à Toulouse ?"
+    changed = slipped(question, random.Random(seed))
+    assert changed is not None and changed != question
+    pairs = [(a, b) for a, b in zip(question.split(" "), changed.split(" "), strict=True) if a != b]
+    assert len(pairs) == 1
+    before, after = pairs[0]
+    assert sum(map(str.isalpha, before)) >= 6 and before[0] == after[0]
+    assert _edits(before, after) == 1
+    assert slipped(question, random.Random(seed)) == changed  # seeded
+
+
+def test_short_questions_have_nothing_to_slip_and_flattened_drops_accents() -> None:
+    assert slipped("Et le 14 ?", random.Random(1)) is None
+    assert (
+        flattened("Qu'y a-t-il à la Comédie-Française ?") == "qu'y a-t-il a la comedie-francaise ?"
+    )
