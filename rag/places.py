@@ -29,6 +29,7 @@ from typing import Any, Literal
 
 import numpy as np
 
+from rag.common_words import zipf
 from rag.config import NEAR_KM
 from rag.dates import fold_aligned
 from rag.language import detect_language
@@ -630,6 +631,7 @@ class Gazetteer:
         tokens = _tokens(text)
         words = [_ABBREVIATIONS.get(t.group(0), t.group(0)) for t in tokens]
         generic = _generic_venue_words()
+        uncased = text == text.lower()
         best: tuple[int, int, int, list[str]] | None = None
         keys = self._venue_keys
         for i in range(len(words)):
@@ -660,6 +662,16 @@ class Gazetteer:
             # suédois", where "suédois" is an adjective
             titled = complete and text[tokens[i].start()].isupper()
             proper = titled or any(text[tokens[j].start()].isupper() for j in named)
+            if uncased and complete and not proper:
+                # Written all in lower case, capitals say nothing: a whole name is one when
+                # it says its kind ("musee rodin"), is hyphenated ("comedie-francaise") or
+                # holds a word no everyday language has ("guimet"); "la belle etoile" is not.
+                span = text[tokens[i].start() : tokens[i + n - 1].end()]
+                proper = (
+                    any(words[j] in generic - STOP_WORDS for j in range(i, i + n))
+                    or "-" in span
+                    or any(not (zipf(words[j], "fr") or zipf(words[j], "en")) for j in named)
+                )
             whole = n >= WHOLE_VENUE_WORDS and complete
             longest = best is None or n > best[2]
             said = (proper and complete) if bare else (proper or whole)

@@ -233,6 +233,10 @@ VENUES = [
             "Théâtre du Pavé",
             "Musée",
             "Institut suédois",
+            "Comédie-Française",
+            "Musée Guimet",
+            "La Belle Étoile",
+            "Le Grand Rex",
         ]
     )
 ]
@@ -252,6 +256,13 @@ VENUES = [
         ("quoi de neuf à l'Institut suédois ?", {"Institut suédois"}),
         ("what's on at the Institut suédois?", {"Institut suédois"}),
         ("un institut suédois ?", None),
+        # written all in lower case, capitals say nothing: a whole name that says its kind,
+        # is hyphenated or holds a word of no everyday language is one; common words are not
+        ("ce qui se joue a la comedie-francaise", {"Comédie-Française"}),
+        ("quoi de neuf au musee guimet ?", {"Musée Guimet"}),
+        ("un film a la belle etoile", None),
+        ("un film à la belle étoile, au Grand Rex ?", {"Le Grand Rex"}),
+        ("un film a la Belle Etoile", {"La Belle Étoile"}),
     ],
 )
 def test_venues_named_in_questions(question: str, names: set[str] | None) -> None:
