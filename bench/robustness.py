@@ -1,14 +1,15 @@
-"""Robustness to how a question is typed: right answers asked again with a slip or no accents.
+"""Robustness to how a question is typed: right answers asked again, written otherwise.
 
     uv run python -m bench.robustness [--split dev] [--corpus shared demo regions] [--seeds 1 2]
 
 The questions of the split that rag-events answers right (score 1, no-answer questions
 left out: a refusal is no evidence that a question was read) are asked again, as written
 by someone else: with one slip in one of their long words (`slipped`: a letter dropped,
-doubled, swapped with the next or replaced by a near one, seeded), and without accents in
-lower case (`flattened`). A question read from its words, not from their exact spelling,
-keeps its answer. Only the dev split is the default: the slips are synthetic, and tuning on
-them is tuning on dev questions.
+doubled, swapped with the next or replaced by a near one, seeded), without accents in
+lower case (`flattened`), and between a greeting and thanks (`politely`, drawn from
+common formulas). A question read from its words, not from their exact spelling or its
+courtesies, keeps its answer. Only the dev split is the default: the variants are
+synthetic, and tuning on them is tuning on dev questions.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from rag.engine import Assistant
 from rag.evaluation import CORPORA, SPLITS, Corpus, DevQuestion, QuestionResult, evaluate
 from rag.generation import create_generator
 from rag.index import build_index
+from rag.language import detect_language
 
 SLIP_WORD_LETTERS = 6  # the words a slip goes into: long ones, where it is likeliest
 NEAR_LETTERS = {  # a wrong letter, as hands and ears get it wrong
@@ -73,12 +75,31 @@ def flattened(question: str) -> str:
     return "".join(c for c in decomposed if unicodedata.category(c) != "Mn")
 
 
+POLITE = {  # how people open and close a message, drawn at random
+    "fr": (
+        ("Bonjour, ", "Salut ! ", "Bonsoir, ", "Coucou, "),
+        (" Merci !", " Merci d'avance !", " Merci beaucoup.", " Bonne journée !", " Cordialement"),
+    ),
+    "en": (
+        ("Hi there, ", "Hello! ", "Hey, "),
+        (" Thanks!", " Thanks a lot!", " Thank you in advance.", " Cheers", " Many thanks."),
+    ),
+}
+
+
+def politely(question: str, rng: random.Random) -> str:
+    """The question between a greeting and thanks, in its language."""
+    openings, closings = POLITE[detect_language(question)]
+    return f"{rng.choice(openings)}{question[0].lower()}{question[1:]}{rng.choice(closings)}"
+
+
 def run(args: argparse.Namespace) -> Report:
     report = Report("robustness")
     variants: dict[str, Callable[[DevQuestion], str | None]] = {}
     for seed in args.seeds:
         variants[f"one slip (seed {seed})"] = partial(_slip, rng=random.Random(seed))
     variants["no accents, lower case"] = lambda q: flattened(q.question)
+    variants["with a greeting and thanks"] = partial(_polite, rng=random.Random(args.seeds[0]))
     results: dict[str, list[QuestionResult]] = {name: [] for name in variants}
     right = 0
     for corpus in args.corpus:
@@ -128,6 +149,10 @@ def run(args: argparse.Namespace) -> Report:
 
 def _slip(question: DevQuestion, rng: random.Random) -> str | None:
     return slipped(question.question, rng)
+
+
+def _polite(question: DevQuestion, rng: random.Random) -> str:
+    return politely(question.question, rng)
 
 
 def _assistant(corpus: Corpus) -> Assistant:

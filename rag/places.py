@@ -534,10 +534,7 @@ class Gazetteer:
         if text[tokens[i].start()].isupper() or words[start] in _NEAR:
             return True
         town = _towns().get(" ".join(words[i : i + n]))
-        english_article = words[start] == "a" and text[tokens[start].start()] == "a"
-        return bool(town and town[3] >= BIG_CITY) and not (
-            english_article and detect_language(text) == "en"
-        )
+        return bool(town and town[3] >= BIG_CITY)
 
     def _add(self, words: tuple[str, ...], entry: _Entry) -> None:
         if words not in self._entries:
@@ -576,6 +573,9 @@ class Gazetteer:
                 return PlaceMatch("department", _DEPARTMENTS[code][0], expression)
         tokens = _tokens(text)
         words = [_ABBREVIATIONS.get(t.group(0), t.group(0)) for t in tokens]
+        if detect_language(text) == "en":  # "a lot of jazz": an article, not "à" (Lot)
+            written = [text[t.start() : t.end()].lower() for t in tokens]
+            words = ["" if a == "a" else w for a, w in zip(written, words, strict=True)]
         # Best: introduced by a preposition ("à Paris" beats "Fête de la Bretagne"), then
         # the longest name, then the first one.
         best: tuple[tuple[bool, int, int], int, int, _Entry, int] | None = None
@@ -781,7 +781,8 @@ def _after_genitive(words: list[str], i: int) -> bool:
 
 
 _UNKNOWN_PLACE = re.compile(
-    r"(?:^|[\s,(])(?P<prep>à|a|en)\s+(?P<name>[A-ZÀÂÉÈÊÎÔÛÇ][\w'’-]+"
+    # one or two spaces: a longer gap is a blanked cue ("ma fille a 18 mois Merci")
+    r"(?:^|[\s,(])(?P<prep>à|a|en)\s{1,2}(?P<name>[A-ZÀÂÉÈÊÎÔÛÇ][\w'’-]+"
     r"(?:[\s-](?:sur|sous|en|lès|les|le|la|de|du|des)[\s-][A-ZÀÂÉÈÊÎÔÛÇ][\w'’-]+"
     r"|[\s-][A-ZÀÂÉÈÊÎÔÛÇ][\w'’-]+)*)"
 )

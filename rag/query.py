@@ -79,6 +79,28 @@ _FOLLOW_UP = re.compile(
     r"|\b(?:lesquel(?:le)?s|parmi\s+(?:eux|elles|ceux|celles|ces)"
     r"|(?:which|any|one)\s+of\s+(?:those|these|them))\b"
 )
+_LEADING_WORDS = re.compile(r"\W*([a-z]+)(?:\W+([a-z]+))?(?:\W+([a-z]+))?")
+
+
+def _unhailed(folded: str) -> str:
+    """The question after the greetings it opens with: "Coucou, et en juillet ?" follows up."""
+    lexicon = _lexicon()
+    while m := _LEADING_WORDS.match(folded):
+        said = [w for w in m.groups() if w]
+        n = next(
+            (
+                n
+                for n in range(len(said), 1, -1)
+                if lexicon.phrases.get(tuple(said[:n])) == "greeting"
+            ),
+            1 if lexicon.by_stem.get(stem(said[0])) == "greeting" else 0,
+        )
+        if not n:
+            return folded
+        folded = folded[m.end(n) :]
+    return folded
+
+
 _THERE = re.compile(r"\b(?:la[-\s]bas|sur\s+place|(?:over|down)\s+there)\b")
 # A question about facts ("Quelle est la capitale… ?", "Who is…?") rather than outings.
 _FACTUAL = re.compile(
@@ -186,7 +208,8 @@ def _parse(
     keep = [True] * len(question)
 
     def drop(start: int, end: int) -> None:
-        keep[start:end] = [False] * (end - start)
+        if start >= 0:  # found: an expression read off a blanked copy may not be
+            keep[start:end] = [False] * (end - start)
 
     cues = read_cues(folded)
     # what a cue reads is no place: "des visites en LSF" asks for sign language
@@ -267,7 +290,7 @@ def _parse(
             incidental |= frozenset(topic_terms(window.occasion))
         topic = f"{topic} {window.occasion}".strip()
     short = len(folded.split()) <= 4 and not topic and not asking
-    follow_up = bool(_FOLLOW_UP.search(folded)) or short or there
+    follow_up = bool(_FOLLOW_UP.search(_unhailed(folded))) or short or there
     asks_events = outing or window or place or cues.audience or cues.free or cues.access
     # "Bonjour, ça va ?", "merci !": politeness and grammar only ask for no outing
     idle = not (topic or asking or asks_events or venue or there or _FOLLOW_UP.search(folded))

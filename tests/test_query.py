@@ -568,3 +568,47 @@ def test_a_misspelled_word_may_be_no_topic_and_initials_are_words() -> None:
 def test_the_way_somewhere_is_out_of_scope_whatever_it_names(question: str) -> None:
     u = understand(question, THURSDAY, GAZETTEER, TZ)
     assert u.factual and u.topic == ""
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Bonjour, un endroit pensé pour les tout-petits ? Ma fille a 18 mois Merci d'avance !",
+        "un spectacle, mon fils a 6 ans Merci",
+    ],
+)
+def test_what_a_cue_reads_leaves_no_gap_a_place_could_span(question: str) -> None:
+    """ "a 18 mois Merci", the age blanked, is no "à Merci"."""
+    u = understand(question, THURSDAY, GAZETTEER, TZ)
+    assert u.place is None and u.ages
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Des concerts de jazz ce week-end ? Merci d'avance !",
+        "Des concerts de jazz ce week-end ? Cordialement",
+        "Salut ! Des concerts de jazz ce week-end ? Bonne journée, bisous",
+        "Any jazz concerts this weekend? Thanks a lot!",
+        "Hi there, any jazz concerts this weekend? Cheers",
+        "Are there a lot of jazz concerts this weekend?",
+    ],
+)
+def test_courtesies_carry_no_topic(question: str) -> None:
+    """How a message opens and closes asks for nothing: "d'avance", "a lot" are no topic,
+    and "a lot" is no "à Lot" (the department)."""
+    u = understand(question, THURSDAY, GAZETTEER, TZ)
+    assert u.topic.lower() in {"concerts de jazz", "jazz concerts"} and u.place is None
+    assert u.window is not None
+
+
+@pytest.mark.parametrize(
+    ("question", "earlier"),
+    [
+        ("Coucou, et seulement dimanche ?", "Des concerts de jazz ce week-end ?"),
+        ("Hi there, and only on Sunday?", "Any jazz concerts this weekend?"),
+    ],
+)
+def test_a_greeting_before_a_follow_up_keeps_the_conversation(question: str, earlier: str) -> None:
+    u = understand(question, THURSDAY, GAZETTEER, TZ, previous_questions=[earlier])
+    assert "jazz" in u.topic.lower() and u.window is not None
