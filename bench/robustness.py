@@ -6,7 +6,7 @@ The questions of the split that rag-events answers right (score 1, no-answer que
 left out: a refusal is no evidence that a question was read) are asked again, as written
 by someone else: with one slip in one of their long words (`slipped`: a letter dropped,
 doubled, swapped with the next or replaced by a near one, seeded), without accents in
-lower case (`flattened`), and between a greeting and thanks (`politely`, drawn from
+lower case (`flattened`), in capitals, and between a greeting and thanks (`politely`, drawn from
 common formulas). A question read from its words, not from their exact spelling or its
 courtesies, keeps its answer. Only the dev split is the default: the variants are
 synthetic, and tuning on them is tuning on dev questions.
@@ -99,6 +99,7 @@ def run(args: argparse.Namespace) -> Report:
     for seed in args.seeds:
         variants[f"one slip (seed {seed})"] = partial(_slip, rng=random.Random(seed))
     variants["no accents, lower case"] = lambda q: flattened(q.question)
+    variants["in capitals"] = lambda q: q.question.upper()
     variants["with a greeting and thanks"] = partial(_polite, rng=random.Random(args.seeds[0]))
     results: dict[str, list[QuestionResult]] = {name: [] for name in variants}
     right = 0

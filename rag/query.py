@@ -204,6 +204,8 @@ class _Parsed:
 def _parse(
     question: str, as_of: date, gazetteer: Gazetteer, tz: ZoneInfo, near_km: float = NEAR_KM
 ) -> _Parsed:
+    if question.isupper():  # shouted, not named: its capitals say nothing, as in lower case
+        question = question.lower()
     folded = fold_aligned(question)
     keep = [True] * len(question)
 
@@ -790,6 +792,9 @@ _NAME = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-ZÀ-ÖØ-Þ][\w'’-]*")
 
 
 def _names(question: str) -> frozenset[str]:
-    """Analyzed terms of the capitalized words inside the question (not its first word)."""
+    """Analyzed terms of the capitalized words inside the question (not its first word);
+    none in a question all in capitals."""
     text = question.strip()
+    if text.isupper():
+        return frozenset()
     return frozenset(t for m in _NAME.finditer(text) for t in topic_terms(m.group(0)))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -612,3 +613,15 @@ def test_courtesies_carry_no_topic(question: str) -> None:
 def test_a_greeting_before_a_follow_up_keeps_the_conversation(question: str, earlier: str) -> None:
     u = understand(question, THURSDAY, GAZETTEER, TZ, previous_questions=[earlier])
     assert "jazz" in u.topic.lower() and u.window is not None
+
+
+def test_a_question_in_capitals_reads_as_in_lower_case() -> None:
+    """Shouted, not named: every word in capitals would otherwise be a name or initials."""
+    for question in (
+        "QUELS CONCERTS DE JAZZ CE WEEK-END À PARIS ?",
+        "ANY JAZZ CONCERTS IN PARIS THIS WEEKEND?",
+    ):
+        shouted = understand(question, THURSDAY, GAZETTEER, TZ)
+        said = understand(question.lower(), THURSDAY, GAZETTEER, TZ)
+        assert replace(shouted, question=said.question) == said
+        assert shouted.place is not None and shouted.window is not None
