@@ -79,26 +79,45 @@ _FOLLOW_UP = re.compile(
     r"|\b(?:lesquel(?:le)?s|parmi\s+(?:eux|elles|ceux|celles|ces)"
     r"|(?:which|any|one)\s+of\s+(?:those|these|them))\b"
 )
-_LEADING_WORDS = re.compile(r"\W*([a-z]+)(?:\W+([a-z]+))?(?:\W+([a-z]+))?")
+_CLAUSE = re.compile(r"\W*([^,:;?!.]*?)\s*[,:;?!.]+")
+_PREAMBLE_SECTIONS = frozenset({"greeting", "asking", "outing", "context"})
 
 
-def _unhailed(folded: str) -> str:
-    """The question after the greetings it opens with: "Coucou, et en juillet ?" follows up."""
+def _after_preamble(folded: str) -> str:
+    """The question after the clauses it opens with that ask for nothing ("Coucou,",
+    "Petite question :", "Tell me,"): "Coucou, et en juillet ?" follows up."""
     lexicon = _lexicon()
-    while m := _LEADING_WORDS.match(folded):
-        said = [w for w in m.groups() if w]
+    while (
+        not _FOLLOW_UP.match(folded)
+        and (m := _CLAUSE.match(folded))
+        and folded[m.end() :].strip()  # never the last clause
+        and _asks_nothing(re.findall(r"[a-z]+", m[1]), lexicon)
+    ):
+        folded = folded[m.end() :]
+    return folded
+
+
+def _asks_nothing(words: list[str], lexicon: _Lexicon) -> bool:
+    """Whether these folded words are all grammar or no-topic words and phrases."""
+    i = 0
+    while i < len(words):
         n = next(
             (
                 n
-                for n in range(len(said), 1, -1)
-                if lexicon.phrases.get(tuple(said[:n])) == "greeting"
+                for n in range(min(len(words) - i, 4), 1, -1)
+                if lexicon.phrases.get(tuple(words[i : i + n])) in _PREAMBLE_SECTIONS
             ),
-            1 if lexicon.by_stem.get(stem(said[0])) == "greeting" else 0,
+            1,
         )
-        if not n:
-            return folded
-        folded = folded[m.end(n) :]
-    return folded
+        word = words[i]
+        if (
+            n == 1
+            and word not in lexicon.function
+            and lexicon.section(word, word) not in _PREAMBLE_SECTIONS
+        ):
+            return False
+        i += n
+    return bool(words)
 
 
 _THERE = re.compile(r"\b(?:la[-\s]bas|sur\s+place|(?:over|down)\s+there)\b")
@@ -292,7 +311,7 @@ def _parse(
             incidental |= frozenset(topic_terms(window.occasion))
         topic = f"{topic} {window.occasion}".strip()
     short = len(folded.split()) <= 4 and not topic and not asking
-    follow_up = bool(_FOLLOW_UP.search(_unhailed(folded))) or short or there
+    follow_up = bool(_FOLLOW_UP.search(_after_preamble(folded))) or short or there
     asks_events = outing or window or place or cues.audience or cues.free or cues.access
     # "Bonjour, ça va ?", "merci !": politeness and grammar only ask for no outing
     idle = not (topic or asking or asks_events or venue or there or _FOLLOW_UP.search(folded))

@@ -593,6 +593,8 @@ def test_what_a_cue_reads_leaves_no_gap_a_place_could_span(question: str) -> Non
         "Any jazz concerts this weekend? Thanks a lot!",
         "Hi there, any jazz concerts this weekend? Cheers",
         "Are there a lot of jazz concerts this weekend?",
+        "Question rapide : des concerts de jazz ce week-end ?",
+        "Quick question: any jazz concerts this weekend?",
     ],
 )
 def test_courtesies_carry_no_topic(question: str) -> None:
@@ -608,6 +610,9 @@ def test_courtesies_carry_no_topic(question: str) -> None:
     [
         ("Coucou, et seulement dimanche ?", "Des concerts de jazz ce week-end ?"),
         ("Hi there, and only on Sunday?", "Any jazz concerts this weekend?"),
+        ("Petite question : et seulement dimanche ?", "Des concerts de jazz ce week-end ?"),
+        ("Dites-moi, et seulement dimanche ?", "Des concerts de jazz ce week-end ?"),
+        ("I was wondering: and only on Sunday?", "Any jazz concerts this weekend?"),
     ],
 )
 def test_a_greeting_before_a_follow_up_keeps_the_conversation(question: str, earlier: str) -> None:
