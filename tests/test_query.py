@@ -630,3 +630,14 @@ def test_a_question_in_capitals_reads_as_in_lower_case() -> None:
         said = understand(question.lower(), THURSDAY, GAZETTEER, TZ)
         assert replace(shouted, question=said.question) == said
         assert shouted.place is not None and shouted.window is not None
+
+
+@pytest.mark.parametrize(
+    ("question", "topic"),
+    [
+        ("Avec mes beaux-parents et mon petit-fils, un concert de jazz ?", "concert de jazz"),
+        ("We'll be tourists with the in-laws: any jazz concerts?", "jazz concerts"),
+    ],
+)
+def test_relatives_and_who_one_is_are_context(question: str, topic: str) -> None:
+    assert understand(question, THURSDAY, GAZETTEER, TZ).topic == topic
