@@ -617,7 +617,13 @@ _FEAST_PERIODS: dict[str, Callable[[int], tuple[date, date]]] = {
     "pentecote": lambda y: (_easter(y) + timedelta(days=48), _easter(y) + timedelta(days=50)),
     "ascension": lambda y: (_easter(y) + timedelta(days=39), _easter(y) + timedelta(days=42)),
     "paques_jour": lambda y: (_easter(y), _easter(y) + timedelta(days=1)),
+    "paques_dimanche": lambda y: (_easter(y), _easter(y)),
+    "paques_lundi": lambda y: (_easter(y) + timedelta(days=1), _easter(y) + timedelta(days=1)),
     "toussaint": lambda y: (date(y, 11, 1), date(y, 11, 1)),
+    "armistice": lambda y: (date(y, 11, 11), date(y, 11, 11)),
+    "travail": lambda y: (date(y, 5, 1), date(y, 5, 1)),
+    "victoire": lambda y: (date(y, 5, 8), date(y, 5, 8)),
+    "assomption": lambda y: (date(y, 8, 15), date(y, 8, 15)),
     "patrimoine": _heritage_days,
     "rentree": lambda y: (date(y, 9, 1), date(y, 9, 30)),  # "à la rentrée": September
 }
@@ -1145,8 +1151,28 @@ def _combinations(folded: str, c: _Ctx, found: list[_Found]) -> list[_Found]:
             span = _range_of(c, a.span, b.span)
             if span is not None:
                 start = lead_match.start() if lead_match else a.start
-                combined.append(_Found(start, b.end, span))
+                end = b.end
+                year = _YEAR_AFTER.match(folded[end:])
+                if year is not None:  # "Feb 10-16, 2025": the year said after both ends
+                    span, end = _in_year_of(span, int(year["y"])), end + year.end()
+                combined.append(_Found(start, end, span))
     return combined
+
+
+_YEAR_AFTER = re.compile(r",?\s+(?P<y>(?:19|20)\d{2})\b")
+
+
+def _in_year_of(span: _Span, year: int) -> _Span:
+    """The span moved to the year said, its length kept (a range across New Year too)."""
+    shift = year - span.start.year
+    try:
+        return replace(
+            span,
+            start=span.start.replace(year=span.start.year + shift),
+            end=span.end.replace(year=span.end.year + shift),
+        )
+    except ValueError:  # 29 February of a year without one
+        return span
 
 
 def _dated_ends(a: _Span, b: _Span, before: str, mid: str) -> bool:
@@ -1460,6 +1486,12 @@ def on_weekdays_of(window: DateWindow, habit: DateWindow) -> DateWindow | None:
         label=on_day(day, detect_language(habit.expression)),
         weekdays=None,
     )
+
+
+def said_now(folded: str) -> list[tuple[int, int]]:
+    """Where the question says what day it is ("on est le 2 janvier") or points back at a
+    day already said ("ce week-end-là"): no dates asked for, no topic either."""
+    return [m.span() for m in _NOW_SAID.finditer(folded)]
 
 
 def is_bare_weekday(expression: str) -> bool:

@@ -31,6 +31,7 @@ from rag.dates import (
     is_bare_weekday,
     on_weekdays_of,
     parse_dates,
+    said_now,
     with_hour_limit,
 )
 from rag.holidays import zone_of
@@ -261,6 +262,8 @@ def _parse(
         for said in (window.expression, *window.restated):
             start = question.find(said)
             drop(start, start + len(said))
+    for span in said_now(folded):
+        drop(*span)
     limit = hour_limit(question)
     if limit is not None:  # "après 20h": today's, unless a day was said
         day = window or explicit_window(as_of, as_of, as_of, tz, language)

@@ -680,3 +680,41 @@ def test_the_evening_of_a_feast_is_its_evening() -> None:
     window = parse_dates("Quelque chose à faire le soir d'Halloween ?", THURSDAY, TZ)
     assert window is not None and window.hours == (18, 24)
     assert parse_dates("une soirée d'Halloween", THURSDAY, TZ) is None  # a theme, not a date
+
+
+@pytest.mark.parametrize(
+    ("question", "start", "end"),
+    [
+        # English months shortened, and the year said after both ends of a range
+        ("I'll be in Paris Feb 10-16 2025 (Valentine's week!)", "2025-02-10", "2025-02-17"),
+        ("February 10-16, 2025", "2025-02-10", "2025-02-17"),
+        ("between March 3 and 5, 2025", "2025-03-03", "2025-03-06"),
+        ("anything on Jul 4?", "2027-07-04", "2027-07-05"),
+        # a feast's own day, not its long weekend
+        ("Easter Monday afternoon", "2027-03-29", "2027-03-30"),
+        ("le lundi de Pâques", "2027-03-29", "2027-03-30"),
+        ("on Easter Sunday", "2027-03-28", "2027-03-29"),
+        ("le week-end de Pâques", "2027-03-27", "2027-03-30"),
+        # public holidays by name
+        ("on the evening of Armistice Day", "2027-11-11", "2027-11-12"),
+        ("un concert pour l'Armistice", "2027-11-11", "2027-11-12"),
+        ("pour l'Assomption", "2027-08-15", "2027-08-16"),
+        ("fête du Travail", "2027-05-01", "2027-05-02"),
+        ("on VE Day", "2027-05-08", "2027-05-09"),
+        # the day the asker says it is asks for no day: the date after it does
+        (
+            "On est le 26 novembre, qu'est-ce qu'on peut faire d'ici le 30 ?",
+            "2026-11-26",
+            "2026-12-01",
+        ),
+    ],
+)
+def test_months_shortened_feast_days_and_holidays_by_name(
+    question: str, start: str, end: str
+) -> None:
+    window = parse_dates(question, THURSDAY, TZ)
+    assert window is not None and (window.start, window.end) == (at(start), at(end)), question
+
+
+def test_a_feast_said_as_a_topic_is_no_date() -> None:
+    assert parse_dates("une expo sur l'armistice de 1918", THURSDAY, TZ) is None
