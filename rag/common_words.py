@@ -62,10 +62,24 @@ def english_only(word: str) -> bool:
 RARE_ZIPF = 2.0  # once per 100 million words: rarer are mostly slips ("musqiue": 1.0)
 
 
+@cache
+def _rare_words() -> frozenset[str]:
+    """The folded words of wordfreq's large French and English lists down to RARE_ZIPF
+    (~190,000, ~15 MB). Read from the lists' buckets without wordfreq's own cache, which
+    would keep both whole lists (~130 MB) in every API process."""
+    from wordfreq import cB_to_zipf, get_frequency_list
+
+    read = getattr(get_frequency_list, "__wrapped__", get_frequency_list)  # uncached
+    words: set[str] = set()
+    for language in ("fr", "en"):
+        for centibels, bucket in enumerate(read(language, "large")):
+            if cB_to_zipf(-centibels) < RARE_ZIPF:
+                break
+            words.update(fold(word) for word in bucket)
+    return frozenset(words)
+
+
 def rare_word(word: str) -> bool:
     """A word too rare for the small lists, inflected forms mostly ("peignent",
-    "graffeurs", "composting"), by wordfreq's large lists (~35 MB a language, loaded
-    when first asked)."""
-    from wordfreq import zipf_frequency
-
-    return any(zipf_frequency(word, lang, wordlist="large") >= RARE_ZIPF for lang in ("fr", "en"))
+    "graffeurs", "composting"), by wordfreq's large lists (folded)."""
+    return fold(word) in _rare_words()
