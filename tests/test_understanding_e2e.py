@@ -263,29 +263,16 @@ def uids(response: AskResponse) -> list[str]:
         # who one goes with is no topic
         ("une sortie en amoureux à Lyon ce week-end ?", {"lyon-theatre"}),
         ("something to do in Lyon with friends?", {"lyon-theatre"}),
+        # one keystroke off ("Nicce", "prochiane") is the word meant, not a required topic
+        ("Des activités à Nicce la semaine prochiane ?", {"nice-pottery", "nice-walk"}),
+        ("Que faire à Lyyon ?", {"lyon-theatre"}),
+        ("things to do in Lyon this wekend", {"lyon-theatre"}),
     ],
 )
 def test_generic_questions_answer_with_the_filtered_events(
     assistant: Assistant, question: str, expected: set[str]
 ) -> None:
     """Class 1 and 2: no topic left once the filler is gone is no reason to refuse."""
-    response = ask(assistant, question)
-    assert not response.no_answer, response.answer
-    assert set(uids(response)) == expected
-
-
-@pytest.mark.parametrize(
-    ("question", "expected"),
-    [
-        ("Des activités à Nicce la semaine prochiane ?", {"nice-pottery", "nice-walk"}),
-        ("Que faire à Lyyon ?", {"lyon-theatre"}),
-        ("things to do in Lyon this wekend", {"lyon-theatre"}),
-    ],
-)
-def test_a_slip_in_a_date_or_a_place_still_reads_it(
-    assistant: Assistant, question: str, expected: set[str]
-) -> None:
-    """One keystroke off ("Nicce", "prochiane") is the word meant, not a required topic."""
     response = ask(assistant, question)
     assert not response.no_answer, response.answer
     assert set(uids(response)) == expected
