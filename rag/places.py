@@ -234,7 +234,7 @@ _COMMON_WORDS = {
     "ain", "apt", "auch", "aube", "bar", "cher", "cluses", "die", "dole", "eure", "gard", "gers",
     "ham", "indre", "jura", "landes", "lens", "loire", "lot", "manche", "marne", "mans", "meuse",
     "nord", "nuit", "oise", "orange", "orne", "pau", "persan", "sens", "somme", "tarn", "tours",
-    "var", "vienne", "vire", "la madeleine", "la fleche",
+    "var", "vienne", "vire", "aura", "la madeleine", "la fleche",
 }  # fmt: skip
 _PREPOSITIONS = {
     "a", "au", "aux", "en", "dans", "sur", "vers", "pres", "autour", "cote", "proximite", "region",

@@ -641,3 +641,17 @@ def test_a_question_in_capitals_reads_as_in_lower_case() -> None:
 )
 def test_relatives_and_who_one_is_are_context(question: str, topic: str) -> None:
     assert understand(question, THURSDAY, GAZETTEER, TZ).topic == topic
+
+
+@pytest.mark.parametrize(
+    ("question", "topic", "place"),
+    [
+        # "aura" is the verb before it is the region (AURA, with a preposition or capitals)
+        ("Et l'été, il y aura du Shakespeare en plein air ?", "Shakespeare en plein air", None),
+        ("Des concerts en AURA ?", "concerts", "Auvergne-Rhône-Alpes"),
+        ("Which of those would work for a 6-year-old?", "", None),
+    ],
+)
+def test_everyday_words_before_names(question: str, topic: str, place: str | None) -> None:
+    u = understand(question, THURSDAY, GAZETTEER, TZ)
+    assert (u.topic, u.place.name if u.place else None) == (topic, place)
