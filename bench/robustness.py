@@ -24,7 +24,7 @@ from bench.common import Report, Row, main, progress_printer
 from bench.corpora import all_questions, prepare, shared_available
 from rag.embeddings import create_embedder
 from rag.engine import Assistant
-from rag.evaluation import CORPORA, SPLITS, Corpus, DevQuestion, QuestionResult, evaluate
+from rag.evaluation import CORPORA, SPLITS, Corpus, QuestionResult, evaluate
 from rag.generation import create_generator
 from rag.index import build_index
 from rag.language import detect_language
@@ -95,12 +95,12 @@ def politely(question: str, rng: random.Random) -> str:
 
 def run(args: argparse.Namespace) -> Report:
     report = Report("robustness")
-    variants: dict[str, Callable[[DevQuestion], str | None]] = {}
-    for seed in args.seeds:
-        variants[f"one slip (seed {seed})"] = partial(_slip, rng=random.Random(seed))
-    variants["no accents, lower case"] = lambda q: flattened(q.question)
-    variants["in capitals"] = lambda q: q.question.upper()
-    variants["with a greeting and thanks"] = partial(_polite, rng=random.Random(args.seeds[0]))
+    variants: dict[str, Callable[[str], str | None]] = {
+        f"one slip (seed {seed})": partial(slipped, rng=random.Random(seed)) for seed in args.seeds
+    }
+    variants["no accents, lower case"] = flattened
+    variants["in capitals"] = str.upper
+    variants["with a greeting and thanks"] = partial(politely, rng=random.Random(args.seeds[0]))
     results: dict[str, list[QuestionResult]] = {name: [] for name in variants}
     right = 0
     for corpus in args.corpus:
@@ -121,7 +121,7 @@ def run(args: argparse.Namespace) -> Report:
         for name, vary in variants.items():
             changed = []
             for q in kept:
-                text = vary(q)
+                text = vary(q.question)
                 if text is not None and text != q.question:
                     changed.append(q.model_copy(update={"question": text}))
             progress = progress_printer(f"{corpus} {name}")
@@ -146,14 +146,6 @@ def run(args: argparse.Namespace) -> Report:
         "refused: answered 'nothing found' although it was answered before"
     )
     return report
-
-
-def _slip(question: DevQuestion, rng: random.Random) -> str | None:
-    return slipped(question.question, rng)
-
-
-def _polite(question: DevQuestion, rng: random.Random) -> str:
-    return politely(question.question, rng)
 
 
 def _assistant(corpus: Corpus) -> Assistant:

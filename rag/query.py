@@ -81,44 +81,21 @@ _FOLLOW_UP = re.compile(
     r"|(?:which|any|one)\s+of\s+(?:those|these|them))\b"
 )
 _CLAUSE = re.compile(r"\W*([^,:;?!.]*?)\s*[,:;?!.]+")
-_PREAMBLE_SECTIONS = frozenset({"greeting", "asking", "outing", "context"})
+_PREAMBLE_ROLES = frozenset({"function", "greeting", "asking", "outing", "context"})
 
 
 def _after_preamble(folded: str) -> str:
     """The question after the clauses it opens with that ask for nothing ("Coucou,",
     "Petite question :", "Tell me,"): "Coucou, et en juillet ?" follows up."""
-    lexicon = _lexicon()
     while (
         not _FOLLOW_UP.match(folded)
         and (m := _CLAUSE.match(folded))
         and folded[m.end() :].strip()  # never the last clause
-        and _asks_nothing(re.findall(r"[a-z]+", m[1]), lexicon)
+        and (tokens := list(_WORD.finditer(m[1])))
+        and set(_roles(m[1], m[1], tokens)) <= _PREAMBLE_ROLES
     ):
         folded = folded[m.end() :]
     return folded
-
-
-def _asks_nothing(words: list[str], lexicon: _Lexicon) -> bool:
-    """Whether these folded words are all grammar or no-topic words and phrases."""
-    i = 0
-    while i < len(words):
-        n = next(
-            (
-                n
-                for n in range(min(len(words) - i, 4), 1, -1)
-                if lexicon.phrases.get(tuple(words[i : i + n])) in _PREAMBLE_SECTIONS
-            ),
-            1,
-        )
-        word = words[i]
-        if (
-            n == 1
-            and word not in lexicon.function
-            and lexicon.section(word, word) not in _PREAMBLE_SECTIONS
-        ):
-            return False
-        i += n
-    return bool(words)
 
 
 _THERE = re.compile(r"\b(?:la[-\s]bas|sur\s+place|(?:over|down)\s+there)\b")
@@ -224,8 +201,7 @@ class _Parsed:
 def _parse(
     question: str, as_of: date, gazetteer: Gazetteer, tz: ZoneInfo, near_km: float = NEAR_KM
 ) -> _Parsed:
-    if question.isupper():  # shouted, not named: its capitals say nothing, as in lower case
-        question = question.lower()
+    question = _unshouted(question)
     folded = fold_aligned(question)
     keep = [True] * len(question)
 
@@ -419,20 +395,10 @@ def _school_zone(place: PlaceMatch | None, gazetteer: Gazetteer) -> str | None:
     return zone_of(department=gazetteer.city_department(place.name))
 
 
-def _topic(
-    question: str, folded: str, keep: list[bool], language: Language
-) -> tuple[str, bool, bool, frozenset[str], str]:
-    """The words that carry a topic; whether outings in general were named; whether asked;
-    the topic words that are the asker's own verbs (`_asker_verbs`); the words the question
-    sets aside (`_set_aside`).
-
-    Each word left once dates, places and cues are gone is grammar, a generic outing word,
-    a way of asking (the no-topic lexicons) or a topic word. The topic runs from the first
-    topic word to the last, keeping the grammar between them ("concerts de jazz") but not
-    the other no-topic words.
-    """
+def _roles(question: str, folded: str, tokens: list[re.Match[str]]) -> list[str]:
+    """Each token's role: grammar ("function"), the no-topic section of the word or phrase
+    it is part of, or "topic"."""
     lexicon = _lexicon()
-    tokens = [m for m in _WORD.finditer(folded) if all(keep[m.start() : m.end()])]
     role = ["topic"] * len(tokens)
     longest = max((len(p) for p in lexicon.phrases), default=1)
     i = 0
@@ -453,6 +419,23 @@ def _topic(
             else:
                 role[i] = lexicon.section(word, written) or "topic"
             i += 1
+    return role
+
+
+def _topic(
+    question: str, folded: str, keep: list[bool], language: Language
+) -> tuple[str, bool, bool, frozenset[str], str]:
+    """The words that carry a topic; whether outings in general were named; whether asked;
+    the topic words that are the asker's own verbs (`_asker_verbs`); the words the question
+    sets aside (`_set_aside`).
+
+    Each word left once dates, places and cues are gone is grammar, a generic outing word,
+    a way of asking (the no-topic lexicons) or a topic word. The topic runs from the first
+    topic word to the last, keeping the grammar between them ("concerts de jazz") but not
+    the other no-topic words.
+    """
+    tokens = [m for m in _WORD.finditer(folded) if all(keep[m.start() : m.end()])]
+    role = _roles(question, folded, tokens)
     outing = "outing" in role
     asking = outing or "asking" in role
     aside = _set_aside(folded, tokens, role)
@@ -813,10 +796,13 @@ def _english_place(place: PlaceMatch) -> str:
 _NAME = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-ZÀ-ÖØ-Þ][\w'’-]*")
 
 
+def _unshouted(question: str) -> str:
+    """A question all in capitals is shouted, not named: read it as in lower case."""
+    return question.lower() if question.isupper() else question
+
+
 def _names(question: str) -> frozenset[str]:
     """Analyzed terms of the capitalized words inside the question (not its first word);
     none in a question all in capitals."""
-    text = question.strip()
-    if text.isupper():
-        return frozenset()
+    text = _unshouted(question.strip())
     return frozenset(t for m in _NAME.finditer(text) for t in topic_terms(m.group(0)))

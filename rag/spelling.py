@@ -29,18 +29,11 @@ def fix_slips(question: str, language: Language, known: Callable[[str], bool]) -
     """The question with each slipped word replaced by the most common word one edit away,
     in the question's language first; `known(folded)` says the corpus uses a word."""
 
-    def common(written: str) -> bool:
-        folded = fold(written)
-        return bool(zipf(folded, "fr") or zipf(folded, "en"))
-
-    def word(written: str) -> bool:  # rare words too; a short one is too often junk there
-        return common(written) or rare_word(written.lower())
-
     def fixed(written: str) -> str:
         folded = fold(written)
         if len(folded) < SWAP_MIN_LENGTH or (written.isupper() and len(written) > 1):
             return written  # acronyms are no slips: "JASS"
-        if word(written):
+        if _word(written):
             return written
         meant = _meant(folded, language)
         if meant is None or (known(folded) and analyze(folded) != analyze(meant)):
@@ -53,15 +46,26 @@ def fix_slips(question: str, language: Language, known: Callable[[str], bool]) -
         parts = written.split("-")
         joined = fold("".join(parts))
         slipped = [
-            fold(p) for p in parts if not (common(p) if len(p) < SWAP_MIN_LENGTH else word(p))
+            fold(p) for p in parts if not (_common(p) if len(p) < SWAP_MIN_LENGTH else _word(p))
         ]
-        if slipped and not word(joined) and not any(map(known, slipped)):
+        if slipped and not _word(joined) and not any(map(known, slipped)):
             meant = _meant(joined, language)
             if meant is not None:
                 return _cased(meant, written)
         return "-".join(map(fixed, parts))
 
     return _WORD.sub(compound, question)
+
+
+def _common(written: str) -> bool:
+    """A word of everyday French or English (wordfreq's small lists)."""
+    folded = fold(written)
+    return bool(zipf(folded, "fr") or zipf(folded, "en"))
+
+
+def _word(written: str) -> bool:
+    """A word at all: rare ones too (a short one is too often junk in the large lists)."""
+    return _common(written) or rare_word(written)
 
 
 def _cased(meant: str, written: str) -> str:
