@@ -72,14 +72,18 @@ class Understanding:
 
 _RESOURCES = Path(__file__).parent / "resources"
 _WORD = re.compile(r"[a-z0-9]+")
+# words that point back at the answer: "lesquels conviennent ?", "which of those…"
+_POINTS_BACK = (
+    r"\b(?:lesquel(?:le)?s|parmi\s+(?:eux|elles|ceux|celles|ces)"
+    r"|(?:which|any|one)\s+of\s+(?:those|these|them))\b"
+)
 _FOLLOW_UP = re.compile(
     r"^\W*(?:(?:ok(?:ay)?|d'accord|super|parfait|merci|great|thanks)\W+)?"
     r"(?:et|plutot|sinon|mais|ou\s+bien|aussi|pareil|meme\s+chose|juste|seulement|uniquement"
     r"|and|or|what\s+about|how\s+about|just|only)\b"
-    # words that point back at the answer: "lesquels conviennent ?", "which of those…"
-    r"|\b(?:lesquel(?:le)?s|parmi\s+(?:eux|elles|ceux|celles|ces)"
-    r"|(?:which|any|one)\s+of\s+(?:those|these|them))\b"
+    rf"|{_POINTS_BACK}"
 )
+_BACK = re.compile(_POINTS_BACK)
 _CLAUSE = re.compile(r"\W*([^,:;?!.]*?)\s*[,:;?!.]+")
 _PREAMBLE_ROLES = frozenset({"function", "greeting", "asking", "outing", "context"})
 
@@ -196,6 +200,7 @@ class _Parsed:
     excluded: str  # what the question sets aside (`_set_aside`)
     follow_up: bool
     factual: bool
+    points_back: bool = False  # "lesquels…", "which of those…": the earlier answer, narrowed
 
 
 def _parse(
@@ -300,7 +305,10 @@ def _parse(
     if elsewhere:  # the way to the station, the weather: nothing of the events to search
         topic = ""
     factual = asks_facts or idle or elsewhere
-    return _Parsed(window, place, venue, cues, topic, incidental, excluded, follow_up, factual)
+    points_back = follow_up and bool(_BACK.search(folded))
+    return _Parsed(
+        window, place, venue, cues, topic, incidental, excluded, follow_up, factual, points_back
+    )
 
 
 def _containing_place(
@@ -640,9 +648,13 @@ def understand(
         if place is None and venue is None:
             place = next((p.place for p in chain if p.place), None)
             venue = next((p.venue for p in chain if p.venue), None)
+        said = next((p for p in chain if p.topic), None)
         if not topic:
-            said = next((p for p in chain if p.topic), None)
             topic, incidental = (said.topic, said.incidental) if said else ("", frozenset())
+        elif own.points_back and said:
+            # "lesquels tombent le 17 ?": the earlier answer's topic, the new words only rank
+            incidental = said.incidental | incidental | frozenset(topic_terms(topic))
+            topic = f"{said.topic} {topic}"
         audience = audience or next((p.cues.audience for p in chain if p.cues.audience), [])
         ages = ages or next((p.cues.ages for p in chain if p.cues.ages), None)
         free = free or any(p.cues.free for p in chain)

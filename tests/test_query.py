@@ -532,6 +532,29 @@ def test_words_pointing_back_at_the_answer_make_a_follow_up(
 
 
 @pytest.mark.parametrize(
+    ("question", "earlier", "kept", "new"),
+    [
+        (
+            "je suis dispo que le lundi 17, lesquels tombent ce jour-là ?",
+            "Des concerts à Caen en novembre ?",
+            "concerts",
+            "tombent",
+        ),
+        ("which of those happen outdoors?", "Any plays in Caen this summer?", "plays", "outdoors"),
+    ],
+)
+def test_words_pointing_back_narrow_the_earlier_topic_they_do_not_replace_it(
+    question: str, earlier: str, kept: str, new: str
+) -> None:
+    u = understand(question, THURSDAY, GAZETTEER, TZ, previous_questions=[earlier])
+    assert u.topic.startswith(kept) and new in u.topic  # the earlier topic, then the new words
+    assert set(topic_terms(new)) <= u.incidental  # which rank, but need not match
+    assert not set(topic_terms(kept)) & u.incidental
+    replaced = understand("et du jazz ?", THURSDAY, GAZETTEER, TZ, previous_questions=[earlier])
+    assert replaced.topic == "jazz"  # "et du jazz ?" asks for something else
+
+
+@pytest.mark.parametrize(
     ("question", "hours", "said"),
     [
         ("samedi soir après 22h, un concert ?", (22, 24), "après 22h"),
