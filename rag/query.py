@@ -76,6 +76,9 @@ _WORD = re.compile(r"[a-z0-9]+")
 _POINTS_BACK = (
     r"\b(?:lesquel(?:le)?s|parmi\s+(?:eux|elles|ceux|celles|ces)"
     r"|(?:which|any|one)\s+of\s+(?:those|these|them))\b"
+    # a person the question does not name opens it: "il a 11 ans, il pourra entrer ?"
+    r"|^\W*(?:(?:ok|merci|thanks)\W+)?(?:il|elle|ils|elles)\s+(?!y\b|faut\b|fait\b|pleut\b|reste\b)"
+    r"|^\W*(?:(?:ok|merci|thanks)\W+)?(?:he|she|they)\s+(?!say\b)"
 )
 _FOLLOW_UP = re.compile(
     r"^\W*(?:(?:ok(?:ay)?|d'accord|super|parfait|merci|great|thanks)\W+)?"

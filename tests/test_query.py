@@ -541,6 +541,18 @@ def test_words_pointing_back_at_the_answer_make_a_follow_up(
             "tombent",
         ),
         ("which of those happen outdoors?", "Any plays in Caen this summer?", "plays", "outdoors"),
+        (
+            "il a 11 ans, il pourra entrer partout ?",
+            "mon fils adore les trains, des visites de gares à Caen ?",
+            "trains",
+            "partout",
+        ),
+        (
+            "she is 7, would she love the puppets?",
+            "Any plays in Caen this summer?",
+            "plays",
+            "puppets",
+        ),
     ],
 )
 def test_words_pointing_back_narrow_the_earlier_topic_they_do_not_replace_it(
@@ -552,6 +564,10 @@ def test_words_pointing_back_narrow_the_earlier_topic_they_do_not_replace_it(
     assert not set(topic_terms(kept)) & u.incidental
     replaced = understand("et du jazz ?", THURSDAY, GAZETTEER, TZ, previous_questions=[earlier])
     assert replaced.topic == "jazz"  # "et du jazz ?" asks for something else
+    impersonal = understand(
+        "il y a du jazz ?", THURSDAY, GAZETTEER, TZ, previous_questions=[earlier]
+    )
+    assert impersonal.topic == "jazz"  # "il y a" names no one of the conversation
 
 
 @pytest.mark.parametrize(
