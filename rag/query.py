@@ -77,8 +77,8 @@ _POINTS_BACK = (
     r"\b(?:lesquel(?:le)?s|parmi\s+(?:eux|elles|ceux|celles|ces)"
     r"|(?:which|any|one)\s+of\s+(?:those|these|them))\b"
     # a person the question does not name opens it: "il a 11 ans, il pourra entrer ?"
-    r"|^\W*(?:(?:ok|merci|thanks)\W+)?(?:il|elle|ils|elles)\s+(?!y\b|faut\b|fait\b|pleut\b|reste\b)"
-    r"|^\W*(?:(?:ok|merci|thanks)\W+)?(?:he|she|they)\s+(?!say\b)"
+    r"|^\W*(?:(?:ok|merci|thanks)\W+)?"
+    r"(?:(?:il|elle|ils|elles)\s+(?!y\b|faut\b|fait\b|pleut\b|reste\b)|(?:he|she|they)\s+(?!say\b))"
 )
 _FOLLOW_UP = re.compile(
     r"^\W*(?:(?:ok(?:ay)?|d'accord|super|parfait|merci|great|thanks)\W+)?"
@@ -199,11 +199,11 @@ class _Parsed:
     venue: VenueMatch | None
     cues: Cues
     topic: str
-    incidental: frozenset[str]  # topic words that say what the asker does (`_asker_verbs`)
+    incidental: frozenset[str]  # topic words that need not match (`_asker_verbs`, `understand`)
     excluded: str  # what the question sets aside (`_set_aside`)
     follow_up: bool
     factual: bool
-    points_back: bool = False  # "lesquels…", "which of those…": the earlier answer, narrowed
+    points_back: bool  # "lesquels…", "which of those…": the earlier answer, narrowed
 
 
 def _parse(
