@@ -100,9 +100,9 @@ _AUDIENCES = [
         r"|(?:my|our)\s+(?:sons?|daughters?|nephews?|nieces?|grand(?:son|daughter|child)(?:s|ren)?)"
         r"|little\s+ones?)\b",
     ),
-    (
+    (  # "belle-famille" is the in-laws, not a family outing
         "famille",
-        r"\b(?:en\s+famille|familles?|familia(?:l|le|les|ux)|family(?:[-\s]friendly)?|families)\b",
+        r"\b(?:en\s+famille|(?<!-)familles?|familia(?:l|le|les|ux)|family(?:[-\s]friendly)?|families)\b",
     ),
     (
         "ados",
@@ -125,6 +125,14 @@ _PERSON = (  # who may be given an age without its unit: "a teenager (14)", "my 
     r"teens?|teenagers?|ados?|adolescente?s?|kids?|children|child|sons?|daughters?|boys?"
     r"|girls?|fils|filles?|enfants?|garcons?|brothers?|sisters?|freres?|soeurs?"
 )
+_PERSON_RE = re.compile(_PERSON)
+
+
+def names_person(word: str) -> bool:
+    """Whether a folded word names someone who may be given an age ("fille", "sons")."""
+    return _PERSON_RE.fullmatch(word) is not None
+
+
 _AGE_RES = [  # "6-10 ans", "de 6 à 10 ans", "6 to 10 year olds"; "9 ans", "18 mois", "5 year old"
     re.compile(rf"\b(?P<low>{_NUMBER})\s*(?:-|a|/|to|et)\s*(?P<high>{_NUMBER})[-\s]*{_UNIT}\b"),
     re.compile(rf"\b(?P<low>{_NUMBER})[-\s]*{_UNIT}\b"),  # "a 15-year-old" too

@@ -842,8 +842,10 @@ def _holiday_word(m: re.Match[str]) -> str | None:
 
 
 def _upcoming_rule(m: re.Match[str], c: _Ctx, lang: Language) -> _Span:
-    count = m["n"] or m.groupdict().get("n2")
-    return _upcoming(c, _number(count) if count else None, m["u"] or m.groupdict()["u2"])
+    found = m.groupdict()
+    count = found["n"] or found.get("n2") or found.get("n3")
+    unit = found["u"] or found.get("u2") or found["u3"]
+    return _upcoming(c, _number(count) if count else None, unit)
 
 
 _RESOLVERS: dict[str, _Resolver] = {

@@ -11,6 +11,7 @@ Lyon ?", "et là-bas ?") keeps what the conversation already said.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -22,7 +23,15 @@ from zoneinfo import ZoneInfo
 
 from rag.common_words import rare_word, zipf
 from rag.config import NEAR_KM
-from rag.cues import ACCESS_LABELS, AUDIENCE_PHRASES, AccessCode, AgeRange, Cues, read_cues
+from rag.cues import (
+    ACCESS_LABELS,
+    AUDIENCE_PHRASES,
+    AccessCode,
+    AgeRange,
+    Cues,
+    names_person,
+    read_cues,
+)
 from rag.dates import (
     DateWindow,
     explicit_window,
@@ -456,7 +465,8 @@ def _topic(
     kept = [i for i, r in enumerate(role) if r == "topic"]
     if not kept:
         return "", outing, asking, frozenset(), excluded
-    asker = _asker_verbs(folded, tokens, role, language)
+    after_person = _person_subjects(question, folded, tokens)
+    asker = _asker_verbs(folded, tokens, role, language, after_person)
     incidental = frozenset(stem(tokens[i].group(0)) for i in asker)
     words = [i for i in range(kept[0], kept[-1] + 1) if role[i] in ("topic", "function")]
     text = []
@@ -478,6 +488,12 @@ _SUBJECTS: dict[Language, frozenset[str]] = {  # the asker; "tu", "you" ask the 
     "fr": frozenset({"je", "j", "on", "nous"}),
     "en": frozenset({"i", "we"}),
 }
+# Before a person of the asker's context ("mes grands-parents", "my wife", "des amis"): a
+# noun phrase that is the subject of what follows, as the asker's pronoun is.
+_DETERMINERS = frozenset(
+    {"mon", "ma", "mes", "ton", "ta", "tes", "son", "sa", "ses", "notre", "nos", "votre", "vos",
+     "leur", "leurs", "des", "les", "my", "our", "your", "his", "her", "their", "the"}
+)  # fmt: skip
 # What may stand between a subject and its verb: object pronouns, negation, auxiliaries.
 _CLITICS = frozenset({"ne", "n", "me", "m", "te", "t", "se", "s", "y", "en", "le", "la", "les"})
 _AUXILIARIES = frozenset(
@@ -489,20 +505,23 @@ _CLAUSE_END = re.compile(r"[,.;:!?]")
 
 
 def _asker_verbs(
-    folded: str, tokens: list[re.Match[str]], role: list[str], language: Language
+    folded: str,
+    tokens: list[re.Match[str]],
+    role: list[str],
+    language: Language,
+    after_person: list[int],
 ) -> list[int]:
     """Topic words that say what the asker does rather than what to search: a clause
-    whose subject is the asker and whose verb is not a way of asking ("je bosse à
-    Nantes, …", "je rentre de vacances, qu'est-ce que j'ai raté ?", "I work in Lyon, …"),
-    up to its punctuation. They stay in the topic ("on danse où ?" asks for dancing);
-    the retriever sets them aside when nothing matches with them. "je cherche un match
-    de rugby" is the request itself: nothing there is incidental."""
+    whose subject is the asker, or a person the asker brings (`after_person`, the tokens
+    just after one: `_person_subjects`), and whose verb is not a way of asking ("je bosse
+    à Nantes, …", "je rentre de vacances, qu'est-ce que j'ai raté ?", "I work in Lyon, …",
+    "mes grands-parents montent à Paris, …"), up to its punctuation. They stay in the
+    topic ("on danse où ?" asks for dancing); the retriever sets them aside when nothing
+    matches with them. "je cherche un match de rugby" is the request itself: nothing there
+    is incidental."""
     subjects, said = _SUBJECTS[language], [t.group(0) for t in tokens]
     found: list[int] = []
-    for i, word in enumerate(said):
-        if word not in subjects:
-            continue
-        j = i + 1
+    for j in sorted({i + 1 for i, word in enumerate(said) if word in subjects} | set(after_person)):
         while j < len(said) and (said[j] in _CLITICS or said[j] in _AUXILIARIES):
             j += 1
         if j < len(said) and role[j] in ("outing", "context") and said[j - 1] in _AUXILIARIES:
@@ -519,6 +538,30 @@ def _asker_verbs(
         ):
             continue
         found += [k for k in clause if role[k] == "topic"]
+    return found
+
+
+def _person_subjects(question: str, folded: str, tokens: list[re.Match[str]]) -> list[int]:
+    """The kept tokens that follow a noun phrase naming a person of the asker's context,
+    the subject of what follows as the asker's pronoun is: "mes grands-parents montent à
+    Paris", "my grandparents live in Caen", "notre petit-fils de 10 ans vient", "des amis
+    de Lyon viennent". Read on every word of the question, since the person is often an
+    audience cue already taken out of `tokens` ("mes grands-parents": seniors)."""
+    every = list(_WORD.finditer(folded))
+    role = _roles(question, folded, every)
+    starts = [t.start() for t in tokens]
+    found = []
+    for i, token in enumerate(every):
+        person = role[i] == "context" or names_person(token.group(0))
+        if not person or (i + 1 < len(every) and role[i + 1] == "context"):
+            continue
+        first = i
+        while first > 0 and role[first - 1] == "context":
+            first -= 1
+        if first > 0 and every[first - 1].group(0) in _DETERMINERS:
+            after = bisect.bisect_right(starts, token.start())
+            if after < len(tokens):
+                found.append(after)
     return found
 
 

@@ -146,6 +146,7 @@ def test_topic_is_what_is_left_to_search(question: str, topic: str) -> None:
         ("free museums for families", ["famille"], True),
         ("shows for teenagers", ["ados"], False),
         ("un truc avec mes grands-parents", ["seniors"], False),
+        ("un truc avec ma belle-famille", [], False),  # the in-laws: no family outing
         ("kid-friendly events", ["enfants"], False),
         ("family friendly things to do", ["famille"], False),
         ("what can my teenage son do?", ["ados"], False),
@@ -414,6 +415,18 @@ def test_topic_terms_join_a_letter_to_its_word_but_not_a_pronoun(
         # a request is no context, nor a request to the assistant
         ("je cherche un match de rugby, vous avez ça ?", "match de rugby", set()),
         ("Can you book me a taxi?", "book me a taxi", set()),
+        # a person the asker brings is a subject as the asker is
+        ("Mes grands-parents montent à Caen, des idées ?", "montent", {"montent"}),
+        ("My grandparents live in Caen. Anything on?", "live", {"live"}),
+        (
+            "Notre petit-fils de 10 ans vient chez nous : un stage ?",
+            "vient chez nous un stage",
+            {"vient"},
+        ),
+        ("des amis de Lyon viennent à Caen, des idées ?", "Lyon viennent", {"lyon", "viennent"}),
+        # ...but what that person likes or wants is what to search
+        ("ma copine adore le jazz, un concert ?", "jazz un concert", set()),
+        ("My wife loves jazz. Any concerts?", "jazz Any concerts", set()),
     ],
 )
 def test_the_askers_own_verbs_are_marked(question: str, topic: str, incidental: set[str]) -> None:
@@ -466,6 +479,7 @@ def test_a_follow_up_day_follows_the_earlier_dates(earlier: str, question: str, 
         ("A live show this weekend, not an exhibition", "live show", "exhibition"),
         ("Des sorties à Caen sauf le cinéma", "", "cinéma"),
         ("Anything about Eiffel, apart from the tower itself?", "Eiffel", "tower"),
+        ("Besides the tower, anything about Eiffel?", "Eiffel", "tower"),
         ("des concerts, mais pas de concerts de jazz", "concerts", "concerts jazz"),
         ("Tant pis pour le feu d'artifice, il y a quoi d'autre ?", "", "feu artifice"),
         ("never mind the fireworks, anything else?", "", "fireworks"),
