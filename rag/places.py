@@ -786,6 +786,10 @@ _UNKNOWN_PLACE = re.compile(
     r"(?:[\s-](?:sur|sous|en|lès|les|le|la|de|du|des)[\s-][A-ZÀÂÉÈÊÎÔÛÇ][\w'’-]+"
     r"|[\s-][A-ZÀÂÉÈÊÎÔÛÇ][\w'’-]+)*)"
 )
+# "de Dalida à Aya Nakamura": after "de" and a name, "à" ends a range of names, not a place
+_RANGE_FROM = re.compile(
+    r"\b(?:de|d'|d’)\s*[A-ZÀÂÉÈÊÎÔÛÇ][\w'’-]+(?:\s[A-ZÀÂÉÈÊÎÔÛÇ][\w'’-]+)*\s*$"
+)
 _NOT_PLACES = frozenset(
     [
         "famille",
@@ -828,7 +832,7 @@ def unknown_place(text: str) -> PlaceMatch | None:
     """
     for m in _UNKNOWN_PLACE.finditer(text):
         name = m["name"].rstrip("'’-")
-        if _key(name.split()[0]) in _NOT_PLACES:
+        if _key(name.split()[0]) in _NOT_PLACES or _RANGE_FROM.search(text[: m.start()]):
             continue
         kind: PlaceKind = "region" if m["prep"] == "en" else "city"
         return PlaceMatch(kind, name, text[m.start("prep") : m.end("name")])

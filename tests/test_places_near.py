@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from rag.models import Event
-from rag.places import NEAR_KM, Gazetteer, event_place, place_phrase
+from rag.places import NEAR_KM, Gazetteer, event_place, place_phrase, unknown_place
 from rag.query import understand
 
 EVENTS = [
@@ -219,3 +219,19 @@ def test_near_a_square_is_a_walk_around_it() -> None:
     assert place is not None and place.quarter == "Place d'Italie"
     assert place.radius_km is not None and place.radius_km >= 1.5
     assert GAZETTEER.find("Quoi faire dans le 92 en novembre ?") is not None  # "92 en": no "e"
+
+
+@pytest.mark.parametrize(
+    ("question", "name"),
+    [
+        ("un concert à Tataouine samedi", "Tataouine"),
+        ("des spectacles en Atlantide ?", "Atlantide"),
+        ("une soirée de tubes, genre de Dalida à Aya Nakamura", None),  # a range of names
+        ("from Bach to Coltrane, du jazz de Bach à Coltrane", None),
+    ],
+)
+def test_a_capitalized_name_after_a_is_an_unknown_place_unless_it_ends_a_range(
+    question: str, name: str | None
+) -> None:
+    place = unknown_place(question)
+    assert (place.name if place else None) == name

@@ -122,6 +122,9 @@ def day(text: str) -> datetime:
         ),
         ("Anything French-language happening in Caen?", ""),
         ("un cours de yoga, si possible en plein air", "cours de yoga en plein air"),
+        # "what is playing" asks what is on
+        ("Du théâtre mardi soir à Caen, qu'est-ce qui se joue ?", "théâtre"),
+        ("What's playing at the theatre in Caen tonight?", "theatre"),
     ],
 )
 def test_topic_is_what_is_left_to_search(question: str, topic: str) -> None:
