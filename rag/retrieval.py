@@ -232,7 +232,16 @@ class Retriever:
         gate = self.relevance
         relevant = dense >= gate.strong_dense
         vocabulary = self.index.lexical.vocabulary
-        unknown_names = [t for t in terms if t in u.names and t not in vocabulary]
+        written = topic_words(u.topic) if u.language == "en" else {}
+        unknown_names = [
+            t
+            for t in terms
+            if t in u.names
+            and t not in vocabulary
+            # an English word in a name is the French name translated ("the Swedish
+            # Institute" is the Institut suédois), not a name the corpus lacks
+            and not (u.language == "en" and english_only(written.get(t, t)))
+        ]
         if u.factual or unknown_names:
             # A name the corpus has never seen ("Saint-Eustache") is not covered by the
             # other words of the question: only a close meaning can stand for it.

@@ -434,6 +434,14 @@ SPELLINGS = [
         NEXT_WEEK,
     ),
     _event(
+        "lille-swedish",
+        "Orgue et voix",
+        "Un récital de musique contemporaine nordique.",
+        "Lille",
+        NEXT_WEEK,
+        venue="Institut suédois",
+    ),
+    _event(
         "lille-cooking",
         "Atelier cuisine : le waterzooi",
         "Préparer et goûter le plat flamand avec un chef.",
@@ -479,6 +487,8 @@ def spellings(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
         ("une expo à Toulouse", "toulouse-1"),
         # initials the corpus writes beside the words they stand for
         ("une table ronde sur l'intelligence artificielle à Lille", "lille-ai-talk"),
+        # the English words of a French name ("the Swedish Institute": Institut suédois)
+        ("What's on at the Swedish Institute in Lille next week?", "lille-swedish"),
     ],
 )
 def test_words_spelled_otherwise_than_the_corpus(
