@@ -123,9 +123,15 @@ _FACTUAL = re.compile(
 
 
 # Questions about something else than outings, whatever place or day they name: the way
-# somewhere, the time, the weather.
+# somewhere, the time, the weather; and what the assistant cannot do for the asker (book,
+# buy, pay: it reads events, it sells nothing).
 _ELSEWHERE = re.compile(
     r"^\W*(?:comment\s+(?:aller|se\s+rendre|venir|y\s+aller)|quel(?:le)?\s+(?:heure|temps|meteo)"
+    r"|(?:il\s+va|va[-\s]t[-\s]il|est[-\s]ce\s+qu'?\s?il\s+va)\s+(?:pleuvoir|neiger|faire\s+beau)"
+    r"|(?:will|is)\s+it\s+(?:going\s+to\s+)?(?:rain|snow)"
+    r"|(?:(?:peux|pourrais|pouvez|pourriez)[-\s](?:tu|vous)|tu\s+(?:peux|pourrais)|vous\s+pouvez)"
+    r"\s+(?:me\s+|nous\s+)?(?:reserver|acheter|commander|payer)"
+    r"|(?:can|could|would)\s+you\s+(?:please\s+)?(?:book|reserve|buy|order|pay)"
     r"|quel(?:le)?s?\s+(?:ligne|bus|metro|train|tram|rer|itineraire)"
     r"|(?:which|what)\s+(?:line|bus|metro|subway|train|tram|route)\b(?!.*\b(?:events?|shows?))"
     r"|how\s+(?:do|can|could)\s+(?:i|we)\s+get\s+(?:to|there)|what\s+time\s+is\s+it"
