@@ -128,6 +128,12 @@ CASES = [
     (THURSDAY, "from the 10th to the 20th of August", "2027-08-10", "2027-08-21", None),
     (THURSDAY, "any gigs 4-5 July?", "2027-07-04", "2027-07-06", "4-5 July"),
     (JULY, "le week-end du 4-5 juillet 2026", "2026-07-04", "2026-07-06", None),
+    (THURSDAY, "le 3/4 juillet", "2027-07-03", "2027-07-05", None),  # days, not 3 April
+    (THURSDAY, "le week-end du 3/4 juillet", "2027-07-03", "2027-07-05", None),
+    (THURSDAY, "3/4 July", "2027-07-03", "2027-07-05", None),
+    (THURSDAY, "tout début juillet", "2027-07-01", "2027-07-16", None),
+    (THURSDAY, "fin juin / tout début juillet", "2027-06-16", "2027-07-16", None),
+    (THURSDAY, "very early July", "2027-07-01", "2027-07-16", None),
     (THURSDAY, "dans 2 semaines", "2026-12-07", "2026-12-14", "dans 2 semaines"),
     (THURSDAY, "dans les 15 prochains jours", "2026-11-26", "2026-12-12", None),
     (THURSDAY, "les quinze prochains jours", "2026-11-26", "2026-12-12", None),
