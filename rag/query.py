@@ -442,8 +442,11 @@ def _roles(question: str, folded: str, tokens: list[re.Match[str]]) -> list[str]
             grammar = word in lexicon.function or _misspelled_grammar(word, lexicon.function)
             if grammar and not _initials(written, question):
                 role[i] = "function"  # but initials are no grammar: "an AI summit"
-            else:
-                role[i] = lexicon.section(word, written) or "topic"
+            elif (section := lexicon.section(word, written)) is not None:
+                role[i] = section
+            else:  # "my 4-year-old daughter": a person the cues did not take is no topic
+                person = names_person(word) and written.islower()
+                role[i] = "context" if person else "topic"
             i += 1
     return role
 

@@ -122,6 +122,10 @@ def day(text: str) -> datetime:
         ),
         ("Anything French-language happening in Caen?", ""),
         ("un cours de yoga, si possible en plein air", "cours de yoga en plein air"),
+        # a person the cues did not take, and what they would enjoy, name no topic
+        ("Easter Monday in Caen, a show my 4-year-old daughter could enjoy?", "show"),
+        ("un spectacle qui plairait à ma fille de 4 ans", "spectacle"),
+        ("Les Filles de la Lumière, c'est quand ?", "Filles de la Lumière"),  # a title
         # "what is playing" asks what is on
         ("Du théâtre mardi soir à Caen, qu'est-ce qui se joue ?", "théâtre"),
         ("What's playing at the theatre in Caen tonight?", "theatre"),
