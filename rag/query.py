@@ -476,6 +476,7 @@ def _topic(
         return "", outing, asking, frozenset(), excluded
     after_person = _person_subjects(question, folded, tokens)
     asker = _asker_verbs(folded, tokens, role, language, after_person)
+    asker += _told_before_asking(folded, tokens, role)
     incidental = frozenset(stem(tokens[i].group(0)) for i in asker)
     words = [i for i in range(kept[0], kept[-1] + 1) if role[i] in ("topic", "function")]
     text = []
@@ -548,6 +549,22 @@ def _asker_verbs(
             continue
         found += [k for k in clause if role[k] == "topic"]
     return found
+
+
+_SENTENCE_END = re.compile(r"[.!?…]+(?=\s)")
+
+
+def _told_before_asking(folded: str, tokens: list[re.Match[str]], role: list[str]) -> list[int]:
+    """The topic words of the sentences told before the question itself, when that
+    question names a topic of its own: "My husband is a keen baker. Any bread workshops
+    in Caen?" asks for workshops; the story ranks them but need not match."""
+    ends = [m.end() for m in _SENTENCE_END.finditer(folded)]
+    if not ends or "?" not in folded[ends[-1] :] + folded[ends[-1] - 1]:
+        return []
+    asked = ends[-1]  # the last sentence is the question
+    told = [i for i, t in enumerate(tokens) if t.start() < asked and role[i] == "topic"]
+    own = [i for i, t in enumerate(tokens) if t.start() >= asked and role[i] == "topic"]
+    return told if own else []
 
 
 def _person_subjects(question: str, folded: str, tokens: list[re.Match[str]]) -> list[int]:

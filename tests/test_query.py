@@ -438,6 +438,23 @@ def test_topic_terms_join_a_letter_to_its_word_but_not_a_pronoun(
             {"vient"},
         ),
         ("des amis de Lyon viennent à Caen, des idées ?", "Lyon viennent", {"lyon", "viennent"}),
+        # what is told in the sentences before the question itself ranks, need not match
+        (
+            "Le musée était fermé hier. Des concerts à Caen ce soir ?",
+            "musée était fermé hier Des concerts",
+            {"muse", "ferm"},
+        ),
+        (
+            "Our museum trip was cancelled. Any concerts in Caen tonight?",
+            "museum trip was cancelled Any concerts",
+            {"museum", "trip", "cancelled"},
+        ),
+        # ...said in the same sentence, it is the question
+        (
+            "Le musée était fermé hier, des concerts à Caen ce soir ?",
+            "musée était fermé hier des concerts",
+            set(),
+        ),
         # ...but what that person likes or wants is what to search
         ("ma copine adore le jazz, un concert ?", "jazz un concert", set()),
         ("My wife loves jazz. Any concerts?", "jazz Any concerts", set()),
