@@ -387,7 +387,8 @@ def test_ranking_inside_the_filters(
         ("Des concerts en mai 2025 ?", "mai 2025"),
         ("Quelle est la capitale de la France ?", "sort de ce que je fais"),
         ("What is the capital of France?", "outside what I do"),
-        ("Can you book me a taxi?", "taxi"),
+        ("Can you book me a taxi?", "outside what I do"),  # it books nothing
+        ("Peux-tu me réserver deux places samedi ?", "sort de ce que je fais"),
         ("Peux-tu me traduire bonjour en espagnol ?", "traduire"),
     ],
 )
