@@ -635,15 +635,21 @@ def _named_feast(c: _Ctx, key: str, loose: bool = False) -> _Span:
     return replace(span, loose=loose)
 
 
-def _holiday_span(c: _Ctx, word: str | None, zone: str | None = None) -> _Span | None:
+def _holiday_span(
+    c: _Ctx, word: str | None, zone: str | None = None, year: int | None = None
+) -> _Span | None:
+    """The current or next holidays of that kind; of that year when one is said ("les
+    vacances d'été 2026": the year is the holidays', not a topic)."""
     kind = _HOLIDAY_WORDS.get(word, word) if word else None
     zone = zone or c.zone
     used = zone or default_zone()
-    found = next_holiday(kind, used, c.as_of)
+    found = next_holiday(kind, used, c.as_of if year is None else date(year, 1, 1))
+    while found is not None and year is not None and found.first.year < year:
+        found = next_holiday(kind, used, found.resume)  # Christmas of the year before
     if found is None:
         return None
     last = found.resume - timedelta(days=1)
-    first = max(found.first, c.as_of)
+    first = max(found.first, c.as_of) if found.resume > c.as_of else found.first
     name = c.label("during", holidays=_TABLE.holidays[kind or ""][c.language])
     if found.estimated:
         name += c.label("estimated")
@@ -900,7 +906,10 @@ _RESOLVERS: dict[str, _Resolver] = {
         int(year) if (year := m["y"] or m.groupdict().get("y2")) else None,
     ),
     "holidays": lambda m, c, lang: _holiday_span(
-        c, _holiday_word(m), (m["z"] or m["z2"] or "").upper() or None
+        c,
+        _holiday_word(m),
+        (m["z"] or m["z2"] or "").upper() or None,
+        int(year) if (year := m.groupdict().get("y")) else None,
     ),
     "in_days": lambda m, c, lang: _in(
         c, _number(m["n"]), m["u"], _label("in_days", lang, n=m["n"], unit=m["u"])

@@ -99,6 +99,10 @@ CASES = [
     (THURSDAY, "les vacances de février", "2027-02-06", "2027-02-22", None),
     (THURSDAY, "les vacances de printemps", "2027-04-03", "2027-04-19", None),
     (THURSDAY, "les vacances de Pâques", "2027-04-03", "2027-04-19", None),
+    # a year said is the holidays' own, not a topic
+    (THURSDAY, "les vacances de Noël 2026", "2026-12-19", "2027-01-04", None),
+    (JULY, "pendant les vacances d'été 2026", "2026-07-15", "2026-09-01", None),
+    (THURSDAY, "the summer holidays 2027", "2027-07-03", "2027-09-01", None),
     (THURSDAY, "les vacances d'été", "2027-07-03", "2027-09-01", None),
     (JULY, "pendant les grandes vacances", "2026-07-15", "2026-09-01", None),
     (THURSDAY, "pendant les vacances", "2026-12-19", "2027-01-04", None),

@@ -126,6 +126,7 @@ def day(text: str) -> datetime:
         ("Easter Monday in Caen, a show my 4-year-old daughter could enjoy?", "show"),
         ("un spectacle qui plairait à ma fille de 4 ans", "spectacle"),
         ("Les Filles de la Lumière, c'est quand ?", "Filles de la Lumière"),  # a title
+        ("un stage pendant les vacances d'été 2026 ?", "stage"),  # the holidays' year
         # "what is playing" asks what is on
         ("Du théâtre mardi soir à Caen, qu'est-ce qui se joue ?", "théâtre"),
         ("What's playing at the theatre in Caen tonight?", "theatre"),
