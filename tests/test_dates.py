@@ -142,6 +142,7 @@ CASES = [
     (THURSDAY, "dans les 15 prochains jours", "2026-11-26", "2026-12-12", None),
     (THURSDAY, "les quinze prochains jours", "2026-11-26", "2026-12-12", None),
     (THURSDAY, "dans les mois qui viennent", "2026-11-26", "2027-02-27", None),
+    (THURSDAY, "entre maintenant et fin février", "2026-11-26", "2027-03-01", None),
     (THURSDAY, "les semaines à venir", "2026-11-26", "2026-12-25", None),
     (THURSDAY, "en 2026", "2026-11-26", "2027-01-01", "en 2026"),
     (THURSDAY, "en 2027", "2027-01-01", "2028-01-01", "en 2027"),
@@ -348,6 +349,7 @@ CLASSES = [
     (THURSDAY, "in 3 days", "2026-11-29", "2026-11-30", False),
     (THURSDAY, "in the next two weeks", "2026-11-26", "2026-12-11", False),
     (THURSDAY, "in the months ahead", "2026-11-26", "2027-02-27", False),
+    (THURSDAY, "between now and the end of February", "2026-11-26", "2027-03-01", False),
     (THURSDAY, "the weeks to come", "2026-11-26", "2026-12-25", False),
     (THURSDAY, "on Christmas Day", "2026-12-25", "2026-12-26", False),  # the day alone
     (THURSDAY, "for Halloween", "2027-10-31", "2027-11-01", False),
