@@ -110,6 +110,23 @@ class Stack:
         )
         return json.loads(inspect.stdout)["Status"]
 
+    def program_states(self) -> dict[str, str]:
+        """`supervisorctl status` as {program: state} (it exits 3 when one is not running)."""
+        result = self.compose("exec", "-T", SERVICE, "supervisorctl", "status", check=False)
+        lines = [line.split() for line in result.stdout.splitlines() if line.strip()]
+        return {words[0]: words[1] for words in lines if len(words) > 1}
+
+    def restart_count(self) -> int:
+        """How many times Docker's restart policy restarted the container (rag up exited)."""
+        container = self.compose("ps", "-q", SERVICE).stdout.strip()
+        inspect = subprocess.run(
+            ["docker", "inspect", "--format", "{{.RestartCount}}", container],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        return int(inspect.stdout.strip())
+
     def program_pid(self, name: str) -> int:
         """0 while the program is not running (supervisorctl then prints 0 and exits 1)."""
         result = self.compose("exec", "-T", SERVICE, "supervisorctl", "pid", name, check=False)
@@ -215,10 +232,23 @@ def test_ui_shows_the_chat_input(stack: Stack) -> None:
 
 
 def test_supervisord_runs_both_and_restarts_the_api(stack: Stack) -> None:
-    status = stack.exec("supervisorctl", "status")
-    states = {line.split()[0]: line.split()[1] for line in status.splitlines() if line.strip()}
-    assert {"api", "ui"} <= states.keys(), status
-    assert set(states.values()) == {"RUNNING"}, status
+    # `up --wait` returns once the API answers /health, a few seconds after supervisord
+    # spawned it; supervisord calls a program RUNNING only once it has stayed up startsecs
+    # (10 s), so both may still be STARTING here. They must get to RUNNING as the processes
+    # already there: a retry (a new pid), BACKOFF, EXITED or FATAL, or a restarted
+    # container, is a start that failed and fails the test.
+    pids = {name: stack.program_pid(name) for name in ("api", "ui")}
+    assert all(pids.values()), pids
+
+    def both_running() -> bool:
+        states = stack.program_states()
+        assert {"api", "ui"} <= states.keys(), states
+        assert set(states.values()) <= {"STARTING", "RUNNING"}, states
+        return set(states.values()) == {"RUNNING"}
+
+    wait_for("supervisord to report the API and the UI RUNNING", both_running, timeout=60)
+    assert {name: stack.program_pid(name) for name in pids} == pids, "a program was respawned"
+    assert stack.restart_count() == 0
     assert "api: started" in stack.exec("supervisorctl", "restart", "api")
     wait_for("the API after a restart", lambda: api_answers(stack))
     assert_sourced(ask(stack))
