@@ -94,7 +94,7 @@ _AUDIENCES = [
     (
         "enfants",
         r"\b(?:(?:enfants?|kids?|children|child)(?:[-\s]friendly)?|gamins?|gamines?|bambins?"
-        r"|marmots?|jeune\s+public|toddlers?|grand(?:kids|children)"
+        r"|marmots?|jeune\s+public|toddlers?(?:[-\s]friendly)?|grand(?:kids|children)"
         r"|(?:tout[-\s]?)?petits|(?:mon|ma|mes|nos|notre)\s+(?:fils|filles?|petits?[-\s]enfants?"
         r"|neveux?|nieces?|filleule?s?|petite?s?[-\s](?:fille|fils)s?)"
         r"|(?:my|our)\s+(?:sons?|daughters?|nephews?|nieces?|grand(?:son|daughter|child)(?:s|ren)?)"

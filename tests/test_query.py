@@ -127,6 +127,12 @@ def day(text: str) -> datetime:
         ("un spectacle qui plairait à ma fille de 4 ans", "spectacle"),
         ("Les Filles de la Lumière, c'est quand ?", "Filles de la Lumière"),  # a title
         ("un stage pendant les vacances d'été 2026 ?", "stage"),  # the holidays' year
+        # hedges, and the asker's own part of town, name no topic
+        ("I don't know anyone yet, what is there to do in Caen?", ""),
+        ("une sortie à Caen samedi, idéalement un peu éducative", "éducative"),
+        ("Qu'est-ce qui se passe dans mon quartier à Caen en octobre ?", ""),
+        ("anything in my neighbourhood in Caen?", ""),
+        ("un truc toddler-friendly à Caen ?", ""),
         # "what is playing" asks what is on
         ("Du théâtre mardi soir à Caen, qu'est-ce qui se joue ?", "théâtre"),
         ("What's playing at the theatre in Caen tonight?", "theatre"),
