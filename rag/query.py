@@ -476,7 +476,7 @@ def _topic(
         return "", outing, asking, frozenset(), excluded
     after_person = _person_subjects(question, folded, tokens)
     asker = _asker_verbs(folded, tokens, role, language, after_person)
-    asker += _told_before_asking(folded, tokens, role)
+    asker += _told_around_the_question(folded, tokens, role)
     incidental = frozenset(stem(tokens[i].group(0)) for i in asker)
     words = [i for i in range(kept[0], kept[-1] + 1) if role[i] in ("topic", "function")]
     text = []
@@ -554,16 +554,22 @@ def _asker_verbs(
 _SENTENCE_END = re.compile(r"[.!?…]+(?=\s)")
 
 
-def _told_before_asking(folded: str, tokens: list[re.Match[str]], role: list[str]) -> list[int]:
-    """The topic words of the sentences told before the question itself, when that
-    question names a topic of its own: "My husband is a keen baker. Any bread workshops
-    in Caen?" asks for workshops; the story ranks them but need not match."""
-    ends = [m.end() for m in _SENTENCE_END.finditer(folded)]
-    if not ends or "?" not in folded[ends[-1] :] + folded[ends[-1] - 1]:
+def _told_around_the_question(
+    folded: str, tokens: list[re.Match[str]], role: list[str]
+) -> list[int]:
+    """The topic words of the sentences around the question itself (the last one asking,
+    "?"), when that question names a topic of its own: in "My husband is a keen baker.
+    Any bread workshops in Caen? Something hands-on." the workshops are asked for; the
+    story and the details rank them but need not match."""
+    bounds = [0, *(m.end() for m in _SENTENCE_END.finditer(folded)), len(folded)]
+    sentences = [(a, b) for a, b in pairwise(bounds) if folded[a:b].strip()]
+    asking = [(a, b) for a, b in sentences if "?" in folded[a:b]]
+    if len(sentences) < 2 or not asking:
         return []
-    asked = ends[-1]  # the last sentence is the question
-    told = [i for i, t in enumerate(tokens) if t.start() < asked and role[i] == "topic"]
-    own = [i for i, t in enumerate(tokens) if t.start() >= asked and role[i] == "topic"]
+    first, last = asking[-1]
+    inside = [first <= t.start() < last for t in tokens]
+    told = [i for i, r in enumerate(role) if r == "topic" and not inside[i]]
+    own = [i for i, r in enumerate(role) if r == "topic" and inside[i]]
     return told if own else []
 
 

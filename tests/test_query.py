@@ -445,7 +445,7 @@ def test_topic_terms_join_a_letter_to_its_word_but_not_a_pronoun(
             {"vient"},
         ),
         ("des amis de Lyon viennent à Caen, des idées ?", "Lyon viennent", {"lyon", "viennent"}),
-        # what is told in the sentences before the question itself ranks, need not match
+        # what is told in the sentences around the question itself ranks, need not match
         (
             "Le musée était fermé hier. Des concerts à Caen ce soir ?",
             "musée était fermé hier Des concerts",
@@ -455,6 +455,12 @@ def test_topic_terms_join_a_letter_to_its_word_but_not_a_pronoun(
             "Our museum trip was cancelled. Any concerts in Caen tonight?",
             "museum trip was cancelled Any concerts",
             {"museum", "trip", "cancelled"},
+        ),
+        # ...nor the details said after it
+        (
+            "Any tribute shows in Caen? Think ABBA or Queen.",
+            "tribute shows Think ABBA or Queen",
+            {"think", "abba", "queen"},
         ),
         # ...said in the same sentence, it is the question
         (
