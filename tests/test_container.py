@@ -100,15 +100,19 @@ class Stack:
     def exec(self, *args: str) -> str:
         return self.compose("exec", "-T", SERVICE, *args, timeout=60).stdout
 
-    def container_health(self) -> str:
+    def inspect(self, template: str) -> str:
+        """`docker inspect --format TEMPLATE` of the service's container."""
         container = self.compose("ps", "-q", SERVICE).stdout.strip()
-        inspect = subprocess.run(
-            ["docker", "inspect", "--format", "{{json .State.Health}}", container],
+        result = subprocess.run(
+            ["docker", "inspect", "--format", template, container],
             capture_output=True,
             text=True,
             check=True,
         )
-        return json.loads(inspect.stdout)["Status"]
+        return result.stdout.strip()
+
+    def container_health(self) -> str:
+        return json.loads(self.inspect("{{json .State.Health}}"))["Status"]
 
     def program_states(self) -> dict[str, str]:
         """`supervisorctl status` as {program: state} (it exits 3 when one is not running)."""
@@ -118,14 +122,7 @@ class Stack:
 
     def restart_count(self) -> int:
         """How many times Docker's restart policy restarted the container (rag up exited)."""
-        container = self.compose("ps", "-q", SERVICE).stdout.strip()
-        inspect = subprocess.run(
-            ["docker", "inspect", "--format", "{{.RestartCount}}", container],
-            capture_output=True,
-            text=True,
-            check=True,
-        )
-        return int(inspect.stdout.strip())
+        return int(self.inspect("{{.RestartCount}}"))
 
     def program_pid(self, name: str) -> int:
         """0 while the program is not running (supervisorctl then prints 0 and exits 1)."""
