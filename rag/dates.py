@@ -585,6 +585,27 @@ def _season(c: _Ctx, word: str, step: str | None, year: int | None) -> _Span:
     return replace(_days(c, first, last, label), awaited=True)
 
 
+SEASON_PART_DAYS = 31  # "fin de l'été": its last month or so
+
+
+def _season_part(c: _Ctx, word: str, position: str, year: int | None) -> _Span:
+    """'fin de l'été', 'début de l'automne 2026', 'late summer': a month at one end of the
+    season, or in its middle; not awaited ("d'ici la fin de l'hiver" runs until it ends)."""
+    name = _SEASON_WORDS.get(word, word)
+    period = _season_period(name)
+    first, last = period(year) if year is not None else _next_period(c, period)
+    part = timedelta(days=SEASON_PART_DAYS - 1)
+    if position == "debut":
+        last = min(last, first + part)
+    elif position == "fin":
+        first = max(first, last - part)
+    else:
+        middle = first + (last - first) / 2
+        first, last = middle - part / 2, middle + part / 2
+    season = _TABLE.seasons[name][c.language].year.format(year=first.year)
+    return _days(c, first, last, c.label(f"season_{position}", season=season))
+
+
 def _feast(
     c: _Ctx, name: str, period: Callable[[int], tuple[date, date]], occasion: str | None
 ) -> _Span:
@@ -904,6 +925,12 @@ _RESOLVERS: dict[str, _Resolver] = {
         m["s"] or m["s2"],
         _STEPS.get(m["step"] or ""),
         int(year) if (year := m["y"] or m.groupdict().get("y2")) else None,
+    ),
+    "season_part": lambda m, c, lang: _season_part(
+        c,
+        m["s"],
+        _POSITIONS[re.sub(r"\s+the$", "", " ".join(m["pos"].split()))],
+        int(m["y"]) if m["y"] else None,
     ),
     "holidays": lambda m, c, lang: _holiday_span(
         c,

@@ -143,6 +143,10 @@ CASES = [
     (THURSDAY, "les quinze prochains jours", "2026-11-26", "2026-12-12", None),
     (THURSDAY, "dans les mois qui viennent", "2026-11-26", "2027-02-27", None),
     (THURSDAY, "entre maintenant et fin février", "2026-11-26", "2027-03-01", None),
+    # one end of a season, or its middle: its month or so
+    (JULY, "fin de l'été", "2026-08-23", "2026-09-23", None),
+    (JULY, "début de l'automne", "2026-09-23", "2026-10-24", None),
+    (JULY, "d'ici la fin de l'été", "2026-07-15", "2026-09-23", None),
     (THURSDAY, "les semaines à venir", "2026-11-26", "2026-12-25", None),
     (THURSDAY, "en 2026", "2026-11-26", "2027-01-01", "en 2026"),
     (THURSDAY, "en 2027", "2027-01-01", "2028-01-01", "en 2027"),
@@ -350,6 +354,8 @@ CLASSES = [
     (THURSDAY, "in the next two weeks", "2026-11-26", "2026-12-11", False),
     (THURSDAY, "in the months ahead", "2026-11-26", "2027-02-27", False),
     (THURSDAY, "between now and the end of February", "2026-11-26", "2027-03-01", False),
+    (JULY, "late summer", "2026-08-23", "2026-09-23", False),
+    (JULY, "by the end of the summer", "2026-07-15", "2026-09-23", False),
     (THURSDAY, "the weeks to come", "2026-11-26", "2026-12-25", False),
     (THURSDAY, "on Christmas Day", "2026-12-25", "2026-12-26", False),  # the day alone
     (THURSDAY, "for Halloween", "2027-10-31", "2027-11-01", False),
