@@ -44,6 +44,7 @@ WHOLE_VENUE_WORDS = 3
 BIG_CITY = 50_000  # towns this large are recognised in lower case too ("a marseille")
 _TOWNS = Path(__file__).parent / "resources" / "fr-towns.tsv"
 _QUARTERS = Path(__file__).parent / "resources" / "paris-quarters.tsv"
+_COUNTRIES = Path(__file__).parent / "resources" / "countries-en-fr.tsv"
 
 
 @dataclass(frozen=True)
@@ -417,6 +418,18 @@ def _quarters() -> list[tuple[str, _Quarter]]:
 
 
 @cache
+def _country_names() -> dict[str, list[str]]:
+    """countries-en-fr.tsv: the key of a French country name -> its English names."""
+    names: dict[str, list[str]] = {}
+    for line in _COUNTRIES.read_text(encoding="utf-8").splitlines():
+        if line.startswith("#") or not line.strip():
+            continue
+        english, french = line.split("\t")
+        names.setdefault(_key(french), []).append(english)
+    return names
+
+
+@cache
 def _towns() -> dict[str, tuple[str, float, float, int]]:
     """fr-towns.tsv by key: name, latitude, longitude, population."""
     towns: dict[str, tuple[str, float, float, int]] = {}
@@ -485,6 +498,10 @@ class Gazetteer:
         names += [("region", r, r) for r in set(self.regions) | set(_REGIONS)]
         names += [("region", n, a) for a, n in _REGION_ALIASES.items()]
         names += [("country", c, c) for c in self.countries]
+        # "events in Italy": a country of the corpus by its English name too
+        names += [
+            ("country", c, e) for c in self.countries for e in _country_names().get(_key(c), [])
+        ]
         for kind, name, spelling in names:
             words = _words(spelling)
             if not words:

@@ -108,6 +108,7 @@ def test_the_radius_is_stated() -> None:
         ("en Bretagne", ["rennes"]),  # region from the INSEE code
         ("en AURA", ["lyon", "villeurbanne", "vienne"]),
         ("en Italie", ["aoste"]),
+        ("anything in Italy in March?", ["aoste"]),  # its English name (countries-en-fr.tsv)
         ("à Saint-Laurent-du-Var", ["st-laurent"]),
         ("a saint laurent du var", ["st-laurent"]),
     ],
