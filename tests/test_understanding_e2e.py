@@ -443,6 +443,13 @@ SPELLINGS = [
         venue="Institut suédois",
     ),
     _event(
+        "lille-science",
+        "Stage de science : robots et capteurs",
+        "Trois jours pour construire et programmer un petit robot.",
+        "Lille",
+        NEXT_WEEK,
+    ),
+    _event(
         "lille-cooking",
         "Atelier cuisine : le waterzooi",
         "Préparer et goûter le plat flamand avec un chef.",
@@ -488,6 +495,8 @@ def spellings(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
         ("une expo à Toulouse", "toulouse-1"),
         # initials the corpus writes beside the words they stand for
         ("une table ronde sur l'intelligence artificielle à Lille", "lille-ai-talk"),
+        # the adjective of a field by the noun events name it with (kinds-fr.tsv)
+        ("un stage scientifique à Lille ?", "lille-science"),
         # the English words of a French name ("the Swedish Institute": Institut suédois)
         ("What's on at the Swedish Institute in Lille next week?", "lille-swedish"),
     ],
