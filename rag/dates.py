@@ -929,7 +929,7 @@ _RESOLVERS: dict[str, _Resolver] = {
     "season_part": lambda m, c, lang: _season_part(
         c,
         m["s"],
-        _POSITIONS[re.sub(r"\s+the$", "", " ".join(m["pos"].split()))],
+        _position(m["pos"]),
         int(m["y"]) if m["y"] else None,
     ),
     "holidays": lambda m, c, lang: _holiday_span(
@@ -1007,9 +1007,14 @@ def _dated(m: re.Match[str], c: _Ctx) -> _Span | None:
     return _day_part(c, day, m["part"]) if day else None
 
 
+def _position(said: str) -> str:
+    """The part of a period a position word names ("fin", "late", "end of"): debut, mi, fin."""
+    return _POSITIONS[" ".join(said.split())]
+
+
 def _month(m: re.Match[str], c: _Ctx) -> _Span | None:
     month = _MONTHS[m["m"]]
-    position = _POSITIONS[" ".join(m["pos"].split())] if m["pos"] else None
+    position = _position(m["pos"]) if m["pos"] else None
     if m["last"]:
         year = c.as_of.year if month < c.as_of.month else c.as_of.year - 1
         return _month_span(c, month, year, position)

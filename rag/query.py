@@ -13,12 +13,13 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
-from functools import cache
+from functools import cache, lru_cache
 from itertools import pairwise
 from pathlib import Path
+from types import MappingProxyType
 from zoneinfo import ZoneInfo
 
 from rag.common_words import rare_word, zipf
@@ -829,8 +830,12 @@ def no_topic_term(term: str) -> bool:
     return _lexicon().by_stem.get(term, "negation") != "negation"
 
 
-def topic_words(topic: str) -> dict[str, str]:
-    """`topic_terms`, each with the folded word it was written as (the first one)."""
+@lru_cache(maxsize=4096)
+def topic_words(topic: str) -> Mapping[str, str]:
+    """`topic_terms`, each with the folded word it was written as (the first one).
+
+    Read-only and cached: the reader and the retriever ask it of the same topic several
+    times per question."""
     function = _lexicon().function
     initials = {fold(w) for w in _CAPITALS.findall(topic) if _initials(w, topic)}
     # "e-sport" is "esport", but the "-t-" of "y a-t-il" only joins a verb to its pronoun
@@ -840,7 +845,7 @@ def topic_words(topic: str) -> dict[str, str]:
         grammar = (word in function or _misspelled_grammar(word, function)) and word not in initials
         if not grammar and len(word) > 1 and not _ORDINAL_NUMBER.fullmatch(word):
             words.setdefault(stem(word), word)
-    return words
+    return MappingProxyType(words)
 
 
 MISSPELLED_MIN_LENGTH = 4  # "wiht", "avce": shorter swaps are too often another word
