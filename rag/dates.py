@@ -464,12 +464,19 @@ def _weekday_rule(m: re.Match[str], c: _Ctx, language: Language) -> _Span:
     lead = " ".join((m["lead"] or "").split())
     if m["step"] or not (lead in _HABIT_LEADS or (language == "en" and m["pl"])):
         return _day_part(c, _weekday(m, c, _STEPS.get(m["step"] or "")), m["part"])
-    weekday = _WEEKDAYS[m["wd"]]
     days = _days(c, c.as_of, c.as_of + timedelta(days=HABIT_DAYS - 1))
-    names = WEEKDAYS if c.language == "fr" else [d.capitalize() for d in EN_WEEKDAYS]
-    label = f"{c.label('habit', day=names[weekday])} ({days.label})"
     hours = _PARTS[_part_key(m["part"])].hours if m["part"] else None
-    return replace(days, label=label, weekdays=(weekday,), hours=hours)
+    return _habit(c, days, (_WEEKDAYS[m["wd"]],), hours)
+
+
+def _habit(c: _Ctx, days: _Span, weekdays: tuple[int, ...], hours: tuple[int, int] | None) -> _Span:
+    """The span of `days` on these weekdays only: "le samedi et le dimanche (du … au …)"."""
+    names = WEEKDAYS if c.language == "fr" else [d.capitalize() for d in EN_WEEKDAYS]
+    said = [c.label("habit", day=names[d]) for d in weekdays]
+    if len(said) > 1:
+        said = [c.label("and", first=", ".join(said[:-1]), last=said[-1])]
+    label = f"{said[0]} ({days.label})"
+    return replace(days, label=label, weekdays=weekdays, hours=hours)
 
 
 def _weekend(c: _Ctx, weeks_later: int = 0) -> tuple[date, date]:
@@ -1454,6 +1461,11 @@ def _on_weekdays(folded: str, c: _Ctx, chosen: list[_Found]) -> tuple[int, int, 
         return None
     parts = {_part_key(m) for text in texts for m in _PART_WORD.findall(text)}
     hours = _PARTS[parts.pop()].hours if len(parts) == 1 else longest.span.hours
+    if longest.span.weekdays is not None:  # "le samedi et le dimanche": habits joined
+        days |= set(longest.span.weekdays)
+        window = _days(c, longest.span.start.date(), longest.span.end.date() - timedelta(days=1))
+        span = _habit(c, window, tuple(sorted(days)), hours)
+        return min(f.start for f in chosen), max(f.end for f in chosen), span
     names = ", ".join((EN_WEEKDAYS if c.language == "en" else WEEKDAYS)[d] for d in sorted(days))
     span = replace(
         longest.span,

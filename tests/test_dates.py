@@ -688,6 +688,10 @@ def test_days_that_follow_are_marked_to_follow_an_earlier_question(
         ("ce dimanche", None, "2026-11-29", "2026-11-30"),
         ("on Sunday", None, "2026-11-29", "2026-11-30"),
         ("le dimanche 6 décembre", None, "2026-12-06", "2026-12-07"),
+        # habits joined: every one of their days, not the last one only
+        ("le samedi et le dimanche", (5, 6), "2026-11-26", "2027-02-25"),
+        ("le mardi ou le jeudi", (1, 3), "2026-11-26", "2027-02-25"),
+        ("on Saturdays and Sundays", (5, 6), "2026-11-26", "2027-02-25"),
     ],
 )
 def test_a_weekday_with_an_article_is_a_habit(
@@ -696,6 +700,8 @@ def test_a_weekday_with_an_article_is_a_habit(
     window = parse_dates(question, THURSDAY, TZ)
     assert window is not None and window.weekdays == weekdays
     assert (window.start, window.end) == (at(start), at(end))
+    if weekdays is not None and len(weekdays) > 1:
+        assert window.label.count("(") == 1  # "le samedi et le dimanche (du … au …)"
 
 
 def test_the_evening_of_a_feast_is_its_evening() -> None:
