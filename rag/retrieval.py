@@ -160,7 +160,7 @@ class Retriever:
                 relevant = np.ones(len(events), dtype=bool)
             else:
                 relevant = self._relevant(u, terms, known, allowed, dense, coverage)
-            if not relevant.any() and u.incidental & set(terms):
+            if not relevant.any() and u.incidental & set(topic_words(u.topic)):
                 # "je bosse à Nantes", "on sort où ?": the asker's verb, not what to search;
                 # "le week-end de Pâques": the feast dates the question, nothing need name it
                 return self.search(_without_incidental(u), k)
