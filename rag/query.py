@@ -84,7 +84,7 @@ _RESOURCES = Path(__file__).parent / "resources"
 _WORD = re.compile(r"[a-z0-9]+")
 # words that point back at the answer: "lesquels conviennent ?", "which of those…"
 _POINTS_BACK = (
-    r"\b(?:lesquel(?:le)?s|parmi\s+(?:eux|elles|ceux|celles|ces)"
+    r"\b(?:lesquel(?:le)?s|lequel|laquelle|parmi\s+(?:eux|elles|ceux|celles|ces)"
     r"|(?:which|any|one)\s+of\s+(?:those|these|them))\b"
     # a person the question does not name opens it: "il a 11 ans, il pourra entrer ?"
     r"|^\W*(?:(?:ok|merci|thanks)\W+)?"
@@ -478,6 +478,7 @@ def _topic(
     after_person = _person_subjects(question, folded, tokens)
     asker = _asker_verbs(folded, tokens, role, language, after_person)
     asker += _told_around_the_question(folded, tokens, role)
+    asker += _beside_any_outing(folded, tokens, role)
     incidental = frozenset(stem(tokens[i].group(0)) for i in asker)
     words = [i for i in range(kept[0], kept[-1] + 1) if role[i] in ("topic", "function")]
     text = []
@@ -572,6 +573,41 @@ def _told_around_the_question(
     told = [i for i, r in enumerate(role) if r == "topic" and not inside[i]]
     own = [i for i, r in enumerate(role) if r == "topic" and inside[i]]
     return told if own else []
+
+
+_OR = frozenset({"ou", "or"})
+
+
+def _beside_any_outing(folded: str, tokens: list[re.Match[str]], role: list[str]) -> list[int]:
+    """Topic words offered as a choice beside outings in general: in "des sorties ou des
+    voyages pour les seniors", "a workshop or anything fun", any outing will do; the
+    words only rank."""
+    found: list[int] = []
+
+    def joined(a: int, b: int) -> bool:
+        return not _CLAUSE_END.search(folded[tokens[a].end() : tokens[b].start()])
+
+    def side(i: int, step: int) -> list[int]:
+        """The words of the choice on one side of "ou" at `i`, grammar skipped."""
+        run: list[int] = []
+        j = i + step
+        while 0 <= j < len(tokens) and joined(min(i, j), max(i, j)):
+            if role[j] == "outing" and all(role[k] == "function" for k in run):
+                return [j]
+            if role[j] not in ("topic", "function"):
+                break
+            run.append(j)
+            i, j = j, j + step
+        return [k for k in run if role[k] == "topic"]
+
+    for i, token in enumerate(tokens):
+        if token.group(0) not in _OR:
+            continue
+        left, right = side(i, -1), side(i, 1)
+        for one, other in ((left, right), (right, left)):
+            if len(one) == 1 and role[one[0]] == "outing":
+                found += [k for k in other if role[k] == "topic"]
+    return found
 
 
 def _person_subjects(question: str, folded: str, tokens: list[re.Match[str]]) -> list[int]:

@@ -62,6 +62,10 @@ CASES = [
     (THURSDAY, "ce mois-ci", "2026-11-26", "2026-12-01", "ce mois-ci"),
     (THURSDAY, "ce mois", "2026-11-26", "2026-12-01", "ce mois"),
     (THURSDAY, "le mois prochain", "2026-12-01", "2027-01-01", "le mois prochain"),
+    # "pro", texted for "prochain(e)"
+    (THURSDAY, "la semaine pro", "2026-11-30", "2026-12-07", "la semaine pro"),
+    (THURSDAY, "le mois pro", "2026-12-01", "2027-01-01", "le mois pro"),
+    (THURSDAY, "le we pro", "2026-11-28", "2026-11-30", "le we pro"),
     (THURSDAY, "en juillet", "2027-07-01", "2027-08-01", "en juillet"),
     (THURSDAY, "au mois de juillet", "2027-07-01", "2027-08-01", "au mois de juillet"),
     (JULY, "en juillet", "2026-07-15", "2026-08-01", "en juillet"),

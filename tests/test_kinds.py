@@ -25,6 +25,8 @@ def test_a_broad_kind_gets_the_narrower_ones_the_events_name() -> None:
     [english] = kind_choices("a kids show", "en")  # show -> spectacle -> théâtre, danse...
     assert {"show", "spectacl", "theatr"} <= english
     assert kind_choices("concerts de jazz", "fr") == []
+    [job] = kind_choices("je cherche du taf", "fr")  # everyday words, the events' own
+    assert {"taf", "emploi", "recrutement"} <= job
 
 
 def test_a_tie_of_function_words_is_broken_by_how_common_the_words_are() -> None:

@@ -132,6 +132,7 @@ def day(text: str) -> datetime:
         ("une sortie à Caen samedi, idéalement un peu éducative", "éducative"),
         ("Qu'est-ce qui se passe dans mon quartier à Caen en octobre ?", ""),
         ("anything in my neighbourhood in Caen?", ""),
+        ("On habite à Caen, il y a des événements programmés dans la ville ?", ""),
         ("un truc toddler-friendly à Caen ?", ""),
         # "what is playing" asks what is on
         ("Du théâtre mardi soir à Caen, qu'est-ce qui se joue ?", "théâtre"),
@@ -410,6 +411,10 @@ def test_topic_terms_join_a_letter_to_its_word_but_not_a_pronoun(
         ("on ne s'ennuie pas ici ?", "ennuie", {"ennui"}),
         ("I work in Caen, any concerts?", "work any concerts", {"work"}),
         ("des concerts de jazz", "concerts de jazz", set()),
+        # beside outings in general, a choice only ranks: any outing will do
+        ("des sorties ou des voyages pour les seniors à Caen ?", "voyages", {"voyag"}),
+        ("a workshop or anything fun in Caen?", "workshop", {"workshop"}),
+        ("un concert ou un spectacle de danse ?", "concert ou un spectacle de danse", set()),
         # a leading clause about the asker, up to its punctuation; auxiliaries skipped
         (
             "Je rentre de vacances, qu'est-ce que j'ai raté ?",
@@ -587,6 +592,15 @@ def test_words_pointing_back_at_the_answer_make_a_follow_up(
 ) -> None:
     u = understand(question, THURSDAY, GAZETTEER, TZ, previous_questions=[earlier])
     assert u.topic == topic and u.place is not None and u.place.name == "Caen"
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["C'est pour ma fille de 10 ans, lequel elle peut suivre ?", "laquelle est gratuite ?"],
+)
+def test_which_one_points_back_at_the_earlier_question(question: str) -> None:
+    u = understand(question, THURSDAY, GAZETTEER, TZ, previous_questions=["Any plays in Caen?"])
+    assert u.topic == "plays" and u.place is not None and u.place.name == "Caen"
 
 
 @pytest.mark.parametrize(
