@@ -224,7 +224,9 @@ class Assistant:
             previous_questions=[typed(m.content) for m in history if m.role == "user"],
             near_km=self.settings.near_km,
         )
-        hits = served.retriever.search(understanding, request.k or self.settings.top_k)
+        hits, understanding = served.retriever.searched(
+            understanding, request.k or self.settings.top_k
+        )
         sources = self._sources(hits, understanding)
         return _Prepared(request, understanding, hits, sources, history, _ms(started), started)
 

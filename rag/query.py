@@ -479,6 +479,7 @@ def _topic(
     asker = _asker_verbs(folded, tokens, role, language, after_person)
     asker += _told_around_the_question(folded, tokens, role)
     asker += _beside_any_outing(folded, tokens, role)
+    asker += _together(tokens, role)
     incidental = frozenset(stem(tokens[i].group(0)) for i in asker)
     words = [i for i in range(kept[0], kept[-1] + 1) if role[i] in ("topic", "function")]
     text = []
@@ -576,6 +577,20 @@ def _told_around_the_question(
 
 
 _OR = frozenset({"ou", "or"})
+_TOGETHER = frozenset({"ensemble", "together"})
+_ARTICLES = frozenset({"un", "l", "cet", "bel", "grand", "petit", "the", "an", "a"})
+
+
+def _together(tokens: list[re.Match[str]], role: list[str]) -> list[int]:
+    """ "Ensemble" said of the askers ("qu'est-ce qu'on peut faire ensemble ?", "things to
+    do together"): how they go, which ranks but need not match; "un ensemble baroque"
+    plays music."""
+    said = [t.group(0) for t in tokens]
+    return [
+        i
+        for i, word in enumerate(said)
+        if word in _TOGETHER and role[i] == "topic" and (i == 0 or said[i - 1] not in _ARTICLES)
+    ]
 
 
 def _beside_any_outing(folded: str, tokens: list[re.Match[str]], role: list[str]) -> list[int]:

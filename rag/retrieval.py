@@ -134,6 +134,11 @@ class Retriever:
 
     def search(self, u: Understanding, k: int) -> list[Hit]:
         """The k best distinct events, or [] when nothing relevant meets the filters."""
+        return self.searched(u, k)[0]
+
+    def searched(self, u: Understanding, k: int) -> tuple[list[Hit], Understanding]:
+        """`search`, with the question as searched: without the words that needed not match
+        when nothing matched with them (the answer then names what it looked for)."""
         allowed = self.allowed(u)
         now = self._reference_time(u)
         terms = self.informative_terms(u.topic)
@@ -163,7 +168,7 @@ class Retriever:
             if not relevant.any() and u.incidental & set(topic_words(u.topic)):
                 # "je bosse à Nantes", "on sort où ?": the asker's verb, not what to search;
                 # "le week-end de Pâques": the feast dates the question, nothing need name it
-                return self.search(_without_incidental(u), k)
+                return self.searched(_without_incidental(u), k)
             gate = self.relevance
             score = gate.dense_weight * np.maximum(dense, 0) + (1 - gate.dense_weight) * coverage
             # Relative to the candidates: an event scoring at least TAIL_SHARE of the best
@@ -181,7 +186,7 @@ class Retriever:
             events, score, passage = events[relevant], score[relevant], passage[relevant]
             gated = gated[relevant]
         elif u.factual:
-            return []
+            return [], u
         else:
             events = self._soonest(now, allowed)
             score = self._soonness(events, now, _window_days(u))
@@ -192,7 +197,7 @@ class Retriever:
             events, score, passage = events[kept], score[kept], passage[kept]
             gated = gated[kept]
         if not len(events):
-            return []
+            return [], u
         score = score + self._cue_bonus(u, events)
         fit = self._cue_fit(u, events)
         upcoming = self.candidates.feature("event_last_end", events) >= now
@@ -209,7 +214,7 @@ class Retriever:
             kinds = self.candidates.feature("event_kind", events)
             tier = (upcoming * 2 + attendable) * (fit.max() + 1) + fit
             ranked = self._diversify(ranked, score, tier, kinds, k)
-        return [
+        hits = [
             Hit(
                 event=self.index.events[int(events[i])],
                 score=round(float(score[i]), 4),
@@ -217,6 +222,7 @@ class Retriever:
             )
             for i in ranked[:k]
         ]
+        return hits, u
 
     def _relevant(
         self,

@@ -415,6 +415,10 @@ def test_topic_terms_join_a_letter_to_its_word_but_not_a_pronoun(
         ("des sorties ou des voyages pour les seniors à Caen ?", "voyages", {"voyag"}),
         ("a workshop or anything fun in Caen?", "workshop", {"workshop"}),
         ("un concert ou un spectacle de danse ?", "concert ou un spectacle de danse", set()),
+        # how the askers go
+        ("qu'est-ce qu'on peut faire ensemble samedi ?", "ensemble", {"ensembl"}),
+        ("things to do together in Caen?", "together", {"together"}),
+        ("un concert d'un ensemble baroque ?", "concert d'un ensemble baroque", set()),
         # a leading clause about the asker, up to its punctuation; auxiliaries skipped
         (
             "Je rentre de vacances, qu'est-ce que j'ai raté ?",

@@ -261,6 +261,7 @@ def uids(response: AskResponse) -> list[str]:
         ("I work in Nice, anything on next week?", {"nice-pottery", "nice-walk"}),
         # ...even when it is one letter from a word of the corpus ("montrent")
         ("Mes grands-parents montent à Nice mercredi, on fait quoi ?", {"nice-pottery"}),
+        ("on fait quoi ensemble à Nice la semaine prochaine ?", {"nice-pottery", "nice-walk"}),
         ("Samedi soir à Lyon, on sort où ?", {"lyon-theatre"}),
         # who one goes with is no topic
         ("une sortie en amoureux à Lyon ce week-end ?", {"lyon-theatre"}),
@@ -278,6 +279,12 @@ def test_generic_questions_answer_with_the_filtered_events(
     response = ask(assistant, question)
     assert not response.no_answer, response.answer
     assert set(uids(response)) == expected
+
+
+def test_the_answer_names_what_was_searched_not_the_words_set_aside(assistant: Assistant) -> None:
+    response = ask(assistant, "Mes grands-parents montent à Nice mercredi, on fait quoi ensemble ?")
+    assert uids(response) == ["nice-pottery"]
+    assert "montent" not in response.answer and "ensemble" not in response.answer
 
 
 @pytest.mark.parametrize(
