@@ -4,7 +4,8 @@ A question names a kind in its own words: English ones a French corpus lacks ("a
 a "randonnée", "a book signing" a "dédicace"), or a broad French one the events rarely
 write ("un spectacle" is a play, a dance piece, a circus act). A sentence encoder matches
 such single words poorly. `rag/resources/kinds-en-fr.tsv` and `kinds-fr.tsv` say which
-words the events use instead; the retriever searches the topic's words with those the
+words the events use instead (`fields-fr.tsv` the same for fields and needs: "culinaire"
+is "cuisine", "du taf" a job); the retriever searches the topic's words with those the
 corpus has, the question's word and its event words filling one share of the topic (a
 choice, like "jazz or blues"); the meaning searched stays the question's own.
 """
@@ -64,7 +65,22 @@ def kind_choices(topic: str, language: Language) -> list[frozenset[str]]:
     choices: list[frozenset[str]] = []
     for expression, french in said:
         used = [french] if language == "en" else []
-        used += [narrower for _, narrower in _found(_WORD.findall(french), _table("kinds-fr.tsv"))]
+        used += [narrower for _, narrower in _found(_WORD.findall(french), _french_table())]
         if used:
             choices.append(frozenset(topic_terms(expression) + topic_terms(" ".join(used))))
     return choices
+
+
+@cache
+def _french_table() -> dict[tuple[str, ...], str]:
+    return _table("kinds-fr.tsv") | _table("fields-fr.tsv")
+
+
+@cache
+def kind_words() -> frozenset[str]:
+    """The analyzed words that name a kind of outing (both columns of kinds-fr.tsv:
+    "exposition", "visite", "théâtre"...), for what an event's title says it is."""
+    words: set[str] = set()
+    for said, used in _table("kinds-fr.tsv").items():
+        words.update(topic_terms(" ".join(said)), topic_terms(used))
+    return frozenset(words)

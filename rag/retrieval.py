@@ -24,7 +24,7 @@ from rag.cues import AUDIENCE_PHRASES, age_fits
 from rag.embeddings import Embedder
 from rag.features import STATED_SHIFT, access_bits
 from rag.index import Index
-from rag.kinds import kind_choices
+from rag.kinds import kind_choices, kind_words
 from rag.language import Language
 from rag.lexical import analyze
 from rag.models import Hit
@@ -38,6 +38,7 @@ searches inside them (cost and recall: docs/benchmarks.md)."""
 UNFILTERED_POOL = 500
 """A question without a topic ranks at least this many of its allowed events, the soonest."""
 AUDIENCE_BONUS = 0.15
+OTHER_KIND_PENALTY = 0.05  # `_other_kind`: below the events of the kind asked, not out
 STATED_ACCESS_FIT = 0.5  # `_cue_fit`: less than a cue met, more than nothing
 AGE_BONUS = 0.1  # times rag.cues.age_fits: made for these ages > open to all > not said
 COMMON_SHARE = 0.5  # a word more than half of the events contain tells none of them apart
@@ -59,6 +60,9 @@ PREFIX_CANDIDATES = 200
 TYPO_MIN_LENGTH = 7  # shorter words are too often another word one letter away
 SOUND_MIN_LENGTH = 5  # "teatr" for "théâtre"; shorter sound keys collide too often
 _WEEK = 7 * 86400.0
+_KINDS = sorted(kind_words())
+_KIND_IDS = {kind: i for i, kind in enumerate(_KINDS)}
+UNREAD = -2
 
 
 class Retriever:
@@ -85,6 +89,7 @@ class Retriever:
         self._by_prefix: dict[str, list[str]] | None = None  # vocabulary, for typos
         self._sounds: dict[str, list[str]] | None = None  # vocabulary, for spellings by ear
         self._sorted: list[str] | None = None  # vocabulary, for abbreviations
+        self._heads: np.ndarray | None = None  # `_title_kinds`
 
     def allowed(self, u: Understanding) -> np.ndarray | None:
         """Events that meet the window and the place (sorted positions), None: no filter."""
@@ -199,6 +204,8 @@ class Retriever:
         if not len(events):
             return [], u
         score = score + self._cue_bonus(u, events)
+        if terms:
+            score = score - OTHER_KIND_PENALTY * self._other_kind(terms, named, events)
         fit = self._cue_fit(u, events)
         upcoming = self.candidates.feature("event_last_end", events) >= now
         attendable = self.candidates.feature("event_attendable", events)
@@ -595,6 +602,32 @@ class Retriever:
         lasting_days = np.where(np.isfinite(lasting), lasting / 86400, 0.0)
         scale = min(LONG_RUN_DAYS, window_days)
         return soon * (1 - LONG_RUN_SHARE + LONG_RUN_SHARE / (1.0 + lasting_days / scale))
+
+    def _other_kind(
+        self, terms: list[str], named: list[frozenset[str]], events: np.ndarray
+    ) -> np.ndarray:
+        """1 for the events whose title opens on another kind of outing than the one
+        asked: "une pièce de théâtre" is no "Visite guidée du Théâtre…", "un spectacle"
+        no "Exposition…" (`rag.kinds.kind_words`); 0 for the others, or when no kind
+        is asked."""
+        asked = {t for t in terms if t in _KINDS}.union(*named)
+        if not asked:
+            return np.zeros(len(events), dtype=np.float32)
+        heads = self._title_kinds(events)
+        other = np.isin(heads, [i for i, kind in enumerate(_KINDS) if kind not in asked])
+        return other.astype(np.float32)
+
+    def _title_kinds(self, events: np.ndarray) -> np.ndarray:
+        """The kind of outing each event's title opens on (its position in `_KINDS`, -1 if
+        none), read at the first question that needs it (two bytes per event)."""
+        if self._heads is None:
+            self._heads = np.full(len(self.index.events), UNREAD, dtype=np.int16)
+        unread = events[self._heads[events] == UNREAD]
+        for position in unread.tolist():
+            title = (self.index.events[position].title or "").split(maxsplit=1)
+            words = topic_terms(title[0]) if title else []
+            self._heads[position] = _KIND_IDS.get(words[0], -1) if words else -1
+        return self._heads[events]
 
     def _cue_bonus(self, u: Understanding, events: np.ndarray) -> np.ndarray:
         bonus = np.zeros(len(events), dtype=np.float64)

@@ -458,6 +458,22 @@ SPELLINGS = [
         "Lille",
         NEXT_WEEK,
     ),
+    # a title opening on another kind of outing than the one asked
+    _event(
+        "rennes-visit",
+        "Visite guidée du Théâtre de la Parcheminerie",
+        "Les coulisses, les loges et la salle du théâtre.",
+        "Rennes",
+        SATURDAY,
+        hour=11,
+    ),
+    _event(
+        "rennes-play",
+        "Les Fourberies de Scapin",
+        "La comédie de Molière par une troupe de théâtre rennaise.",
+        "Rennes",
+        SATURDAY,
+    ),
     _event(
         "lille-cooking",
         "Atelier cuisine : le waterzooi",
@@ -504,7 +520,7 @@ def spellings(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
         ("une expo à Toulouse", "toulouse-1"),
         # initials the corpus writes beside the words they stand for
         ("une table ronde sur l'intelligence artificielle à Lille", "lille-ai-talk"),
-        # the adjective of a field by the noun events name it with (kinds-fr.tsv)
+        # the adjective of a field by the noun events name it with (fields-fr.tsv)
         ("un stage scientifique à Lille ?", "lille-science"),
         # the English words of a French name ("the Swedish Institute": Institut suédois)
         ("What's on at the Swedish Institute in Lille next week?", "lille-swedish"),
@@ -657,3 +673,13 @@ def test_without_a_topic_what_happens_at_the_moment_asked_comes_first(tmp_path: 
     assistant = _assistant(tmp_path, [opening, concert])
     for question in ("Samedi soir à Paris, que faire ?", "Saturday night in Paris, what's on?"):
         assert uids(ask(assistant, question)) == ["concert", "opening"]
+
+
+@pytest.mark.parametrize(
+    "question", ["une pièce de théâtre à Rennes ce week-end ?", "a play in Rennes this weekend?"]
+)
+def test_a_title_opening_on_another_kind_of_outing_ranks_below(
+    spellings: Assistant, question: str
+) -> None:
+    """Class 6: "Visite guidée du Théâtre…" names a theatre, but it is a visit."""
+    assert uids(ask(spellings, question))[0] == "rennes-play"
