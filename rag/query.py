@@ -561,9 +561,11 @@ def _told_around_the_question(
     folded: str, tokens: list[re.Match[str]], role: list[str]
 ) -> list[int]:
     """The topic words of the sentences around the question itself (the last one asking,
-    "?"), when that question names a topic of its own: in "My husband is a keen baker.
-    Any bread workshops in Caen? Something hands-on." the workshops are asked for; the
-    story and the details rank them but need not match."""
+    "?"): in "My husband is a keen baker. Any bread workshops in Caen? Something
+    hands-on." the workshops are asked for; the story and the details rank them but need
+    not match. When the question names no topic ("Coming for the cathedral. What's on in
+    Chartres?"), only a story is: "Je souhaiterais un cours de salsa. Auriez-vous quelque
+    chose ?" asks in its first sentence."""
     bounds = [0, *(m.end() for m in _SENTENCE_END.finditer(folded)), len(folded)]
     sentences = [(a, b) for a, b in pairwise(bounds) if folded[a:b].strip()]
     asking = [(a, b) for a, b in sentences if "?" in folded[a:b]]
@@ -571,9 +573,14 @@ def _told_around_the_question(
         return []
     first, last = asking[-1]
     inside = [first <= t.start() < last for t in tokens]
-    told = [i for i, r in enumerate(role) if r == "topic" and not inside[i]]
-    own = [i for i, r in enumerate(role) if r == "topic" and inside[i]]
-    return told if own else []
+    if any(r == "topic" and inside[i] for i, r in enumerate(role)):
+        return [i for i, r in enumerate(role) if r == "topic" and not inside[i]]
+    told = []
+    for a, b in sentences:
+        mine = [i for i, t in enumerate(tokens) if a <= t.start() < b]
+        if a != first and not any(role[i] in ("asking", "outing") for i in mine):
+            told += [i for i in mine if role[i] == "topic"]
+    return told
 
 
 _OR = frozenset({"ou", "or"})

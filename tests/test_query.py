@@ -471,6 +471,18 @@ def test_topic_terms_join_a_letter_to_its_word_but_not_a_pronoun(
             "tribute shows Think ABBA or Queen",
             {"think", "abba", "queen"},
         ),
+        # ...and when the question names no topic, a story does not either
+        (
+            "What's on in Caen next month? Coming for the cathedral.",
+            "Coming for the cathedral",
+            {"coming", "cathedral"},
+        ),
+        # ...but a request is one ("je souhaiterais…"), whatever sentence asks after it
+        (
+            "Je souhaiterais un cours de salsa. Auriez-vous quelque chose à Caen ?",
+            "cours de salsa",
+            set(),
+        ),
         # ...said in the same sentence, it is the question
         (
             "Le musée était fermé hier, des concerts à Caen ce soir ?",
