@@ -123,8 +123,24 @@ _NUMBER = r"\d{1,2}(?:[.,]5)?"
 _UNIT = r"(?P<unit>ans|mois|years?(?:[-\s]olds?)?|yo|months?(?:[-\s]olds?)?)"
 _PERSON = (  # who may be given an age without its unit: "a teenager (14)", "my daughter is 3"
     r"teens?|teenagers?|ados?|adolescente?s?|kids?|children|child|sons?|daughters?|boys?"
-    r"|girls?|fils|filles?|enfants?|garcons?|brothers?|sisters?|freres?|soeurs?"
+    r"|girls?|fils|filles?|enfants?|garcons?|brothers?|sisters?|freres?|soeurs?|twins?"
+    r"|grandkids?|grandchildren|grandchild|grandsons?|granddaughters?|nephews?|nieces?"
+    r"|neveux?|nieces?|jumeaux|jumelles?|petits?[-\s]enfants?|petite?s?[-\s]fille?s?"
 )
+# Ages spelled out, read only where they cannot be a duration: "a four-year-old", "ma
+# fille de sept ans" ("tous les deux ans", "two years ago" are none).
+_SPELLED = {
+    word: n
+    for n, words in enumerate(
+        [(), ("one", "un", "une"), ("two", "deux"), ("three", "trois"), ("four", "quatre"),
+         ("five", "cinq"), ("six",), ("seven", "sept"), ("eight", "huit"), ("nine", "neuf"),
+         ("ten", "dix"), ("eleven", "onze"), ("twelve", "douze"), ("thirteen", "treize"),
+         ("fourteen", "quatorze"), ("fifteen", "quinze"), ("sixteen", "seize"),
+         ("seventeen", "dix-sept"), ("eighteen", "dix-huit")]
+    )
+    for word in words
+}  # fmt: skip
+_SPELLED_NUMBER = "|".join(sorted(map(re.escape, _SPELLED), key=len, reverse=True))
 _PERSON_RE = re.compile(_PERSON)
 
 
@@ -138,8 +154,14 @@ _AGE_RES = [  # "6-10 ans", "de 6 à 10 ans", "6 to 10 year olds"; "9 ans", "18 
     re.compile(rf"\b(?P<low>{_NUMBER})[-\s]*{_UNIT}\b"),  # "a 15-year-old" too
     re.compile(rf"\b(?:{_PERSON})\s*\((?P<low>{_NUMBER})(?P<unit>)\)"),
     re.compile(
-        rf"\b(?:{_PERSON}|he|she)\s*(?:is|are|turns|aged|'s)\s+(?P<low>{_NUMBER})(?P<unit>)\b"
+        rf"\b(?:{_PERSON}|he|she)\s*(?:is|are|turns|aged|'s)\s+(?P<low>{_NUMBER})"
+        rf"(?:\s*(?:and|&|,)\s*(?P<high>{_NUMBER}))?(?P<unit>)\b"
         r"(?!\s*(?:h\b|pm|am|%|€|euros?|km|min|:|[.,]\d))"
+    ),
+    re.compile(rf"\b(?P<low>{_SPELLED_NUMBER})[-\s]+(?P<unit>years?[-\s]+olds?)\b"),
+    re.compile(rf"\b(?:{_PERSON})\s+(?:de|d')\s*(?P<low>{_SPELLED_NUMBER})\s+(?P<unit>ans)\b"),
+    re.compile(
+        rf"\b(?:{_PERSON})\s+(?:aged|is|are|turns)\s+(?P<low>{_SPELLED_NUMBER})(?P<unit>)\b"
     ),
 ]
 MAX_ASKED_AGE = 18  # "les 30 ans du festival" is an anniversary, not a public
@@ -244,7 +266,7 @@ def read_cues(folded: str) -> Cues:
 
 
 def _years(number: str, months: bool) -> float:
-    value = float(number.replace(",", "."))
+    value = float(_SPELLED.get(number) or number.replace(",", "."))
     return round(value / 12, 2) if months else value
 
 

@@ -188,6 +188,11 @@ def test_audience_and_price_cues(question: str, audience: list[str], free: bool)
         # an age given to a person without its unit; "(14)" is then no department
         ("a play for a teenager (14)?", (14, 14), "play, for teenagers, 14 years"),
         ("My daughter is 3, anything?", (3, 3), "for children, 3 years"),
+        ("twins aged 7 and 9?", (7, 9), "for children, 7 to 9 years"),
+        # spelled out where it cannot be a duration
+        ("what can a four-year-old do?", (4, 4), "for children, 4 years"),
+        ("une sortie avec ma fille de sept ans", (7, 7), "pour les enfants, 7 ans"),
+        ("un festival tous les deux ans", None, "festival tous les deux ans"),
     ],
 )
 def test_ages(question: str, ages: tuple[float, float] | None, summary: str) -> None:
