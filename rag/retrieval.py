@@ -172,8 +172,10 @@ class Retriever:
                 relevant = self._relevant(u, terms, known, allowed, dense, coverage)
             if not relevant.any() and u.incidental & set(topic_words(u.topic)):
                 # "je bosse à Nantes", "on sort où ?": the asker's verb, not what to search;
-                # "le week-end de Pâques": the feast dates the question, nothing need name it
-                return self.searched(_without_incidental(u), k)
+                # "le week-end de Pâques": the feast dates the question, nothing need name it.
+                # Those the corpus lacks go first, the others only if still nothing matches:
+                # "je galère à trouver du taf" still wants a job.
+                return self.searched(_without_incidental(u, self._absent(u)), k)
             gate = self.relevance
             score = gate.dense_weight * np.maximum(dense, 0) + (1 - gate.dense_weight) * coverage
             # Relative to the candidates: an event scoring at least TAIL_SHARE of the best
@@ -275,6 +277,23 @@ class Retriever:
             # paraphrase ("fabriquer une lanterne") may share none of the event's words.
             relevant |= dense >= gate.relaxed_dense
         return relevant
+
+    def _absent(self, u: Understanding) -> frozenset[str]:
+        """The incidental words none of the corpus's words stand for, when some others are
+        there (else none: all of them go together)."""
+        vocabulary = self.index.lexical.vocabulary
+        written = topic_words(u.topic)
+        present = {t for t in u.incidental if t in written}
+        absent = frozenset(
+            t
+            for t in present
+            if not any(
+                w in vocabulary
+                for w in self.informative_terms(written[t])
+                + [w for choice in kind_choices(written[t], u.language) for w in choice]
+            )
+        )
+        return absent if absent != present else frozenset()
 
     def _named(self, words: str, language: Language) -> np.ndarray:
         """The events whose header passage (title, venue, keywords...) has all these words,
@@ -678,10 +697,12 @@ def _joined(choices: Sequence[frozenset[str]]) -> list[frozenset[str]]:
     return groups
 
 
-def _without_incidental(u: Understanding) -> Understanding:
-    """The question with the asker's own verbs (`Understanding.incidental`) out of its topic."""
-    words = [w for w in u.topic.split() if not set(topic_terms(w)) & u.incidental]
-    return replace(u, topic=" ".join(words), incidental=frozenset())
+def _without_incidental(u: Understanding, only: frozenset[str] = frozenset()) -> Understanding:
+    """The question with the asker's own verbs (`Understanding.incidental`), or `only` some
+    of them, out of its topic."""
+    dropped = only or u.incidental
+    words = [w for w in u.topic.split() if not set(topic_terms(w)) & dropped]
+    return replace(u, topic=" ".join(words), incidental=u.incidental - dropped)
 
 
 def _dense_query(u: Understanding) -> str:

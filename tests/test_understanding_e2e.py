@@ -683,3 +683,12 @@ def test_a_title_opening_on_another_kind_of_outing_ranks_below(
 ) -> None:
     """Class 6: "Visite guidée du Théâtre…" names a theatre, but it is a visit."""
     assert uids(ask(spellings, question))[0] == "rennes-play"
+
+
+def test_the_askers_words_the_corpus_lacks_are_set_aside_first(spellings: Assistant) -> None:
+    """ "je galère avec…": the asker's clause holds the need; its word no event has goes,
+    the need stays."""
+    response = ask(spellings, "je patauge complètement avec mes capteurs, un stage à Lille ?")
+    assert uids(response)[0] == "lille-science"
+    searched = response.answer.split("[1]")[0]  # what the answer says it looked for
+    assert "capteurs" in searched and "patauge" not in searched
