@@ -116,8 +116,9 @@ _AUDIENCES = [
     ),
 ]
 _AUDIENCE_RES = [(name, re.compile(pattern)) for name, pattern in _AUDIENCES]
-_WITHOUT = re.compile(  # "sans enfants", "no kids": an audience not wanted
-    r"\b(?:sans|without|no|pas\s+d(?:e\s+|')|not\s+for)\s*(?:les\s+|the\s+|des\s+)?$"
+_WITHOUT = re.compile(  # "sans enfants", "no kids", "on laisse les enfants": not wanted
+    r"\b(?:sans|without|no|pas\s+d(?:e\s+|')|not\s+for|laiss\w*|leav\w*|fai\w*\s+garder)"
+    r"\s*(?:les\s+|the\s+|des\s+|nos\s+|mes\s+|our\s+|my\s+)?$"
 )
 _NUMBER = r"\d{1,2}(?:[.,]5)?"
 _UNIT = r"(?P<unit>ans|mois|years?(?:[-\s]olds?)?|yo|months?(?:[-\s]olds?)?)"

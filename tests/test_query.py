@@ -167,6 +167,9 @@ def test_topic_is_what_is_left_to_search(question: str, topic: str) -> None:
         ("what can my teenage son do?", ["ados"], False),
         ("un spectacle jeune public", ["enfants"], False),
         ("activities for toddlers", ["enfants"], False),
+        # the children left at home are no audience
+        ("une soirée pour adultes, on laisse les enfants à la maison", ["adultes"], False),
+        ("a night out, we're leaving the kids with grandma", [], False),
     ],
 )
 def test_audience_and_price_cues(question: str, audience: list[str], free: bool) -> None:
