@@ -115,6 +115,31 @@ def _after_preamble(folded: str) -> str:
     return folded
 
 
+_PREPOSITION = re.compile(
+    r"^(?:aux|au|à\s+la|à\s+l'|a\s+la|a\s+l'|dans\s+(?:le|la|les|l')|at\s+the|in\s+the|the|at|in|à|a)"
+    r"(?:\s+|(?<=')|$)",
+    re.IGNORECASE,
+)
+
+
+def _set_aside_before(folded: str, start: int, expression: str) -> bool:
+    """Whether a negation of the no-topic lexicons ends where a name is said, its
+    preposition included: "mais pas au Grand Rex", "sauf à la Cigale", "not at the Rex"."""
+    lexicon = _lexicon()
+    said = fold(expression)
+    preposition = _WORD.findall(said[: len(said) - len(_PREPOSITION.sub("", said))])
+    before = _WORD.findall(folded[:start])[-3:]
+    for lead in (before + preposition, before):  # "pas au", or "sauf" before "au"
+        for n in range(1, len(lead) + 1):
+            words = tuple(lead[-n:])
+            if lead is not before and n <= len(preposition):
+                continue
+            section = lexicon.phrases.get(words) if n > 1 else lexicon.section(words[0], words[0])
+            if section == "negation":
+                return True
+    return False
+
+
 _THERE = re.compile(r"\b(?:la[-\s]bas|sur\s+place|(?:over|down)\s+there)\b")
 # A question about facts ("Quelle est la capitale… ?", "Who is…?") rather than outings.
 _FACTUAL = re.compile(
@@ -240,6 +265,7 @@ def _parse(
     )
     place = gazetteer.find(unread, near_km) or unknown_place(unread)
     venue = gazetteer.find_venue(question)
+    unwanted = ""  # "mais pas au Grand Rex": a venue set aside, not asked
     if venue is not None:
         v0 = question.find(venue.expression)
         v1 = v0 + len(venue.expression)
@@ -254,6 +280,8 @@ def _parse(
                 else:
                     venue = None
         drop(v0, v1)
+        if venue is not None and _set_aside_before(folded, v0, venue.expression):
+            unwanted, venue = _PREPOSITION.sub("", venue.expression), None
     language = detect_language(question)
     window = parse_dates(
         question, as_of, tz, language=language, zone=_school_zone(place, gazetteer)
@@ -306,6 +334,7 @@ def _parse(
         drop(*m.span())
         there = True
     topic, outing, asking, incidental, excluded = _topic(question, folded, keep, language)
+    excluded = ", ".join(filter(None, [excluded, unwanted]))
     if window is not None and window.occasion:
         # the occasion ranks the events that name it first; asked alone, the day itself
         # was asked: when none names it, the day's events answer ("le soir de la

@@ -200,7 +200,8 @@ class Retriever:
             passage = self.candidates.first_passage(events)
             gated = np.ones(len(events), dtype=bool)
         if u.excluded:
-            kept = ~np.isin(events, self._named(u.excluded, u.language))
+            unwanted = [self._named(part, u.language) for part in u.excluded.split(",")]
+            kept = ~np.isin(events, np.concatenate(unwanted))
             events, score, passage = events[kept], score[kept], passage[kept]
             gated = gated[kept]
         if not len(events):

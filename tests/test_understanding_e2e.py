@@ -608,6 +608,23 @@ def test_a_venue_named_is_where_to_look(
 @pytest.mark.parametrize(
     "question",
     [
+        "Que faire à Toulouse samedi, mais pas au Musée des Augustins ?",
+        "une sortie à Toulouse samedi sauf au Musée des Augustins",
+        "anything in Toulouse on Saturday, not at the Musée des Augustins?",
+        "anything in Toulouse on Saturday except at the Musée des Augustins?",
+    ],
+)
+def test_a_venue_set_aside_is_left_out(spellings: Assistant, question: str) -> None:
+    """Class 7 beside class 4: "pas au Grand Rex" asks for anything but the venue's events."""
+    response = ask(spellings, question)
+    assert response.understood.venue is None
+    assert response.understood.excluded == "Musée des Augustins"
+    assert uids(response) and not {"toulouse-1", "toulouse-6"} & set(uids(response))
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
         "une lecture au musée à Toulouse",
         "du théâtre à Toulouse",
         "une sortie au grand air à Lille",
