@@ -299,6 +299,7 @@ class Assistant:
             country=place.name if place and place.kind == "country" else None,
             venue="; ".join(u.venue.names) if u.venue else None,
             excluded=u.excluded or None,
+            outside=u.outside.name if u.outside else None,
         )
 
 

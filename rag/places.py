@@ -240,6 +240,7 @@ _COMMON_WORDS = {
 _PREPOSITIONS = {
     "a", "au", "aux", "en", "dans", "sur", "vers", "pres", "autour", "cote", "proximite", "region",
     "departement", "ville", "alentours", "environs", "abords", "in", "at", "near", "around",
+    "dehors", "hors", "outside",  # a place set aside is read as one: "en dehors de Lyon"
 }  # fmt: skip
 # Prepositions that ask for a radius around the place rather than the place itself.
 _NEAR = frozenset(["pres", "autour", "cote", "proximite", "alentours", "environs", "abords",

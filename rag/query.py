@@ -78,6 +78,7 @@ class Understanding:
     # analyzed words that need not match: the asker's verbs ("je bosse"), the feast of a date
     incidental: frozenset[str] = frozenset()
     excluded: str = ""  # what the question sets aside, as written: "pas une expo" -> "expo"
+    outside: PlaceMatch | None = None  # "en dehors de Paris": its events are left out
 
 
 _RESOURCES = Path(__file__).parent / "resources"
@@ -115,9 +116,10 @@ def _after_preamble(folded: str) -> str:
     return folded
 
 
-_PREPOSITION = re.compile(
-    r"^(?:aux|au|à\s+la|à\s+l'|a\s+la|a\s+l'|dans\s+(?:le|la|les|l')|at\s+the|in\s+the|the|at|in|à|a)"
-    r"(?:\s+|(?<=')|$)",
+_PREPOSITION = re.compile(  # before a name: "au", "à la", "at the", "en dehors de"...
+    r"^(?:(?:en\s+)?dehors\s+d(?:e\s+|')|hors\s+d(?:e\s+|')|outside\s+of\s+"
+    r"|(?:aux|au|à\s+la|à\s+l'|a\s+la|a\s+l'|dans\s+(?:le|la|les|l')|at\s+the|in\s+the|the"
+    r"|at|in|à|a|de|d'|du|of|hors|outside)(?:\s+|(?<=')|$))",
     re.IGNORECASE,
 )
 
@@ -129,11 +131,9 @@ def _set_aside_before(folded: str, start: int, expression: str) -> bool:
     said = fold(expression)
     preposition = _WORD.findall(said[: len(said) - len(_PREPOSITION.sub("", said))])
     before = _WORD.findall(folded[:start])[-3:]
-    for lead in (before + preposition, before):  # "pas au", or "sauf" before "au"
+    for lead in (before + preposition, before):  # "pas au", "hors de", or "sauf" before "au"
         for n in range(1, len(lead) + 1):
             words = tuple(lead[-n:])
-            if lead is not before and n <= len(preposition):
-                continue
             section = lexicon.phrases.get(words) if n > 1 else lexicon.section(words[0], words[0])
             if section == "negation":
                 return True
@@ -245,6 +245,7 @@ class _Parsed:
     follow_up: bool
     factual: bool
     points_back: bool  # "lesquels…", "which of those…": the earlier answer, narrowed
+    outside: PlaceMatch | None = None  # "en dehors de Paris": where not to look
 
 
 def _parse(
@@ -297,6 +298,13 @@ def _parse(
         day = window or explicit_window(as_of, as_of, as_of, tz, language)
         window = with_hour_limit(day, limit)
         drop(limit.start, limit.end)
+    outside = None  # "en dehors de Paris", "not in Lyon": the place set aside
+    if place is not None and _set_aside_before(
+        folded, question.find(place.expression), place.expression
+    ):
+        start = question.find(place.expression)
+        drop(start, start + len(place.expression))
+        outside, place = place, None
     if place is not None:
         start = question.find(place.expression)
         drop(start, start + len(place.expression))
@@ -355,7 +363,17 @@ def _parse(
     factual = asks_facts or idle or elsewhere
     points_back = follow_up and bool(_BACK.search(folded))
     return _Parsed(
-        window, place, venue, cues, topic, incidental, excluded, follow_up, factual, points_back
+        window,
+        place,
+        venue,
+        cues,
+        topic,
+        incidental,
+        excluded,
+        follow_up,
+        factual,
+        points_back,
+        outside,
     )
 
 
@@ -811,7 +829,7 @@ def understand(
                     else earlier_turn.window
                 )
         window = _narrow(window, inherited, tz, language) if window else inherited
-        if place is None and venue is None:
+        if place is None and venue is None and own.outside is None:
             place = next((p.place for p in chain if p.place), None)
             venue = next((p.venue for p in chain if p.venue), None)
         said = next((p for p in chain if p.topic), None)
@@ -846,6 +864,7 @@ def understand(
         venue,
         incidental,
         own.excluded,
+        own.outside,
     )
 
 
@@ -893,6 +912,8 @@ def understood_summary(u: Understanding) -> str:
         parts.append(u.venue.expression)
     if u.place:
         parts.append(_english_place(u.place) if english else place_phrase(u.place))
+    if u.outside:
+        parts.append(("outside " if english else "hors de ") + u.outside.name)
     return ", ".join(parts)
 
 

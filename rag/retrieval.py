@@ -103,6 +103,9 @@ class Retriever:
         if u.venue is not None:
             at = self._at_venue(u.venue)
             allowed = at if allowed is None else np.intersect1d(allowed, at, assume_unique=True)
+        if u.outside is not None:
+            every = np.arange(len(self.index.events)) if allowed is None else allowed
+            allowed = np.setdiff1d(every, self._at_place(u.outside), assume_unique=True)
         return allowed
 
     def _at_venue(self, venue: VenueMatch) -> np.ndarray:

@@ -98,6 +98,7 @@ class Understood(BaseModel):
     country: str | None = None  # "en Italie", "au Canada"
     venue: str | None = None  # "au Zénith": the corpus's venues it names, "; "-separated
     excluded: str | None = None  # "pas une expo": events named so are left out ("expo")
+    outside: str | None = None  # "en dehors de Paris": the events of that place are left out
 
 
 class ProviderInfo(BaseModel):

@@ -709,3 +709,21 @@ def test_the_askers_words_the_corpus_lacks_are_set_aside_first(spellings: Assist
     assert uids(response)[0] == "lille-science"
     searched = response.answer.split("[1]")[0]  # what the answer says it looked for
     assert "capteurs" in searched and "patauge" not in searched
+
+
+@pytest.mark.parametrize(
+    ("question", "history"),
+    [
+        ("Que faire en dehors de Paris ce week-end ?", ()),
+        ("anything outside Paris this weekend?", ()),
+        ("un truc ce week-end, mais pas à Paris", ()),
+        ("Et hors de Paris ?", ("Que faire ce week-end à Paris ?",)),
+    ],
+)
+def test_a_place_set_aside_is_left_out(
+    assistant: Assistant, question: str, history: tuple[str, ...]
+) -> None:
+    """Class 4 with class 7: "en dehors de Paris" asks for anywhere but Paris."""
+    response = ask(assistant, question, history)
+    assert response.understood.outside == "Paris" and response.understood.city is None
+    assert response.sources and all(s.city != "Paris" for s in response.sources)
