@@ -533,6 +533,17 @@ class Gazetteer:
             ):
                 self._add(words, _Entry("city", name, True, in_corpus=False))
 
+    def event_count(self, place: PlaceMatch) -> int:
+        """How many events of the corpus the place has by name (0 for a town only
+        fr-towns.tsv knows, a radius or quarter counts its city's)."""
+        table = {
+            "city": self.cities,
+            "department": self.departments,
+            "region": self.regions,
+            "country": self.countries,
+        }[place.kind]
+        return table.get(place.name, 0)
+
     def centre(self, name: str) -> tuple[float, float] | None:
         """Where a city is: the median of its events' coordinates, else the towns table."""
         key = _key(name)

@@ -265,6 +265,7 @@ def _parse(
         " " if any(a <= i < b for a, b in cues.spans) else c for i, c in enumerate(question)
     )
     place = gazetteer.find(unread, near_km) or unknown_place(unread)
+    place, home = _destination(unread, place, gazetteer, near_km)
     venue = gazetteer.find_venue(question)
     unwanted = ""  # "mais pas au Grand Rex": a venue set aside, not asked
     if venue is not None:
@@ -342,6 +343,8 @@ def _parse(
         drop(*m.span())
         there = True
     topic, outing, asking, incidental, excluded = _topic(question, folded, keep, language)
+    if home is not None:  # "étudiante à Grenoble": ranks, need not match ("from Réunion" may)
+        incidental |= frozenset(topic_terms(question[home[0] : home[1]]))
     excluded = ", ".join(filter(None, [excluded, unwanted]))
     if window is not None and window.occasion:
         # the occasion ranks the events that name it first; asked alone, the day itself
@@ -375,6 +378,34 @@ def _parse(
         points_back,
         outside,
     )
+
+
+def _destination(
+    text: str, place: PlaceMatch | None, gazetteer: Gazetteer, near_km: float
+) -> tuple[PlaceMatch | None, tuple[int, int] | None]:
+    """Of two unrelated places said apart, the one with events when the other has none,
+    and where that other one is said: "Étudiante à Grenoble, je serai à Paris en juillet"
+    asks about Paris, where the corpus has events; the asker's town is context. When both
+    or neither have events, the place read first stays."""
+    if place is None:
+        return place, None
+    start = text.find(place.expression)
+    end = start + len(place.expression)
+    other = gazetteer.find(text[:start] + " " * (end - start) + text[end:], near_km)
+    if (
+        other is None
+        or other.name in _around(place, gazetteer)
+        or place.name in _around(other, gazetteer)
+    ):
+        return place, None
+    at = text.find(other.expression)
+    gap = fold(text[min(end, at + len(other.expression)) : max(start, at)])
+    if _LISTED.fullmatch(gap):  # "à Lyon ou à Villeurbanne": both are asked
+        return place, None
+    here, there = gazetteer.event_count(place), gazetteer.event_count(other)
+    if here or not there:
+        return place, (at, at + len(other.expression)) if here and not there else None
+    return other, (start, end)
 
 
 def _containing_place(

@@ -790,3 +790,20 @@ def test_relatives_and_who_one_is_are_context(question: str, topic: str) -> None
 def test_everyday_words_before_names(question: str, topic: str, place: str | None) -> None:
     u = understand(question, THURSDAY, GAZETTEER, TZ)
     assert (u.topic, u.place.name if u.place else None) == (topic, place)
+
+
+@pytest.mark.parametrize(
+    ("question", "city", "topic"),
+    [
+        # the asker's town has no events, the place they go to has: that one is asked,
+        # the town ranks but need not match ("music from Réunion" may be the topic)
+        ("Étudiante à Grenoble, je serai à Caen en juillet. Des conférences ?", "Caen", "conf"),
+        ("prof de japonais a Dijon et je viens souvent a Lyon, des expos ?", "Lyon", "expos"),
+        ("Retired in Nantes, visiting Paris in May: any concerts?", "Paris", "concerts"),
+    ],
+)
+def test_of_two_places_the_one_with_events_is_asked(question: str, city: str, topic: str) -> None:
+    u = understand(question, THURSDAY, GAZETTEER, TZ)
+    assert u.place is not None and u.place.name == city
+    home = {"grenobl", "dijon", "nant"} & set(topic_terms(u.topic))
+    assert topic in u.topic and home and home <= u.incidental  # ranks, need not match
