@@ -1561,6 +1561,8 @@ _HOUR_PATTERNS = [
     for bound, pattern in table.items()
 ]
 AROUND_HOURS = (1, 2)  # "vers 17h": from an hour before to two after
+_HOUR_WORDS = {"midi": 12, "noon": 12, "midday": 12, "minuit": 24, "midnight": 24}
+NIGHT_END = 6  # "après minuit": the small hours, to 6 h
 
 
 @dataclass(frozen=True, slots=True)
@@ -1580,7 +1582,7 @@ def hour_limit(text: str) -> HourLimit | None:
         m = pattern.search(folded)
         if m is None:
             continue
-        hour = int(m["h"])
+        hour = int(m["h"]) if m["h"] else _HOUR_WORDS[m["word"]]
         suffix = (m.groupdict().get("ap") or "").strip()
         if suffix == "pm" and hour < 12:
             hour += 12
@@ -1590,7 +1592,7 @@ def hour_limit(text: str) -> HourLimit | None:
             continue
         before, after = AROUND_HOURS
         hours = {
-            "after": (hour, 24),
+            "after": (hour, 24) if hour < 24 else (24, 24 + NIGHT_END),
             "before": (0, hour),
             "around": (max(0, hour - before), min(24, hour + after)),
         }[bound]

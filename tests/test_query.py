@@ -57,6 +57,7 @@ def day(text: str) -> datetime:
         ("Que faire pour la Saint-Valentin ?", "Saint-Valentin"),
         ("théâtre d'improvisation", "théâtre d'improvisation"),
         ("Où sortir ce soir ?", ""),
+        ("un jardin dimanche, c'est possible ?", "jardin"),
         ("Any talks from January onwards?", "talks"),  # the open end belongs to the date
         ("je suis accro au chocolat, il y a quoi ?", "chocolat"),  # liking is no topic
         ("kid-friendly events this weekend", ""),  # "friendly" belongs to the audience
@@ -674,6 +675,9 @@ def test_words_pointing_back_narrow_the_earlier_topic_they_do_not_replace_it(
         ("vers 17h dimanche, une balade ?", (16, 19), "vers 17h"),
         ("before 6pm tomorrow, something for kids?", (0, 18), "before 6pm"),
         ("un concert à 20h ?", (19, 22), "à 20h"),  # today, as no day was said
+        # the hours said in words; after midnight is the small hours of the night after
+        ("dimanche matin, un jardin avant midi, c'est possible ?", (6, 12), "avant midi"),
+        ("Saturday night, what's still on after midnight?", (24, 30), "after midnight"),
     ],
 )
 def test_a_clock_time_bounds_the_day(question: str, hours: tuple[int, int], said: str) -> None:
