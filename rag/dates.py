@@ -815,6 +815,12 @@ def _next_day_numbered(c: _Ctx, day: int) -> date | None:
     return None
 
 
+def _numbered_day(m: re.Match[str], c: _Ctx) -> _Span | None:
+    """'le 14', 'le 14 au soir', 'on the 14th': the next day with that number."""
+    day = _next_day_numbered(c, _day_number(m["d"]))
+    return _day_part(c, day, m["part"]) if day else None
+
+
 def _part_of(m: re.Match[str], c: _Ctx, day: date | None) -> _Span | None:
     """'le soir du 14 juillet', 'the evening of July 14'."""
     return _day_part(c, day, m["part"]) if day else None
@@ -902,6 +908,7 @@ _RESOLVERS: dict[str, _Resolver] = {
     "part_of_day_number": lambda m, c, lang: _part_of(
         m, c, _next_day_numbered(c, _day_number(m["d"]))
     ),
+    "day_number": lambda m, c, lang: _numbered_day(m, c),
     "this_weekend": lambda m, c, lang: _days(c, *_weekend(c), c.label("this_weekend")),
     "next_weekend": lambda m, c, lang: _days(
         c, *_following_weekend(c), _label("next_weekend", lang)

@@ -64,6 +64,10 @@ CASES = [
     (THURSDAY, "le mois prochain", "2026-12-01", "2027-01-01", "le mois prochain"),
     # "pro", texted for "prochain(e)"
     (THURSDAY, "la semaine pro", "2026-11-30", "2026-12-07", "la semaine pro"),
+    # a day said by its number alone: the next one
+    (THURSDAY, "un spectacle le 14 ?", "2026-12-14", "2026-12-15", "le 14"),
+    (THURSDAY, "le 28 au soir", "2026-11-28 18:00", "2026-11-29", "le 28 au soir"),
+    (THURSDAY, "anything on the 3rd?", "2026-12-03", "2026-12-04", "on the 3rd"),
     (THURSDAY, "le mois pro", "2026-12-01", "2027-01-01", "le mois pro"),
     (THURSDAY, "le we pro", "2026-11-28", "2026-11-30", "le we pro"),
     (THURSDAY, "en juillet", "2027-07-01", "2027-08-01", "en juillet"),
@@ -184,6 +188,9 @@ def test_every_form(
         "le 31 février",
         "Concerts de jazz",
         "ça a été annulé ?",
+        "des événements dans le 29",  # the Finistère
+        "le 14e arrondissement",
+        "le 15 km de Paris",
     ],
 )
 def test_no_date_is_read_into_other_words(question: str) -> None:
