@@ -64,6 +64,7 @@ CASES = [
     (THURSDAY, "le mois prochain", "2026-12-01", "2027-01-01", "le mois prochain"),
     # "pro", texted for "prochain(e)"
     (THURSDAY, "la semaine pro", "2026-11-30", "2026-12-07", "la semaine pro"),
+    (THURSDAY, "en fin de semaine", "2026-11-27", "2026-11-30", "en fin de semaine"),
     # a day said by its number alone: the next one
     (THURSDAY, "un spectacle le 14 ?", "2026-12-14", "2026-12-15", "le 14"),
     (THURSDAY, "le 28 au soir", "2026-11-28 18:00", "2026-11-29", "le 28 au soir"),
