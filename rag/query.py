@@ -300,12 +300,11 @@ def _parse(
         window = with_hour_limit(day, limit)
         drop(limit.start, limit.end)
     outside = None  # "en dehors de Paris", "not in Lyon": the place set aside
-    if place is not None and _set_aside_before(
-        folded, question.find(place.expression), place.expression
-    ):
+    if place is not None:
         start = question.find(place.expression)
-        drop(start, start + len(place.expression))
-        outside, place = place, None
+        if _set_aside_before(folded, start, place.expression):
+            drop(start, start + len(place.expression))
+            outside, place = place, None
     if place is not None:
         start = question.find(place.expression)
         drop(start, start + len(place.expression))

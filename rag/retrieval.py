@@ -633,7 +633,7 @@ class Retriever:
         asked: "une pièce de théâtre" is no "Visite guidée du Théâtre…", "un spectacle"
         no "Exposition…" (`rag.kinds.kind_words`); 0 for the others, or when no kind
         is asked."""
-        asked = {t for t in terms if t in _KINDS}.union(*named)
+        asked = {t for t in terms if t in kind_words()}.union(*named)
         if not asked:
             return np.zeros(len(events), dtype=np.float32)
         heads = self._title_kinds(events)
