@@ -97,7 +97,11 @@ _FOLLOW_UP = re.compile(
     r"|and|or|what\s+about|how\s+about|just|only)\b"
     rf"|{_POINTS_BACK}"
 )
-_BACK = re.compile(_POINTS_BACK)
+# in a follow-up, a person after its first clause too: "Et en dehors de Paris, il joue où ?"
+_BACK = re.compile(
+    rf"{_POINTS_BACK}|[,;:]\W*(?:(?:il|elle|ils|elles)\s+(?!y\b|faut\b|fait\b|pleut\b|reste\b)"
+    r"|(?:he|she|they)\s+(?!say\b))"
+)
 _CLAUSE = re.compile(r"\W*([^,:;?!.]*?)\s*[,:;?!.]+")
 _PREAMBLE_ROLES = frozenset({"function", "greeting", "asking", "outing", "context"})
 

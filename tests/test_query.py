@@ -650,6 +650,13 @@ def test_which_one_points_back_at_the_earlier_question(question: str) -> None:
             "plays",
             "puppets",
         ),
+        # ...also after the follow-up's first clause
+        (
+            "Et en dehors de Caen, il joue où ?",
+            "Le pianiste Ingmar Lazar joue à Caen bientôt ?",
+            "pianiste Ingmar Lazar",
+            "joue",
+        ),
     ],
 )
 def test_words_pointing_back_narrow_the_earlier_topic_they_do_not_replace_it(
