@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from rag.dates import number_words
 from rag.models import Event
 from rag.text import fold
 
@@ -126,21 +127,13 @@ _PERSON = (  # who may be given an age without its unit: "a teenager (14)", "my 
     r"teens?|teenagers?|ados?|adolescente?s?|kids?|children|child|sons?|daughters?|boys?"
     r"|girls?|fils|filles?|enfants?|garcons?|brothers?|sisters?|freres?|soeurs?|twins?"
     r"|grandkids?|grandchildren|grandchild|grandsons?|granddaughters?|nephews?|nieces?"
-    r"|neveux?|nieces?|jumeaux|jumelles?|petits?[-\s]enfants?|petite?s?[-\s]fille?s?"
+    r"|neveux?|jumeaux|jumelles?|petits?[-\s]enfants?|petite?s?[-\s]fille?s?"
 )
-# Ages spelled out, read only where they cannot be a duration: "a four-year-old", "ma
-# fille de sept ans" ("tous les deux ans", "two years ago" are none).
-_SPELLED = {
-    word: n
-    for n, words in enumerate(
-        [(), ("one", "un", "une"), ("two", "deux"), ("three", "trois"), ("four", "quatre"),
-         ("five", "cinq"), ("six",), ("seven", "sept"), ("eight", "huit"), ("nine", "neuf"),
-         ("ten", "dix"), ("eleven", "onze"), ("twelve", "douze"), ("thirteen", "treize"),
-         ("fourteen", "quatorze"), ("fifteen", "quinze"), ("sixteen", "seize"),
-         ("seventeen", "dix-sept"), ("eighteen", "dix-huit")]
-    )
-    for word in words
-}  # fmt: skip
+MAX_ASKED_AGE = 18  # "les 30 ans du festival" is an anniversary, not a public
+# Ages spelled out (dates.toml's number words; "a" is an article), read only where they
+# cannot be a duration: "a four-year-old", "ma fille de sept ans" ("tous les deux ans",
+# "two years ago" are none).
+_SPELLED = {w: n for w, n in number_words().items() if n <= MAX_ASKED_AGE and len(w) > 1}
 _SPELLED_NUMBER = "|".join(sorted(map(re.escape, _SPELLED), key=len, reverse=True))
 _PERSON_RE = re.compile(_PERSON)
 
@@ -165,7 +158,6 @@ _AGE_RES = [  # "6-10 ans", "de 6 à 10 ans", "6 to 10 year olds"; "9 ans", "18 
         rf"\b(?:{_PERSON})\s+(?:aged|is|are|turns)\s+(?P<low>{_SPELLED_NUMBER})(?P<unit>)\b"
     ),
 ]
-MAX_ASKED_AGE = 18  # "les 30 ans du festival" is an anniversary, not a public
 # Words that name an age without a number.
 _AGE_WORDS = [
     (re.compile(r"\b(?:bebes?|nourrissons?|babies|baby|infants?)\b"), AgeRange(0, 2)),

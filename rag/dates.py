@@ -36,12 +36,13 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from contextlib import suppress
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from itertools import pairwise
 from pathlib import Path
+from types import MappingProxyType
 from typing import Literal, TypeVar, cast
 from zoneinfo import ZoneInfo
 
@@ -232,7 +233,7 @@ def _fragments(language: Language) -> dict[str, str]:
     made = {
         "WEEKDAY": "|".join(words.weekday),
         "MONTH": "(?:" + "|".join(sorted(words.month, key=len, reverse=True)) + r")\b",
-        "NUM": r"(?:\d{1,3}|" + "|".join(words.number) + r")\b",
+        "NUM": r"(?:\d{1,3}|" + "|".join(sorted(words.number, key=len, reverse=True)) + r")\b",
         "RANK": "(?:" + "|".join(sorted(words.rank, key=len, reverse=True)) + r")\b",
         "YEAR": YEAR,
     }
@@ -382,6 +383,11 @@ def _last_period(c: _Ctx, period: Callable[[int], tuple[date, date]]) -> tuple[d
 
 def _number(word: str) -> int:
     return int(word) if word.isdigit() else _NUMBERS[word]
+
+
+def number_words() -> Mapping[str, int]:
+    """Numbers said in words, in every language ("deux", "fifteen"): dates.toml's."""
+    return MappingProxyType(_NUMBERS)
 
 
 def _day_number(word: str) -> int:
@@ -815,10 +821,9 @@ def _next_day_numbered(c: _Ctx, day: int) -> date | None:
     return None
 
 
-def _numbered_day(m: re.Match[str], c: _Ctx) -> _Span | None:
-    """'le 14', 'le 14 au soir', 'on the 14th': the next day with that number."""
-    day = _next_day_numbered(c, _day_number(m["d"]))
-    return _day_part(c, day, m["part"]) if day else None
+def _numbered_day(m: re.Match[str], c: _Ctx, language: Language) -> _Span | None:
+    """'le soir du 21', 'le 14', 'on the 3rd': the next day with that number."""
+    return _part_of(m, c, _next_day_numbered(c, _day_number(m["d"])))
 
 
 def _part_of(m: re.Match[str], c: _Ctx, day: date | None) -> _Span | None:
@@ -905,10 +910,8 @@ _RESOLVERS: dict[str, _Resolver] = {
     "date": lambda m, c, lang: _dated(m, c),
     "part_of_date": lambda m, c, lang: _part_of(m, c, _single_date(m, c)),
     "part_of_weekday": lambda m, c, lang: _part_of(m, c, _weekday(m, c)),
-    "part_of_day_number": lambda m, c, lang: _part_of(
-        m, c, _next_day_numbered(c, _day_number(m["d"]))
-    ),
-    "day_number": lambda m, c, lang: _numbered_day(m, c),
+    "part_of_day_number": _numbered_day,
+    "day_number": _numbered_day,  # "le 14 au soir": the same, its part of the day optional
     "this_weekend": lambda m, c, lang: _days(c, *_weekend(c), c.label("this_weekend")),
     "next_weekend": lambda m, c, lang: _days(
         c, *_following_weekend(c), _label("next_weekend", lang)

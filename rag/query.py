@@ -269,7 +269,7 @@ def _parse(
         " " if any(a <= i < b for a, b in cues.spans) else c for i, c in enumerate(question)
     )
     place = gazetteer.find(unread, near_km) or unknown_place(unread)
-    place, home = _destination(unread, place, gazetteer, near_km)
+    place, home, second = _destination(unread, place, gazetteer, near_km)
     venue = gazetteer.find_venue(question)
     unwanted = ""  # "mais pas au Grand Rex": a venue set aside, not asked
     if venue is not None:
@@ -312,7 +312,7 @@ def _parse(
     if place is not None:
         start = question.find(place.expression)
         drop(start, start + len(place.expression))
-        within = _containing_place(question, start, place, gazetteer)
+        within = _containing_place(place, second, gazetteer)
         if within is not None:  # "à L'Aigle dans l'Orne": the town's own department
             start = question.find(within.expression)
             drop(start, start + len(within.expression))
@@ -385,13 +385,14 @@ def _parse(
 
 def _destination(
     text: str, place: PlaceMatch | None, gazetteer: Gazetteer, near_km: float
-) -> tuple[PlaceMatch | None, tuple[int, int] | None]:
+) -> tuple[PlaceMatch | None, tuple[int, int] | None, PlaceMatch | None]:
     """Of two unrelated places said apart, the one with events when the other has none,
-    and where that other one is said: "Étudiante à Grenoble, je serai à Paris en juillet"
-    asks about Paris, where the corpus has events; the asker's town is context. When both
-    or neither have events, the place read first stays."""
+    where that other one is said, and the second place named (for `_containing_place`):
+    "Étudiante à Grenoble, je serai à Paris en juillet" asks about Paris, where the corpus
+    has events; the asker's town is context. When both or neither have events, the place
+    read first stays."""
     if place is None:
-        return place, None
+        return place, None, None
     start = text.find(place.expression)
     end = start + len(place.expression)
     other = gazetteer.find(text[:start] + " " * (end - start) + text[end:], near_km)
@@ -400,26 +401,24 @@ def _destination(
         or other.name in _around(place, gazetteer)
         or place.name in _around(other, gazetteer)
     ):
-        return place, None
+        return place, None, other
     at = text.find(other.expression)
     gap = fold(text[min(end, at + len(other.expression)) : max(start, at)])
     if _LISTED.fullmatch(gap):  # "à Lyon ou à Villeurbanne": both are asked
-        return place, None
+        return place, None, other
     here, there = gazetteer.event_count(place), gazetteer.event_count(other)
     if here or not there:
-        return place, (at, at + len(other.expression)) if here and not there else None
-    return other, (start, end)
+        return place, (at, at + len(other.expression)) if here and not there else None, other
+    return other, (start, end), place
 
 
 def _containing_place(
-    question: str, start: int, place: PlaceMatch, gazetteer: Gazetteer
+    place: PlaceMatch, other: PlaceMatch | None, gazetteer: Gazetteer
 ) -> PlaceMatch | None:
-    """A second place named only to say where the first one (found at `start`) is, or to
-    name it again: the town's department ("L'Aigle dans l'Orne"), a department's number
-    or region ("Ille-et-Vilaine (35)"), the two old regions of one ("en Franche-Comté ou
-    en Bourgogne")."""
-    end = start + len(place.expression)
-    other = gazetteer.find(question[:start] + " " * (end - start) + question[end:])
+    """The second place the question names (`_destination`'s), when it is named only to say
+    where the first one is, or to name it again: the town's department ("L'Aigle dans
+    l'Orne"), a department's number or region ("Ille-et-Vilaine (35)"), the two old
+    regions of one ("en Franche-Comté ou en Bourgogne")."""
     if other is None or other.kind not in ("department", "region"):
         return None
     return other if other.name in _around(place, gazetteer) else None
