@@ -179,13 +179,14 @@ _ACCESS = [
     (
         ("hi",),
         r"\b(?:sourds?|sourdes?|malentendante?s?|handicaps?\s+auditifs?|langue\s+des\s+signes|lsf"
-        r"|boucles?\s+magnetiques?|deaf|hard\s+of\s+hearing|hearing(?:[-\s]impaired)?"
-        r"|sign\s+language)\b",
+        r"|boucles?\s+magnetiques?|deaf|hard\s+of\s+hearing|hearing\s+(?:loss|disabilit\w*)|hearing(?:[-\s]impair\w*)?"
+        r"|sign\s+language|deficien(?:te?s?|ces?)\s+auditi(?:fs?|ves?))\b",
     ),
     (
         ("vi",),
         r"\b(?:aveugles?|malvoyante?s?|non[-\s]voyante?s?|handicaps?\s+visuels?|audio[-\s]?descriptions?"
-        r"|braille|blind|visually[-\s]impaired|partially\s+sighted)\b",
+        r"|braille|blind|visually[-\s]impaired|partially\s+sighted|low\s+vision|sight\s+loss"
+        r"|deficien(?:te?s?|ces?)\s+visuel(?:le)?s?|visual(?:ly)?\s+(?:impair|disab|handicap)\w*)\b",
     ),
     (
         ("ii", "pi"),
@@ -205,7 +206,7 @@ _ACCESS_LEAD = (
     r"(?:(?:adaptee?s?|accessibles?|destinee?s?|reservee?s?|ouverte?s?|pensee?s?|concue?s?)"
     r"\s+(?:aux|au|a\s+des|a\s+la|pour(?:\s+les|\s+des)?)\s+"
     r"|(?:accessible|adapted|suitable)\s+(?:to|for)\s+(?:the\s+)?)?"
-    r"(?:(?:personnes?|publics?|visiteurs?|spectateurs?|people|visitors)\s+)?"
+    r"(?:(?:personnes?|publics?|visiteurs?|spectateurs?|people|visitors)\s+(?:with\s+(?:an?\s+)?)?)?"
 )
 _ACCESS_RES = [(codes, re.compile(rf"\b{_ACCESS_LEAD}(?:{pattern})")) for codes, pattern in _ACCESS]
 

@@ -882,7 +882,8 @@ def _year(c: _Ctx, year: int, name: str) -> _Span:
 
 
 def _holiday_word(m: re.Match[str]) -> str | None:
-    word = m["k"] or m.groupdict().get("k2")
+    found = m.groupdict()
+    word = m["k"] or found.get("k2") or found.get("k3") or found.get("k4")
     return " ".join(word.split()).rstrip("'") if word else None
 
 
@@ -953,7 +954,7 @@ _RESOLVERS: dict[str, _Resolver] = {
         c,
         _holiday_word(m),
         (m["z"] or m["z2"] or "").upper() or None,
-        int(year) if (year := m.groupdict().get("y")) else None,
+        int(year) if (year := m.groupdict().get("y") or m.groupdict().get("y3")) else None,
     ),
     "in_days": lambda m, c, lang: _in(
         c, _number(m["n"]), m["u"], _label("in_days", lang, n=m["n"], unit=m["u"])
@@ -1186,6 +1187,14 @@ def _since(c: _Ctx, a: _Span) -> _Span | None:
     return _from_day(c, a.start.date())
 
 
+def _article_des(lead: str, expression: str) -> bool:
+    """A bare "des" before a plural is its article, not "dès" unaccented: "les visites des
+    Journées du patrimoine" are those days, not from them on ("dès samedi", "des les
+    vacances" start there)."""
+    first = expression.split(maxsplit=1)[0] if expression.strip() else ""
+    return lead.split() == ["des"] and first != "les" and first.endswith(("s", "x"))
+
+
 def _combinations(folded: str, c: _Ctx, found: list[_Found]) -> list[_Found]:
     """Ranges ("entre A et B"), limits ("d'ici A", "à partir de A") built from what was found."""
     combined: list[_Found] = []
@@ -1193,7 +1202,7 @@ def _combinations(folded: str, c: _Ctx, found: list[_Found]) -> list[_Found]:
         before = folded[: a.start]
         for lead, make in ((_UNTIL_LEAD, _until), (_FROM_LEAD, _since)):
             m = lead.search(before)
-            if m is not None:
+            if m is not None and not _article_des(m[0], folded[a.start : a.end]):
                 said = a.span.articled or bool(_DAY_SAID_LIMIT.search(m[0]))
                 span = make(c, replace(a.span, articled=said))
                 tail = _SINCE_TAIL.match(folded[a.end :]) if make is _since else None

@@ -573,7 +573,7 @@ def _topic(
         )
         if j != i + 1:
             text.append(" ")
-    topic = re.sub(r"[?!.;:,«»\"()\[\]]+", " ", "".join(text))
+    topic = re.sub(r"[?!.;:,«»\"()\[\]—–]+|\s-(?=\s)", " ", "".join(text))
     return normalize_space(topic).strip("'’- "), outing, asking, incidental, excluded
 
 
@@ -594,7 +594,7 @@ _AUXILIARIES = frozenset(
      "avais", "avait", "etais", "etait", "am", "re", "are", "is", "was", "were", "ve", "have",
      "has", "had", "ll", "will", "d", "would"}
 )  # fmt: skip
-_CLAUSE_END = re.compile(r"[,.;:!?]")
+_CLAUSE_END = re.compile(r"[,.;:!?—–]|\s-\s")  # a dash apart ends a clause too
 
 
 def _asker_verbs(

@@ -129,6 +129,12 @@ def test_attendable(status: str | None, mode: str | None, attendable: bool) -> N
             "accessible aux handicaps psychiques/intellectuels",
         ),
         ("un spectacle pour les personnes aveugles", "personnes aveugles"),
+        (
+            "accessible for people with visual disabilities",
+            "accessible for people with visual disabilities",
+        ),
+        ("ma mère est déficiente visuelle", "deficiente visuelle"),
+        ("a show for visitors with hearing loss", "visitors with hearing loss"),
     ],
 )
 def test_the_words_leading_to_an_access_need_are_part_of_the_cue(question: str, cue: str) -> None:

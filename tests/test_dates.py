@@ -115,6 +115,12 @@ CASES = [
     (THURSDAY, "les vacances d'été", "2027-07-03", "2027-09-01", None),
     (JULY, "pendant les grandes vacances", "2026-07-15", "2026-09-01", None),
     (THURSDAY, "pendant les vacances", "2026-12-19", "2027-01-04", None),
+    # the festive season is the Christmas school holidays, the same in every zone
+    (THURSDAY, "pour les fêtes de fin d'année", "2026-12-19", "2027-01-04", None),
+    (THURSDAY, "les fêtes de fin d'année 2027", "2027-12-18", "2028-01-03", None),
+    (THURSDAY, "pendant les fêtes", "2026-12-19", "2027-01-04", None),
+    (THURSDAY, "over the holidays", "2026-12-19", "2027-01-04", None),
+    (THURSDAY, "during the holiday season", "2026-12-19", "2027-01-04", None),
     (THURSDAY, "à Noël", "2026-12-24", "2026-12-26", "à Noël"),
     (THURSDAY, "le jour de l'an", "2027-01-01", "2027-01-02", "le jour de l'an"),
     (THURSDAY, "pour le nouvel an", "2026-12-31", "2027-01-02", None),

@@ -419,6 +419,9 @@ def test_topic_terms_join_a_letter_to_its_word_but_not_a_pronoun(
         ("Samedi soir, on sort où ?", "sort", {"sort"}),
         ("on ne s'ennuie pas ici ?", "ennuie", {"ennui"}),
         ("I work in Caen, any concerts?", "work any concerts", {"work"}),
+        # a dash apart ends the asker's clause as a comma does
+        ("I work in Caen — any knitting meetup?", "work any knitting meetup", {"work"}),
+        ("je bosse à Caen - un atelier tricot ?", "bosse un atelier tricot", {"bos"}),
         ("des concerts de jazz", "concerts de jazz", set()),
         # beside outings in general, a choice only ranks: any outing will do
         ("des sorties ou des voyages pour les seniors à Caen ?", "voyages", {"voyag"}),
