@@ -22,7 +22,7 @@ from zoneinfo import ZoneInfo
 from rag.cues import ACCESS_CODES
 from rag.french import PARIS, describe_occurrences
 from rag.models import Event, Occurrence
-from rag.places import canonical_region
+from rag.places import canonical_region, relocated
 from rag.text import clean_html, fold, normalize_space
 
 RecordKind = Literal["ods", "openagenda", "event"]
@@ -145,37 +145,39 @@ def from_ods_record(
     occurrences = _occurrences(timings, fallback, tz)
     lat, lon = _coordinates(record)
     country_label = _text(record.get("country_fr"))
-    return Event(
-        uid=uid,
-        title=_title(record.get("title_fr"), record.get("slug")),
-        description=_text(record.get("description_fr")),
-        long_description=_text(record.get("longdescription_fr")),
-        keywords=_keywords(record.get("keywords_fr")),
-        occurrences=occurrences,
-        date_label=_text(record.get("daterange_fr")) or describe_occurrences(occurrences, tz),
-        venue=_field(record.get("location_name")),
-        address=_field(record.get("location_address")),
-        city=_field(record.get("location_city")),
-        postal_code=_field(record.get("location_postalcode")),
-        insee=_field(record.get("location_insee")),
-        department=_field(record.get("location_department")),
-        region=_region(record.get("location_region")),
-        country=re.sub(r"\s*\(.*\)$", "", country_label)
-        or _country(record.get("location_countrycode")),
-        latitude=lat,
-        longitude=lon,
-        age_min=_int(record.get("age_min")),
-        age_max=_int(record.get("age_max")),
-        accessibility=_accessibility(record.get("accessibility")),
-        conditions=_field(record.get("conditions_fr")),
-        registration=_registration(record.get("registration"), dropped),
-        url=_web_link(record.get("canonicalurl"), "url", dropped),
-        image=_web_link(record.get("image") or record.get("originalimage"), "image", dropped),
-        agenda_uid=_field(record.get("originagenda_uid")),
-        agenda_title=_field(record.get("originagenda_title")),
-        status=_label(record.get("status"), STATUS_LABELS),
-        attendance_mode=_label(record.get("attendancemode"), ATTENDANCE_LABELS),
-        updated_at=_datetime(record.get("updatedat"), tz),
+    return relocated(
+        Event(
+            uid=uid,
+            title=_title(record.get("title_fr"), record.get("slug")),
+            description=_text(record.get("description_fr")),
+            long_description=_text(record.get("longdescription_fr")),
+            keywords=_keywords(record.get("keywords_fr")),
+            occurrences=occurrences,
+            date_label=_text(record.get("daterange_fr")) or describe_occurrences(occurrences, tz),
+            venue=_field(record.get("location_name")),
+            address=_field(record.get("location_address")),
+            city=_field(record.get("location_city")),
+            postal_code=_field(record.get("location_postalcode")),
+            insee=_field(record.get("location_insee")),
+            department=_field(record.get("location_department")),
+            region=_region(record.get("location_region")),
+            country=re.sub(r"\s*\(.*\)$", "", country_label)
+            or _country(record.get("location_countrycode")),
+            latitude=lat,
+            longitude=lon,
+            age_min=_int(record.get("age_min")),
+            age_max=_int(record.get("age_max")),
+            accessibility=_accessibility(record.get("accessibility")),
+            conditions=_field(record.get("conditions_fr")),
+            registration=_registration(record.get("registration"), dropped),
+            url=_web_link(record.get("canonicalurl"), "url", dropped),
+            image=_web_link(record.get("image") or record.get("originalimage"), "image", dropped),
+            agenda_uid=_field(record.get("originagenda_uid")),
+            agenda_title=_field(record.get("originagenda_title")),
+            status=_label(record.get("status"), STATUS_LABELS),
+            attendance_mode=_label(record.get("attendancemode"), ATTENDANCE_LABELS),
+            updated_at=_datetime(record.get("updatedat"), tz),
+        )
     )
 
 
@@ -204,36 +206,38 @@ def from_openagenda_event(
         f"https://openagenda.com/agendas/{agenda}/events/{slug}" if agenda and slug else None
     )
     lat, lon = _lat_lon(location.get("latitude"), location.get("longitude"))
-    return Event(
-        uid=uid,
-        title=_title(record.get("title"), slug),
-        description=_text(record.get("description")),
-        long_description=_text(record.get("longDescription")),
-        keywords=_keywords(record.get("keywords")),
-        occurrences=occurrences,
-        date_label=_text(record.get("dateRange")) or describe_occurrences(occurrences, tz),
-        venue=_field(location.get("name")),
-        address=_field(location.get("address")),
-        city=_field(location.get("city")),
-        postal_code=_field(location.get("postalCode")),
-        insee=_field(location.get("insee")),
-        department=_field(location.get("department")),
-        region=_region(location.get("region")),
-        country=_country(location.get("countryCode")),
-        latitude=lat,
-        longitude=lon,
-        age_min=_int(age.get("min")),
-        age_max=_int(age.get("max")),
-        accessibility=_accessibility(record.get("accessibility")),
-        conditions=_field(record.get("conditions")),
-        registration=_registration(record.get("registration"), dropped),
-        url=url,
-        image=_web_link(_image(record.get("image")), "image", dropped),
-        agenda_uid=agenda,
-        agenda_title=_field(origin.get("title")),
-        status=_label(record.get("status"), STATUS_LABELS),
-        attendance_mode=_label(record.get("attendanceMode"), ATTENDANCE_LABELS),
-        updated_at=_datetime(record.get("updatedAt"), tz),
+    return relocated(
+        Event(
+            uid=uid,
+            title=_title(record.get("title"), slug),
+            description=_text(record.get("description")),
+            long_description=_text(record.get("longDescription")),
+            keywords=_keywords(record.get("keywords")),
+            occurrences=occurrences,
+            date_label=_text(record.get("dateRange")) or describe_occurrences(occurrences, tz),
+            venue=_field(location.get("name")),
+            address=_field(location.get("address")),
+            city=_field(location.get("city")),
+            postal_code=_field(location.get("postalCode")),
+            insee=_field(location.get("insee")),
+            department=_field(location.get("department")),
+            region=_region(location.get("region")),
+            country=_country(location.get("countryCode")),
+            latitude=lat,
+            longitude=lon,
+            age_min=_int(age.get("min")),
+            age_max=_int(age.get("max")),
+            accessibility=_accessibility(record.get("accessibility")),
+            conditions=_field(record.get("conditions")),
+            registration=_registration(record.get("registration"), dropped),
+            url=url,
+            image=_web_link(_image(record.get("image")), "image", dropped),
+            agenda_uid=agenda,
+            agenda_title=_field(origin.get("title")),
+            status=_label(record.get("status"), STATUS_LABELS),
+            attendance_mode=_label(record.get("attendanceMode"), ATTENDANCE_LABELS),
+            updated_at=_datetime(record.get("updatedAt"), tz),
+        )
     )
 
 

@@ -342,6 +342,38 @@ def _department_from_insee(insee: str | None) -> str | None:
     return _DEPARTMENTS.get(code[:3] if code.startswith("97") else code[:2], (None,))[0]
 
 
+# "... Huppy 80140": a town and its postal code ending a venue's name or address
+_TOWN_AND_CODE = re.compile(
+    r"(?:^|\s)((?:(?:le|la|les)\s+|l')?[^\W\d][\w'’-]*)\s+(\d{5})\s*$", re.I
+)
+
+
+def relocated(event: Event) -> Event:
+    """An event the geocoder put in another department than its postal code, when its
+    venue's name or address names the town of that code ("Place Charles De Gaulle Huppy
+    80140", geocoded on the Paris square): in that town, its department and region, with
+    no coordinates (they point at the other town). Postal codes of a neighbouring
+    department ("94410" for the Bois de Vincennes, in Paris) name no town: left as they are."""
+    by_code = _department_from_postal_code(event.postal_code)
+    by_commune = _department_from_insee(event.insee)
+    if by_code is None or by_commune is None or by_code == by_commune:
+        return event
+    for text in (event.venue, event.address):
+        m = _TOWN_AND_CODE.search(text or "")
+        if m and m[2] == event.postal_code and _key(m[1]) != _key(event.city or ""):
+            town = normalize_space(m[1])
+            return replace(
+                event,
+                city=town[0].upper() + town[1:],
+                insee=None,
+                department=by_code,
+                region=_DEPARTMENT_REGION.get(by_code),
+                latitude=None,
+                longitude=None,
+            )
+    return event
+
+
 def _is_french(event: Event) -> bool:
     country = fold_aligned(event.country or "fr").strip()
     return country.startswith("fr")

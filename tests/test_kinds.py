@@ -10,7 +10,13 @@ from rag.language import detect_language
 
 def test_an_english_kind_gets_its_french_words_as_one_choice() -> None:
     assert kind_choices("a hike near the lake", "en") == [
-        frozenset({"hike", "randon", "balad", "march"})
+        frozenset({"hike", "randon", "balad", "march", "promenad"})  # a randonnée's too
+    ]
+
+
+def test_a_french_kind_gets_the_words_events_use_instead() -> None:
+    assert kind_choices("une rando dans la Somme", "fr") == [
+        frozenset({"rando", "randon", "balad", "march", "promenad"})
     ]
 
 

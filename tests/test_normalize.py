@@ -222,3 +222,41 @@ def test_accessibility_codes_are_kept(by_uid: dict[str, dict[str, Any]]) -> None
     v2 = to_openagenda_event(by_uid["18852795"])
     v2["accessibility"] = {"hi": True, "mi": False, "vi": True, "xx": True}
     assert from_openagenda_event(v2).accessibility == ["hi", "vi"]
+
+
+@pytest.mark.parametrize(
+    ("name", "postal_code", "insee", "city", "department"),
+    [
+        # geocoded on a Paris square of the same name: the name and postal code say Huppy
+        ("Place Charles De Gaulle Huppy 80140", "80140", "75056", "Huppy", "Somme"),
+        ("Salle des fêtes, Le Tréport 76470", "76470", "75056", "Le Tréport", "Seine-Maritime"),
+        # a neighbouring department's postal code names no town: left as it is
+        ("Bois de Vincennes", "94410", "75056", "Paris", "Paris"),
+        # postal code and commune agree: nothing to mend
+        ("Place de la Mairie 75008", "75008", "75056", "Paris", "Paris"),
+    ],
+)
+def test_a_venue_naming_the_town_of_its_postal_code_moves_there(
+    name: str, postal_code: str, insee: str, city: str, department: str
+) -> None:
+    """The postal code and the town the venue names outweigh a geocoder that put it in
+    another department; its coordinates are dropped then, they point at the other town."""
+    record = copy.deepcopy(demo_records()[0]) | {
+        "location_name": name,
+        "location_postalcode": postal_code,
+        "location_insee": insee,
+        "location_city": "Paris",
+        "location_department": "Paris",
+        "location_region": "Île-de-France",
+        "location_coordinates": {"lon": 2.295, "lat": 48.873},
+    }
+    event = from_ods_record(record)
+    assert (event.city, event.department) == (city, department)
+    moved = city != "Paris"
+    assert (event.latitude is None) is moved
+    assert (event.region == "Île-de-France") is not moved
+
+
+def test_the_shared_walk_at_huppy_is_in_the_somme(by_uid: dict[str, dict[str, Any]]) -> None:
+    event = from_ods_record(by_uid["78757224"])  # Balade sur Trinquies
+    assert (event.city, event.department, event.region) == ("Huppy", "Somme", "Hauts-de-France")
