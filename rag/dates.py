@@ -1527,6 +1527,16 @@ _BARE_WEEKDAY = re.compile(
 )
 
 
+def from_then_on(window: DateWindow, as_of: date, tz: ZoneInfo, language: Language) -> DateWindow:
+    """The window opened at its start for a year, as "à partir du …" reads: "je déménage à
+    Rennes début octobre" asks for what is on once there, not during the move."""
+    span = _from_day(_Ctx(as_of, tz, language, None), window.start.date())
+    assert span is not None  # a day was given
+    return replace(
+        window, start=span.start, end=span.end, label=span.label, hours=None, weekdays=None
+    )
+
+
 def on_weekdays_of(window: DateWindow, habit: DateWindow) -> DateWindow | None:
     """'et le dimanche ?' after `window`: its Sundays over a long window, else its Sunday
     (None when it has none); `habit` is the follow-up's own reading."""

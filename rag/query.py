@@ -37,6 +37,7 @@ from rag.dates import (
     DateWindow,
     explicit_window,
     fold_aligned,
+    from_then_on,
     hour_limit,
     is_bare_weekday,
     on_weekdays_of,
@@ -289,9 +290,7 @@ def _parse(
         if venue is not None and _set_aside_before(folded, v0, venue.expression):
             unwanted, venue = _PREPOSITION.sub("", venue.expression), None
     language = detect_language(question)
-    window = parse_dates(
-        question, as_of, tz, language=language, zone=_school_zone(place, gazetteer)
-    )
+    window = _window(question, as_of, tz, language, _school_zone(place, gazetteer))
     if window is not None:
         for said in (window.expression, *window.restated):
             start = question.find(said)
@@ -587,6 +586,35 @@ _DETERMINERS = frozenset(
     {"mon", "ma", "mes", "ton", "ta", "tes", "son", "sa", "ses", "notre", "nos", "votre", "vos",
      "leur", "leurs", "des", "les", "my", "our", "your", "his", "her", "their", "the"}
 )  # fmt: skip
+# the asker moving somewhere, up to the end of the clause: "je déménage à Rennes début
+# octobre", "we're moving to Lyon next week", "Moving to Chartres next week — …"
+_MOVE = re.compile(
+    r"(?:\b(?:je|j'|on|nous)\s+(?:(?:vais|va|allons|viens|venons)\s+(?:de\s+|d')?)?"
+    r"(?:demenag|emmenag|m'install|nous\s+install)\w*"
+    r"|\b(?:i|we)(?:'m|'re|\s+am|\s+are|\s+will\s+be|'ll\s+be|\s+have|'ve)?\s+(?:just\s+)?"
+    r"(?:moving|moved|relocating|relocated)\b|^\W*(?:just\s+)?(?:moving|relocating)\b)"
+    r"(?:[^,.;:!?—–-]|(?<=\w)-(?=\w))*"
+)
+
+
+def _window(
+    question: str, as_of: date, tz: ZoneInfo, language: Language, zone: str | None
+) -> DateWindow | None:
+    """The question's window. A date said of the asker's move opens it, from then on,
+    unless the question names dates of its own ("moving to Rennes this month, any events in
+    the coming months?")."""
+    window = parse_dates(question, as_of, tz, language=language, zone=zone)
+    move = _MOVE.search(fold_aligned(question))
+    if window is None or move is None:
+        return window
+    start = question.find(window.expression)
+    if not move.start() <= start < move.end():
+        return window
+    blanked = question[: move.start()] + " " * (move.end() - move.start()) + question[move.end() :]
+    own = parse_dates(blanked, as_of, tz, language=language, zone=zone)
+    return own if own is not None else from_then_on(window, as_of, tz, language)
+
+
 # What may stand between a subject and its verb: object pronouns, negation, auxiliaries.
 _CLITICS = frozenset({"ne", "n", "me", "m", "te", "t", "se", "s", "y", "en", "le", "la", "les"})
 _AUXILIARIES = frozenset(

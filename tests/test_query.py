@@ -821,3 +821,22 @@ def test_of_two_places_the_one_with_events_is_asked(question: str, city: str, to
     assert u.place is not None and u.place.name == city
     home = {"grenobl", "dijon", "nant"} & set(topic_terms(u.topic))
     assert topic in u.topic and home and home <= u.incidental  # ranks, need not match
+
+
+@pytest.mark.parametrize(
+    ("question", "start", "end"),
+    [
+        # a date said of the asker's move opens the window: what is on once there
+        ("je déménage à Caen début décembre, il y a quoi à faire ?", "2026-12-01", "2027-12-01"),
+        ("We're moving to Caen on 5 December, any concerts?", "2026-12-05", "2027-12-05"),
+        ("Moving to Caen next week — anything on?", "2026-11-30", "2027-11-30"),
+        # ...unless the question names its own dates
+        ("I'm moving to Caen this month - any events in December?", "2026-12-01", "2027-01-01"),
+        # being there is no move: the dates are the stay's
+        ("je serai à Caen début décembre, des concerts ?", "2026-12-01", "2026-12-16"),
+    ],
+)
+def test_a_date_of_the_askers_move_opens_the_window(question: str, start: str, end: str) -> None:
+    window = understand(question, THURSDAY, GAZETTEER, TZ).window
+    assert window is not None
+    assert (window.start.date().isoformat(), window.end.date().isoformat()) == (start, end)
