@@ -35,6 +35,7 @@ from rag.cues import (
 )
 from rag.dates import (
     DateWindow,
+    HourLimit,
     explicit_window,
     fold_aligned,
     from_then_on,
@@ -251,6 +252,8 @@ class _Parsed:
     factual: bool
     points_back: bool  # "lesquels…", "which of those…": the earlier answer, narrowed
     outside: PlaceMatch | None = None  # "en dehors de Paris": where not to look
+    dates: DateWindow | None = None  # `window` before its hour limit: the days said
+    limit: HourLimit | None = None  # "avant 18h": kept on the days a follow-up narrows to
 
 
 def _parse(
@@ -297,7 +300,7 @@ def _parse(
             drop(start, start + len(said))
     for span in said_now(folded):
         drop(*span)
-    limit = hour_limit(question)
+    dates, limit = window, hour_limit(question)
     if limit is not None:  # "après 20h": today's, unless a day was said
         day = window or explicit_window(as_of, as_of, as_of, tz, language)
         window = with_hour_limit(day, limit)
@@ -379,6 +382,8 @@ def _parse(
         factual,
         points_back,
         outside,
+        dates,
+        limit,
     )
 
 
@@ -889,7 +894,12 @@ def understand(
                     if inherited
                     else earlier_turn.window
                 )
-        window = _narrow(window, inherited, tz, language) if window else inherited
+        if own.limit is not None and inherited is not None:
+            # "et samedi avant 18h ?", "and after 8pm?": the hours on the days of the talk
+            days = _narrow(own.dates, inherited, tz, language) if own.dates else inherited
+            window = with_hour_limit(days, own.limit)
+        else:
+            window = _narrow(window, inherited, tz, language) if window else inherited
         if place is None and venue is None and own.outside is None:
             place = next((p.place for p in chain if p.place), None)
             venue = next((p.venue for p in chain if p.venue), None)

@@ -840,3 +840,26 @@ def test_a_date_of_the_askers_move_opens_the_window(question: str, start: str, e
     window = understand(question, THURSDAY, GAZETTEER, TZ).window
     assert window is not None
     assert (window.start.date().isoformat(), window.end.date().isoformat()) == (start, end)
+
+
+@pytest.mark.parametrize(
+    ("earlier", "question", "label"),
+    [
+        (
+            "un concert en décembre ?",
+            "et samedi avant 18h ?",
+            "le samedi 5 décembre 2026, avant 18h",
+        ),
+        ("un concert samedi ?", "et après 20h ?", "le samedi 28 novembre 2026, après 20h"),
+        (
+            "is there any concert on Saturday?",
+            "and after 8pm?",
+            "on Saturday 28 November 2026, after 8pm",
+        ),
+    ],
+)
+def test_a_follow_up_keeps_its_hours_on_the_days_of_the_talk(
+    earlier: str, question: str, label: str
+) -> None:
+    window = understand(question, THURSDAY, GAZETTEER, TZ, previous_questions=[earlier]).window
+    assert window is not None and window.label == label
