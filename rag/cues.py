@@ -292,13 +292,43 @@ def free_for_all(text: str | None) -> bool:
     return not _PAID.search(_FREE_MARK.sub(" ", conditions))
 
 
+# Ages an event's own text states, when its age fields say nothing: "pour les 0-3 ans",
+# "de 3 à 6 ans", "dès 4 ans", "à partir de 18 ans", "moins de 3 ans", "ages 5-10", "4+".
+# Bare numbers of years ("il y a 10 ans", "30 ans de photo"), "des 75 ans" (an article,
+# the accent tells "dès") and "plus de" ("depuis plus de 20 ans") state no public.
+_YEARS = r"(?:ans|years?(?:\s+old)?|yrs?)"
+_STATED_AGES = re.compile(
+    rf"\b(?P<low>\d{{1,2}})\s*(?:-|–|_|à|a|to|/)\s*(?P<high>\d{{1,2}})\s*{_YEARS}\b"
+    r"|\bages?\s+(?P<low2>\d{1,2})\s*(?:-|–|to)\s*(?P<high2>\d{1,2})\b"
+    rf"|(?:\bdès|\b(?:à|a)\s+partir\s+de|\bfrom|\baged)\s+(?P<low3>\d{{1,2}})\s*{_YEARS}\b"
+    r"|\b(?:ages?\s+)?(?P<low4>\d{1,2})\s*(?:ans\s*)?\+(?!\s*\d)"
+    rf"|\b(?:moins\s+de|under|jusqu'(?:à|a))\s+(?P<high3>\d{{1,2}})\s*{_YEARS}\b"
+)
+
+
+def stated_ages(event: Event) -> tuple[float | None, float | None]:
+    """The ages the first of its title, keywords, description and long description to
+    state any gives (the first said there)."""
+    texts = (event.title, " ".join(event.keywords), event.description, event.long_description)
+    for text in texts:
+        for m in _STATED_AGES.finditer(text.lower()):
+            found = {k.rstrip("234"): v for k, v in m.groupdict().items() if v}
+            low = float(found["low"]) if "low" in found else 0.0
+            high = float(found["high"]) if "high" in found else None
+            if high is None or low <= high:
+                return low, high
+    return None, None
+
+
 def age_bounds(events: Sequence[Event]) -> tuple[np.ndarray, np.ndarray]:
-    """Declared age_min and age_max of each event (NaN when not said; 99 means no limit)."""
-    low = np.asarray([np.nan if e.age_min is None else e.age_min for e in events], dtype=float)
-    high = np.asarray(
-        [np.nan if e.age_max is None or e.age_max >= OPEN_AGE else e.age_max for e in events],
-        dtype=float,
-    )
+    """Declared age_min and age_max of each event, else those its text states (NaN when
+    not said; 99 means no limit)."""
+    bounds = [
+        (e.age_min, e.age_max) if e.age_min is not None or e.age_max is not None else stated_ages(e)
+        for e in events
+    ]
+    low = np.asarray([np.nan if a is None else a for a, _ in bounds], dtype=float)
+    high = np.asarray([np.nan if b is None or b >= OPEN_AGE else b for _, b in bounds], dtype=float)
     return low, high
 
 

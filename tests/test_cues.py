@@ -14,6 +14,7 @@ from rag.cues import (
     is_free_for_all,
     read_cues,
     stated_access,
+    stated_ages,
 )
 from rag.dates import fold_aligned
 from rag.models import Event
@@ -154,3 +155,30 @@ def test_the_words_leading_to_an_access_need_are_part_of_the_cue(question: str, 
 )
 def test_an_audience_said_without_is_not_asked(question: str, audience: list[str]) -> None:
     assert read_cues(fold(question)).audience == audience
+
+
+@pytest.mark.parametrize(
+    ("text", "ages"),
+    [
+        ("Spectacle 0_3 ans", (0.0, 3.0)),
+        ("Pour les enfants de 6 à 12 ans.", (6.0, 12.0)),
+        ("Une visite pour les 9-15 ans", (9.0, 15.0)),
+        ("Tout public à partir de 7 ans.", (7.0, None)),
+        ("Accessible dès 10 ans", (10.0, None)),
+        ("Comptines pour les moins de 3 ans, contes à partir de 4 ans", (0.0, 3.0)),
+        ("Family workshop, ages 5-10", (5.0, 10.0)),
+        ("Atelier 8+ sur inscription", (8.0, None)),
+        # years that state no public
+        ("La compagnie fête ses 30 ans", (None, None)),
+        ("Depuis plus de 20 ans, le festival…", (None, None)),
+        ("Retour sur des 75 ans de photographie", (None, None)),
+    ],
+)
+def test_ages_stated_in_the_text(text: str, ages: tuple[float | None, float | None]) -> None:
+    """When the age fields say nothing, the public the text names ranks like them."""
+    assert stated_ages(event(description=text)) == ages
+
+
+def test_declared_ages_win_over_the_text() -> None:
+    low, high = age_bounds([event(age_min=3, age_max=6, description="de 8 à 12 ans")])
+    assert (low[0], high[0]) == (3.0, 6.0)
