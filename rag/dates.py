@@ -39,6 +39,7 @@ import tomllib
 from collections.abc import Callable, Mapping
 from contextlib import suppress
 from dataclasses import dataclass, replace
+from dataclasses import field as dataclass_field
 from datetime import date, datetime, time, timedelta
 from itertools import pairwise
 from pathlib import Path
@@ -147,6 +148,8 @@ class _Words:
     position: dict[str, str]  # in a month: debut, mi, fin
     unit: dict[str, Unit]
     feast: dict[str, str]  # a feast named alone: a key of `feasts`
+    # months that are dates on their own ("concerts juillet"); "mars", "may" need more
+    alone: list[str] = dataclass_field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)
@@ -213,6 +216,8 @@ _STEPS = _merged(lambda w: w.step)
 _PART_WORDS = _merged(lambda w: w.part)
 _SEASON_WORDS = _merged(lambda w: w.season)
 _HOLIDAY_WORDS = _merged(lambda w: w.holiday)
+_ALONE = frozenset(month for words in _TABLE.words.values() for month in words.alone)
+_NUMBER_BEFORE = re.compile(r"\d\s*$")  # "le 31 février": no such day, and no month either
 _POSITIONS = _merged(lambda w: w.position)
 _UNITS = _merged(lambda w: w.unit)
 _FEAST_WORDS = _merged(lambda w: w.feast)
@@ -1037,9 +1042,11 @@ def _month(m: re.Match[str], c: _Ctx) -> _Span | None:
         year = c.as_of.year if month < c.as_of.month else c.as_of.year - 1
         return _month_span(c, month, year, position)
     span = _month_span(c, month, int(m["y"]) if m["y"] else None, position)
-    # A month needs a preposition or a year: "mai 68", "Mars" the planet, "may I" are not
-    # dates on their own, only as one end of a range ("de mars à mai").
-    if span is not None and m.group(0).strip() == m["m"]:
+    # A month needs a preposition or a year, unless its name is nothing else ("juillet",
+    # "October"): "mai 68", "Mars" the planet, "may I", "sept" are not dates on their own,
+    # only as one end of a range ("de mars à mai").
+    alone = m["m"] in _ALONE and not _NUMBER_BEFORE.search(m.string, 0, m.start())
+    if span is not None and m.group(0).strip() == m["m"] and not alone:
         return replace(span, loose=True)
     return span
 

@@ -72,6 +72,9 @@ CASES = [
     (THURSDAY, "le mois pro", "2026-12-01", "2027-01-01", "le mois pro"),
     (THURSDAY, "le we pro", "2026-11-28", "2026-11-30", "le we pro"),
     (THURSDAY, "en juillet", "2027-07-01", "2027-08-01", "en juillet"),
+    # a month whose name is nothing else is a date on its own
+    (THURSDAY, "des concerts juillet ?", "2027-07-01", "2027-08-01", "juillet"),
+    (THURSDAY, "spending July in Paris", "2027-07-01", "2027-08-01", "July"),
     (THURSDAY, "au mois de juillet", "2027-07-01", "2027-08-01", "au mois de juillet"),
     (JULY, "en juillet", "2026-07-15", "2026-08-01", "en juillet"),
     (THURSDAY, "en juillet 2026", "2026-07-01", "2026-08-01", "en juillet 2026"),
@@ -193,6 +196,9 @@ def test_every_form(
         "le marché de Noël",
         "la chasse aux œufs de Pâques",
         "le 31 février",
+        "une expo sur mai 68",
+        "May I bring my dog?",
+        "sept concerts gratuits",
         "Concerts de jazz",
         "ça a été annulé ?",
         "des événements dans le 29",  # the Finistère
