@@ -260,6 +260,15 @@ _DEPARTMENT_NUMBER = re.compile(
     r"(?!\s*(?:e|er|eme|ieme|ans?|h|heures?|mois|jours?|km)\b|\s*(?:%|€|[:/.,]\d))"
     r"|\((?P<paren>\d{2}|2a|2b|97[1-6])\)"
 )
+_POSTAL_CODE = re.compile(r"(?:0[1-9]|[1-8]\d|9[0-5])\d{3}|97[1-6]\d{2}")
+# a postal code in a question, with what may introduce it; not an amount or a count
+POSTAL_CODE_SAID = re.compile(
+    r"(?:\b(?:(?P<near>near|pres\s+de|près\s+de|around|autour\s+de|vers)"
+    r"|a|à|au|dans\s+le|in|cp)\s+)?"
+    r"\b(?P<code>(?:0[1-9]|[1-8]\d|9[0-5])\d{3}|97[1-6]\d{2})\b"
+    r"(?!\s*(?:€|eur|euros?|personnes|people|km|m\b|ans|habitants|visiteurs))",
+    re.IGNORECASE,
+)
 _GENITIVE = frozenset(["de", "du", "des", "d", "of"])
 _STOPS = frozenset(["metro", "station", "gare", "arret", "rer", "tram", "stop", "subway", "tube"])
 NEAR_QUARTER_KM = 1.5  # "near" a neighbourhood or a square: about a twenty-minute walk
@@ -485,6 +494,7 @@ class Gazetteer:
     countries: Counter[str] = field(default_factory=Counter)
     centres: dict[str, tuple[float, float]] = field(default_factory=dict)  # city key -> lat, lon
     venues: dict[str, list[str]] = field(default_factory=dict)  # venue_key + " " -> names
+    postal_codes: dict[str, str] = field(default_factory=dict)  # code -> its city in the corpus
     _venue_keys: list[str] = field(default_factory=list, init=False, repr=False)  # sorted
     _entries: dict[tuple[str, ...], _Entry] = field(default_factory=dict, init=False, repr=False)
     _longest: int = field(default=1, init=False, repr=False)
@@ -505,6 +515,7 @@ class Gazetteer:
             "countries": dict(self.countries),
             "centres": {k: list(v) for k, v in self.centres.items()},
             "venues": self.venues,
+            "postal_codes": self.postal_codes,
         }
 
     @classmethod
@@ -517,6 +528,7 @@ class Gazetteer:
             countries=Counter(data["countries"]),
             centres={k: (float(v[0]), float(v[1])) for k, v in data["centres"].items()},
             venues=data.get("venues", {}),  # indexes built before venues: none
+            postal_codes=data.get("postal_codes", {}),  # older indexes: departments only
         )
         gazetteer._index()
         return gazetteer
@@ -665,7 +677,7 @@ class Gazetteer:
                     best = (rank, i, i + n, entry, start)
                 break
         if best is None:
-            return None
+            return self._postal_place(text, near_km)
         _, i, j, entry, start = best
         kind_after = j < len(words) and words[j] in _KIND_AFTER
         expression = text[tokens[start].start() : tokens[j - 1 + kind_after].end()]
@@ -682,6 +694,24 @@ class Gazetteer:
             lat, lon = centre
             return PlaceMatch(entry.kind, entry.name, expression, None, near_km, lat, lon)
         return PlaceMatch(entry.kind, entry.name, expression)
+
+    def _postal_place(self, text: str, near_km: float) -> PlaceMatch | None:
+        """A French postal code said alone ("events in 35000", "69003 ce week-end"): the
+        corpus's town with that code, else its department (rag.places, so that a
+        department without events is an honest "nothing there")."""
+        m = POSTAL_CODE_SAID.search(text)
+        if m is None:
+            return None
+        code = m["code"]
+        expression = text[m.start() : m.end()]
+        city = self.postal_codes.get(code)
+        if city is not None:
+            centre = self.centre(city)
+            if centre is not None and m["near"]:  # "près de 92100": around that town
+                return PlaceMatch("city", city, expression, None, near_km, *centre)
+            return PlaceMatch("city", city, expression)
+        department = _department_from_postal_code(code)
+        return PlaceMatch("department", department, expression) if department else None
 
     def find_venue(self, text: str) -> VenueMatch | None:
         """The venue the question names after a preposition ("au Théâtre de la Petite
@@ -766,6 +796,7 @@ class GazetteerBuilder:
         self._spellings: dict[str, Counter[str]] = {}
         self._points: dict[str, list[tuple[float, float]]] = {}
         self._venues: dict[str, None] = {}
+        self._postal: dict[str, Counter[str]] = {}
         self._gazetteer = Gazetteer()
 
     def add(self, events: Iterable[Event]) -> None:
@@ -789,6 +820,9 @@ class GazetteerBuilder:
                 gazetteer.regions[place.region] += 1
             if event.venue and event.venue.strip():
                 self._venues.setdefault(normalize_space(event.venue), None)
+            code = (event.postal_code or "").strip()
+            if place.city and _POSTAL_CODE.fullmatch(code):
+                self._postal.setdefault(code, Counter())[place.city] += 1
 
     def build(self) -> Gazetteer:
         gazetteer = self._gazetteer
@@ -799,6 +833,8 @@ class GazetteerBuilder:
         for name in self._venues:
             if key := venue_key(name):
                 gazetteer.venues.setdefault(key + " ", []).append(name)
+        for code, cities in self._postal.items():
+            gazetteer.postal_codes[code] = cities.most_common(1)[0][0]
         for key, found in self._points.items():  # the median resists a few misplaced records
             gazetteer.centres[key] = (median(p[0] for p in found), median(p[1] for p in found))
         gazetteer._index()

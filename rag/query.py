@@ -51,6 +51,7 @@ from rag.language import Language, detect_language, stop_words
 from rag.lemmas import lemmas
 from rag.lexical import STOP_WORDS, stem
 from rag.places import (
+    POSTAL_CODE_SAID,
     VICINITY,
     Gazetteer,
     PlaceMatch,
@@ -320,6 +321,8 @@ def _parse(
             drop(start, start + len(within.expression))
         for span in _named_again(folded, place, gazetteer):  # "Jura : des événements à Dole ?"
             drop(*span)
+        for code in POSTAL_CODE_SAID.finditer(question):  # "Rennes 35000": the same place
+            drop(code.start("code"), code.end("code"))
         distance = _DISTANCE.search(folded)
         if distance is not None:  # "dans un rayon de 20 km", "1,5 km max"
             km = distance["km"] or distance["km2"] or distance["km3"]

@@ -288,3 +288,28 @@ def test_distance_is_the_great_circle() -> None:
     # one point to many, as the candidate grid asks
     many = haversine_km(48.8566, 2.3522, np.array([48.8566, 45.7640]), np.array([2.3522, 4.8357]))
     assert many == pytest.approx([0.0, 392], abs=3)
+
+
+POSTED = [
+    Event(uid="r", title="x", city="Rennes", postal_code="35000", latitude=48.11, longitude=-1.68),
+    Event(uid="c", title="x", city="Cesson-Sévigné", postal_code="35510"),
+]
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        # a postal code said alone: the corpus's town with it, else its department
+        ("events in 35000?", ("city", "Rennes", None)),
+        ("que faire 35510 ?", ("city", "Cesson-Sévigné", None)),
+        ("69003 ce week-end", ("department", "Rhône", None)),
+        ("près de 35000", ("city", "Rennes", 15.0)),
+        # amounts and counts are no postal codes
+        ("un concert pour 15000 personnes", None),
+        ("tickets 20000 euros", None),
+    ],
+)
+def test_a_postal_code_is_a_place(question: str, expected: tuple[str, str, float] | None) -> None:
+    place = Gazetteer.from_dict(Gazetteer.from_events(POSTED).to_dict()).find(question, 15.0)
+    found = (place.kind, place.name, place.radius_km) if place else None
+    assert found == expected

@@ -863,3 +863,8 @@ def test_a_follow_up_keeps_its_hours_on_the_days_of_the_talk(
 ) -> None:
     window = understand(question, THURSDAY, GAZETTEER, TZ, previous_questions=[earlier]).window
     assert window is not None and window.label == label
+
+
+def test_a_postal_code_beside_its_town_is_no_topic() -> None:
+    u = understand("des concerts à Caen 14000 ?", THURSDAY, GAZETTEER, TZ)
+    assert u.place is not None and u.place.name == "Caen" and u.topic == "concerts"
