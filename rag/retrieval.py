@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 import numpy as np
 
 from rag.common_words import english_only, french_too
-from rag.cues import AUDIENCE_PHRASES, age_fits
+from rag.cues import AUDIENCE_PHRASES, AgeRange, age_fits
 from rag.embeddings import Embedder
 from rag.features import STATED_SHIFT, access_bits
 from rag.index import Index
@@ -656,7 +656,7 @@ class Retriever:
         bonus = np.zeros(len(events), dtype=np.float64)
         if any(a in ("enfants", "famille") for a in u.audience):
             bonus += AUDIENCE_BONUS * self.candidates.feature("event_young", events)
-        if u.ages is not None:
+        if _asked_ages(u) is not None:
             bonus += AGE_BONUS * self._age_fit(u, events)
         return bonus
 
@@ -671,17 +671,29 @@ class Retriever:
             fit += (access & asked) > 0
             # an event whose own text states it before one whose venue declares it for all
             fit += STATED_ACCESS_FIT * ((access >> STATED_SHIFT & asked) > 0)
-        if u.ages is not None:
+        if _asked_ages(u) is not None:
             fit += self._age_fit(u, events)  # made for them > includes them > not said
         return fit
 
     def _age_fit(self, u: Understanding, events: np.ndarray) -> np.ndarray:
         """`rag.cues.age_fits` for the given events."""
-        if u.ages is None:
+        ages = _asked_ages(u)
+        if ages is None:
             return np.zeros(len(events))
         low = self.candidates.feature("event_age_min", events).astype(np.float64)
         high = self.candidates.feature("event_age_max", events).astype(np.float64)
-        return age_fits(low, high, u.ages)
+        return age_fits(low, high, ages)
+
+
+ADULTS = AgeRange(18, 99)
+
+
+def _asked_ages(u: Understanding) -> AgeRange | None:
+    """The ages said, or those of adults when only adults are asked for ("une soirée
+    réservée aux adultes"): an 18+ event fits, a children's one does not."""
+    if u.ages is None and u.audience == ["adultes"]:
+        return ADULTS
+    return u.ages
 
 
 def _window_days(u: Understanding) -> float:

@@ -338,6 +338,9 @@ def test_places(
         ("Que faire dimanche avec ma fille de 9 ans ?", "robots"),
         ("une pièce de théâtre à Toulouse pour un ado de 15 ans", "toulouse-teen-play"),
         ("theatre in Toulouse for my 15-year-old", "toulouse-teen-play"),
+        # adults alone are ages too: a 13+ play before one for children from 3
+        ("une pièce de théâtre à Toulouse réservée aux adultes", "toulouse-teen-play"),
+        ("a play in Toulouse for adults only", "toulouse-teen-play"),
         ("une pièce de théâtre à Toulouse pour ma fille de 4 ans", "toulouse-kids-play"),
         ("une visite de musée pour une personne sourde", "lsf"),
         ("museum tour for deaf visitors", "lsf"),
