@@ -716,7 +716,9 @@ def _zones_label(c: _Ctx, name: str, used: str, words: str, others: list[Holiday
     return f"{name} ({f'{semicolon} '.join(parts)})"
 
 
-_UPCOMING = {"day": 7, "week": 4, "month": 3}  # how many when the question does not say
+# how many when the question does not say; "les prochains mois", "the coming months" ask
+# about half a year ahead, as people planning a stay or a move mean it (dev split of eval/)
+_UPCOMING = {"day": 7, "week": 4, "month": 6}
 
 
 def _upcoming(c: _Ctx, count: int | None, word: str) -> _Span:

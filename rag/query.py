@@ -721,6 +721,7 @@ def _beside_any_outing(folded: str, tokens: list[re.Match[str]], role: list[str]
     voyages pour les seniors", "a workshop or anything fun", any outing will do; the
     words only rank."""
     found: list[int] = []
+    said = [t.group(0) for t in tokens]
 
     def joined(a: int, b: int) -> bool:
         return not _CLAUSE_END.search(folded[tokens[a].end() : tokens[b].start()])
@@ -743,9 +744,14 @@ def _beside_any_outing(folded: str, tokens: list[re.Match[str]], role: list[str]
             continue
         left, right = side(i, -1), side(i, 1)
         for one, other in ((left, right), (right, left)):
-            if len(one) == 1 and role[one[0]] == "outing":
+            if len(one) == 1 and role[one[0]] == "outing" and said[one[0]] not in _FORMATS:
                 found += [k for k in other if role[k] == "topic"]
     return found
+
+
+# outing words that say how, not "any outing": "une soirée ou un atelier Halloween" asks
+# for Halloween either way
+_FORMATS = frozenset({"soiree", "soirees", "seance", "seances", "session", "sessions"})
 
 
 def _person_subjects(question: str, folded: str, tokens: list[re.Match[str]]) -> list[int]:
