@@ -52,7 +52,7 @@ AUDIENCE_PHRASES = {
 }
 """Each audience in words: what the answer says it understood, and what the dense query adds."""
 OPEN_AGE = 99  # OpenAgenda's "no upper age"
-CHILD_AGE = 13  # under this, "enfants"; under 18, "ados"
+CHILD_AGE = 13  # under this, "enfants"; under ADULTS.low, "ados"
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +76,9 @@ class AgeRange:
         if self.low == int(self.low) and self.high == int(self.high):
             return f"{self.low:g} {to} {self.high:g} {years}"
         return f"{one(self.low)} {to} {one(self.high)}"
+
+
+ADULTS = AgeRange(18, OPEN_AGE)  # "pour les adultes": from 18, no upper age
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,8 +182,8 @@ _ACCESS = [
     (
         ("hi",),
         r"\b(?:sourds?|sourdes?|malentendante?s?|handicaps?\s+auditifs?|langue\s+des\s+signes|lsf"
-        r"|boucles?\s+magnetiques?|deaf|hard\s+of\s+hearing|hearing\s+(?:loss|disabilit\w*)|hearing(?:[-\s]impair\w*)?"
-        r"|sign\s+language|deficien(?:te?s?|ces?)\s+auditi(?:fs?|ves?))\b",
+        r"|boucles?\s+magnetiques?|deaf|hard\s+of\s+hearing|hearing\s+(?:loss|disabilit\w*)"
+        r"|hearing(?:[-\s]impair\w*)?|sign\s+language|deficien(?:te?s?|ces?)\s+auditi(?:fs?|ves?))\b",
     ),
     (
         ("vi",),
@@ -243,7 +246,7 @@ def read_cues(folded: str) -> Cues:
             if name not in audience and not _WITHOUT.search(folded, 0, m.start()):
                 audience.append(name)  # but "sans enfants", "no kids" want none there
     if ages is not None:
-        name = "enfants" if ages.low < CHILD_AGE else "ados" if ages.low < 18 else "adultes"
+        name = "enfants" if ages.low < CHILD_AGE else "ados" if ages.low < ADULTS.low else "adultes"
         if name not in audience:
             audience.append(name)
     free = False
@@ -312,6 +315,7 @@ def stated_ages(event: Event) -> tuple[float | None, float | None]:
     texts = (event.title, " ".join(event.keywords), event.description, event.long_description)
     for text in texts:
         for m in _STATED_AGES.finditer(text.lower()):
+            # low2, high3...: each alternative's own name for the same bound
             found = {k.rstrip("234"): v for k, v in m.groupdict().items() if v}
             low = float(found["low"]) if "low" in found else 0.0
             high = float(found["high"]) if "high" in found else None

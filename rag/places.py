@@ -265,7 +265,7 @@ _POSTAL_CODE = re.compile(r"(?:0[1-9]|[1-8]\d|9[0-5])\d{3}|97[1-6]\d{2}")
 POSTAL_CODE_SAID = re.compile(
     r"(?:\b(?:(?P<near>near|pres\s+de|près\s+de|around|autour\s+de|vers)"
     r"|a|à|au|dans\s+le|in|cp)\s+)?"
-    r"\b(?P<code>(?:0[1-9]|[1-8]\d|9[0-5])\d{3}|97[1-6]\d{2})\b"
+    rf"\b(?P<code>{_POSTAL_CODE.pattern})\b"
     r"(?!\s*(?:€|eur|euros?|personnes|people|km|m\b|ans|habitants|visiteurs))",
     re.IGNORECASE,
 )

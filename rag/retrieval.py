@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 import numpy as np
 
 from rag.common_words import english_only, french_too
-from rag.cues import AUDIENCE_PHRASES, AgeRange, age_fits
+from rag.cues import ADULTS, AUDIENCE_PHRASES, AgeRange, age_fits
 from rag.embeddings import Embedder
 from rag.features import STATED_SHIFT, access_bits
 from rag.index import Index
@@ -683,9 +683,6 @@ class Retriever:
         low = self.candidates.feature("event_age_min", events).astype(np.float64)
         high = self.candidates.feature("event_age_max", events).astype(np.float64)
         return age_fits(low, high, ages)
-
-
-ADULTS = AgeRange(18, 99)
 
 
 def _asked_ages(u: Understanding) -> AgeRange | None:
