@@ -244,7 +244,7 @@ _PREPOSITIONS = {
 }  # fmt: skip
 # Prepositions that ask for a radius around the place rather than the place itself.
 _NEAR = frozenset(["pres", "autour", "cote", "proximite", "alentours", "environs", "abords",
-                   "near", "around"])  # fmt: skip
+                   "near", "around", "vers"])  # fmt: skip
 # Words elsewhere in the question that also ask for the surroundings of the place named
 # ("je bosse à Nantes, des trucs dans le coin ?", "in Lyon and around"), folded.
 VICINITY = re.compile(

@@ -80,6 +80,7 @@ def found(question: str) -> list[str]:
         ("à côté de Lyon", ["lyon", "villeurbanne"]),
         ("things to do near Lyon", ["lyon", "villeurbanne"]),
         ("aux alentours de Lyon", ["lyon", "villeurbanne"]),
+        ("un événement emploi vers Lyon ?", ["lyon", "villeurbanne"]),  # "vers": about there
         ("à Lyon", ["lyon"]),  # the city itself, no radius
         # A town the corpus lacks: its coordinates come from rag/resources/fr-towns.tsv.
         ("près de Nantes", ["herblain"]),
