@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -159,6 +160,7 @@ def stack() -> Iterator[Stack]:
         print(
             f"healthy after `up -d --wait` on an empty volume: {time.monotonic() - started:.1f} s"
         )
+        settle_the_demo(stack)
         yield stack
     finally:
         logs = subprocess.run(
@@ -176,6 +178,30 @@ def stack() -> Iterator[Stack]:
             capture_output=True,
             timeout=120,
         )
+
+
+# What `rag up` and `rag demo` print (rag/cli.py) when the image's demo was built on
+# another day than the container's today (an image built before midnight, or a cached
+# layer): `rag up` regenerates it in the background and the API swaps to it when done.
+REGENERATING = "regenerating it around today in the background"
+DEMO_BUILT = re.compile(r"^.*\bDemo index (\S+): ", re.MULTILINE)
+
+
+def settle_the_demo(stack: Stack) -> None:
+    """Wait out a background regeneration of the demo, so that every test sees one index
+    version (the CI once compared `rag info` and /ready across that swap)."""
+    if REGENERATING not in stack.compose("logs", "--no-color", SERVICE).stdout:
+        return
+
+    def built() -> str | None:
+        found = DEMO_BUILT.search(stack.compose("logs", "--no-color", SERVICE).stdout)
+        return found.group(1) if found else None
+
+    wait_for("the demo regenerated around today", lambda: built() is not None, timeout=300)
+    version = built()
+    assert version is not None
+    wait_for("every API worker to serve it", lambda: served_by_all(stack, version))
+    print(f"the image's demo was built on another day: regenerated as {version}")
 
 
 def ask(stack: Stack) -> dict:
