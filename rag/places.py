@@ -45,6 +45,7 @@ BIG_CITY = 50_000  # towns this large are recognised in lower case too ("a marse
 _TOWNS = Path(__file__).parent / "resources" / "fr-towns.tsv"
 _QUARTERS = Path(__file__).parent / "resources" / "paris-quarters.tsv"
 _COUNTRIES = Path(__file__).parent / "resources" / "countries-en-fr.tsv"
+_ABROAD = Path(__file__).parent / "resources" / "abroad-en-fr.tsv"
 
 
 @dataclass(frozen=True)
@@ -460,14 +461,14 @@ def _quarters() -> list[tuple[str, _Quarter]]:
 
 
 @cache
-def _country_names() -> dict[str, list[str]]:
-    """countries-en-fr.tsv: the key of a French country name -> its English names."""
+def _other_names(table: Path) -> dict[str, list[str]]:
+    """countries-en-fr.tsv, abroad-en-fr.tsv: the key of a French name -> its other names."""
     names: dict[str, list[str]] = {}
-    for line in _COUNTRIES.read_text(encoding="utf-8").splitlines():
+    for line in table.read_text(encoding="utf-8").splitlines():
         if line.startswith("#") or not line.strip():
             continue
-        english, french = line.split("\t")
-        names.setdefault(_key(french), []).append(english)
+        other, french = line.split("\t")
+        names.setdefault(_key(french), []).append(other)
     return names
 
 
@@ -491,6 +492,7 @@ class Gazetteer:
     departments: Counter[str] = field(default_factory=Counter)
     regions: Counter[str] = field(default_factory=Counter)
     city_departments: dict[str, Counter[str]] = field(default_factory=dict)
+    city_abroad: dict[str, list[str]] = field(default_factory=dict)  # city key -> region, country
     countries: Counter[str] = field(default_factory=Counter)
     centres: dict[str, tuple[float, float]] = field(default_factory=dict)  # city key -> lat, lon
     venues: dict[str, list[str]] = field(default_factory=dict)  # venue_key + " " -> names
@@ -512,6 +514,7 @@ class Gazetteer:
             "departments": dict(self.departments),
             "regions": dict(self.regions),
             "city_departments": {k: dict(v) for k, v in self.city_departments.items()},
+            "city_abroad": self.city_abroad,
             "countries": dict(self.countries),
             "centres": {k: list(v) for k, v in self.centres.items()},
             "venues": self.venues,
@@ -525,6 +528,7 @@ class Gazetteer:
             departments=Counter(data["departments"]),
             regions=Counter(data["regions"]),
             city_departments={k: Counter(v) for k, v in data["city_departments"].items()},
+            city_abroad=data.get("city_abroad", {}),  # older indexes: French places only
             countries=Counter(data["countries"]),
             centres={k: (float(v[0]), float(v[1])) for k, v in data["centres"].items()},
             venues=data.get("venues", {}),  # indexes built before venues: none
@@ -543,10 +547,12 @@ class Gazetteer:
         names += [("region", r, r) for r in set(self.regions) | set(_REGIONS)]
         names += [("region", n, a) for a, n in _REGION_ALIASES.items()]
         names += [("country", c, c) for c in self.countries]
-        # "events in Italy": a country of the corpus by its English name too
-        names += [
-            ("country", c, e) for c in self.countries for e in _country_names().get(_key(c), [])
-        ]
+        # "events in Italy", "in Aosta", "in London": a country, city or region of the
+        # corpus abroad by its English or local name too
+        countries, abroad = _other_names(_COUNTRIES), _other_names(_ABROAD)
+        names += [("country", c, e) for c in self.countries for e in countries.get(_key(c), [])]
+        names += [("city", c, e) for c in self.cities for e in abroad.get(_key(c), [])]
+        names += [("region", r, e) for r in self.regions for e in abroad.get(_key(r), [])]
         for kind, name, spelling in names:
             words = _words(spelling)
             if not words:
@@ -616,6 +622,10 @@ class Gazetteer:
 
     canonical_region = staticmethod(canonical_region)
     canonical_department = staticmethod(canonical_department)
+
+    def city_areas(self, name: str) -> list[str]:
+        """The region and country of a city abroad ('Aoste' -> Vallée d'Aoste, Italie)."""
+        return self.city_abroad.get(_key(name), [])
 
     def city_department(self, name: str) -> str | None:
         """The department most of a city's events are in ('Lyon' -> 'Rhône')."""
@@ -797,6 +807,7 @@ class GazetteerBuilder:
         self._points: dict[str, list[tuple[float, float]]] = {}
         self._venues: dict[str, None] = {}
         self._postal: dict[str, Counter[str]] = {}
+        self._abroad: dict[str, Counter[tuple[str, ...]]] = {}
         self._gazetteer = Gazetteer()
 
     def add(self, events: Iterable[Event]) -> None:
@@ -814,6 +825,10 @@ class GazetteerBuilder:
                 if place.department:
                     counts = gazetteer.city_departments.setdefault(_key(place.city), Counter())
                     counts[place.department] += 1
+                if not _is_french(event):
+                    areas = (place.region, normalize_space(event.country or ""))
+                    found = self._abroad.setdefault(_key(place.city), Counter())
+                    found[tuple(a for a in areas if a)] += 1
             if place.department:
                 gazetteer.departments[place.department] += 1
             if place.region:
@@ -835,6 +850,8 @@ class GazetteerBuilder:
                 gazetteer.venues.setdefault(key + " ", []).append(name)
         for code, cities in self._postal.items():
             gazetteer.postal_codes[code] = cities.most_common(1)[0][0]
+        for key, areas in self._abroad.items():
+            gazetteer.city_abroad[key] = list(areas.most_common(1)[0][0])
         for key, found in self._points.items():  # the median resists a few misplaced records
             gazetteer.centres[key] = (median(p[0] for p in found), median(p[1] for p in found))
         gazetteer._index()

@@ -333,12 +333,16 @@ def _parse(
         listed = _listed_place(rest, place, after, gazetteer, near_km)
         if listed is not None:  # "dans l'Oise ou l'Aisne": a place listed with it is no topic
             drop(*listed)
-        other = gazetteer.find(rest, near_km)
-        if other is not None and (
+        # "Montmartre (18e)", "Rennes, en Bretagne", "Aoste (Aosta, in Italy)": the same
+        # place said again, or where it is, as often as it is
+        while (other := gazetteer.find(rest, near_km)) is not None and (
             other.name in _around(place, gazetteer) or place.name in _around(other, gazetteer)
-        ):  # "Montmartre (18e)", "Rennes, en Bretagne": the same place said again
+        ):
             start = rest.find(other.expression)
             drop(start, start + len(other.expression))
+            rest = (
+                rest[:start] + " " * len(other.expression) + rest[start + len(other.expression) :]
+            )
             if place.kind != "city" and other.kind == "city":
                 place = other  # "Visiting Caen in Normandy": Caen, the narrower
     for span in cues.spans:
@@ -489,13 +493,15 @@ def _named_again(folded: str, place: PlaceMatch, gazetteer: Gazetteer) -> list[t
 
 
 def _around(place: PlaceMatch, gazetteer: Gazetteer) -> set[str]:
-    """The place's own name and those of the department and region it is in."""
+    """The place's own name and those of the department and region it is in (of a city
+    abroad: its region and country)."""
     department = {
         "department": place.name,
         "city": gazetteer.city_department(place.name),
     }.get(place.kind)
     region = department_region(department) if department else None
-    return {name for name in (place.name, department, region) if name}
+    abroad = gazetteer.city_areas(place.name) if place.kind == "city" else []
+    return {name for name in (place.name, department, region, *abroad) if name}
 
 
 def _school_zone(place: PlaceMatch | None, gazetteer: Gazetteer) -> str | None:

@@ -60,7 +60,15 @@ EVENTS = [
         latitude=47.212,
         longitude=-1.651,
     ),
-    Event(uid="aoste", title="x", city="Aoste", country="Italie", latitude=45.737, longitude=7.320),
+    Event(
+        uid="aoste",
+        title="x",
+        city="Aoste",
+        region="Vallée d'Aoste",
+        country="Italie",
+        latitude=45.737,
+        longitude=7.320,
+    ),
     Event(uid="paris", title="x", city="Paris", postal_code="75011", country="France"),
 ]
 GAZETTEER = Gazetteer.from_events(EVENTS)
@@ -110,6 +118,9 @@ def test_the_radius_is_stated() -> None:
         ("en AURA", ["lyon", "villeurbanne", "vienne"]),
         ("en Italie", ["aoste"]),
         ("anything in Italy in March?", ["aoste"]),  # its English name (countries-en-fr.tsv)
+        # a city or region abroad by its English or local name (abroad-en-fr.tsv)
+        ("I'll be in Aosta in March", ["aoste"]),
+        ("des événements dans le Val d'Aoste ?", ["aoste"]),
         ("à Saint-Laurent-du-Var", ["st-laurent"]),
         ("a saint laurent du var", ["st-laurent"]),
     ],
@@ -237,3 +248,12 @@ def test_a_capitalized_name_after_a_is_an_unknown_place_unless_it_ends_a_range(
 ) -> None:
     place = unknown_place(question)
     assert (place.name if place else None) == name
+
+
+def test_a_city_abroad_knows_its_region_and_country_after_a_reload() -> None:
+    """What says where a city abroad is ("Aosta in Italy") is stored with the index."""
+    assert GAZETTEER.city_areas("Aoste") == ["Vallée d'Aoste", "Italie"]
+    assert Gazetteer.from_dict(GAZETTEER.to_dict()).city_areas("aoste") == GAZETTEER.city_areas(
+        "Aoste"
+    )
+    assert GAZETTEER.city_areas("Lyon") == []  # French cities: department and region

@@ -33,6 +33,12 @@ GAZETTEER = Gazetteer.from_events(
         ]
     )
 )
+ABROAD = Gazetteer.from_events(
+    [
+        *(Event(uid="p", title="x", city="Paris", postal_code="75014") for _ in range(3)),
+        Event(uid="a", title="x", city="Aoste", region="Vallée d'Aoste", country="Italie"),
+    ]
+)
 
 
 def day(text: str) -> datetime:
@@ -870,3 +876,17 @@ def test_a_follow_up_keeps_its_hours_on_the_days_of_the_talk(
 def test_a_postal_code_beside_its_town_is_no_topic() -> None:
     u = understand("des concerts à Caen 14000 ?", THURSDAY, GAZETTEER, TZ)
     assert u.place is not None and u.place.name == "Caen" and u.topic == "concerts"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "We're driving to Aosta in Italy end of March, any concerts?",
+        "Je vais à Aoste (Aosta, in Italy) en mars, des concerts ?",
+        "concerts à Aoste, en Vallée d'Aoste",
+    ],
+)
+def test_a_city_abroad_said_with_its_country_or_region_is_the_city(question: str) -> None:
+    u = understand(question, THURSDAY, ABROAD, TZ)
+    assert u.place is not None and (u.place.kind, u.place.name) == ("city", "Aoste")
+    assert topic_terms(u.topic) == ["concert"]
