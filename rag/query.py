@@ -359,11 +359,11 @@ def _parse(
         incidental |= frozenset(topic_terms(question[home[0] : home[1]]))
     excluded = ", ".join(filter(None, [excluded, unwanted]))
     if window is not None and window.occasion:
-        # the occasion ranks the events that name it first; asked alone, the day itself
-        # was asked: when none names it, the day's events answer ("le soir de la
-        # Saint-Valentin"), but "une soirée Halloween" still needs a Halloween party
-        if not topic:
-            incidental |= frozenset(topic_terms(window.occasion))
+        # the occasion ranks the events that name it first; the day itself was asked:
+        # when none names it, the day's events answer ("le soir de la Saint-Valentin",
+        # "a show on Valentine's night"), but "une soirée Halloween" names no date and
+        # still needs a Halloween party
+        incidental |= frozenset(topic_terms(window.occasion))
         topic = f"{topic} {window.occasion}".strip()
     short = len(folded.split()) <= 4 and not topic and not asking
     follow_up = bool(_FOLLOW_UP.search(_after_preamble(folded))) or short or there

@@ -602,9 +602,12 @@ def test_what_a_cue_reads_is_no_place(question: str) -> None:
     assert u.place is None and "hi" in u.access
 
 
-def test_the_feast_of_a_date_asked_alone_need_not_be_named_by_the_events() -> None:
+def test_the_feast_of_a_date_need_not_be_named_by_the_events() -> None:
     u = understand("Que faire le soir de la Saint-Valentin ?", THURSDAY, GAZETTEER, TZ)
     assert u.topic == "Saint-Valentin" and u.incidental == {"saint", "valentin"}
+    # with a topic too: a show that evening answers when none names the feast
+    show = understand("Valentine's night: is there a show in the evening?", THURSDAY, GAZETTEER, TZ)
+    assert "show" in show.topic and show.incidental == {"saint", "valentin"}
     party = understand("any halloween party this year?", THURSDAY, GAZETTEER, TZ)
     assert "party" in party.topic and not party.incidental  # a party for the feast
 
