@@ -171,6 +171,20 @@ _FREE = re.compile(
     r"|pas\s+payante?s?|free(?:\s+of\s+charge|\s+entry|\s+admission)?|for\s+free|no\s+charge)\b"
     r"|\b0\s?(?:€|eur(?:os?)?\b)"
 )
+# "I'm free on Tuesday", "Free tonight?", "je suis libre samedi": the asker has time, which
+# asks for no price (read before _FREE; "anything free on Saturday?" is a price)
+_WHEN = (
+    r"(?:on|this|tonight|today|tomorrow|next|all|in\s+the|at\s+\d|(?:mon|tues|wednes|thurs"
+    r"|fri|satur|sun)days?|le|ce|cet|cette|demain|lundi|mardi|mercredi|jeudi|vendredi|samedi"
+    r"|dimanche)\b"
+)
+_AVAILABLE = re.compile(
+    r"\b(?:(?:i\s*'?\s*m|i\s+am|we\s*'?\s*re|we\s+are|(?:i|we)\s*(?:'\s*ll|\s+will|\s*'\s*d|\s+would)"
+    r"\s+be|(?:my|our)|i\s+have\s+(?:some|a)|we\s+have\s+(?:some|a))\s+free"
+    r"(?:\s+(?:time|mornings?|afternoons?|evenings?|days?|nights?|weekends?))?"
+    r"|(?:suis|sommes|serai|serons|serais|serions|jsuis|chui|on\s+est|on\s+sera)\s+libres?)\b"
+    rf"|(?:^|[.!?;:,(]\s*)free(?=\s+{_WHEN})"
+)
 _MIND = r"(?:mentale?s?|intellectuel(?:le)?s?|psychiques?|cognitifs?|cognitives?)"
 _ACCESS = [
     (
@@ -249,8 +263,12 @@ def read_cues(folded: str) -> Cues:
         name = "enfants" if ages.low < CHILD_AGE else "ados" if ages.low < ADULTS.low else "adultes"
         if name not in audience:
             audience.append(name)
+    available = [m.span() for m in _AVAILABLE.finditer(folded)]
+    spans += available
     free = False
     for m in _FREE.finditer(folded):
+        if any(start <= m.start() < end for start, end in available):
+            continue
         spans.append(m.span())
         free = True
     access: list[AccessCode] = []

@@ -145,6 +145,32 @@ def test_the_words_leading_to_an_access_need_are_part_of_the_cue(question: str, 
 
 
 @pytest.mark.parametrize(
+    ("question", "free"),
+    [
+        # the asker's free time asks for no price, and is no topic either
+        ("I'm free on Tuesday, any concert?", False),
+        ("Free on mardi soir (the 22nd) - any show?", False),
+        ("free tonight - anything on?", False),
+        ("we'll be free this weekend", False),
+        ("ce soir jsuis libre, un spectacle ?", False),
+        ("on est libres dimanche, une expo ?", False),
+        ("In my free time I like jazz, any concert?", False),
+        # a price
+        ("anything free on Saturday?", True),
+        ("free concerts tonight", True),
+        ("Free entry events on Sunday?", True),
+        ("une expo gratuite samedi", True),
+    ],
+)
+def test_free_time_is_no_price(question: str, free: bool) -> None:
+    folded = fold_aligned(question)
+    cues = read_cues(folded)
+    assert cues.free is free
+    said = " ".join(folded[a:b] for a, b in cues.spans)
+    assert "free" in said or "libre" in said or "gratuit" in said
+
+
+@pytest.mark.parametrize(
     ("question", "audience"),
     [
         ("une soirée pour adultes seulement, sans enfants svp", ["adultes"]),
