@@ -72,5 +72,6 @@ def detect_language(text: str) -> Language:
     from rag.common_words import zipf  # which imports this module's Language
 
     words = [fold(w) for w in _words(text)]
-    lean = sum(zipf(w, "en") - zipf(w, "fr") for w in words if w not in stop_words("en"))
+    counted = stop_words("en") | stop_words("fr")  # already evidence above: not twice
+    lean = sum(zipf(w, "en") - zipf(w, "fr") for w in words if w not in counted)
     return "en" if lean > ENGLISH_MARGIN else "fr"
