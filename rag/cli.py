@@ -512,10 +512,11 @@ def ui(
 def up() -> None:
     """Run the API and the UI under supervisord, in the foreground.
 
-    Uses supervisord.conf at the project root. With no index yet it first builds one from
-    the configured sources (or events already ingested), else from the demo corpus, so a
-    fresh checkout or an empty volume answers at once; on a read-only data directory it
-    builds nothing and serves what the builder writes.
+    Uses supervisord.conf at the project root. With no index yet, or one an older version
+    wrote in another format, it first builds one from the configured sources (or events
+    already ingested), else from the demo corpus, so a fresh checkout, an empty volume or
+    an upgrade answers at once; on a read-only data directory it builds nothing and serves
+    what the builder writes.
     """
     import os
 
@@ -524,7 +525,7 @@ def up() -> None:
     # light imports first: a start with an index loads no model, no generator, no source
     from rag.demo_record import seed_data_dir, stale_demo
     from rag.supervisor import check_ports, run_supervisord
-    from rag.versions import active_version
+    from rag.versions import active_version, outdated
 
     settings = load_settings()
     check_ports(settings)  # before building or starting anything
@@ -540,8 +541,9 @@ def up() -> None:
         typer.echo(
             f"Empty {settings.data_dir}: copied the demo index of {settings.seed_dir}.", err=True
         )
+    old_format = outdated(settings)
     stale = stale_demo(settings)
-    if stale is not None and active_version(settings) is not None:
+    if stale is not None and active_version(settings) is not None and not old_format:
         import subprocess
         import sys
 
@@ -551,19 +553,27 @@ def up() -> None:
             err=True,
         )
         subprocess.Popen([sys.executable, "-m", "rag.cli", "demo", "--if-stale"])
-    elif active_version(settings) is None:
+    elif active_version(settings) is None or old_format:
         from rag.ingest import sources_from_settings
 
         where = settings.data_dir
-        if sources_from_settings(settings) or settings.events_file.exists():
+        why = (
+            f"The index in {where} was written by an older rag-events"  # cannot be served
+            if old_format
+            else f"No index in {where}"
+        )
+        if stale is not None:  # the demo, again with its size and seed, around today
+            typer.echo(f"{why}: building the demo corpus again first.", err=True)
+            demo(events=stale.events, seed=stale.seed)
+        elif sources_from_settings(settings) or settings.events_file.exists():
             from rag.embeddings import create_embedder
             from rag.rebuild import refresh_index
 
-            typer.echo(f"No index in {where}: building it from your events first.", err=True)
+            typer.echo(f"{why}: building it from your events first.", err=True)
             with progress_bar() as progress:
                 refresh_index(settings, create_embedder(settings), progress)
         else:
-            typer.echo(f"No index in {where}: building the demo corpus first.", err=True)
+            typer.echo(f"{why}: building the demo corpus first.", err=True)
             demo()
     raise typer.Exit(run_supervisord(settings))
 

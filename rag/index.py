@@ -51,9 +51,8 @@ from rag.npyfile import NpyWriter
 from rag.passages import event_passages
 from rag.places import Gazetteer, GazetteerBuilder
 from rag.store import STORE, EventTable, PassageTable, Store, StoreWriter
-from rag.versions import CURRENT, active_version
+from rag.versions import CURRENT, FORMAT, active_version
 
-FORMAT = 4  # 4: no vectors.npy above IVF_THRESHOLD, the IVF codes are scored in place
 IVF_THRESHOLD = 100_000
 """From this many passages the dense index is IVF over 8-bit codes instead of exact search.
 

@@ -36,7 +36,7 @@ from rag.normalize import from_ods_record
 from rag.passages import event_passages
 from rag.sources.files import read_records
 from rag.store import STORE, Store
-from rag.versions import CURRENT, active_version
+from rag.versions import CURRENT, active_version, outdated
 
 
 @pytest.fixture(scope="module")
@@ -267,9 +267,11 @@ def test_an_index_of_an_older_format_asks_for_a_rebuild(
     report = build_index(settings, events[:5], use)
     manifest_path = settings.indexes_dir / report.version / "manifest.json"
     manifest = json.loads(manifest_path.read_text())
+    assert not outdated(settings)
     manifest_path.write_text(json.dumps({**manifest, "format": FORMAT - 1}))
     with pytest.raises(IndexIncompatible, match=f"format {FORMAT - 1}.*run `rag build`"):
         load_index(settings, use)
+    assert outdated(settings)  # what `rag up` reads to rebuild it before serving
 
 
 def test_the_active_version_is_read_without_faiss() -> None:

@@ -25,6 +25,12 @@ def test_analyzer_folds_stems_and_drops_stop_words() -> None:
     assert analyze("Musées gratuits") == analyze("musée gratuite")
     assert analyze("Que faire avec des enfants ?") == ["enfant"]
     assert analyze("festivaux") == analyze("festival")
+    # a noun in "-ie" and its person or adjective: "des événements francophones" finds the
+    # Francophonie; short words keep theirs ("sortie" is not "sort", "partie" not "part")
+    assert analyze("Francophonie") == analyze("francophones")
+    assert analyze("photographies") == analyze("photographe")
+    assert analyze("boulangerie") == analyze("boulanger")
+    assert analyze("sortie") != analyze("sort") and analyze("partie") != analyze("part")
 
 
 def test_analyzed_terms_analyze_to_themselves(corpus_files: list[Path]) -> None:

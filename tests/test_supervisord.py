@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import signal
@@ -267,5 +268,47 @@ def test_supervisorctl_in_a_second_terminal_needs_no_variable(tmp_path: Path) ->
         assert int(ctl("pid", "api").strip()) != before
         url = f"http://127.0.0.1:{api_port}/health"
         wait_for("the restarted API", lambda: requests.get(url, timeout=5).ok, 120, log)
+    finally:
+        stop(up)
+
+
+def test_rag_up_rebuilds_an_index_an_older_version_wrote(tmp_path: Path) -> None:
+    """After an upgrade that changed the index format, `rag up` builds the index again
+    (here the demo, with its size) before serving, instead of an API that is never ready."""
+    from rag.versions import FORMAT
+    from tests.service import BIN, clean_env, free_port, start_rag, stop, wait_for
+
+    api_port = free_port()
+    env = clean_env(
+        RAG_DATA_DIR=str(tmp_path / "data"),
+        RAG_RUN_DIR=str(tmp_path / "run"),
+        API_HOST="127.0.0.1",
+        API_PORT=str(api_port),
+        UI_HOST="127.0.0.1",
+        UI_PORT=str(free_port()),
+        EMBEDDING_PROVIDER="local",
+        LLM_PROVIDER="extractive",
+    )
+    demo = [str(BIN / "rag"), "demo", "--events", "20"]
+    subprocess.run(demo, cwd=tmp_path, env=env, check=True, capture_output=True, timeout=600)
+    indexes = tmp_path / "data" / "indexes"
+    old = (indexes / "CURRENT").read_text().strip()
+    manifest = indexes / old / "manifest.json"
+    manifest.write_text(json.dumps({**json.loads(manifest.read_text()), "format": FORMAT - 1}))
+    log = tmp_path / "up.log"
+    up = start_rag("up", tmp_path, env, log)
+    try:
+
+        def ready() -> bool:
+            try:
+                reply = requests.get(f"http://127.0.0.1:{api_port}/ready", timeout=5)
+            except requests.RequestException:
+                return False
+            return reply.status_code == 200 and reply.json()["ready"] is True
+
+        wait_for("the rebuilt index to be served", ready, timeout=300, log=log)
+        served = requests.get(f"http://127.0.0.1:{api_port}/ready", timeout=5).json()
+        assert served["version"] != old and served["events"] == 20, served
+        assert "written by an older rag-events" in log.read_text()
     finally:
         stop(up)
