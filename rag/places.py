@@ -31,7 +31,7 @@ import numpy as np
 
 from rag.common_words import zipf
 from rag.config import NEAR_KM
-from rag.dates import fold_aligned
+from rag.dates import calendar_words, fold_aligned
 from rag.language import detect_language
 from rag.lexical import STOP_WORDS
 from rag.models import Event
@@ -904,37 +904,21 @@ _UNKNOWN_PLACE = re.compile(
 _RANGE_FROM = re.compile(
     r"\b(?:de|d'|d’)\s*[A-ZÀÂÉÈÊÎÔÛÇ][\w'’-]+(?:\s[A-ZÀÂÉÈÊÎÔÛÇ][\w'’-]+)*\s*$"
 )
-_NOT_PLACES = frozenset(
-    [
-        "famille",
-        "noel",
-        "paques",
-        "toussaint",
-        "pentecote",
-        "ascension",
-        "halloween",
-        "carnaval",
-        "lundi",
-        "mardi",
-        "mercredi",
-        "jeudi",
-        "vendredi",
-        "samedi",
-        "dimanche",
-        "janvier",
-        "fevrier",
-        "mars",
-        "avril",
-        "mai",
-        "juin",
-        "juillet",
-        "aout",
-        "septembre",
-        "octobre",
-        "novembre",
-        "decembre",
-    ]
-)
+_NOT_PLACES = (
+    frozenset(
+        [
+            "famille",
+            "noel",
+            "paques",
+            "toussaint",
+            "pentecote",
+            "ascension",
+            "halloween",
+            "carnaval",
+        ]
+    )
+    | calendar_words()
+)  # "à Noël", "en Mars", "on a Sunday" (the English article "a")
 
 
 def unknown_place(text: str) -> PlaceMatch | None:

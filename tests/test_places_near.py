@@ -241,6 +241,9 @@ def test_near_a_square_is_a_walk_around_it() -> None:
         ("des spectacles en Atlantide ?", "Atlantide"),
         ("une soirée de tubes, genre de Dalida à Aya Nakamura", None),  # a range of names
         ("from Bach to Coltrane, du jazz de Bach à Coltrane", None),
+        # days and months are no places, in English after its article "a" too
+        ("a yoga class on a Sunday in August?", None),
+        ("un concert à Noël ou en Mars ?", None),
     ],
 )
 def test_a_capitalized_name_after_a_is_an_unknown_place_unless_it_ends_a_range(
