@@ -768,14 +768,15 @@ def _week_after(c: _Ctx) -> _Span:
     return _days(c, monday, monday + timedelta(days=6))
 
 
-def _weekday_day(c: _Ctx, weekday: int, number: int) -> _Span | None:
-    """'dimanche 26': the next 26th that falls on a Sunday, within a year."""
+def _weekday_day(c: _Ctx, weekday: int, number: int, part: str | None) -> _Span | None:
+    """'dimanche 26': the next 26th that falls on a Sunday, within a year ('dimanche 26
+    au soir': its evening)."""
     first = c.as_of.replace(day=1)
     for months in range(13):
         with suppress(ValueError):
             day = add_months(first, months).replace(day=number)
             if day >= c.as_of and day.weekday() == weekday:
-                return _days(c, day, day)
+                return _day_part(c, day, part)
     return None
 
 
@@ -974,7 +975,9 @@ _RESOLVERS: dict[str, _Resolver] = {
         c, _number(m["n"]), m["u"], _label("in_days", lang, n=m["n"], unit=m["u"])
     ),
     "in_fortnight": lambda m, c, lang: _in(c, 14, "day", _label("in_fortnight", lang)),
-    "weekday_day": lambda m, c, lang: _weekday_day(c, _WEEKDAYS[m["wd"]], _day_number(m["d"])),
+    "weekday_day": lambda m, c, lang: _weekday_day(
+        c, _WEEKDAYS[m["wd"]], _day_number(m["d"]), m["part"]
+    ),
     "next_day": lambda m, c, lang: _following(_days(c, c.as_of + _DAY, c.as_of + _DAY)),
     "following_weekday": lambda m, c, lang: _following(
         _day_part(c, _weekday_date(c, _WEEKDAYS[m["wd"] or m["wd2"]], "next"), None)

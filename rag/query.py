@@ -89,7 +89,8 @@ _WORD = re.compile(r"[a-z0-9]+")
 # words that point back at the answer: "lesquels conviennent ?", "which of those…"
 _POINTS_BACK = (
     r"\b(?:lesquel(?:le)?s|lequel|laquelle|parmi\s+(?:eux|elles|ceux|celles|ces)"
-    r"|(?:which|any|one)\s+of\s+(?:those|these|them))\b"
+    r"|la[-\s]dedans|dans\s+le\s+lot|(?:which|any|one)\s+of\s+(?:those|these|them)"
+    r"|in\s+there|among\s+(?:those|these|them))\b"
     # a person the question does not name opens it: "il a 11 ans, il pourra entrer ?"
     r"|^\W*(?:(?:ok|merci|thanks)\W+)?"
     r"(?:(?:il|elle|ils|elles)\s+(?!y\b|faut\b|fait\b|pleut\b|reste\b)|(?:he|she|they)\s+(?!say\b))"

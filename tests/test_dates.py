@@ -772,3 +772,22 @@ def test_months_shortened_feast_days_and_holidays_by_name(
 
 def test_a_feast_said_as_a_topic_is_no_date() -> None:
     assert parse_dates("une expo sur l'armistice de 1918", THURSDAY, TZ) is None
+
+
+@pytest.mark.parametrize(
+    ("question", "day", "hours"),
+    [
+        ("Et le dimanche 29 au soir ?", "2026-11-29", (18, 24)),  # a weekday and its number
+        ("Et le dimanche 29 en fin d'après-midi ?", "2026-11-29", (12, 18)),
+        ("samedi en début de soirée", "2026-11-28", (18, 24)),
+        ("Sunday the 29th in the late afternoon", "2026-11-29", (12, 18)),
+        ("Saturday early evening", "2026-11-28", (18, 24)),
+        ("le dimanche 29", "2026-11-29", None),
+    ],
+)
+def test_a_part_of_the_day_said_with_its_day(
+    question: str, day: str, hours: tuple[int, int] | None
+) -> None:
+    window = parse_dates(question, THURSDAY, TZ)
+    assert window is not None and window.start.date().isoformat() == day
+    assert window.hours == hours

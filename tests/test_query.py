@@ -100,6 +100,9 @@ def day(text: str) -> datetime:
         ("Something designed for little ones?", ""),
         # the people an outing is for are its audience, not its topic
         ("Anything adapted for blind visitors in Caen?", ""),
+        ("Ma mere est malvoyante. Are there activities adapted for her in Caen?", ""),
+        ("et samedi soir en particulier ? un truc a partir de 18h", ""),
+        ("slt, des idees pour sortir ce week-end ? on sait pas trop quoi faire", ""),
         ("des visites pour les visiteurs sourds", "visites"),
         # the asker's situation, texted words, the language every event here speaks
         ("etudiant fauché ici lol, y a quoi de gratuit à Caen ce week-end ?", ""),
@@ -663,6 +666,19 @@ def test_which_one_points_back_at_the_earlier_question(question: str) -> None:
             "Any plays in Caen this summer?",
             "plays",
             "puppets",
+        ),
+        # "là-dedans", "in there": among what was just answered
+        (
+            "Et pour une fille de 5 ans, il y a des ateliers là-dedans ?",
+            "Des expositions à Caen cet été ?",
+            "expositions",
+            "ateliers",
+        ),
+        (
+            "Any workshops in there for a 5-year-old?",
+            "Exhibitions in Caen?",
+            "Exhibitions",
+            "workshops",
         ),
         # ...also after the follow-up's first clause
         (
