@@ -1095,6 +1095,8 @@ _DAILY_PART_BEFORE = re.compile(
     rf"\b(?:{_join('daily_before_lead')})?\s*(?P<part>{_join('daily_before')})[\s,]*"
     rf"(?:{_join('daily_before_tail')})?$"
 )
+_DAILY_PART_APART = re.compile(rf"\b(?:{_join('daily_apart')})\b")
+_PART_WORD = re.compile(rf"(?:{_join('daily_after')})$")
 _ONLY_AFTER = re.compile(rf"^\s+(?:{_join('only_after')})\b")
 _ONLY_BEFORE = re.compile(rf"\b(?:{_join('only_before')})\s+$")
 
@@ -1522,12 +1524,30 @@ def _daily_part(c: _Ctx, folded: str, span: _Span, start: int, end: int) -> tupl
     before = _DAILY_PART_BEFORE.search(folded[:start])
     m = after or before
     if m is None:
-        return span, start, end
+        apart = _part_apart(folded, start, end)
+        if apart is None:
+            return span, start, end
+        p = _PARTS[_part_key(apart)]
+        return (
+            replace(span, hours=p.hours, label=f"{span.label}, {p.words[c.language].daily}"),
+            start,
+            end,
+        )
     p = _PARTS[_part_key(m["part"])]
     banded = replace(span, hours=p.hours, label=f"{span.label}, {p.words[c.language].daily}")
     if after is not None:
         return banded, start, end + after.end()
     return banded, before.start() if before else start, end
+
+
+def _part_apart(folded: str, start: int, end: int) -> str | None:
+    """The part of the day the question says away from its date ("le 8 mai c'est férié :
+    une sortie en soirée ?"), if any."""
+    for m in _DAILY_PART_APART.finditer(folded):
+        if m.end() <= start or m.start() >= end:
+            word = _PART_WORD.search(m.group(0))
+            return word.group(0) if word else None
+    return None
 
 
 def _with_only(folded: str, start: int, end: int) -> tuple[int, int]:

@@ -783,6 +783,11 @@ def test_a_feast_said_as_a_topic_is_no_date() -> None:
         ("Sunday the 29th in the late afternoon", "2026-11-29", (12, 18)),
         ("Saturday early evening", "2026-11-28", (18, 24)),
         ("le dimanche 29", "2026-11-29", None),
+        # ...or away from it
+        ("Le 8 décembre c'est férié ? une sortie en soirée à proposer", "2026-12-08", (18, 24)),
+        ("Saturday, something in the evening?", "2026-11-28", (18, 24)),
+        ("samedi, quelque chose le matin ?", "2026-11-28", (6, 12)),
+        ("une soirée jazz samedi", "2026-11-28", None),  # a kind of outing, no part
     ],
 )
 def test_a_part_of_the_day_said_with_its_day(
