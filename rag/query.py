@@ -786,11 +786,20 @@ def _person_subjects(question: str, folded: str, tokens: list[re.Match[str]]) ->
 
 
 def _clause(folded: str, tokens: list[re.Match[str]], first: int) -> range:
-    """The tokens from `first` up to the punctuation that ends its clause."""
+    """The tokens from `first` up to the punctuation that ends its clause, or up to "et
+    je", "and we"...: "je suis reconnu travailleur handicapé et je cherche des ateliers"
+    asks for workshops in its second clause."""
+    said = [t.group(0) for t in tokens]
     for k in range(first, len(tokens) - 1):
         if _CLAUSE_END.search(folded[tokens[k].end() : tokens[k + 1].start()]):
             return range(first, k + 1)
+        if k + 2 < len(said) and said[k + 1] in _AND and said[k + 2] in _ASKER:
+            return range(first, k + 1)
     return range(first, len(tokens))
+
+
+_AND = frozenset({"et", "mais", "and", "but"})
+_ASKER = _SUBJECTS["fr"] | _SUBJECTS["en"]
 
 
 # "il n'y a pas de concert ?", "y a pas de jazz ?" ask for one: no negation there

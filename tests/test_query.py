@@ -515,6 +515,13 @@ def test_topic_terms_join_a_letter_to_its_word_but_not_a_pronoun(
         # ...but what that person likes or wants is what to search
         ("ma copine adore le jazz, un concert ?", "jazz un concert", set()),
         ("My wife loves jazz, any concerts?", "jazz any concerts", set()),
+        # "et je", "and I" open a clause of their own: the request
+        (
+            "Je suis travailleur handicapé et je cherche des ateliers emploi à Caen",
+            "travailleur et je des ateliers emploi",  # "handicapé": the access cue
+            {"travailleur"},
+        ),
+        ("I work in Caen and I want a jazz concert", "work and I a jazz concert", {"work"}),
     ],
 )
 def test_the_askers_own_verbs_are_marked(question: str, topic: str, incidental: set[str]) -> None:
