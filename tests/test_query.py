@@ -102,6 +102,7 @@ def day(text: str) -> datetime:
         ("Anything adapted for blind visitors in Caen?", ""),
         ("Ma mere est malvoyante. Are there activities adapted for her in Caen?", ""),
         ("et samedi soir en particulier ? un truc a partir de 18h", ""),
+        ("Des événements à Caen, n'importe quel jour ?", ""),
         ("slt, des idees pour sortir ce week-end ? on sait pas trop quoi faire", ""),
         ("des visites pour les visiteurs sourds", "visites"),
         # the asker's situation, texted words, the language every event here speaks
