@@ -733,13 +733,21 @@ def _beside_any_outing(folded: str, tokens: list[re.Match[str]], role: list[str]
     def joined(a: int, b: int) -> bool:
         return not _CLAUSE_END.search(folded[tokens[a].end() : tokens[b].start()])
 
+    def qualified(j: int) -> bool:
+        """Whether topic words follow the outing word at `j`: "un truc pour l'épiphanie"
+        is no outing in general."""
+        k = j + 1
+        while k < len(tokens) and joined(k - 1, k) and role[k] == "function":
+            k += 1
+        return k < len(tokens) and joined(k - 1, k) and role[k] == "topic"
+
     def side(i: int, step: int) -> list[int]:
         """The words of the choice on one side of "ou" at `i`, grammar skipped."""
         run: list[int] = []
         j = i + step
         while 0 <= j < len(tokens) and joined(min(i, j), max(i, j)):
             if role[j] == "outing" and all(role[k] == "function" for k in run):
-                return [j]
+                return [] if step > 0 and qualified(j) else [j]
             if role[j] not in ("topic", "function"):
                 break
             run.append(j)

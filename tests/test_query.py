@@ -438,6 +438,12 @@ def test_topic_terms_join_a_letter_to_its_word_but_not_a_pronoun(
         # beside outings in general, a choice only ranks: any outing will do
         ("des sorties ou des voyages pour les seniors à Caen ?", "voyages", {"voyag"}),
         ("a workshop or anything fun in Caen?", "workshop", {"workshop"}),
+        # ...unless that outing is for something too: both are asked
+        (
+            "un atelier galette des rois ou un truc pour l'épiphanie à Caen ?",
+            "atelier galette des rois ou un pour l'épiphanie",
+            set(),
+        ),
         # ...an evening or a session is a format, not any outing: the choice must match
         ("une soirée ou un atelier Halloween ?", "atelier Halloween", set()),
         ("un concert ou un spectacle de danse ?", "concert ou un spectacle de danse", set()),
