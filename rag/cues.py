@@ -124,6 +124,12 @@ _WITHOUT = re.compile(  # "sans enfants", "no kids", "on laisse les enfants": no
     r"\b(?:sans|without|no|pas\s+d(?:e\s+|')|not\s+for|laiss\w*|leav\w*|fai\w*\s+garder)"
     r"\s*(?:les\s+|the\s+|des\s+|nos\s+|mes\s+|our\s+|my\s+)?$"
 )
+# "une pièce pour adultes, pas un spectacle pour enfants": the audience of what is set
+# aside, left in the question for the negation to take whole (rag.query)
+_OF_SET_ASIDE = re.compile(
+    r"\b(?:pas|not|non|plutot\s+que|rather\s+than)\s+(?:un|une|de|des|d'|a|an|any)?\s*"
+    r"[a-z]+\s+(?:pour|for)\s+(?:les\s+|the\s+|des\s+)?$"
+)
 _NUMBER = r"\d{1,2}(?:[.,]5)?"
 _UNIT = r"(?P<unit>ans|mois|years?(?:[-\s]olds?)?|yo|months?(?:[-\s]olds?)?)"
 _PERSON = (  # who may be given an age without its unit: "a teenager (14)", "my daughter is 3"
@@ -256,6 +262,8 @@ def read_cues(folded: str) -> Cues:
                 ages = age_range
     for name, pattern in _AUDIENCE_RES:
         for m in pattern.finditer(folded):
+            if _OF_SET_ASIDE.search(folded, 0, m.start()):
+                continue
             spans.append(m.span())
             if name not in audience and not _WITHOUT.search(folded, 0, m.start()):
                 audience.append(name)  # but "sans enfants", "no kids" want none there

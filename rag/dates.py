@@ -211,11 +211,6 @@ _WEEKDAYS = {day: n for words in _TABLE.words.values() for n, day in enumerate(w
 _MONTHS = _merged(lambda w: w.month)
 
 
-def calendar_words() -> frozenset[str]:
-    """The names of weekdays and months in every language, folded ("sunday", "aout")."""
-    return frozenset(_WEEKDAYS) | frozenset(_MONTHS)
-
-
 _ORDINALS = _merged(lambda w: w.ordinal)
 _NUMBERS = _merged(lambda w: w.number)
 _RANKS = _merged(lambda w: w.rank)
@@ -223,6 +218,15 @@ _STEPS = _merged(lambda w: w.step)
 _PART_WORDS = _merged(lambda w: w.part)
 _SEASON_WORDS = _merged(lambda w: w.season)
 _HOLIDAY_WORDS = _merged(lambda w: w.holiday)
+
+
+def calendar_words(language: Language | None = None) -> frozenset[str]:
+    """The names of weekdays, months and seasons in one language or all, folded ("sunday",
+    "aout", "hiver"; the English "march" is no French word's stem then)."""
+    tables = [_TABLE.words[language]] if language else list(_TABLE.words.values())
+    return frozenset(word for w in tables for word in (*w.weekday, *w.month, *w.season))
+
+
 _ALONE = frozenset(month for words in _TABLE.words.values() for month in words.alone)
 _NUMBER_BEFORE = re.compile(r"\d\s*$")  # "le 31 février": no such day, and no month either
 _POSITIONS = _merged(lambda w: w.position)

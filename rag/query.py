@@ -36,6 +36,7 @@ from rag.cues import (
 from rag.dates import (
     DateWindow,
     HourLimit,
+    calendar_words,
     explicit_window,
     fold_aligned,
     from_then_on,
@@ -359,6 +360,10 @@ def _parse(
     if home is not None:  # "étudiante à Grenoble": ranks, need not match ("from Réunion" may)
         incidental |= frozenset(topic_terms(question[home[0] : home[1]]))
     excluded = ", ".join(filter(None, [excluded, unwanted]))
+    if window is not None:
+        # "on passe l'hiver près de Chartres — d'ici fin février ?": a season or day said
+        # beside the dates read is context, the window already holds the dates
+        incidental |= frozenset(t for t in topic_terms(topic) if t in _calendar_terms(language))
     if window is not None and window.occasion:
         # the occasion ranks the events that name it first; the day itself was asked:
         # when none names it, the day's events answer ("le soir de la Saint-Valentin",
@@ -812,7 +817,7 @@ _ASKER = _SUBJECTS["fr"] | _SUBJECTS["en"]
 
 # "il n'y a pas de concert ?", "y a pas de jazz ?" ask for one: no negation there
 _THERE_IS = re.compile(r"\b(?:y\s+a|ya|y\s+aura(?:it)?|y\s+avait|avez|as|auriez)\s+$")
-_BETWEEN = frozenset({"de", "d", "du", "des", "l", "a", "au", "aux", "en", "of", "for"})
+_BETWEEN = frozenset({"de", "d", "du", "des", "l", "a", "au", "aux", "en", "pour", "of", "for"})
 
 
 def _set_aside(folded: str, tokens: list[re.Match[str]], role: list[str]) -> list[int]:
@@ -832,7 +837,10 @@ def _set_aside(folded: str, tokens: list[re.Match[str]], role: list[str]) -> lis
             continue
         words: list[int] = []
         for k in _clause(folded, tokens, i + 1):
-            if role[k] == "topic":
+            if role[k] == "topic" or (
+                # "pas un spectacle pour enfants": the show for children only
+                role[k] == "context" and words and tokens[k - 1].group(0) in _BETWEEN
+            ):
                 words.append(k)
             elif role[k] != "function" or (words and tokens[k].group(0) not in _BETWEEN):
                 break  # an article may lead the words, "de" join them ("concerts de jazz")
@@ -1025,6 +1033,11 @@ def _access_labels(codes: tuple[AccessCode, ...]) -> list[str]:
     if len(codes) >= len(ACCESS_LABELS) - 1:
         return ["handicap"]
     return [ACCESS_LABELS[c] for c in codes]
+
+
+@cache
+def _calendar_terms(language: Language) -> frozenset[str]:
+    return frozenset(t for word in calendar_words(language) for t in topic_terms(word))
 
 
 def topic_terms(topic: str) -> list[str]:

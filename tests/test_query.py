@@ -103,6 +103,7 @@ def day(text: str) -> datetime:
         ("Ma mere est malvoyante. Are there activities adapted for her in Caen?", ""),
         ("et samedi soir en particulier ? un truc a partir de 18h", ""),
         ("Des événements à Caen, n'importe quel jour ?", ""),
+        ("What can I see in Caen on Christmas Day? Anything open at all?", "Noël"),
         ("ya quoi a caen ces temps ci ?", ""),
         ("je m'ennuie grave, un truc à faire à Caen ?", ""),  # bored: no dislike
         ("on ne s'ennuie pas ici ?", ""),
@@ -596,6 +597,9 @@ def test_a_follow_up_day_follows_the_earlier_dates(earlier: str, question: str, 
         ("Any concerts? Exhibitions don't interest me.", "concerts", "Exhibitions"),
         ("les visites guidées, ça m'ennuie. Un atelier ?", "atelier", "visites guidées"),
         ("museums, not my thing; any gigs?", "gigs", "museums"),
+        # the audience of what is set aside goes with it: only children's shows are out
+        ("une pièce pour adultes, pas un spectacle pour enfants", "pièce", "spectacle enfants"),
+        ("a play for grown-ups, not a show for kids", "play", "show kids"),
         # no negation: a question, "or not"
         ("il n'y a pas de concert ce soir ?", "concert", ""),
         ("y a pas de jazz à Caen ?", "jazz", ""),
@@ -925,3 +929,13 @@ def test_a_city_abroad_said_with_its_country_or_region_is_the_city(question: str
     u = understand(question, THURSDAY, ABROAD, TZ)
     assert u.place is not None and (u.place.kind, u.place.name) == ("city", "Aoste")
     assert topic_terms(u.topic) == ["concert"]
+
+
+def test_a_season_said_beside_the_dates_read_need_not_match() -> None:
+    u = understand(
+        "on passe l'hiver près de Caen, quoi d'ici fin février ?", THURSDAY, GAZETTEER, TZ
+    )
+    assert u.window is not None and u.incidental == {"hiver"}
+    # the English month is no French word: "marché de Noël" keeps its market
+    market = understand("un marché de noël à Caen en décembre ?", THURSDAY, GAZETTEER, TZ)
+    assert "march" in topic_terms(market.topic) and "march" not in market.incidental
