@@ -257,6 +257,7 @@ class _Parsed:
     outside: PlaceMatch | None = None  # "en dehors de Paris": where not to look
     dates: DateWindow | None = None  # `window` before its hour limit: the days said
     limit: HourLimit | None = None  # "avant 18h": kept on the days a follow-up narrows to
+    around_km: float | None = None  # "et 40 km autour ?", "et dans le coin ?": no place said
 
 
 def _parse(
@@ -352,6 +353,18 @@ def _parse(
     if place is not None and place.radius_km is not None:
         for m in VICINITY.finditer(folded):  # "dans le coin": said by the radius
             drop(*m.span())
+    around_km = None  # no place said: a follow-up widens the one asked before
+    if place is None and venue is None:
+        distance = _DISTANCE.search(folded)
+        vicinity = VICINITY.search(folded)
+        if distance is not None:  # "et 40 km autour ?"
+            km = distance["km"] or distance["km2"] or distance["km3"]
+            around_km = float(km.replace(",", "."))
+            drop(*distance.span())
+        elif vicinity is not None:  # "et dans le coin ?"
+            around_km = near_km
+        if vicinity is not None:
+            drop(*vicinity.span())
     there = False  # "là-bas": the place of the earlier question
     for m in _THERE.finditer(folded):
         drop(*m.span())
@@ -397,6 +410,7 @@ def _parse(
         outside,
         dates,
         limit,
+        around_km,
     )
 
 
@@ -442,11 +456,12 @@ def _containing_place(
 
 
 # a distance said with the place ("within 20 km of Lyon", "à 10 km de Rennes", "1,5 km
-# max"), not a length ("une course de 10 km")
+# max", "40 km autour"), not a length ("une course de 10 km")
 _DISTANCE = re.compile(
     r"\b(?:(?:within|less\s+than|under|up\s+to|dans\s+un\s+rayon\s+de|a\s+moins\s+de|moins\s+de"
     r"|rayon\s+de)\s+(?P<km>\d+(?:[.,]\d+)?)\s*(?:km|kms|kilomet(?:er|re)s?)\b(?:\s+(?:of|from|de|d'|du|des))?"
-    r"|(?P<km2>\d+(?:[.,]\d+)?)\s*(?:km|kms)\s+(?:max(?:imum)?|au\s+plus|tops|around|from|away)"
+    r"|(?P<km2>\d+(?:[.,]\d+)?)\s*(?:km|kms)\s+(?:max(?:imum)?|au\s+plus|tops|around|from|away"
+    r"|autour|aux\s+alentours|alentour)"
     r"|\ba\s+(?P<km3>\d+(?:[.,]\d+)?)\s*(?:km|kms)\s+(?:de|d'|du|des)\b)"
 )
 
@@ -944,6 +959,8 @@ def understand(
         if place is None and venue is None and own.outside is None:
             place = next((p.place for p in chain if p.place), None)
             venue = next((p.venue for p in chain if p.venue), None)
+            if place is not None and own.around_km is not None:
+                place = _within(place, own.around_km, gazetteer)
         said = next((p for p in chain if p.topic), None)
         if not topic:
             topic, incidental = (said.topic, said.incidental) if said else ("", frozenset())

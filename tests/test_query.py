@@ -360,6 +360,21 @@ def test_short_follow_ups(follow_up: str, summary: str) -> None:
     assert u.place is not None and u.place.name == "Lyon"
 
 
+@pytest.mark.parametrize(
+    ("follow_up", "km"),
+    [
+        ("et 40 km autour ?", 40.0),
+        ("et dans un rayon de 30 km ?", 30.0),
+        ("et dans le coin ?", 15.0),
+    ],
+)
+def test_a_follow_up_widens_the_place_asked_before(follow_up: str, km: float) -> None:
+    earlier = ["Des concerts ce week-end à Lyon ?"]
+    u = understand(follow_up, THURSDAY, GAZETTEER, TZ, previous_questions=earlier, near_km=15.0)
+    assert u.place is not None and (u.place.name, u.place.radius_km) == ("Lyon", km)
+    assert u.topic == "concerts"
+
+
 def test_without_history_a_follow_up_is_read_alone() -> None:
     u = understand("et à Lyon ?", THURSDAY, GAZETTEER, TZ)
     assert u.topic == "" and u.window is None
