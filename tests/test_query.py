@@ -103,6 +103,7 @@ def day(text: str) -> datetime:
         ("Ma mere est malvoyante. Are there activities adapted for her in Caen?", ""),
         ("et samedi soir en particulier ? un truc a partir de 18h", ""),
         ("Des événements à Caen, n'importe quel jour ?", ""),
+        ("Taking my partner out in Caen this weekend, what shows are on?", "shows"),
         ("What can I see in Caen on Christmas Day? Anything open at all?", "Noël"),
         ("ya quoi a caen ces temps ci ?", ""),
         ("je m'ennuie grave, un truc à faire à Caen ?", ""),  # bored: no dislike
