@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from rag.dates import number_words
+from rag.dates import calendar_words, number_words
 from rag.models import Event
 from rag.text import fold
 
@@ -180,9 +180,9 @@ _FREE = re.compile(
 # "I'm free on Tuesday", "Free tonight?", "je suis libre samedi": the asker has time, which
 # asks for no price (read before _FREE; "anything free on Saturday?" is a price)
 _WHEN = (
-    r"(?:on|this|tonight|today|tomorrow|next|all|in\s+the|at\s+\d|(?:mon|tues|wednes|thurs"
-    r"|fri|satur|sun)days?|le|ce|cet|cette|demain|lundi|mardi|mercredi|jeudi|vendredi|samedi"
-    r"|dimanche)\b"
+    r"(?:on|this|tonight|today|tomorrow|next|all|in\s+the|at\s+\d|le|ce|cet|cette|demain|"
+    + "|".join(sorted(calendar_words(), key=len, reverse=True))
+    + r")\b"
 )
 _AVAILABLE = re.compile(
     r"\b(?:(?:i\s*'?\s*m|i\s+am|we\s*'?\s*re|we\s+are|(?:i|we)\s*(?:'\s*ll|\s+will|\s*'\s*d|\s+would)"

@@ -209,8 +209,6 @@ def _merged(pick: Callable[[_Words], dict[str, T]]) -> dict[str, T]:
 
 _WEEKDAYS = {day: n for words in _TABLE.words.values() for n, day in enumerate(words.weekday)}
 _MONTHS = _merged(lambda w: w.month)
-
-
 _ORDINALS = _merged(lambda w: w.ordinal)
 _NUMBERS = _merged(lambda w: w.number)
 _RANKS = _merged(lambda w: w.rank)
