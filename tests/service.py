@@ -38,6 +38,22 @@ def clean_env(**values: str) -> dict[str, str]:
     return env | {"PATH": f"{BIN}{os.pathsep}{env.get('PATH', '')}"} | values
 
 
+def local_env(base: Path, api_port: int, ui_port: int, **values: str) -> dict[str, str]:
+    """`clean_env` for a `rag up` under `base` on local ports, offline (embedded model and
+    writer)."""
+    return clean_env(
+        RAG_DATA_DIR=str(base / "data"),
+        RAG_RUN_DIR=str(base / "run"),
+        API_HOST="127.0.0.1",
+        API_PORT=str(api_port),
+        UI_HOST="127.0.0.1",
+        UI_PORT=str(ui_port),
+        EMBEDDING_PROVIDER="local",
+        LLM_PROVIDER="extractive",
+        **values,
+    )
+
+
 def wait_for(what: str, check: Callable[[], bool], timeout: float, log: Path | None = None) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -123,18 +139,7 @@ class Service:
 def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Service]:
     base = tmp_path_factory.mktemp("service")
     api_port, ui_port = free_port(), free_port()
-    env = clean_env(
-        RAG_DATA_DIR=str(base / "data"),
-        RAG_RUN_DIR=str(base / "run"),
-        API_HOST="127.0.0.1",
-        API_PORT=str(api_port),
-        UI_HOST="127.0.0.1",
-        UI_PORT=str(ui_port),
-        REBUILD_API_KEY=REBUILD_KEY,
-        EMBEDDING_PROVIDER="local",
-        LLM_PROVIDER="extractive",
-        INDEX_RELOAD_INTERVAL="1",
-    )
+    env = local_env(base, api_port, ui_port, REBUILD_API_KEY=REBUILD_KEY, INDEX_RELOAD_INTERVAL="1")
     log = base / "service.log"
     # A small demo corpus (the default is 360 events): `rag up` finds an index and starts.
     demo = [str(BIN / "rag"), "demo", "--events", "120"]

@@ -15,60 +15,39 @@ from rag.models import Event
 from rag.places import NEAR_KM, Gazetteer, event_place, place_phrase, unknown_place
 from rag.query import understand
 
+
+def _at(
+    uid: str,
+    city: str,
+    latitude: float,
+    longitude: float,
+    postal_code: str | None = None,
+    insee: str | None = None,
+    region: str | None = None,
+    country: str | None = None,
+) -> Event:
+    return Event(
+        uid=uid,
+        title="x",
+        city=city,
+        latitude=latitude,
+        longitude=longitude,
+        postal_code=postal_code,
+        insee=insee,
+        region=region,
+        country=country,
+    )
+
+
 EVENTS = [
-    Event(
-        uid="lyon", title="x", city="Lyon", postal_code="69001", latitude=45.767, longitude=4.834
-    ),
-    Event(
-        uid="villeurbanne",
-        title="x",
-        city="Villeurbanne",
-        postal_code="69100",
-        latitude=45.766,
-        longitude=4.880,
-    ),
-    Event(
-        uid="vienne",
-        title="x",
-        city="Vienne",
-        postal_code="38200",
-        latitude=45.525,
-        longitude=4.874,
-    ),
-    Event(
-        uid="st-laurent",
-        title="x",
-        city="Saint-Laurent-du-Var",
-        postal_code="06700",
-        latitude=43.673,
-        longitude=7.190,
-    ),
-    Event(
-        uid="toulon",
-        title="x",
-        city="Toulon",
-        postal_code="83000",
-        latitude=43.124,
-        longitude=5.928,
-    ),
-    Event(uid="rennes", title="x", city="Rennes", insee="35238", latitude=48.111, longitude=-1.680),
-    Event(
-        uid="herblain",
-        title="x",
-        city="Saint-Herblain",
-        postal_code="44800",
-        latitude=47.212,
-        longitude=-1.651,
-    ),
-    Event(
-        uid="aoste",
-        title="x",
-        city="Aoste",
-        region="Vallée d'Aoste",
-        country="Italie",
-        latitude=45.737,
-        longitude=7.320,
-    ),
+    _at("lyon", "Lyon", 45.767, 4.834, postal_code="69001"),
+    _at("villeurbanne", "Villeurbanne", 45.766, 4.880, postal_code="69100"),
+    _at("vienne", "Vienne", 45.525, 4.874, postal_code="38200"),
+    _at("st-laurent", "Saint-Laurent-du-Var", 43.673, 7.190, postal_code="06700"),
+    _at("toulon", "Toulon", 43.124, 5.928, postal_code="83000"),
+    _at("rennes", "Rennes", 48.111, -1.680, insee="35238"),
+    _at("herblain", "Saint-Herblain", 47.212, -1.651, postal_code="44800"),
+    _at("aoste", "Aoste", 45.737, 7.320, region="Vallée d'Aoste", country="Italie"),
     Event(uid="paris", title="x", city="Paris", postal_code="75011", country="France"),
 ]
 GAZETTEER = Gazetteer.from_events(EVENTS)

@@ -223,7 +223,7 @@ def test_supervisorctl_in_a_second_terminal_needs_no_variable(tmp_path: Path) ->
     """README: `uv run rag up` in one terminal, then, in another with nothing set,
     `uv run supervisorctl -c supervisord.conf status` (and `restart api`)."""
     from rag.config import Settings
-    from tests.service import BIN, ROOT, clean_env, free_port, start_rag, stop, wait_for
+    from tests.service import BIN, ROOT, clean_env, free_port, local_env, start_rag, stop, wait_for
 
     default = Settings.model_fields["run_dir"].default
     if Settings(_env_file=ROOT / ".env").run_dir != default:  # type: ignore[call-arg]
@@ -234,15 +234,8 @@ def test_supervisorctl_in_a_second_terminal_needs_no_variable(tmp_path: Path) ->
     uv = shutil.which("uv")
     assert uv, "uv is not on PATH (the README's commands need it)"
     api_port, ui_port = free_port(), free_port()
-    env = clean_env(  # everything but RAG_RUN_DIR: the default is what is tested
-        RAG_DATA_DIR=str(tmp_path / "data"),
-        API_HOST="127.0.0.1",
-        API_PORT=str(api_port),
-        UI_HOST="127.0.0.1",
-        UI_PORT=str(ui_port),
-        EMBEDDING_PROVIDER="local",
-        LLM_PROVIDER="extractive",
-    )
+    env = local_env(tmp_path, api_port, ui_port)
+    del env["RAG_RUN_DIR"]  # everything but RAG_RUN_DIR: the default is what is tested
     demo = [str(BIN / "rag"), "demo", "--events", "20"]
     subprocess.run(demo, cwd=tmp_path, env=env, check=True, capture_output=True, timeout=600)
     log = tmp_path / "up.log"
@@ -276,19 +269,10 @@ def test_rag_up_rebuilds_an_index_an_older_version_wrote(tmp_path: Path) -> None
     """After an upgrade that changed the index format, `rag up` builds the index again
     (here the demo, with its size) before serving, instead of an API that is never ready."""
     from rag.versions import FORMAT
-    from tests.service import BIN, clean_env, free_port, start_rag, stop, wait_for
+    from tests.service import BIN, free_port, local_env, start_rag, stop, wait_for
 
     api_port = free_port()
-    env = clean_env(
-        RAG_DATA_DIR=str(tmp_path / "data"),
-        RAG_RUN_DIR=str(tmp_path / "run"),
-        API_HOST="127.0.0.1",
-        API_PORT=str(api_port),
-        UI_HOST="127.0.0.1",
-        UI_PORT=str(free_port()),
-        EMBEDDING_PROVIDER="local",
-        LLM_PROVIDER="extractive",
-    )
+    env = local_env(tmp_path, api_port, free_port())
     demo = [str(BIN / "rag"), "demo", "--events", "20"]
     subprocess.run(demo, cwd=tmp_path, env=env, check=True, capture_output=True, timeout=600)
     indexes = tmp_path / "data" / "indexes"
