@@ -1013,7 +1013,8 @@ def _week_of(c: _Ctx, day: date | None) -> _Span | None:
 
 def _week_of_month(m: re.Match[str], c: _Ctx) -> _Span:
     """'la première semaine de juillet': days 1 to 7 (the last: the month's last 7 days);
-    'le premier week-end de juillet': the month's first Saturday and the Sunday after."""
+    'le premier week-end de juillet': the month's first Saturday and the Sunday after; 'le
+    premier samedi de juillet': that Saturday."""
     month = _MONTHS[m["m"]]
     first = date(int(m["y"]) if m["y"] else _coming_year(c, month), month, 1)
     last = add_months(first, 1) - timedelta(days=1)
@@ -1022,6 +1023,13 @@ def _week_of_month(m: re.Match[str], c: _Ctx) -> _Span:
         start = last - timedelta(days=6) if rank < 0 else first + timedelta(days=7 * (rank - 1))
         name = f"{month_name(month, c.language)} {first.year}"
         return _days(c, start, start + timedelta(days=6), name)
+    if m["u"] in _WEEKDAYS:  # 'le premier samedi de juillet', 'the last Sunday of August'
+        weekday = _WEEKDAYS[m["u"]]
+        if rank < 0:
+            day = last - timedelta(days=(last.weekday() - weekday) % 7)
+        else:
+            day = first + timedelta(days=(weekday - first.weekday()) % 7 + 7 * (rank - 1))
+        return _days(c, day, day) if day <= last else _days(c, first, last)
     saturday = first + timedelta(days=(5 - first.weekday()) % 7)
     if rank < 0:
         saturday += timedelta(days=7 * ((last - saturday).days // 7))

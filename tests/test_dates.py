@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import get_args
 from zoneinfo import ZoneInfo
 
@@ -796,3 +796,22 @@ def test_a_part_of_the_day_said_with_its_day(
     window = parse_dates(question, THURSDAY, TZ)
     assert window is not None and window.start.date().isoformat() == day
     assert window.hours == hours
+
+
+@pytest.mark.parametrize(
+    ("question", "start", "end"),
+    [
+        # the rank of a weekday in its month
+        ("le premier samedi de juillet ?", "2027-07-03", "2027-07-03"),
+        ("le deuxième mardi de décembre", "2026-12-08", "2026-12-08"),
+        ("the last Sunday of January?", "2027-01-31", "2027-01-31"),
+        # "d'ici" a number of days or weeks, without "les": from today to then
+        ("des événements d'ici deux semaines ?", "2026-11-26", "2026-12-10"),
+        ("d'ici 10 jours, un concert ?", "2026-11-26", "2026-12-06"),
+    ],
+)
+def test_ranks_of_weekdays_and_spans_from_today(question: str, start: str, end: str) -> None:
+    window = parse_dates(question, THURSDAY, TZ)
+    assert window is not None
+    last = (window.end - timedelta(microseconds=1)).date().isoformat()
+    assert (window.start.date().isoformat(), last) == (start, end)

@@ -104,6 +104,9 @@ def day(text: str) -> datetime:
         ("et samedi soir en particulier ? un truc a partir de 18h", ""),
         ("Des événements à Caen, n'importe quel jour ?", ""),
         ("Taking my partner out in Caen this weekend, what shows are on?", "shows"),
+        ("Des sorties à Caen pendant les vacances scolaires ?", ""),
+        ("anything in Caen later this month?", ""),
+        ("sometime next week, a concert in Caen?", "concert"),
         ("What can I see in Caen on Christmas Day? Anything open at all?", "Noël"),
         ("ya quoi a caen ces temps ci ?", ""),
         ("je m'ennuie grave, un truc à faire à Caen ?", ""),  # bored: no dislike
