@@ -107,6 +107,8 @@ def day(text: str) -> datetime:
         ("Des sorties à Caen pendant les vacances scolaires ?", ""),
         ("anything in Caen later this month?", ""),
         ("sometime next week, a concert in Caen?", "concert"),
+        ("C'est quoi les événements incontournables à Caen ce mois-ci ?", ""),
+        ("Something unusual to do in Caen?", ""),
         ("What can I see in Caen on Christmas Day? Anything open at all?", "Noël"),
         ("ya quoi a caen ces temps ci ?", ""),
         ("je m'ennuie grave, un truc à faire à Caen ?", ""),  # bored: no dislike
