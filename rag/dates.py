@@ -1029,7 +1029,7 @@ def _week_of_month(m: re.Match[str], c: _Ctx) -> _Span:
             day = last - timedelta(days=(last.weekday() - weekday) % 7)
         else:
             day = first + timedelta(days=(weekday - first.weekday()) % 7 + 7 * (rank - 1))
-        return _days(c, day, day) if day <= last else _days(c, first, last)
+        return _days(c, day, day)  # ranks go to the 4th: always inside the month
     saturday = first + timedelta(days=(5 - first.weekday()) % 7)
     if rank < 0:
         saturday += timedelta(days=7 * ((last - saturday).days // 7))
