@@ -652,6 +652,11 @@ def _window(
 
 # What may stand between a subject and its verb: object pronouns, negation, auxiliaries.
 _CLITICS = frozenset({"ne", "n", "me", "m", "te", "t", "se", "s", "y", "en", "le", "la", "les"})
+_MODALS = frozenset(
+    {"can", "could", "may", "might", "should", "shall", "would", "will", "do", "did",
+     "peut", "peux", "puis", "pourrait", "pourrais", "pourrions", "pouvons", "pouvez", "doit",
+     "dois", "devrait", "devrais", "sait", "sais"}
+)  # fmt: skip
 _AUXILIARIES = frozenset(
     {"ai", "as", "a", "avons", "avez", "ont", "suis", "es", "est", "sommes", "etes", "sont",
      "avais", "avait", "etais", "etait", "am", "re", "are", "is", "was", "were", "ve", "have",
@@ -677,7 +682,11 @@ def _asker_verbs(
     is incidental."""
     subjects, said = _SUBJECTS[language], [t.group(0) for t in tokens]
     found: list[int] = []
-    for j in sorted({i + 1 for i, word in enumerate(said) if word in subjects} | set(after_person)):
+    # "Where can I hear jazz?", "Où peut-on écouter du jazz ?": a subject after its verb
+    # asks, the verb after it is the request
+    asked = {i for i, word in enumerate(said) if word in subjects and i and said[i - 1] in _MODALS}
+    told = {i + 1 for i, word in enumerate(said) if word in subjects and i not in asked}
+    for j in sorted(told | set(after_person)):
         while j < len(said) and (said[j] in _CLITICS or said[j] in _AUXILIARIES):
             j += 1
         if j < len(said) and role[j] in ("outing", "context") and said[j - 1] in _AUXILIARIES:

@@ -546,6 +546,10 @@ def test_topic_terms_join_a_letter_to_its_word_but_not_a_pronoun(
         # ...but what that person likes or wants is what to search
         ("ma copine adore le jazz, un concert ?", "jazz un concert", set()),
         ("My wife loves jazz, any concerts?", "jazz any concerts", set()),
+        # a subject after its verb asks: what follows is the request
+        ("Où peut-on écouter du jazz à Caen ?", "écouter du jazz", set()),
+        ("Where can we watch a rugby match in Caen?", "watch a rugby match", set()),
+        ("Could I see some theatre in Caen on Friday?", "theatre", set()),
         # "et je", "and I" open a clause of their own: the request
         (
             "Je suis travailleur handicapé et je cherche des ateliers emploi à Caen",
