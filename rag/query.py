@@ -702,8 +702,22 @@ def _asker_verbs(
             clause[-1] + 1 == len(said) or any(role[k] == "asking" for k in clause)
         ):
             continue
+        if _leads_to_asking(role, said, clause):
+            # "je n'arrive pas à trouver de cours", "I failed to find a class": only the
+            # verb is the asker's, what it leads to is asked
+            found += [j] if role[j] == "topic" else []
+            continue
         found += [k for k in clause if role[k] == "topic"]
     return found
+
+
+def _leads_to_asking(role: list[str], said: list[str], clause: range) -> bool:
+    """Whether the clause's verb leads straight to a way of asking ("arrive pas à
+    trouver", "failed to find"): the asker's clause is then the request itself."""
+    k = clause.start + 1
+    while k < clause.stop and role[k] in ("function", "negation") and said[k] not in _AND:
+        k += 1
+    return clause.start + 1 < k < clause.stop and role[k] == "asking"
 
 
 _SENTENCE_END = re.compile(r"[.!?…]+(?=\s)")

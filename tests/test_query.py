@@ -550,6 +550,12 @@ def test_topic_terms_join_a_letter_to_its_word_but_not_a_pronoun(
         ("Où peut-on écouter du jazz à Caen ?", "écouter du jazz", set()),
         ("Where can we watch a rugby match in Caen?", "watch a rugby match", set()),
         ("Could I see some theatre in Caen on Friday?", "theatre", set()),
+        # a verb of the asker's that leads to a way of asking: only the verb is theirs
+        (
+            "je n'arrive pas à trouver de cours de poterie à Caen",
+            "arrive de cours de poterie",
+            {"arriv"},
+        ),
         # "et je", "and I" open a clause of their own: the request
         (
             "Je suis travailleur handicapé et je cherche des ateliers emploi à Caen",
