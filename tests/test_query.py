@@ -545,6 +545,8 @@ def test_topic_terms_join_a_letter_to_its_word_but_not_a_pronoun(
         ),
         # ...but what that person likes or wants is what to search
         ("ma copine adore le jazz, un concert ?", "jazz un concert", set()),
+        ("ma copine rêve de faire de la salsa à Caen", "salsa", set()),
+        ("We feel like doing karaoke in Caen tonight", "karaoke", set()),
         ("My wife loves jazz, any concerts?", "jazz any concerts", set()),
         # a subject after its verb asks: what follows is the request
         ("Où peut-on écouter du jazz à Caen ?", "écouter du jazz", set()),
