@@ -541,9 +541,9 @@ def up() -> None:
         typer.echo(
             f"Empty {settings.data_dir}: copied the demo index of {settings.seed_dir}.", err=True
         )
-    old_format = outdated(settings)
+    active, old_format = active_version(settings), outdated(settings)
     stale = stale_demo(settings)
-    if stale is not None and active_version(settings) is not None and not old_format:
+    if stale is not None and active is not None and not old_format:
         import subprocess
         import sys
 
@@ -553,7 +553,7 @@ def up() -> None:
             err=True,
         )
         subprocess.Popen([sys.executable, "-m", "rag.cli", "demo", "--if-stale"])
-    elif active_version(settings) is None or old_format:
+    elif active is None or old_format:
         from rag.ingest import sources_from_settings
 
         where = settings.data_dir

@@ -1533,17 +1533,10 @@ def _daily_part(c: _Ctx, folded: str, span: _Span, start: int, end: int) -> tupl
     after = _DAILY_PART.match(folded[end:])
     before = _DAILY_PART_BEFORE.search(folded[:start])
     m = after or before
-    if m is None:
-        apart = _part_apart(folded, start, end)
-        if apart is None:
-            return span, start, end
-        p = _PARTS[_part_key(apart)]
-        return (
-            replace(span, hours=p.hours, label=f"{span.label}, {p.words[c.language].daily}"),
-            start,
-            end,
-        )
-    p = _PARTS[_part_key(m["part"])]
+    part = m["part"] if m else _part_apart(folded, start, end)
+    if part is None:
+        return span, start, end
+    p = _PARTS[_part_key(part)]
     banded = replace(span, hours=p.hours, label=f"{span.label}, {p.words[c.language].daily}")
     if after is not None:
         return banded, start, end + after.end()

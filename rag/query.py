@@ -328,8 +328,7 @@ def _parse(
             drop(code.start("code"), code.end("code"))
         distance = _DISTANCE.search(folded)
         if distance is not None:  # "dans un rayon de 20 km", "1,5 km max"
-            km = distance["km"] or distance["km2"] or distance["km3"]
-            place = _within(place, float(km.replace(",", ".")), gazetteer)
+            place = _within(place, _km(distance), gazetteer)
             drop(*distance.span())
         rest = "".join(c if k else " " for c, k in zip(unread, keep, strict=True))
         after = question.find(place.expression) + len(place.expression)
@@ -358,8 +357,7 @@ def _parse(
         distance = _DISTANCE.search(folded)
         vicinity = VICINITY.search(folded)
         if distance is not None:  # "et 40 km autour ?"
-            km = distance["km"] or distance["km2"] or distance["km3"]
-            around_km = float(km.replace(",", "."))
+            around_km = _km(distance)
             drop(*distance.span())
         elif vicinity is not None:  # "et dans le coin ?"
             around_km = near_km
@@ -467,6 +465,12 @@ _DISTANCE = re.compile(
 
 
 _LISTED = re.compile(r"[\s,;/]*(?:(?:ou|et|voire|or|and)\b)?[\s,;/]*")
+
+
+def _km(distance: re.Match[str]) -> float:
+    """The distance `_DISTANCE` read, in km ("1,5 km max" is 1.5)."""
+    km = distance["km"] or distance["km2"] or distance["km3"]
+    return float(km.replace(",", "."))
 
 
 def _listed_place(
@@ -840,11 +844,10 @@ def _clause(folded: str, tokens: list[re.Match[str]], first: int) -> range:
     """The tokens from `first` up to the punctuation that ends its clause, or up to "et
     je", "and we"...: "je suis reconnu travailleur handicapé et je cherche des ateliers"
     asks for workshops in its second clause."""
-    said = [t.group(0) for t in tokens]
     for k in range(first, len(tokens) - 1):
         if _CLAUSE_END.search(folded[tokens[k].end() : tokens[k + 1].start()]):
             return range(first, k + 1)
-        if k + 2 < len(said) and said[k + 1] in _AND and said[k + 2] in _ASKER:
+        if k + 2 < len(tokens) and tokens[k + 1][0] in _AND and tokens[k + 2][0] in _ASKER:
             return range(first, k + 1)
     return range(first, len(tokens))
 
