@@ -1679,7 +1679,12 @@ def with_hour_limit(window: DateWindow, limit: HourLimit) -> DateWindow:
     hours = (max(first, limit.hours[0]), min(end, limit.hours[1]))
     if hours[0] >= hours[1]:
         hours = limit.hours
-    return replace(window, hours=hours, label=f"{window.label}, {limit.words}")
+    # "samedi soir, après minuit": the band runs into the next morning, past the window's day
+    tz = window.start.tzinfo
+    assert isinstance(tz, ZoneInfo)
+    last_day = (window.end - timedelta(microseconds=1)).astimezone(tz).date()
+    end = max(window.end, _at(last_day, hours[1], tz)) if hours[1] > 24 else window.end
+    return replace(window, end=end, hours=hours, label=f"{window.label}, {limit.words}")
 
 
 def explicit_window(

@@ -598,6 +598,7 @@ def _topic(
     asker += _told_around_the_question(folded, tokens, role)
     asker += _beside_any_outing(folded, tokens, role)
     asker += _together(tokens, role)
+    asker += _label(folded, tokens, role)
     incidental = frozenset(stem(tokens[i].group(0)) for i in asker)
     words = [i for i in range(kept[0], kept[-1] + 1) if role[i] in ("topic", "function")]
     text = []
@@ -751,6 +752,22 @@ def _told_around_the_question(
         if a != first and not any(role[i] in ("asking", "outing") for i in mine):
             told += [i for i in mine if role[i] == "topic"]
     return told
+
+
+_QUESTION_WORDS = frozenset({"question", "questions", "q"})
+
+
+def _label(folded: str, tokens: list[re.Match[str]], role: list[str]) -> list[int]:
+    """The topic words of an opening label the question is announced by: "Night owl
+    question: what's still on after midnight?", "Question de parent débordé : …". They
+    say who asks, not what; they rank but need not match."""
+    colon = folded.find(":")
+    if colon < 0 or not folded[colon + 1 :].strip():
+        return []
+    mine = [i for i, t in enumerate(tokens) if t.start() < colon]
+    if not mine or not {tokens[mine[0]][0], tokens[mine[-1]][0]} & _QUESTION_WORDS:
+        return []
+    return [i for i in mine if role[i] == "topic"]
 
 
 _OR = frozenset({"ou", "or"})

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -774,6 +774,37 @@ def test_a_clock_time_bounds_the_day(question: str, hours: tuple[int, int], said
     u = understand(question, THURSDAY, GAZETTEER, TZ)
     assert u.window is not None and u.window.hours == hours
     assert u.window.label.endswith(said) and said not in u.topic
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Saturday night, what's still on after midnight?",
+        "samedi soir, il y a quoi après minuit ?",
+        "Vendredi 4 décembre - where can we keep going after midnight?",
+    ],
+)
+def test_after_midnight_reaches_into_the_next_morning(question: str) -> None:
+    u = understand(question, THURSDAY, GAZETTEER, TZ)
+    assert u.window is not None and u.topic == ""  # "keep going" asks, it names nothing
+    day = next(d for d in (date(2026, 11, 28), date(2026, 12, 4)) if u.window.start.date() <= d)
+    night = datetime.combine(day, datetime.min.time(), tzinfo=TZ)
+    assert u.window.overlaps(night + timedelta(hours=24.5), night + timedelta(hours=27))
+    assert not u.window.overlaps(night + timedelta(hours=20), night + timedelta(hours=23))
+
+
+@pytest.mark.parametrize(
+    ("question", "label"),
+    [
+        ("Night owl question: what's still going on in Paris tonight?", "owl"),
+        ("Question de maman débordée : un atelier pour les enfants samedi ?", "débordée"),
+    ],
+)
+def test_an_opening_label_says_who_asks_not_what(question: str, label: str) -> None:
+    u = understand(question, THURSDAY, GAZETTEER, TZ)
+    assert set(topic_terms(label)) <= u.incidental  # ranks, need not match
+    asked = understand(question.split(":", 1)[1], THURSDAY, GAZETTEER, TZ)
+    assert not set(topic_terms(asked.topic)) & u.incidental  # what follows is still asked
 
 
 @pytest.mark.parametrize(
