@@ -489,6 +489,18 @@ def _weekday_rule(m: re.Match[str], c: _Ctx, language: Language) -> _Span:
     return _habit(c, days, (_WEEKDAYS[m["wd"]],), hours)
 
 
+def _working_days(m: re.Match[str], c: _Ctx) -> _Span:
+    """'en semaine', 'weekday evenings': Monday to Friday, a habit over the season to come."""
+    days = _days(c, c.as_of, c.as_of + timedelta(days=HABIT_DAYS - 1))
+    part = "soir" if m.groupdict().get("night") else _part_key(m["part"]) if m["part"] else None
+    label = f"{c.label('working_days')} ({days.label})"
+    if part is not None:
+        label = f"{label}, {_PARTS[part].words[c.language].daily}"
+    return replace(
+        days, label=label, weekdays=(0, 1, 2, 3, 4), hours=_PARTS[part].hours if part else None
+    )
+
+
 def _habit(c: _Ctx, days: _Span, weekdays: tuple[int, ...], hours: tuple[int, int] | None) -> _Span:
     """The span of `days` on these weekdays only: "le samedi et le dimanche (du … au …)"."""
     names = WEEKDAYS if c.language == "fr" else [d.capitalize() for d in EN_WEEKDAYS]
@@ -848,6 +860,18 @@ def _part_of(m: re.Match[str], c: _Ctx, day: date | None) -> _Span | None:
     return _day_part(c, day, m["part"]) if day else None
 
 
+def _period_part(m: re.Match[str], c: _Ctx) -> _Span | None:
+    """'début de la semaine prochaine' (Monday to Wednesday), 'mi-semaine prochaine'
+    (Wednesday, Thursday), 'the end of next week' (Friday on); of next month, as a month's."""
+    position = _position(m["pos"])
+    if _UNITS[m["u"]] == "month":
+        moved = add_months(c.as_of.replace(day=1), 1)
+        return _month_span(c, moved.month, moved.year, position)
+    monday = c.as_of - timedelta(days=c.as_of.weekday()) + timedelta(weeks=1)
+    first, last = {"debut": (0, 2), "mi": (2, 3), "fin": (4, 6)}[position]
+    return _days(c, monday + timedelta(days=first), monday + timedelta(days=last))
+
+
 def _end_of(c: _Ctx, unit: Unit) -> _Span:
     """'la fin du mois' / 'the end of the month': its second half; of a week, Friday on."""
     if unit == "month":
@@ -949,6 +973,8 @@ _RESOLVERS: dict[str, _Resolver] = {
     "next_month": lambda m, c, lang: _relative_month(c, 1),
     "last_month": lambda m, c, lang: _relative_month(c, -1),
     "end_of": lambda m, c, lang: _end_of(c, _UNITS[m[0].split()[-1]]),
+    "period_part": lambda m, c, lang: _period_part(m, c),
+    "working_days": lambda m, c, lang: _working_days(m, c),
     "month": lambda m, c, lang: _month(m, c),
     "year": lambda m, c, lang: _year(c, int(m["y"]), _label("year", lang, year=m["y"])),
     "this_year": lambda m, c, lang: _days(
@@ -1138,13 +1164,19 @@ class _Found:
 
 def _weekdays_after(folded: str, c: _Ctx, chosen: list[_Found]) -> list[_Found]:
     """'samedi 12 avril et dimanche': a bare weekday joined to a calendar date is the
-    next one from that date, not from today."""
+    next one from that date, not from today; "the day after" joined to a date follows it."""
     out = chosen[:1]
     for f in chosen[1:]:
         said = folded[f.start : f.end]
         before = out[-1].span.start.date()
         dated = any(w in _MONTHS for w in folded[out[-1].start : out[-1].end].split())
-        if dated and _BARE_WEEKDAY.match(said) and before > c.as_of:
+        if f.span.following:
+            # "tomorrow or the day after", "next week or the week after": after the other
+            last = (out[-1].span.end - timedelta(microseconds=1)).astimezone(c.tz).date()
+            read = _read_window(said, replace(c, as_of=last))
+            if read is not None:
+                f = _Found(f.start, f.end, replace(read.span, following=False))
+        elif dated and _BARE_WEEKDAY.match(said) and before > c.as_of:
             read = _read_window(said, replace(c, as_of=before))
             if read is not None:
                 f = _Found(f.start, f.end, read.span)
@@ -1499,18 +1531,24 @@ def _on_weekdays(folded: str, c: _Ctx, chosen: list[_Found]) -> tuple[int, int, 
     # a habit ("le mardi soir en décembre") is a weekday there, not a window of its own
     windows = [f for f in chosen if f.span.weekdays is None] or chosen
     longest = max(windows, key=lambda f: f.span.end - f.span.start)
-    if longest.span.end - longest.span.start < timedelta(days=RESTRICTED_MIN_DAYS):
-        return None
     others = [f for f in chosen if f is not longest]
+    habits = any(f.span.weekdays for f in others)  # "en semaine la semaine prochaine"
+    if longest.span.end - longest.span.start < timedelta(days=RESTRICTED_MIN_DAYS) and not habits:
+        return None
     texts = [folded[f.start : f.end] for f in others]
     days = {_WEEKDAYS[m] for text in texts for m in _WEEKDAY_WORD.findall(text)}
+    days |= {d for f in others for d in f.span.weekdays or ()}  # "en semaine en juillet"
     if any(_WEEKEND_WORD.search(text) for text in texts):  # "un week-end en juillet"
         days |= {5, 6}
-    named = (_WEEKDAY_WORD.search(text) or _WEEKEND_WORD.search(text) for text in texts)
+    named = (
+        _WEEKDAY_WORD.search(text) or _WEEKEND_WORD.search(text) or f.span.weekdays
+        for f, text in zip(others, texts, strict=True)
+    )
     if not days or not all(named) or any(_DIGIT.search(text) for text in texts):
         return None
     parts = {_part_key(m) for text in texts for m in _PART_WORD.findall(text)}
-    hours = _PARTS[parts.pop()].hours if len(parts) == 1 else longest.span.hours
+    said_hours = next((f.span.hours for f in others if f.span.hours), longest.span.hours)
+    hours = _PARTS[parts.pop()].hours if len(parts) == 1 else said_hours
     if longest.span.weekdays is not None:  # "le samedi et le dimanche": habits joined
         days |= set(longest.span.weekdays)
         window = _days(c, longest.span.start.date(), longest.span.end.date() - timedelta(days=1))
@@ -1634,6 +1672,7 @@ _HOUR_PATTERNS = [
 AROUND_HOURS = (1, 2)  # "vers 17h": from an hour before to two after
 _HOUR_WORDS = {"midi": 12, "noon": 12, "midday": 12, "minuit": 24, "midnight": 24}
 NIGHT_END = 6  # "après minuit": the small hours, to 6 h
+_SAID_HOURS = {"noon": 12, "late": 21}  # "entre midi et deux", "tard le soir"
 
 
 @dataclass(frozen=True, slots=True)
@@ -1653,7 +1692,8 @@ def hour_limit(text: str) -> HourLimit | None:
         m = pattern.search(folded)
         if m is None:
             continue
-        hour = int(m["h"]) if m["h"] else _HOUR_WORDS[m["word"]]
+        said = next((h for group, h in _SAID_HOURS.items() if m.groupdict().get(group)), None)
+        hour = int(m["h"]) if m["h"] else _HOUR_WORDS[m["word"]] if m["word"] else said or 12
         suffix = (m.groupdict().get("ap") or "").strip()
         if suffix == "pm" and hour < 12:
             hour += 12
@@ -1683,8 +1723,8 @@ def with_hour_limit(window: DateWindow, limit: HourLimit) -> DateWindow:
     tz = window.start.tzinfo
     assert isinstance(tz, ZoneInfo)
     last_day = (window.end - timedelta(microseconds=1)).astimezone(tz).date()
-    end = max(window.end, _at(last_day, hours[1], tz)) if hours[1] > 24 else window.end
-    return replace(window, end=end, hours=hours, label=f"{window.label}, {limit.words}")
+    until = max(window.end, _at(last_day, hours[1], tz)) if hours[1] > 24 else window.end
+    return replace(window, end=until, hours=hours, label=f"{window.label}, {limit.words}")
 
 
 def explicit_window(

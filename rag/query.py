@@ -296,6 +296,17 @@ def _parse(
         drop(v0, v1)
         if venue is not None and _set_aside_before(folded, v0, venue.expression):
             unwanted, venue = _PREPOSITION.sub("", venue.expression), None
+        asked = _asked_sentence(folded)
+        if (
+            venue is not None
+            and place is not None
+            and asked is not None
+            and not asked[0] <= v0 < asked[1]
+            and asked[0] <= question.find(place.expression) < asked[1]
+        ):
+            # "I'm a regular at the JASS Club. Any stand-up in English in Paris?": the
+            # question names its own place, the venue is where the asker goes, told
+            venue = None
     language = detect_language(question)
     window = _window(question, as_of, tz, language, _school_zone(place, gazetteer))
     if window is not None:
@@ -599,7 +610,10 @@ def _topic(
     asker += _beside_any_outing(folded, tokens, role)
     asker += _together(tokens, role)
     asker += _label(folded, tokens, role)
-    incidental = frozenset(stem(tokens[i].group(0)) for i in asker)
+    # a word of the story that the request says again is asked: "I'm a huge opera fan: is
+    # there any opera in August?"
+    asked = {stem(tokens[i].group(0)) for i in kept if i not in set(asker)}
+    incidental = frozenset(stem(tokens[i].group(0)) for i in asker) - asked
     words = [i for i in range(kept[0], kept[-1] + 1) if role[i] in ("topic", "function")]
     text = []
     for i, j in zip(words, [*words[1:], None], strict=True):
@@ -667,6 +681,12 @@ _AUXILIARIES = frozenset(
      "avais", "avait", "etais", "etait", "am", "re", "are", "is", "was", "were", "ve", "have",
      "has", "had", "ll", "will", "d", "would"}
 )  # fmt: skip
+# adverbs between the subject and its verb: "I just moved to Toulouse", "on a enfin emménagé"
+_ADVERBS = frozenset(
+    {"just", "really", "also", "only", "still", "already", "actually", "finally", "recently",
+     "always", "often", "usually", "never", "sometimes", "juste", "vraiment", "aussi", "deja",
+     "enfin", "toujours", "souvent", "jamais", "recemment"}
+)  # fmt: skip
 _CLAUSE_END = re.compile(r"[,.;:!?—–]|\s-\s")  # a dash apart ends a clause too
 
 
@@ -692,9 +712,13 @@ def _asker_verbs(
     asked = {i for i, word in enumerate(said) if word in subjects and i and said[i - 1] in _MODALS}
     told = {i + 1 for i, word in enumerate(said) if word in subjects and i not in asked}
     for j in sorted(told | set(after_person)):
-        while j < len(said) and (said[j] in _CLITICS or said[j] in _AUXILIARIES):
+        auxiliary = False  # "je suis (juste) de passage": the verb is being
+        while j < len(said) and (
+            said[j] in _CLITICS or said[j] in _AUXILIARIES or said[j] in _ADVERBS
+        ):
+            auxiliary = said[j] in _AUXILIARIES or (auxiliary and said[j] in _ADVERBS)
             j += 1
-        if j < len(said) and role[j] in ("outing", "context") and said[j - 1] in _AUXILIARIES:
+        if j < len(said) and (role[j] == "context" or (role[j] == "outing" and auxiliary)):
             # "je suis dispo après le taf", "je suis de passage": how the asker is
             found += [k for k in _clause(folded, tokens, j) if role[k] == "topic"]
             continue
@@ -728,6 +752,19 @@ def _leads_to_asking(role: list[str], said: list[str], clause: range) -> bool:
 _SENTENCE_END = re.compile(r"[.!?…]+(?=\s)")
 
 
+def _sentences(folded: str) -> list[tuple[int, int]]:
+    bounds = [0, *(m.end() for m in _SENTENCE_END.finditer(folded)), len(folded)]
+    return [(a, b) for a, b in pairwise(bounds) if folded[a:b].strip()]
+
+
+def _asked_sentence(folded: str) -> tuple[int, int] | None:
+    """Where the question itself is (the last sentence asking, "?") when other sentences
+    tell around it; None for a question of one sentence."""
+    sentences = _sentences(folded)
+    asking = [(a, b) for a, b in sentences if "?" in folded[a:b]]
+    return asking[-1] if len(sentences) >= 2 and asking else None
+
+
 def _told_around_the_question(
     folded: str, tokens: list[re.Match[str]], role: list[str]
 ) -> list[int]:
@@ -737,12 +774,11 @@ def _told_around_the_question(
     not match. When the question names no topic ("Coming for the cathedral. What's on in
     Chartres?"), only a story is: "Je souhaiterais un cours de salsa. Auriez-vous quelque
     chose ?" asks in its first sentence."""
-    bounds = [0, *(m.end() for m in _SENTENCE_END.finditer(folded)), len(folded)]
-    sentences = [(a, b) for a, b in pairwise(bounds) if folded[a:b].strip()]
-    asking = [(a, b) for a, b in sentences if "?" in folded[a:b]]
-    if len(sentences) < 2 or not asking:
+    sentences = _sentences(folded)
+    asked = _asked_sentence(folded)
+    if asked is None:
         return []
-    first, last = asking[-1]
+    first, last = asked
     inside = [first <= t.start() < last for t in tokens]
     if any(r == "topic" and inside[i] for i, r in enumerate(role)):
         return [i for i, r in enumerate(role) if r == "topic" and not inside[i]]

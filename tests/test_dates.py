@@ -815,3 +815,61 @@ def test_ranks_of_weekdays_and_spans_from_today(question: str, start: str, end: 
     assert window is not None
     last = (window.end - timedelta(microseconds=1)).date().isoformat()
     assert (window.start.date().isoformat(), last) == (start, end)
+
+
+@pytest.mark.parametrize(
+    ("question", "start", "end"),
+    [
+        # the start, middle or end of the coming week or month
+        ("début de la semaine prochaine", "2026-11-30", "2026-12-02"),
+        ("at the beginning of next week", "2026-11-30", "2026-12-02"),
+        ("mi-semaine prochaine", "2026-12-02", "2026-12-03"),
+        ("late next week", "2026-12-04", "2026-12-06"),
+        ("early next month", "2026-12-01", "2026-12-15"),
+        ("fin du mois prochain", "2026-12-16", "2026-12-31"),
+        # ...and a limit at it: from today
+        ("d'ici la fin de la semaine prochaine", "2026-11-26", "2026-12-06"),
+        ("jusqu'à la fin du mois prochain", "2026-11-26", "2026-12-31"),
+        ("until the end of next month", "2026-11-26", "2026-12-31"),
+        # "the day after" joined to a day follows that day
+        ("tomorrow or the day after", "2026-11-27", "2026-11-28"),
+        ("next week or the week after", "2026-11-30", "2026-12-13"),
+    ],
+)
+def test_parts_of_the_coming_week_or_month(question: str, start: str, end: str) -> None:
+    window = parse_dates(question, THURSDAY, TZ)
+    assert window is not None
+    last = (window.end - timedelta(microseconds=1)).date().isoformat()
+    assert (window.start.date().isoformat(), last) == (start, end)
+
+
+WORKING_DAYS = (0, 1, 2, 3, 4)
+
+
+@pytest.mark.parametrize(
+    ("question", "hours", "first", "last"),
+    [
+        # the working days as a habit over the season to come, as "le dimanche" is
+        ("en semaine, un concert ?", None, "2026-11-26", "2027-02-24"),
+        ("les soirs de semaine", (18, 24), "2026-11-26", "2027-02-24"),
+        ("a concert on weekday evenings?", (18, 24), "2026-11-26", "2027-02-24"),
+        ("during the week, any show?", None, "2026-11-26", "2027-02-24"),
+        # ...or inside the window said with them
+        ("weeknights in December", (18, 24), "2026-12-01", "2026-12-31"),
+        ("un soir de semaine en décembre", (18, 24), "2026-12-01", "2026-12-31"),
+        ("en semaine la semaine prochaine", None, "2026-11-30", "2026-12-06"),
+    ],
+)
+def test_working_days_are_monday_to_friday(
+    question: str, hours: tuple[int, int] | None, first: str, last: str
+) -> None:
+    window = parse_dates(question, THURSDAY, TZ)
+    assert window is not None and (window.weekdays, window.hours) == (WORKING_DAYS, hours)
+    end = (window.end - timedelta(microseconds=1)).date().isoformat()
+    assert (window.start.date().isoformat(), end) == (first, last)
+    assert all(start.weekday() < 5 for start, _ in window.bands())
+
+
+def test_the_week_of_a_date_is_no_working_days() -> None:
+    window = parse_dates("during the week of 7 December", THURSDAY, TZ)
+    assert window is not None and window.weekdays is None

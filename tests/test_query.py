@@ -565,6 +565,15 @@ def test_topic_terms_join_a_letter_to_its_word_but_not_a_pronoun(
             {"travailleur"},
         ),
         ("I work in Caen and I want a jazz concert", "work and I a jazz concert", {"work"}),
+        # a verb of the asker's situation ("moved", "staying") tells, an adverb before it or not
+        (
+            "I just moved to Caen for an engineering job and my wife is looking for work.",
+            "engineering job",
+            {"engineering", "job"},
+        ),
+        ("I also play rugby in Caen, any match?", "play rugby any match", {"play", "rugby"}),
+        # a word of the story said again by the request is asked
+        ("I'm a huge jazz fan: any jazz concert in Caen?", "huge jazz any jazz concert", {"huge"}),
     ],
 )
 def test_the_askers_own_verbs_are_marked(question: str, topic: str, incidental: set[str]) -> None:
@@ -768,6 +777,12 @@ def test_words_pointing_back_narrow_the_earlier_topic_they_do_not_replace_it(
         # the hours said in words; after midnight is the small hours of the night after
         ("dimanche matin, un jardin avant midi, c'est possible ?", (6, 12), "avant midi"),
         ("Saturday night, what's still on after midnight?", (24, 30), "after midnight"),
+        # lunchtime is around noon, late in the evening after 9 pm
+        ("une visite entre midi et deux demain ?", (11, 14), "entre midi et deux"),
+        ("a show at lunchtime on Friday?", (11, 14), "at lunchtime"),
+        ("something on my lunch break tomorrow?", (11, 14), "on my lunch break"),
+        ("samedi, un concert tard le soir ?", (21, 24), "tard le soir"),
+        ("a late-night show on Friday?", (21, 24), "late-night"),
     ],
 )
 def test_a_clock_time_bounds_the_day(question: str, hours: tuple[int, int], said: str) -> None:

@@ -626,6 +626,23 @@ def test_a_venue_set_aside_is_left_out(spellings: Assistant, question: str) -> N
 
 
 @pytest.mark.parametrize(
+    ("question", "venue"),
+    [
+        # a venue of the asker's story, when the question asks about a place of its own
+        ("I'm a regular at the Musée des Augustins. Anything in Toulouse on Saturday?", False),
+        ("J'adore le Musée des Augustins. Il y a quoi à Toulouse samedi ?", False),
+        # ...but named by the question itself, or with no other place, it is asked
+        ("I love Toulouse. What's on at the Musée des Augustins?", True),
+        ("J'adore le Musée des Augustins. Il y a quoi samedi ?", True),
+    ],
+)
+def test_a_venue_told_beside_the_question_is_no_filter(
+    spellings: Assistant, question: str, venue: bool
+) -> None:
+    assert (ask(spellings, question).understood.venue is not None) == venue
+
+
+@pytest.mark.parametrize(
     "question",
     [
         "une lecture au musée à Toulouse",
