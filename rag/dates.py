@@ -475,7 +475,10 @@ def _weekday(m: re.Match[str], c: _Ctx, step: str | None = None) -> date:
 
 
 HABIT_DAYS = 91  # "le dimanche" as a habit: the Sundays of the season to come
-_HABIT_LEADS = frozenset({"le", "les", "tous les", "chaque", "every"})
+# "un samedi", "on a Saturday": any of them, as "le samedi" is
+_HABIT_LEADS = frozenset(
+    {"le", "les", "tous les", "chaque", "un", "every", "a", "any", "on a", "on any"}
+)
 
 
 def _weekday_rule(m: re.Match[str], c: _Ctx, language: Language) -> _Span:
@@ -1124,6 +1127,8 @@ _DAY_SAID = re.compile(rf"\b(?:{_join('day_said')})\s+$")
 _DAY_SAID_MID = re.compile(rf"\b(?:{_join('day_said_mid')})\s+$")
 _DAY_SAID_LIMIT = re.compile(rf"\b(?:{_join('day_said_limit')})\s+$")
 _DAYS_JOINED = re.compile(rf"^(?:\s|,|&|-|/|{_join('joined')})*$")
+_APART = re.compile(r"^[\s,;:.?!]*$")
+_INCLUDED = re.compile(rf"^\s*(?:{_join('included')})\b")
 _DAILY_PART = re.compile(
     rf"^[\s,]*(?:{_join('daily_after_lead')})?\s*(?P<part>{_join('daily_after')})\b"
 )
@@ -1164,7 +1169,8 @@ class _Found:
 
 def _weekdays_after(folded: str, c: _Ctx, chosen: list[_Found]) -> list[_Found]:
     """'samedi 12 avril et dimanche': a bare weekday joined to a calendar date is the
-    next one from that date, not from today; "the day after" joined to a date follows it."""
+    next one from that date, not from today; "the day after" joined to a date follows it,
+    a weekday joined to a weekend is of that weekend."""
     out = chosen[:1]
     for f in chosen[1:]:
         said = folded[f.start : f.end]
@@ -1176,12 +1182,21 @@ def _weekdays_after(folded: str, c: _Ctx, chosen: list[_Found]) -> list[_Found]:
             read = _read_window(said, replace(c, as_of=last))
             if read is not None:
                 f = _Found(f.start, f.end, replace(read.span, following=False))
+        elif _is_weekend(out[-1].span) and _WEEKDAY_WORD.search(said) and not _DIGIT.search(said):
+            # "the first weekend of September, Friday night included": that weekend's Friday
+            read = _read_window(said, replace(c, as_of=before - timedelta(days=3)))
+            if read is not None:
+                f = _Found(f.start, f.end, read.span)
         elif dated and _BARE_WEEKDAY.match(said) and before > c.as_of:
             read = _read_window(said, replace(c, as_of=before))
             if read is not None:
                 f = _Found(f.start, f.end, read.span)
         out.append(f)
     return out
+
+
+def _is_weekend(span: _Span) -> bool:
+    return span.start.weekday() == 5 and span.end - span.start <= timedelta(days=2)
 
 
 def _whole_days(c: _Ctx, first: datetime, end: datetime) -> _Span:
@@ -1409,6 +1424,8 @@ def _read_window(folded: str, ctx: _Ctx) -> _Read | None:
     longest = chosen[0]
     chosen.sort(key=lambda f: f.start)
     joined = all(_DAYS_JOINED.match(folded[a.end : b.start]) for a, b in pairwise(chosen))
+    if len(chosen) == 2 and _APART.match(folded[chosen[0].end : chosen[1].start]):
+        joined = joined or bool(_INCLUDED.match(folded[chosen[1].end :]))
     if joined:
         chosen = _weekdays_after(folded, ctx, chosen)
     restricted = _on_weekdays(folded, ctx, chosen) if len(chosen) > 1 else None
@@ -1532,8 +1549,10 @@ def _on_weekdays(folded: str, c: _Ctx, chosen: list[_Found]) -> tuple[int, int, 
     windows = [f for f in chosen if f.span.weekdays is None] or chosen
     longest = max(windows, key=lambda f: f.span.end - f.span.start)
     others = [f for f in chosen if f is not longest]
-    habits = any(f.span.weekdays for f in others)  # "en semaine la semaine prochaine"
-    if longest.span.end - longest.span.start < timedelta(days=RESTRICTED_MIN_DAYS) and not habits:
+    length = longest.span.end - longest.span.start
+    # a week holds working days: "en semaine la semaine prochaine"
+    habits = length >= timedelta(days=7) and any(f.span.weekdays for f in others)
+    if length < timedelta(days=RESTRICTED_MIN_DAYS) and not habits:
         return None
     texts = [folded[f.start : f.end] for f in others]
     days = {_WEEKDAYS[m] for text in texts for m in _WEEKDAY_WORD.findall(text)}

@@ -91,6 +91,7 @@ _WORD = re.compile(r"[a-z0-9]+")
 _POINTS_BACK = (
     r"\b(?:lesquel(?:le)?s|lequel|laquelle|parmi\s+(?:eux|elles|ceux|celles|ces)"
     r"|la[-\s]dedans|dans\s+le\s+lot|(?:which|any|one)\s+of\s+(?:those|these|them)"
+    r"|(?:ceux|celles)\s+(?:qui|que|du|de)|(?:those|the\s+ones)\s+(?:that|which|on)"
     r"|in\s+there|among\s+(?:those|these|them))\b"
     # a person the question does not name opens it: "il a 11 ans, il pourra entrer ?"
     r"|^\W*(?:(?:ok|merci|thanks)\W+)?"
@@ -360,6 +361,13 @@ def _parse(
                 place = other  # "Visiting Caen in Normandy": Caen, the narrower
     for span in cues.spans:
         drop(*span)
+    if place is not None and place.radius_km is None and VICINITY.search(folded):
+        # "je loge à Caen, un truc sympa pas loin ?": around the place said, apart from it
+        if place.arrondissement is None and place.quarter is None:
+            place = _within(place, near_km, gazetteer)
+        else:  # an arrondissement or a neighbourhood is near enough as it is
+            for m in VICINITY.finditer(folded):
+                drop(*m.span())
     if place is not None and place.radius_km is not None:
         for m in VICINITY.finditer(folded):  # "dans le coin": said by the radius
             drop(*m.span())

@@ -718,6 +718,10 @@ def test_days_that_follow_are_marked_to_follow_an_earlier_question(
         ("le samedi et le dimanche", (5, 6), "2026-11-26", "2027-02-25"),
         ("le mardi ou le jeudi", (1, 3), "2026-11-26", "2027-02-25"),
         ("on Saturdays and Sundays", (5, 6), "2026-11-26", "2027-02-25"),
+        # an indefinite article asks for any of them
+        ("un vendredi ou un samedi", (4, 5), "2026-11-26", "2027-02-25"),
+        ("on a Friday or a Saturday", (4, 5), "2026-11-26", "2027-02-25"),
+        ("any Sunday", (6,), "2026-11-26", "2027-02-25"),
     ],
 )
 def test_a_weekday_with_an_article_is_a_habit(
@@ -873,3 +877,20 @@ def test_working_days_are_monday_to_friday(
 def test_the_week_of_a_date_is_no_working_days() -> None:
     window = parse_dates("during the week of 7 December", THURSDAY, TZ)
     assert window is not None and window.weekdays is None
+
+
+@pytest.mark.parametrize(
+    ("question", "start", "end"),
+    [
+        # a day said to be included joins the window, a sentence apart or not
+        ("ce week-end ? vendredi soir compris", "2026-11-27 18:00", "2026-11-30"),
+        ("ce week-end, y compris vendredi soir", "2026-11-27 18:00", "2026-11-30"),
+        ("this weekend including Friday night", "2026-11-27 18:00", "2026-11-30"),
+        ("samedi ? dimanche aussi", "2026-11-28", "2026-11-30"),
+        # ...a weekday joined to a weekend is that weekend's
+        ("the first weekend of December? Friday night counts.", "2026-12-04 18:00", "2026-12-07"),
+    ],
+)
+def test_a_day_said_included_joins_the_window(question: str, start: str, end: str) -> None:
+    window = parse_dates(question, THURSDAY, TZ)
+    assert window is not None and (window.start, window.end) == (at(start), at(end))

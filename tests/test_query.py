@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from rag.config import NEAR_KM
 from rag.lexical import stem
 from rag.models import Event
 from rag.places import Gazetteer
@@ -326,6 +327,21 @@ def test_follow_ups_inherit_and_override() -> None:
         ),
         ("what's on in Caen this winter?", "only on Sundays?", (6,), "2026-12-21", "2027-03-20"),
         ("un concert ce week-end ?", "et le dimanche ?", None, "2026-11-29", "2026-11-30"),
+        # weekdays said without an article, over a long window, are its weekdays too
+        (
+            "des concerts à Caen en janvier ?",
+            "juste ceux qui tombent un vendredi ou un samedi soir",
+            (4, 5),
+            "2027-01-01",
+            "2027-02-01",
+        ),
+        (
+            "any concerts in Caen in January?",
+            "only the ones on a Friday or a Saturday",
+            (4, 5),
+            "2027-01-01",
+            "2027-02-01",
+        ),
     ],
 )
 def test_a_habit_follow_up_keeps_those_days_of_the_earlier_window(
@@ -334,6 +350,31 @@ def test_a_habit_follow_up_keeps_those_days_of_the_earlier_window(
     u = understand(question, THURSDAY, GAZETTEER, TZ, previous_questions=[earlier])
     assert u.window is not None and u.window.weekdays == weekdays
     assert (u.window.start, u.window.end) == (day(start), day(end))
+
+
+def test_those_that_fall_on_a_day_point_back_at_the_earlier_topic() -> None:
+    u = understand(
+        "juste ceux qui tombent un vendredi",
+        THURSDAY,
+        GAZETTEER,
+        TZ,
+        previous_questions=["des concerts à Caen en janvier ?"],
+    )
+    assert u.topic == "concerts" and u.place is not None and u.place.name == "Caen"
+
+
+@pytest.mark.parametrize(
+    ("question", "radius"),
+    [
+        ("je loge à Caen, un truc sympa pas loin ?", NEAR_KM),
+        ("staying in Caen, anything nearby tonight?", NEAR_KM),
+        ("je loge dans le 13e, un truc sympa pas loin ?", None),  # the 13e is near enough
+    ],
+)
+def test_near_said_apart_from_the_place_is_around_it(question: str, radius: float | None) -> None:
+    u = understand(question, THURSDAY, GAZETTEER, TZ)
+    assert u.place is not None and u.place.radius_km == radius
+    assert set(topic_terms(u.topic)) <= u.incidental  # "je loge", "staying": the story
 
 
 def test_a_weekday_follow_up_stays_inside_the_earlier_window() -> None:
@@ -711,10 +752,10 @@ def test_which_one_points_back_at_the_earlier_question(question: str) -> None:
     ("question", "earlier", "kept", "new"),
     [
         (
-            "je suis dispo que le lundi 17, lesquels tombent ce jour-là ?",
+            "je suis dispo que le lundi 17, lesquels sont en plein air ce jour-là ?",
             "Des concerts à Caen en novembre ?",
             "concerts",
-            "tombent",
+            "plein air",
         ),
         ("which of those happen outdoors?", "Any plays in Caen this summer?", "plays", "outdoors"),
         (
