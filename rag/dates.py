@@ -1432,10 +1432,14 @@ def _read_window(folded: str, ctx: _Ctx) -> _Read | None:
     adjacent = all(_ADJACENT.match(folded[a.end : b.start]) for a, b in pairwise(chosen))
     inner = _inside_widest(folded, ctx, chosen) if len(chosen) > 1 and adjacent else None
     in_week = _weekday_in_week(folded, ctx, chosen) if len(chosen) == 2 and adjacent else None
+    apart: tuple[tuple[int, int], ...] = ()  # expressions of the window said apart
     if in_week is not None:
         start, end, span = chosen[0].start, chosen[-1].end, in_week
     elif restricted is not None:
         start, end, span = restricted
+        if not (joined or adjacent):  # "le dimanche, une expo photo cet été": the words
+            start, end = chosen[0].start, chosen[0].end  # between are no dates
+            apart = tuple((f.start, f.end) for f in chosen[1:])
     elif _restated(folded, chosen):  # "la Saint-Valentin (vendredi 14 février)": one day
         start, end = chosen[0].start, chosen[-1].end
         span = next((f.span for f in chosen if f.span.occasion), longest.span)
@@ -1449,10 +1453,11 @@ def _read_window(folded: str, ctx: _Ctx) -> _Read | None:
         span = _union(ctx, chosen)
     span, start, end = _daily_part(ctx, folded, span, start, end)
     start, end = _with_only(folded, start, end)
-    restated = tuple(
+    restated = apart + tuple(
         (f.start, f.end)
         for f in chosen
         if (f.end <= start or f.start >= end)
+        and (f.start, f.end) not in apart
         and span.start <= f.span.start
         and f.span.end <= span.end
     )

@@ -1059,3 +1059,18 @@ def test_a_season_said_beside_the_dates_read_need_not_match() -> None:
     # the English month is no French word: "marché de Noël" keeps its market
     market = understand("un marché de noël à Caen en décembre ?", THURSDAY, GAZETTEER, TZ)
     assert "march" in topic_terms(market.topic) and "march" not in market.incidental
+
+
+@pytest.mark.parametrize(
+    ("question", "topic", "weekdays"),
+    [
+        ("le dimanche, une expo photo cet été ?", "expo photo", (6,)),
+        ("un samedi, un concert de jazz en décembre ?", "concert de jazz", (5,)),
+        ("on Sundays, any photo exhibition this summer?", "photo exhibition", (6,)),
+    ],
+)
+def test_the_words_between_two_dates_of_one_window_are_still_asked(
+    question: str, topic: str, weekdays: tuple[int, ...]
+) -> None:
+    u = understand(question, THURSDAY, GAZETTEER, TZ)
+    assert u.window is not None and u.window.weekdays == weekdays and u.topic == topic
