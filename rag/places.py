@@ -251,7 +251,13 @@ _NEAR = frozenset(["pres", "autour", "cote", "proximite", "alentours", "environs
 VICINITY = re.compile(
     r"\b(?:dans\s+(?:le\s+coin|les\s+(?:alentours|environs|parages))|aux\s+alentours"
     r"|a\s+proximite|pas\s+(?:tres\s+)?loin|nearby|close\s+by"
-    r"|in\s+the\s+(?:area|vicinity|surroundings)|(?:and|or)\s+around)\b"
+    r"|in\s+the\s+(?:area|vicinity|surroundings)|(?:and|or)\s+around"
+    r"|(?:et|ou)\s+(?:ses\s+|les\s+)?(?:alentours|environs)|and\s+(?:its\s+|the\s+)?surroundings)\b"
+)
+# ...said right after a name, which it makes a place: "Nantes et environs"
+_SURROUNDINGS_AFTER = re.compile(
+    r"^\s+(?:(?:et|ou)\s+(?:ses\s+|les\s+)?(?:alentours|environs)"
+    r"|(?:and|or)\s+(?:its\s+|the\s+)?(?:surroundings|around))\b"
 )
 # A kind of place said after its name ("the Centre-Val de Loire region", "the Lyon area").
 _KIND_AFTER = frozenset(["region", "department", "departement", "area", "county"])
@@ -672,9 +678,11 @@ class Gazetteer:
                     continue  # "Provence" in "Aix-en-Provence", "Paris" in "Paris-Saclay"
                 start = _preposition_start(words, i)
                 possessive = text[end : end + 2] in ("'s", "’s")  # "Paris's churches"
+                surroundings = bool(_SURROUNDINGS_AFTER.match(fold_aligned(text[end:])))
                 if (
                     start == i
                     and not possessive
+                    and not surroundings  # "Nantes et environs", "Lille and surroundings"
                     and (entry.needs_preposition or _after_genitive(words, i))
                 ):
                     continue

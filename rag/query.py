@@ -357,7 +357,9 @@ def _parse(
             rest = (
                 rest[:start] + " " * len(other.expression) + rest[start + len(other.expression) :]
             )
-            if place.kind != "city" and other.kind == "city":
+            if _set_aside_before(folded, question.find(other.expression), other.expression):
+                outside = other  # "en Île-de-France hors Paris": the region, Paris left out
+            elif place.kind != "city" and other.kind == "city":
                 place = other  # "Visiting Caen in Normandy": Caen, the narrower
     for span in cues.spans:
         drop(*span)

@@ -1074,3 +1074,23 @@ def test_the_words_between_two_dates_of_one_window_are_still_asked(
 ) -> None:
     u = understand(question, THURSDAY, GAZETTEER, TZ)
     assert u.window is not None and u.window.weekdays == weekdays and u.topic == topic
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["en Normandie hors Caen, un concert ?", "in Normandy but outside Caen, any concert?"],
+)
+def test_a_town_set_aside_inside_the_region_asked(question: str) -> None:
+    u = understand(question, THURSDAY, GAZETTEER, TZ)
+    assert u.place is not None and u.place.kind == "region"
+    assert u.outside is not None and u.outside.name == "Caen"
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["Caen et environs, un concert ?", "Caen ou alentours ?", "Caen and surroundings, any gig?"],
+)
+def test_a_town_and_its_surroundings_is_around_it(question: str) -> None:
+    u = understand(question, THURSDAY, GAZETTEER, TZ)
+    assert u.place is not None and u.place.name == "Caen" and u.place.radius_km == NEAR_KM
+    assert not {"environ", "alentour", "surrounding"} & set(topic_terms(u.topic))
