@@ -94,6 +94,17 @@ class Cues:
 
 # --- reading a question (folded text: accents removed, lower case) ------------------------
 
+# grandparents by name, other relatives by an age said old enough to be a senior
+_ELDERS = (
+    r"grands?[-\s]meres?|grands?[-\s]peres?|mamie|mamy|papi|papy|grand(?:mothers?|fathers?|mas?"
+    r"|pas?)|grann(?:y|ies)"
+)
+_RELATIVES = (
+    r"meres?|peres?|maman|papa|parents?|mari|femme|epou(?:x|se)|tante|oncle|voisine?|amie?"
+    r"|mothers?|fathers?|mum|mom|dad|husband|wife|aunt|uncle|neighbou?r|friend|partner"
+)
+_OLD = r"(?:[6-9]\d|1[01]\d)"
+_ELDER_AGE = rf"\s*(?:de\s+|d'|\(|is\s+|aged\s+|,\s*)?{_OLD}\s*(?:ans|years?(?:[-\s]old)?)?\)?"
 _AUDIENCES = [
     (
         "enfants",
@@ -116,7 +127,11 @@ _AUDIENCES = [
     (
         "seniors",
         r"\b(?:seniors?|personnes\s+agees|retraite(?:e|s|es)?|aines|troisieme\s+age|elderly"
-        r"|(?:mes|my)\s+grands?[-\s]parents|grandparents)\b",
+        r"|(?:mes|my)\s+grands?[-\s]parents|grandparents"
+        rf"|(?:ma|mon|mes|nos|notre|my|our)\s+(?:{_ELDERS})(?:{_ELDER_AGE})?"
+        # an age said of a person, old enough: "ma mère de 78 ans", "my dad (82)", "I'm 72"
+        rf"|(?:{_RELATIVES}|{_ELDERS}){_ELDER_AGE}|(?:j'ai|i'?\s?m|i\s+am)\s+{_OLD}"
+        r"(?:\s*(?:ans|years?(?:[-\s]old)?)\b|(?=\s+(?:and|et)\b|\s*[,.;!?]|$)))",
     ),
 ]
 _AUDIENCE_RES = [(name, re.compile(pattern)) for name, pattern in _AUDIENCES]

@@ -184,6 +184,31 @@ def test_an_audience_said_without_is_not_asked(question: str, audience: list[str
 
 
 @pytest.mark.parametrize(
+    ("question", "seniors"),
+    [
+        # grandparents by name, and a relative or the asker old enough by an age
+        ("ma grand-mère adore chanter", True),
+        ("avec ma grand-mère de 78 ans", True),
+        ("I'd like to take my grandpa (82) out", True),
+        ("mon père de 65 ans aime le jazz", True),
+        ("J'ai 72 ans, une visite calme ?", True),
+        ("I'm 70 and I love jazz", True),
+        ("my dad is 81, any concert?", True),
+        # an anniversary, a younger relative, a number of anything else: no one old
+        ("les 60 ans du festival", False),
+        ("mon père de 45 ans", False),
+        ("un festival de 60 artistes", False),
+    ],
+)
+def test_an_older_person_is_a_senior(question: str, seniors: bool) -> None:
+    cues = read_cues(fold_aligned(question))
+    assert ("seniors" in cues.audience) is seniors
+    if seniors:  # the age goes with the person, out of the topic
+        said = " ".join(fold_aligned(question)[a:b] for a, b in cues.spans)
+        assert not any(n in fold_aligned(question) and n not in said for n in ("78", "82", "72"))
+
+
+@pytest.mark.parametrize(
     ("text", "ages"),
     [
         ("Spectacle 0_3 ans", (0.0, 3.0)),
