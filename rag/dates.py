@@ -978,6 +978,9 @@ _RESOLVERS: dict[str, _Resolver] = {
     "end_of": lambda m, c, lang: _end_of(c, _UNITS[m[0].split()[-1]]),
     "period_part": lambda m, c, lang: _period_part(m, c),
     "working_days": lambda m, c, lang: _working_days(m, c),
+    "weekends": lambda m, c, lang: _habit(
+        c, _days(c, c.as_of, c.as_of + timedelta(days=HABIT_DAYS - 1)), (5, 6), None
+    ),
     "month": lambda m, c, lang: _month(m, c),
     "year": lambda m, c, lang: _year(c, int(m["y"]), _label("year", lang, year=m["y"])),
     "this_year": lambda m, c, lang: _days(
@@ -1641,6 +1644,23 @@ def from_then_on(window: DateWindow, as_of: date, tz: ZoneInfo, language: Langua
     )
 
 
+_BARE_WEEKEND = re.compile(
+    rf"^(?:(?:{_join('weekday_lead')}|plutot|au|over|at)\s+)*(?:week-?\s?ends?|w-?e)\b"
+    rf"(?:\s+(?:{_join('only_after')}))?$"
+)
+
+
+def on_weekends_of(window: DateWindow, said: DateWindow) -> DateWindow | None:
+    """'plutôt le week-end' after a long window ("cet été"): its weekends, not the coming
+    one; None when `said` is not a weekend said alone or the window is short."""
+    if not _BARE_WEEKEND.match(fold_aligned(said.expression).strip()):
+        return None
+    if window.end - window.start < timedelta(days=RESTRICTED_MIN_DAYS):
+        return None
+    language = detect_language(said.expression)
+    return replace(window, weekdays=(5, 6), label=f"{window.label}, {_label('weekend', language)}")
+
+
 def on_weekdays_of(window: DateWindow, habit: DateWindow) -> DateWindow | None:
     """'et le dimanche ?' after `window`: its Sundays over a long window, else its Sunday
     (None when it has none); `habit` is the follow-up's own reading."""
@@ -1734,6 +1754,18 @@ def hour_limit(text: str) -> HourLimit | None:
         if hours[0] < hours[1]:
             return HourLimit(hours, m.start(), m.end(), text[m.start() : m.end()])
     return None
+
+
+def part_alone(text: str) -> HourLimit | None:
+    """A part of the day said with no day ("en soirée uniquement", "in the evening"): the
+    hours it leaves of today, or of the days a follow-up asked before (`rag.query`)."""
+    folded = fold_aligned(text)
+    m = _DAILY_PART_APART.search(folded)
+    word = _PART_WORD.search(m.group(0)) if m else None
+    if m is None or word is None:
+        return None
+    hours = _PARTS[_part_key(word.group(0))].hours
+    return HourLimit(hours, m.start(), m.end(), text[m.start() : m.end()])
 
 
 def with_hour_limit(window: DateWindow, limit: HourLimit) -> DateWindow:

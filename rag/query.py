@@ -43,7 +43,9 @@ from rag.dates import (
     hour_limit,
     is_bare_weekday,
     on_weekdays_of,
+    on_weekends_of,
     parse_dates,
+    part_alone,
     said_now,
     with_hour_limit,
 )
@@ -92,6 +94,8 @@ _POINTS_BACK = (
     r"\b(?:lesquel(?:le)?s|lequel|laquelle|parmi\s+(?:eux|elles|ceux|celles|ces)"
     r"|la[-\s]dedans|dans\s+le\s+lot|(?:which|any|one)\s+of\s+(?:those|these|them)"
     r"|(?:ceux|celles)\s+(?:qui|que|du|de)|(?:those|the\s+ones)\s+(?:that|which|on)"
+    # "y en a un demain ?", "free ones?", "the cheapest one?": some of what was answered
+    r"|y\s+en\s+a|ones|(?:the|which)\s+(?:\w+est\s+)?one"
     r"|in\s+there|among\s+(?:those|these|them))\b"
     # a person the question does not name opens it: "il a 11 ans, il pourra entrer ?"
     r"|^\W*(?:(?:ok|merci|thanks)\W+)?"
@@ -102,6 +106,7 @@ _FOLLOW_UP = re.compile(
     r"(?:et|plutot|sinon|mais|ou\s+bien|aussi|pareil|meme\s+chose|juste|seulement|uniquement"
     r"|and|or|what\s+about|how\s+about|just|only)\b"
     rf"|{_POINTS_BACK}"
+    r"|\b(?:seulement|uniquement|only)\W*$"  # "en soirée uniquement", "Sundays only"
 )
 # in a follow-up, a person after its first clause too: "Et en dehors de Paris, il joue où ?"
 _BACK = re.compile(
@@ -259,6 +264,7 @@ class _Parsed:
     dates: DateWindow | None = None  # `window` before its hour limit: the days said
     limit: HourLimit | None = None  # "avant 18h": kept on the days a follow-up narrows to
     around_km: float | None = None  # "et 40 km autour ?", "et dans le coin ?": no place said
+    part: HourLimit | None = None  # "en soirée", no day said: the hours a follow-up keeps
 
 
 def _parse(
@@ -317,6 +323,8 @@ def _parse(
     for span in said_now(folded):
         drop(*span)
     dates, limit = window, hour_limit(question)
+    # "en soirée uniquement": the evenings of the days a follow-up narrows; alone, no date
+    part = part_alone(question) if window is None and limit is None else None
     if limit is not None:  # "après 20h": today's, unless a day was said
         day = window or explicit_window(as_of, as_of, as_of, tz, language)
         window = with_hour_limit(day, limit)
@@ -405,7 +413,7 @@ def _parse(
         topic = f"{topic} {window.occasion}".strip()
     short = len(folded.split()) <= 4 and not topic and not asking
     follow_up = bool(_FOLLOW_UP.search(_after_preamble(folded))) or short or there
-    asks_events = outing or window or place or cues.audience or cues.free or cues.access
+    asks_events = outing or window or part or place or cues.audience or cues.free or cues.access
     # "Bonjour, ça va ?", "merci !": politeness and grammar only ask for no outing
     idle = not (topic or asking or asks_events or venue or there or _FOLLOW_UP.search(folded))
     follow_up = follow_up and not idle
@@ -430,6 +438,7 @@ def _parse(
         dates,
         limit,
         around_km,
+        part,
     )
 
 
@@ -1039,10 +1048,11 @@ def understand(
                     if inherited
                     else earlier_turn.window
                 )
-        if own.limit is not None and inherited is not None:
+        limit = own.limit or own.part
+        if limit is not None and inherited is not None:
             # "et samedi avant 18h ?", "and after 8pm?": the hours on the days of the talk
             days = _narrow(own.dates, inherited, tz, language) if own.dates else inherited
-            window = with_hour_limit(days, own.limit)
+            window = with_hour_limit(days, limit)
         else:
             window = _narrow(window, inherited, tz, language) if window else inherited
         if place is None and venue is None and own.outside is None:
@@ -1094,6 +1104,8 @@ def _narrow(
     if inherited is not None and own.following:
         again = parse_dates(own.expression, inherited.start.date(), tz, language=language)
         return again if again is not None else own
+    if inherited is not None and (weekends := on_weekends_of(inherited, own)) is not None:
+        return weekends  # "plutôt le week-end" after "cet été": its weekends
     if inherited is None or not is_bare_weekday(own.expression):
         return own
     if own.weekdays is not None:  # "et le dimanche ?": the Sundays of the window asked

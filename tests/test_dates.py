@@ -894,3 +894,12 @@ def test_the_week_of_a_date_is_no_working_days() -> None:
 def test_a_day_said_included_joins_the_window(question: str, start: str, end: str) -> None:
     window = parse_dates(question, THURSDAY, TZ)
     assert window is not None and (window.start, window.end) == (at(start), at(end))
+
+
+@pytest.mark.parametrize(
+    "question", ["les week-ends", "tous les week-ends", "on weekends", "every weekend"]
+)
+def test_weekends_as_a_habit(question: str) -> None:
+    window = parse_dates(question, THURSDAY, TZ)
+    assert window is not None and window.weekdays == (5, 6)
+    assert (window.start, window.end) == (at("2026-11-26"), at("2027-02-25"))

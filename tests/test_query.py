@@ -1094,3 +1094,37 @@ def test_a_town_and_its_surroundings_is_around_it(question: str) -> None:
     u = understand(question, THURSDAY, GAZETTEER, TZ)
     assert u.place is not None and u.place.name == "Caen" and u.place.radius_km == NEAR_KM
     assert not {"environ", "alentour", "surrounding"} & set(topic_terms(u.topic))
+
+
+@pytest.mark.parametrize(
+    ("follow_up", "hours", "weekdays"),
+    [
+        # a part of the day alone keeps the hours on the days asked before
+        ("en soirée uniquement", (18, 24), None),
+        ("in the evening", (18, 24), None),
+        # weekends said alone are those of the window asked before, not the coming one
+        ("plutôt le week-end", None, (5, 6)),
+        ("weekends only", None, (5, 6)),
+    ],
+)
+def test_a_follow_up_narrows_a_long_window_to_hours_or_weekends(
+    follow_up: str, hours: tuple[int, int] | None, weekdays: tuple[int, ...] | None
+) -> None:
+    earlier = "des concerts de jazz à Caen cet hiver ?"
+    u = understand(follow_up, THURSDAY, GAZETTEER, TZ, previous_questions=[earlier])
+    assert u.window is not None and (u.window.hours, u.window.weekdays) == (hours, weekdays)
+    assert (u.window.start, u.window.end) == (day("2026-12-21"), day("2027-03-20"))
+    assert u.topic == "concerts de jazz" and u.place is not None and u.place.name == "Caen"
+
+
+@pytest.mark.parametrize("follow_up", ["y en a un demain ?", "free ones?", "the cheapest one?"])
+def test_some_of_what_was_answered_is_a_follow_up(follow_up: str) -> None:
+    u = understand(
+        follow_up, THURSDAY, GAZETTEER, TZ, previous_questions=["des concerts à Caen cet hiver ?"]
+    )
+    assert u.topic.startswith("concerts") and u.place is not None and u.place.name == "Caen"
+
+
+def test_a_part_of_the_day_alone_dates_nothing() -> None:
+    u = understand("un escape game à Caen, le matin ?", THURSDAY, GAZETTEER, TZ)
+    assert u.window is None  # mornings in general: no day is asked
