@@ -528,12 +528,16 @@ def _following_weekend(c: _Ctx) -> tuple[date, date]:
 
 
 def _weekend_of(day: date | None) -> tuple[date, date] | None:
-    """'le week-end du 6 juin': the weekend that day starts, is in, or comes before."""
+    """'le week-end du 6 juin': the weekend that day is in; a weekday's is the long weekend
+    it makes with the nearest one ('le week-end du 14 juillet', a Tuesday: Saturday 11 to
+    Tuesday 14; 'le pont du 8 mai', a Friday: Friday to Sunday)."""
     if day is None:
         return None
-    saturday = day - timedelta(days=1) if day.weekday() == 6 else day
-    saturday += timedelta(days=(5 - saturday.weekday()) % 7)
-    return saturday, saturday + timedelta(days=1)
+    if day.weekday() >= 5:
+        saturday = day - timedelta(days=day.weekday() - 5)
+        return saturday, saturday + timedelta(days=1)
+    saturday, sunday = _nearest_weekend(day)
+    return min(saturday, day), max(sunday, day)
 
 
 def _nearest_weekend(day: date) -> tuple[date, date]:
@@ -970,6 +974,7 @@ _RESOLVERS: dict[str, _Resolver] = {
     "week_of_month": lambda m, c, lang: _week_of_month(m, c),
     "this_week": lambda m, c, lang: _this_week(c, _label("this_week", lang)),
     "next_week": lambda m, c, lang: _week(c, 1, _label("next_week", lang)),
+    "week_after_next": lambda m, c, lang: _week(c, 2, _label("week_after_next", lang)),
     "last_week": lambda m, c, lang: _week(c, -1, _label("last_week", lang)),
     "this_month": lambda m, c, lang: _month_span(c, c.as_of.month, c.as_of.year, None),
     "earlier_this": _earlier_this,

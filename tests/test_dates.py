@@ -903,3 +903,26 @@ def test_weekends_as_a_habit(question: str) -> None:
     window = parse_dates(question, THURSDAY, TZ)
     assert window is not None and window.weekdays == (5, 6)
     assert (window.start, window.end) == (at("2026-11-26"), at("2027-02-25"))
+
+
+@pytest.mark.parametrize(
+    ("question", "start", "end"),
+    [
+        # the weekend of a weekday is the long weekend it makes with the nearest one
+        ("le week-end du 14 juillet", "2027-07-10", "2027-07-14"),  # a Wednesday: before
+        ("pendant le pont du 11 décembre", "2026-12-11", "2026-12-13"),  # a Friday: after
+        ("the long weekend of 7 December", "2026-12-05", "2026-12-07"),  # a Monday
+        ("le week-end du 5 décembre", "2026-12-05", "2026-12-06"),  # a Saturday: its own
+        # the week after next, and limits said as a deadline
+        ("the week after next", "2026-12-07", "2026-12-13"),
+        ("la semaine d'après la prochaine", "2026-12-07", "2026-12-13"),
+        ("first week of December", "2026-12-01", "2026-12-07"),
+        ("au plus tard le 15 décembre", "2026-11-26", "2026-12-15"),
+        ("no later than December 15", "2026-11-26", "2026-12-15"),
+    ],
+)
+def test_bridges_and_deadlines(question: str, start: str, end: str) -> None:
+    window = parse_dates(question, THURSDAY, TZ)
+    assert window is not None
+    last = (window.end - timedelta(microseconds=1)).date().isoformat()
+    assert (window.start.date().isoformat(), last) == (start, end)
