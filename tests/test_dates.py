@@ -926,3 +926,17 @@ def test_bridges_and_deadlines(question: str, start: str, end: str) -> None:
     assert window is not None
     last = (window.end - timedelta(microseconds=1)).date().isoformat()
     assert (window.start.date().isoformat(), last) == (start, end)
+
+
+@pytest.mark.parametrize(
+    ("question", "start"),
+    [
+        ("over the next couple of days", "2026-11-26"),
+        ("the next couple of weeks", "2026-11-26"),
+        ("tmrw evening, anything fun?", "2026-11-27"),
+        ("tommorow night?", "2026-11-27"),  # typed fast
+    ],
+)
+def test_dates_typed_casually(question: str, start: str) -> None:
+    window = parse_dates(question, THURSDAY, TZ)
+    assert window is not None and window.start.date().isoformat() == start
