@@ -475,6 +475,13 @@ def _weekday(m: re.Match[str], c: _Ctx, step: str | None = None) -> date:
 
 
 HABIT_DAYS = 91  # "le dimanche" as a habit: the Sundays of the season to come
+
+
+def _season_ahead(c: _Ctx) -> _Span:
+    """The days a habit spans ("le dimanche", "en semaine", "les week-ends")."""
+    return _days(c, c.as_of, c.as_of + timedelta(days=HABIT_DAYS - 1))
+
+
 # "un samedi", "on a Saturday": any of them, as "le samedi" is
 _HABIT_LEADS = frozenset(
     {"le", "les", "tous les", "chaque", "un", "every", "a", "any", "on a", "on any"}
@@ -487,14 +494,14 @@ def _weekday_rule(m: re.Match[str], c: _Ctx, language: Language) -> _Span:
     lead = " ".join((m["lead"] or "").split())
     if m["step"] or not (lead in _HABIT_LEADS or (language == "en" and m["pl"])):
         return _day_part(c, _weekday(m, c, _STEPS.get(m["step"] or "")), m["part"])
-    days = _days(c, c.as_of, c.as_of + timedelta(days=HABIT_DAYS - 1))
+    days = _season_ahead(c)
     hours = _PARTS[_part_key(m["part"])].hours if m["part"] else None
     return _habit(c, days, (_WEEKDAYS[m["wd"]],), hours)
 
 
 def _working_days(m: re.Match[str], c: _Ctx) -> _Span:
     """'en semaine', 'weekday evenings': Monday to Friday, a habit over the season to come."""
-    days = _days(c, c.as_of, c.as_of + timedelta(days=HABIT_DAYS - 1))
+    days = _season_ahead(c)
     part = "soir" if m.groupdict().get("night") else _part_key(m["part"]) if m["part"] else None
     label = f"{c.label('working_days')} ({days.label})"
     if part is not None:
@@ -983,9 +990,7 @@ _RESOLVERS: dict[str, _Resolver] = {
     "end_of": lambda m, c, lang: _end_of(c, _UNITS[m[0].split()[-1]]),
     "period_part": lambda m, c, lang: _period_part(m, c),
     "working_days": lambda m, c, lang: _working_days(m, c),
-    "weekends": lambda m, c, lang: _habit(
-        c, _days(c, c.as_of, c.as_of + timedelta(days=HABIT_DAYS - 1)), (5, 6), None
-    ),
+    "weekends": lambda m, c, lang: _habit(c, _season_ahead(c), (5, 6), None),
     "month": lambda m, c, lang: _month(m, c),
     "year": lambda m, c, lang: _year(c, int(m["y"]), _label("year", lang, year=m["y"])),
     "this_year": lambda m, c, lang: _days(
@@ -1741,8 +1746,12 @@ def hour_limit(text: str) -> HourLimit | None:
         m = pattern.search(folded)
         if m is None:
             continue
-        said = next((h for group, h in _SAID_HOURS.items() if m.groupdict().get(group)), None)
-        hour = int(m["h"]) if m["h"] else _HOUR_WORDS[m["word"]] if m["word"] else said or 12
+        if m["h"]:
+            hour = int(m["h"])
+        elif m["word"]:
+            hour = _HOUR_WORDS[m["word"]]
+        else:  # "entre midi et deux", "tard le soir": the hour the words stand for
+            hour = next(h for group, h in _SAID_HOURS.items() if m.groupdict().get(group))
         suffix = (m.groupdict().get("ap") or "").strip()
         if suffix == "pm" and hour < 12:
             hour += 12
@@ -1763,7 +1772,7 @@ def hour_limit(text: str) -> HourLimit | None:
 
 def part_alone(text: str) -> HourLimit | None:
     """A part of the day said with no day ("en soirée uniquement", "in the evening"): the
-    hours it leaves of today, or of the days a follow-up asked before (`rag.query`)."""
+    hours a follow-up keeps of the days asked before (`rag.query`); alone it dates nothing."""
     folded = fold_aligned(text)
     m = _DAILY_PART_APART.search(folded)
     word = _PART_WORD.search(m.group(0)) if m else None

@@ -303,7 +303,7 @@ def _parse(
         drop(v0, v1)
         if venue is not None and _set_aside_before(folded, v0, venue.expression):
             unwanted, venue = _PREPOSITION.sub("", venue.expression), None
-        asked = _asked_sentence(folded)
+        asked = _asked_sentence(folded, _sentences(folded))
         if (
             venue is not None
             and place is not None
@@ -631,7 +631,8 @@ def _topic(
     asker += _label(folded, tokens, role)
     # a word of the story that the request says again is asked: "I'm a huge opera fan: is
     # there any opera in August?"
-    asked = {stem(tokens[i].group(0)) for i in kept if i not in set(asker)}
+    told = set(asker)
+    asked = {stem(tokens[i].group(0)) for i in kept if i not in told}
     incidental = frozenset(stem(tokens[i].group(0)) for i in asker) - asked
     words = [i for i in range(kept[0], kept[-1] + 1) if role[i] in ("topic", "function")]
     text = []
@@ -731,7 +732,7 @@ def _asker_verbs(
     asked = {i for i, word in enumerate(said) if word in subjects and i and said[i - 1] in _MODALS}
     told = {i + 1 for i, word in enumerate(said) if word in subjects and i not in asked}
     for j in sorted(told | set(after_person)):
-        auxiliary = False  # "je suis (juste) de passage": the verb is being
+        auxiliary = False  # the last word skipped is an auxiliary: "je suis (juste) de passage"
         while j < len(said) and (
             said[j] in _CLITICS or said[j] in _AUXILIARIES or said[j] in _ADVERBS
         ):
@@ -776,10 +777,9 @@ def _sentences(folded: str) -> list[tuple[int, int]]:
     return [(a, b) for a, b in pairwise(bounds) if folded[a:b].strip()]
 
 
-def _asked_sentence(folded: str) -> tuple[int, int] | None:
+def _asked_sentence(folded: str, sentences: list[tuple[int, int]]) -> tuple[int, int] | None:
     """Where the question itself is (the last sentence asking, "?") when other sentences
-    tell around it; None for a question of one sentence."""
-    sentences = _sentences(folded)
+    (`_sentences`) tell around it; None for a question of one sentence."""
     asking = [(a, b) for a, b in sentences if "?" in folded[a:b]]
     return asking[-1] if len(sentences) >= 2 and asking else None
 
@@ -794,7 +794,7 @@ def _told_around_the_question(
     Chartres?"), only a story is: "Je souhaiterais un cours de salsa. Auriez-vous quelque
     chose ?" asks in its first sentence."""
     sentences = _sentences(folded)
-    asked = _asked_sentence(folded)
+    asked = _asked_sentence(folded, sentences)
     if asked is None:
         return []
     first, last = asked
