@@ -92,6 +92,18 @@ class Cues:
     spans: list[tuple[int, int]]  # where they were read in the text (to leave out of the topic)
 
 
+GENERATIONS = "intergénérationnel"
+"""What events call old and young together, which a question asks in its own words."""
+_YOUNG = frozenset({"enfants", "ados", "famille"})
+_YOUNG_WORDS = frozenset({"jeun", "young", "youth", "generation", "generational"})
+
+
+def generations_together(audience: list[str], words: list[str]) -> bool:
+    """Whether the question asks for seniors with young people: "ma grand-mère et mes
+    enfants", "des jeunes et des personnes âgées" (`words`: the topic's analyzed words)."""
+    return "seniors" in audience and bool(set(audience) & _YOUNG or set(words) & _YOUNG_WORDS)
+
+
 # --- reading a question (folded text: accents removed, lower case) ------------------------
 
 # grandparents by name, other relatives by an age said old enough to be a senior

@@ -27,9 +27,11 @@ from rag.config import NEAR_KM
 from rag.cues import (
     ACCESS_LABELS,
     AUDIENCE_PHRASES,
+    GENERATIONS,
     AccessCode,
     AgeRange,
     Cues,
+    generations_together,
     names_person,
     read_cues,
 )
@@ -404,6 +406,11 @@ def _parse(
         # "on passe l'hiver près de Chartres — d'ici fin février ?": a season or day said
         # beside the dates read is context, the window already holds the dates
         incidental |= frozenset(t for t in topic_terms(topic) if t in _calendar_terms(language))
+    if generations_together(cues.audience, topic_terms(topic)):
+        # "ma grand-mère et ma fille", "jeunes et anciens": the events say it in one word,
+        # which ranks them first
+        incidental |= frozenset(topic_terms(GENERATIONS))
+        topic = f"{topic} {GENERATIONS}".strip()
     if window is not None and window.occasion:
         # the occasion ranks the events that name it first; the day itself was asked:
         # when none names it, the day's events answer ("le soir de la Saint-Valentin",

@@ -1128,3 +1128,22 @@ def test_some_of_what_was_answered_is_a_follow_up(follow_up: str) -> None:
 def test_a_part_of_the_day_alone_dates_nothing() -> None:
     u = understand("un escape game à Caen, le matin ?", THURSDAY, GAZETTEER, TZ)
     assert u.window is None  # mornings in general: no day is asked
+
+
+@pytest.mark.parametrize(
+    ("question", "together"),
+    [
+        ("une sortie à Caen avec ma grand-mère et mes enfants ?", True),
+        ("Danser avec des jeunes et des personnes âgées", True),
+        ("something for grandparents and grandkids together in Caen?", True),
+        ("une visite calme pour mes grands-parents à Caen ?", False),  # seniors alone
+        ("un atelier pour les enfants à Caen ?", False),
+    ],
+)
+def test_old_and_young_together_rank_intergenerational_events(
+    question: str, together: bool
+) -> None:
+    u = understand(question, THURSDAY, GAZETTEER, TZ)
+    (word,) = topic_terms("intergénérationnel")
+    assert (word in topic_terms(u.topic)) is together
+    assert not together or word in u.incidental  # it ranks, need not match
