@@ -276,6 +276,9 @@ class Rebuilder:
             with self._guard:
                 job.state = "failed" if error else "succeeded"
                 job.result, job.error, job.finished_at = result, error, datetime.now(UTC)
+            # The slot is free once the record says so: a start seeing "succeeded" takes it
+            # (and waits out the liveness below, an instant), never finds it still held.
+            lock.close()
             save()  # before liveness goes: a free one with a running record means it died
         finally:
             stop.set()

@@ -119,6 +119,28 @@ def test_workers_on_one_data_dir_share_jobs_and_run_one_at_a_time(tmp_path: Path
     assert wait(first, second.start().id).state == "succeeded"  # the slot is free for anyone
 
 
+class _SlowToFinish(Rebuilder):
+    """Lingers after writing a finished record, as a loaded machine may."""
+
+    def _write(self, job: RebuildJob) -> None:
+        super()._write(job)
+        if job.state in ("succeeded", "failed"):
+            threading.Event().wait(0.5)
+
+
+def test_a_job_seen_finished_has_freed_the_slot(tmp_path: Path) -> None:
+    """A client that reads "succeeded" and starts again at once is never told "busy"."""
+    first = _SlowToFinish(lambda progress: {"version": "v1"}, tmp_path)
+    second = Rebuilder(lambda progress: {"version": "v2"}, tmp_path)
+    job = first.start()
+    for _ in range(400):
+        seen = second.get(job.id)
+        if seen is not None and seen.state == "succeeded":
+            break
+        threading.Event().wait(0.01)
+    assert wait(second, second.start().id).result == {"version": "v2"}
+
+
 WORKER_THAT_DIES = """
 import sys, threading
 from pathlib import Path
