@@ -19,6 +19,14 @@ SUNDAY = date(2026, 11, 29)
 JULY = date(2026, 7, 15)  # a Wednesday, in the summer holidays
 
 
+def first_and_last_day(question: str) -> tuple[str, str]:
+    """The window's first and last days, inclusive, as ISO dates."""
+    window = parse_dates(question, THURSDAY, TZ)
+    assert window is not None, question
+    last = (window.end - timedelta(microseconds=1)).date().isoformat()
+    return window.start.date().isoformat(), last
+
+
 def at(text: str) -> datetime:
     """'2026-11-28' or '2026-11-28 18:00' in Paris time."""
     value = datetime.fromisoformat(text)
@@ -815,10 +823,7 @@ def test_a_part_of_the_day_said_with_its_day(
     ],
 )
 def test_ranks_of_weekdays_and_spans_from_today(question: str, start: str, end: str) -> None:
-    window = parse_dates(question, THURSDAY, TZ)
-    assert window is not None
-    last = (window.end - timedelta(microseconds=1)).date().isoformat()
-    assert (window.start.date().isoformat(), last) == (start, end)
+    assert first_and_last_day(question) == (start, end)
 
 
 @pytest.mark.parametrize(
@@ -841,10 +846,7 @@ def test_ranks_of_weekdays_and_spans_from_today(question: str, start: str, end: 
     ],
 )
 def test_parts_of_the_coming_week_or_month(question: str, start: str, end: str) -> None:
-    window = parse_dates(question, THURSDAY, TZ)
-    assert window is not None
-    last = (window.end - timedelta(microseconds=1)).date().isoformat()
-    assert (window.start.date().isoformat(), last) == (start, end)
+    assert first_and_last_day(question) == (start, end)
 
 
 WORKING_DAYS = (0, 1, 2, 3, 4)
@@ -922,10 +924,7 @@ def test_weekends_as_a_habit(question: str) -> None:
     ],
 )
 def test_bridges_and_deadlines(question: str, start: str, end: str) -> None:
-    window = parse_dates(question, THURSDAY, TZ)
-    assert window is not None
-    last = (window.end - timedelta(microseconds=1)).date().isoformat()
-    assert (window.start.date().isoformat(), last) == (start, end)
+    assert first_and_last_day(question) == (start, end)
 
 
 @pytest.mark.parametrize(
