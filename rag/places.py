@@ -248,17 +248,18 @@ _NEAR = frozenset(["pres", "autour", "cote", "proximite", "alentours", "environs
                    "near", "around", "vers"])  # fmt: skip
 # Words elsewhere in the question that also ask for the surroundings of the place named
 # ("je bosse à Nantes, des trucs dans le coin ?", "in Lyon and around"), folded.
+# a place's surroundings said after it: "Nantes et environs", "Lille and surroundings"
+_SURROUNDINGS = (
+    r"(?:et|ou)\s+(?:ses\s+|les\s+)?(?:alentours|environs)"
+    r"|(?:and|or)\s+(?:its\s+|the\s+)?(?:surroundings|around)"
+)
 VICINITY = re.compile(
     r"\b(?:dans\s+(?:le\s+coin|les\s+(?:alentours|environs|parages))|aux\s+alentours"
     r"|a\s+proximite|pas\s+(?:tres\s+)?loin|nearby|close\s+by"
-    r"|in\s+the\s+(?:area|vicinity|surroundings)|(?:and|or)\s+around"
-    r"|(?:et|ou)\s+(?:ses\s+|les\s+)?(?:alentours|environs)|and\s+(?:its\s+|the\s+)?surroundings)\b"
+    rf"|in\s+the\s+(?:area|vicinity|surroundings)|{_SURROUNDINGS})\b"
 )
-# ...said right after a name, which it makes a place: "Nantes et environs"
-_SURROUNDINGS_AFTER = re.compile(
-    r"^\s+(?:(?:et|ou)\s+(?:ses\s+|les\s+)?(?:alentours|environs)"
-    r"|(?:and|or)\s+(?:its\s+|the\s+)?(?:surroundings|around))\b"
-)
+# ...said right after a name, which it makes a place without a preposition
+_SURROUNDINGS_AFTER = re.compile(rf"\s+(?:{_SURROUNDINGS})\b")
 # A kind of place said after its name ("the Centre-Val de Loire region", "the Lyon area").
 _KIND_AFTER = frozenset(["region", "department", "departement", "area", "county"])
 _AREA = frozenset(["area"])  # ...of which these ask for the surroundings
@@ -654,7 +655,8 @@ class Gazetteer:
         district = self._arrondissement(text)
         if district is not None:
             return district
-        numbered = _DEPARTMENT_NUMBER.search(fold_aligned(text))
+        folded = fold_aligned(text)
+        numbered = _DEPARTMENT_NUMBER.search(folded)
         if numbered is not None:
             code = (numbered["code"] or numbered["paren"]).upper()
             if code in _DEPARTMENTS:
@@ -678,12 +680,12 @@ class Gazetteer:
                     continue  # "Provence" in "Aix-en-Provence", "Paris" in "Paris-Saclay"
                 start = _preposition_start(words, i)
                 possessive = text[end : end + 2] in ("'s", "’s")  # "Paris's churches"
-                surroundings = bool(_SURROUNDINGS_AFTER.match(fold_aligned(text[end:])))
                 if (
                     start == i
                     and not possessive
-                    and not surroundings  # "Nantes et environs", "Lille and surroundings"
                     and (entry.needs_preposition or _after_genitive(words, i))
+                    # "Nantes et environs", "Lille and surroundings": a place all the same
+                    and not _SURROUNDINGS_AFTER.match(folded, end)
                 ):
                     continue
                 if not entry.in_corpus and not self._plausible_town(
