@@ -8,7 +8,8 @@ fit them first (`age_fits`, `is_free_for_all`, `access_fit`), and the answer wri
   `age_min`/`age_max` (an age fits when it is inside the declared range).
 - Price: "gratuit", "sans payer", "free" ask for events free for everyone as the organiser
   states it; a reduced rate or free entry for some ("gratuit pour les moins de 18 ans") is
-  not free.
+  not free. A ceiling ("moins de 10 €", "under 15 euros") is met by an event whose lowest
+  stated price is at most that (a free one too); one stating no price is not known to.
 - Accessibility: the OpenAgenda codes `mi` (motor), `hi` (hearing), `vi` (visual), `ii`
   (intellectual) and `pi` (psychic), from the event's `accessibility` field or its text.
 """
@@ -90,6 +91,7 @@ class Cues:
     free: bool
     access: tuple[AccessCode, ...]  # empty when not asked; every code for "handicap"
     spans: list[tuple[int, int]]  # where they were read in the text (to leave out of the topic)
+    max_price: float | None = None  # "moins de 10 €", "under 15 euros": the most one pays
 
 
 GENERATIONS = "intergénérationnel"
@@ -204,6 +206,18 @@ _FREE = re.compile(
     r"|pas\s+payante?s?|free(?:\s+of\s+charge|\s+entry|\s+admission)?|for\s+free|no\s+charge)\b"
     r"|\b0\s?(?:€|eur(?:os?)?\b)"
 )
+# A price ceiling, before or after the amount: "moins de 10 €", "max 5 euros", "under
+# €15", "20 euros a head max", "pas plus de 12 €", "budget de 15 €"
+_CURRENCY = r"(?:€|eur(?:o?s)?\b)"
+_AMOUNT = r"\d{1,4}(?:[.,]\d{1,2})?"
+_CEILING = re.compile(
+    r"\b(?:moins\s+de|pas\s+plus\s+de|max(?:imum)?(?:\s+of)?|maxi|au\s+plus|jusqu'?\s*a"
+    r"|budget(?:\s+de)?|under|less\s+than|below|no\s+more\s+than|up\s+to|at\s+most)\s*"
+    rf"(?:{_CURRENCY}\s*(?P<before>{_AMOUNT})|(?P<said>{_AMOUNT})\s*{_CURRENCY})"
+    rf"|\b(?P<after>{_AMOUNT})\s*{_CURRENCY}(?:\s+(?:(?:a|per|par)\s+(?:head|person(?:ne)?|tete"
+    r"|adulte)|(?:la|le)\s+(?:place|billet|personne)))?\s*(?:max(?:imum)?|maxi|au\s+plus|tops?"
+    r"|or\s+less|ou\s+moins|grand\s+max)\b"
+)
 # "I'm free on Tuesday", "Free tonight?", "je suis libre samedi": the asker has time, which
 # asks for no price (read before _FREE; "anything free on Saturday?" is a price)
 _WHEN = (
@@ -306,13 +320,18 @@ def read_cues(folded: str) -> Cues:
             continue
         spans.append(m.span())
         free = True
+    max_price = None
+    for m in _CEILING.finditer(folded):
+        spans.append(m.span())
+        amount = float((m["before"] or m["said"] or m["after"]).replace(",", "."))
+        max_price = amount if max_price is None else min(max_price, amount)
     access: list[AccessCode] = []
     for codes, pattern in _ACCESS_RES:
         for m in pattern.finditer(folded):
             spans.append(m.span())
             if codes != ACCESS_CODES or not access:  # "handicap" alone: any need
                 access += [c for c in codes if c not in access]
-    return Cues(audience, ages, free, tuple(access), spans)
+    return Cues(audience, ages, free, tuple(access), spans, max_price)
 
 
 def _years(number: str, months: bool) -> float:
@@ -326,6 +345,10 @@ _FREE_MARK = re.compile(
     r"\b(?:gratuit\w*|gratuite|entree\s+libre|acces\s+libre|libre\s+et\s+gratuit\w*|free)\b"
 )
 _PRICE = re.compile(r"(\d+(?:[.,]\d+)?)\s*(?:€|eur(?:os?)?\b)")
+# one pays what one wants: within any budget, though not free
+_PAY_WHAT_YOU_WANT = re.compile(
+    r"\b(?:(?:prix|participation|tarif|entree)\s+libre|au\s+chapeau|pay\s+what\s+you\s+(?:want|can))\b"
+)
 _PAID = re.compile(r"\b(?:tarifs?|tarification|prix|payant\w*|billet\w*|plein|reduit\w*)\b")
 _FOR_SOME = re.compile(
     r"\b(?:gratuit\w*|entree\s+libre|acces\s+libre)\s+(?:pour|aux|jusqu|des\s+moins|moins|-\s*\d)"
@@ -346,6 +369,15 @@ def free_for_all(text: str | None) -> bool:
     if any(float(p.replace(",", ".")) > 0 for p in _PRICE.findall(conditions)):
         return False
     return not _PAID.search(_FREE_MARK.sub(" ", conditions))
+
+
+def lowest_price(text: str | None) -> float | None:
+    """The lowest price an event's conditions state (0 when free for all), None when they
+    state none: what a price ceiling ("moins de 10 €") is checked against."""
+    if free_for_all(text) or _PAY_WHAT_YOU_WANT.search(fold(text or "")):
+        return 0.0
+    prices = [float(p.replace(",", ".")) for p in _PRICE.findall(fold(text or ""))]
+    return min(prices) if prices else None
 
 
 # Ages an event's own text states, when its age fields say nothing: "pour les 0-3 ans",

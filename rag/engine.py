@@ -300,6 +300,7 @@ class Assistant:
             venue="; ".join(u.venue.names) if u.venue else None,
             excluded=u.excluded or None,
             outside=u.outside.name if u.outside else None,
+            max_price=u.max_price,
         )
 
 

@@ -87,6 +87,7 @@ class Understanding:
     incidental: frozenset[str] = frozenset()
     excluded: str = ""  # what the question sets aside, as written: "pas une expo" -> "expo"
     outside: PlaceMatch | None = None  # "en dehors de Paris": its events are left out
+    max_price: float | None = None  # "moins de 10 €": the most one pays (rag.cues)
 
 
 _RESOURCES = Path(__file__).parent / "resources"
@@ -1041,6 +1042,7 @@ def understand(
     window, place, venue, topic, cues = own.window, own.place, own.venue, own.topic, own.cues
     incidental = own.incidental
     audience, ages, free, access = cues.audience, cues.ages, cues.free, cues.access
+    max_price = cues.max_price
     if own.follow_up and previous_questions:
         chain: list[_Parsed] = []
         for earlier in reversed(previous_questions):
@@ -1077,6 +1079,8 @@ def understand(
         audience = audience or next((p.cues.audience for p in chain if p.cues.audience), [])
         ages = ages or next((p.cues.ages for p in chain if p.cues.ages), None)
         free = free or any(p.cues.free for p in chain)
+        if max_price is None:
+            max_price = next((p.cues.max_price for p in chain if p.cues.max_price), None)
         access = access or next((p.cues.access for p in chain if p.cues.access), ())
     if city and city.strip():
         name = gazetteer.canonical_city(city) or normalize_space(city)
@@ -1100,6 +1104,7 @@ def understand(
         incidental,
         own.excluded,
         own.outside,
+        max_price,
     )
 
 
@@ -1135,6 +1140,9 @@ def understood_summary(u: Understanding) -> str:
         parts.append(u.topic)
     if u.free:
         parts.append("free" if english else "gratuit")
+    if u.max_price is not None:
+        amount = f"{u.max_price:g}"
+        parts.append(f"under €{amount}" if english else f"moins de {amount} €")
     words = AUDIENCE_PHRASES["en" if english else "fr"]
     parts += [words.get(a, a) for a in u.audience]
     if u.ages:

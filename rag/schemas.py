@@ -99,6 +99,7 @@ class Understood(BaseModel):
     venue: str | None = None  # "au Zénith": the corpus's venues it names, "; "-separated
     excluded: str | None = None  # "pas une expo": events named so are left out ("expo")
     outside: str | None = None  # "en dehors de Paris": the events of that place are left out
+    max_price: float | None = None  # "moins de 10 €": the most the asker would pay, in euros
 
 
 class ProviderInfo(BaseModel):

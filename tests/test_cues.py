@@ -12,6 +12,7 @@ from rag.cues import (
     event_access,
     is_attendable,
     is_free_for_all,
+    lowest_price,
     read_cues,
     stated_access,
     stated_ages,
@@ -233,3 +234,52 @@ def test_ages_stated_in_the_text(text: str, ages: tuple[float | None, float | No
 def test_declared_ages_win_over_the_text() -> None:
     low, high = age_bounds([event(age_min=3, age_max=6, description="de 8 à 12 ans")])
     assert (low[0], high[0]) == (3.0, 6.0)
+
+
+@pytest.mark.parametrize(
+    ("question", "ceiling"),
+    [
+        ("un concert à moins de 10 € samedi ?", 10.0),
+        ("Une sortie pas plus de 12 euros ce week-end", 12.0),
+        ("du théâtre, budget de 15 € par personne", 15.0),
+        ("un spectacle jusqu'à 8,50 € pour les enfants", 8.5),
+        ("max 5 euros, dimanche", 5.0),
+        ("20 euros la place maximum", 20.0),
+        ("something under 15 euros this weekend?", 15.0),
+        ("a show for less than €12 on Saturday", 12.0),
+        ("concerts, 20 euros a head max", 20.0),
+        ("up to 30 € for two, no more than 10 € each", 10.0),  # the lowest ceiling said
+        # an amount that is not a ceiling
+        ("un concert à 10 € samedi ?", None),
+        ("moins de 10 ans, un atelier ?", None),
+        ("pendant 10 jours max", None),
+        ("anything free on Saturday?", None),
+    ],
+)
+def test_a_price_ceiling_is_read_in_french_and_english(
+    question: str, ceiling: float | None
+) -> None:
+    folded = fold_aligned(question)
+    cues = read_cues(folded)
+    assert cues.max_price == ceiling
+    if ceiling is not None:  # the amount is part of the cue, so not of the topic
+        said = " ".join(folded[a:b] for a, b in cues.spans)
+        assert f"{ceiling:g}".replace(".", ",") in said or f"{ceiling:g}" in said
+
+
+@pytest.mark.parametrize(
+    ("conditions", "lowest"),
+    [
+        ("Tarif unique : 5€", 5.0),
+        ("Plein tarif 12 €, réduit 8,50 €", 8.5),
+        ("Entrée libre dans la limite des places disponibles", 0.0),
+        ("Entrée à prix libre", 0.0),  # one pays what one wants: within any budget
+        ("Participation au chapeau", 0.0),
+        ("Pay what you can", 0.0),
+        ("Gratuit pour les moins de 12 ans, 10 € sinon", 10.0),
+        ("Sur réservation", None),  # no price stated: not known to fit a budget
+        (None, None),
+    ],
+)
+def test_the_lowest_price_an_event_states(conditions: str | None, lowest: float | None) -> None:
+    assert lowest_price(conditions) == lowest

@@ -1,0 +1,99 @@
+"""A price ceiling ("moins de 10 €", "under €10") ranks the events within it first, in French
+and English and in a follow-up; real model and FAISS on a small hand-written corpus."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from rag.config import Settings
+from rag.embeddings import create_embedder
+from rag.engine import Assistant
+from rag.generation import create_generator
+from rag.index import build_index, load_index
+from rag.models import Event, Occurrence
+from rag.schemas import AskRequest, AskResponse, HistoryMessage
+
+PARIS = ZoneInfo("Europe/Paris")
+TODAY = date(2026, 11, 26)  # a Thursday
+SATURDAY = date(2026, 11, 28)
+SUNDAY = date(2026, 11, 29)
+# a jazz concert on each day at each price: stated above the ceiling, within it, pay what
+# you want, and no price stated
+PRICES = {"dear": "Plein tarif 25 €, réduit 18 €", "cheap": "Tarif unique : 5 €"}
+PRICES |= {"hat": "Participation au chapeau", "unsaid": ""}
+
+
+def _concert(uid: str, day: date, conditions: str) -> Event:
+    start = datetime(day.year, day.month, day.day, 20, tzinfo=PARIS)
+    return Event(
+        uid=uid,
+        title=f"Concert de jazz ({uid})",
+        description="Un quartet de jazz joue ses compositions, concert debout.",
+        occurrences=[Occurrence(start, start + timedelta(hours=2))],
+        venue="Le Caveau",
+        city="Paris",
+        region="Île-de-France",
+        country="France",
+        conditions=conditions,
+        keywords=["jazz", "concert"],
+        url=f"https://example.org/{uid}",
+    )
+
+
+CORPUS = [
+    _concert(f"{name}-{day:%a}", day, conditions)
+    for day in (SATURDAY, SUNDAY)
+    for name, conditions in PRICES.items()
+]
+
+
+@pytest.fixture(scope="module")
+def assistant(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
+    settings = Settings(RAG_DATA_DIR=tmp_path_factory.mktemp("price"), LLM_PROVIDER="extractive")
+    embedder = create_embedder(settings)
+    build_index(settings, CORPUS, embedder)
+    return Assistant(settings, embedder, create_generator(settings), load_index(settings, embedder))
+
+
+def _ask(assistant: Assistant, question: str, *history: str) -> AskResponse:
+    messages = [HistoryMessage(role="user", content=text) for text in history]
+    return assistant.ask(AskRequest(question=question, as_of=TODAY, history=messages))
+
+
+def _first_two(response: AskResponse) -> set[str]:
+    return {source.uid.split("-")[0] for source in response.sources[:2]}
+
+
+@pytest.mark.parametrize(
+    ("question", "said"),
+    [
+        ("Un concert de jazz à moins de 10 € samedi à Paris ?", "moins de 10 €"),
+        ("Du jazz samedi, pas plus de 10 euros", "moins de 10 €"),
+        ("A jazz concert under €10 on Saturday in Paris?", "under €10"),
+    ],
+)
+def test_the_events_within_the_ceiling_come_first(
+    assistant: Assistant, question: str, said: str
+) -> None:
+    response = _ask(assistant, question)
+    assert _first_two(response) == {"cheap", "hat"}
+    assert response.understood.max_price == 10
+    assert all(s.uid.endswith("Sat") for s in response.sources)
+    assert said in response.answer  # what was understood is said back
+
+
+def test_a_follow_up_keeps_the_ceiling(assistant: Assistant) -> None:
+    first = "Un concert de jazz à moins de 10 € samedi à Paris ?"
+    response = _ask(assistant, "Et dimanche ?", first)
+    assert response.understood.max_price == 10
+    assert _first_two(response) == {"cheap", "hat"}
+    assert all(s.uid.endswith("Sun") for s in response.sources)
+
+
+def test_without_a_ceiling_no_price_is_preferred(assistant: Assistant) -> None:
+    response = _ask(assistant, "Un concert de jazz samedi à Paris ?")
+    assert response.understood.max_price is None
+    assert len(response.sources) == len(PRICES)
