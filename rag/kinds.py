@@ -53,27 +53,33 @@ def _found(words: list[str], table: dict[tuple[str, ...], str]) -> list[tuple[st
     return found
 
 
-def kind_choices(topic: str, language: Language) -> list[frozenset[str]]:
+def kind_choices(topic: str, language: Language, fields: bool = True) -> list[frozenset[str]]:
     """For each kind of outing `topic` names, its analyzed words with those events use
     for it: an English kind's French words, and the narrower kinds of a broad French one
-    ("show" is "spectacle", which is "théâtre", "danse"...)."""
+    ("show" is "spectacle", which is "théâtre", "danse"...); with `fields`, also the words
+    of fields-fr.tsv ("culinaire" is "cuisine", a concert's "jazz"), which name what is
+    searched but not what an event is."""
     words = _WORD.findall(fold(topic))
     if language == "en":
         said = _found(words, _table("kinds-en-fr.tsv"))  # (English, its French words)
     else:
         said = [(word, word) for word in words]
     choices: list[frozenset[str]] = []
+    asked = set(topic_terms(topic))
     for expression, french in said:
         used = [french] if language == "en" else []
-        used += [narrower for _, narrower in _found(_WORD.findall(french), _french_table())]
+        named = _WORD.findall(french)
+        used += [narrower for _, narrower in _found(named, _table("kinds-fr.tsv"))]
+        if fields:
+            # "un concert de jazz": when one of the field's words is asked, it is the one
+            used += [
+                field
+                for _, field in _found(named, _table("fields-fr.tsv"))
+                if not asked & set(topic_terms(field))
+            ]
         if used:
             choices.append(frozenset(topic_terms(expression) + topic_terms(" ".join(used))))
     return choices
-
-
-@cache
-def _french_table() -> dict[tuple[str, ...], str]:
-    return _table("kinds-fr.tsv") | _table("fields-fr.tsv")
 
 
 @cache

@@ -306,7 +306,8 @@ class Retriever:
         index = self.index
         found: np.ndarray | None = None
         for term, word in topic_words(words).items():
-            said = {self._corpus_word(term, word)}.union(*kind_choices(word, language))
+            choices = kind_choices(word, language, fields=False)
+            said = {self._corpus_word(term, word)}.union(*choices)
             rows = np.unique(
                 np.concatenate(
                     [np.zeros(0, dtype=np.int64)]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from rag.kinds import kind_choices
-from rag.language import detect_language
+from rag.language import Language, detect_language
 
 
 def test_an_english_kind_gets_its_french_words_as_one_choice() -> None:
@@ -33,6 +33,31 @@ def test_a_broad_kind_gets_the_narrower_ones_the_events_name() -> None:
     assert kind_choices("concerts de jazz", "fr") == []
     [job] = kind_choices("je cherche du taf", "fr")  # everyday words, the events' own
     assert {"taf", "emploi", "recrutement"} <= job
+
+
+@pytest.mark.parametrize(
+    ("topic", "language", "genres"),
+    [
+        ("un concert vendredi soir", "fr", True),  # the events say "jazz", "récital"...
+        ("des concerts quelque part", "fr", True),
+        ("any concert tonight?", "en", True),
+        ("gigs this weekend", "en", True),
+        ("un concert de jazz", "fr", False),  # the kind of music asked is the one searched
+        ("a jazz concert", "en", False),
+        ("concerts de chanson française", "fr", False),
+    ],
+)
+def test_a_concert_is_searched_by_the_kinds_of_music_events_name(
+    topic: str, language: Language, genres: bool
+) -> None:
+    choices = kind_choices(topic, language)
+    assert any({"jazz", "recital", "orchestr"} <= choice for choice in choices) is genres
+
+
+def test_leaving_out_a_kind_leaves_out_its_forms_not_its_fields() -> None:
+    [show] = kind_choices("un spectacle", "fr", fields=False)  # a play is a show
+    assert "theatr" in show
+    assert kind_choices("pas un concert", "fr", fields=False) == []  # a jazz workshop stays
 
 
 def test_a_tie_of_function_words_is_broken_by_how_common_the_words_are() -> None:

@@ -1,0 +1,87 @@
+"""A concert asked finds the events that name only their music ("Soirée jazz"), and leaving
+concerts out keeps a jazz workshop; real model and FAISS on a small hand-written corpus."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from rag.config import Settings
+from rag.embeddings import create_embedder
+from rag.engine import Assistant
+from rag.generation import create_generator
+from rag.index import build_index, load_index
+from rag.models import Event, Occurrence
+from rag.schemas import AskRequest
+
+PARIS = ZoneInfo("Europe/Paris")
+TODAY = date(2026, 11, 26)  # a Thursday
+SATURDAY = date(2026, 11, 28)
+
+
+def _event(uid: str, title: str, description: str, hour: int, keywords: list[str]) -> Event:
+    start = datetime(SATURDAY.year, SATURDAY.month, SATURDAY.day, hour, tzinfo=PARIS)
+    return Event(
+        uid=uid,
+        title=title,
+        description=description,
+        occurrences=[Occurrence(start, start + timedelta(hours=2))],
+        venue="La Fabrique",
+        city="Paris",
+        region="Île-de-France",
+        country="France",
+        keywords=keywords,
+        url=f"https://example.org/{uid}",
+    )
+
+
+CORPUS = [
+    _event(
+        "quartet",
+        "Naïma Trio : Landscapes",
+        "Le trio de jazz de Naïma joue ses nouvelles compositions, flûte et tablas.",
+        20,
+        ["jazz", "flûte"],
+    ),
+    _event(
+        "workshop",
+        "Atelier jazz pour les enfants",
+        "Les enfants découvrent le rythme et l'improvisation jazz avec des percussions.",
+        10,
+        ["atelier", "jazz", "enfants"],
+    ),
+    _event(
+        "talk",
+        "Conférence : l'histoire des ponts de Paris",
+        "Une historienne raconte les ponts de la Seine, du Pont Neuf au viaduc d'Austerlitz.",
+        18,
+        ["conférence", "histoire"],
+    ),
+]
+
+
+@pytest.fixture(scope="module")
+def assistant(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
+    settings = Settings(RAG_DATA_DIR=tmp_path_factory.mktemp("kinds"), LLM_PROVIDER="extractive")
+    embedder = create_embedder(settings)
+    build_index(settings, CORPUS, embedder)
+    return Assistant(settings, embedder, create_generator(settings), load_index(settings, embedder))
+
+
+def _ask(assistant: Assistant, question: str) -> list[str]:
+    response = assistant.ask(AskRequest(question=question, as_of=TODAY))
+    return [source.uid for source in response.sources]
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["Un concert samedi soir à Paris ?", "Any concert on Saturday night in Paris?"],
+)
+def test_a_concert_is_found_by_its_music(assistant: Assistant, question: str) -> None:
+    assert _ask(assistant, question)[:1] == ["quartet"]
+
+
+def test_leaving_concerts_out_keeps_a_workshop_about_music(assistant: Assistant) -> None:
+    assert "workshop" in _ask(assistant, "Un atelier pour les enfants samedi, pas un concert")
