@@ -1,5 +1,6 @@
-"""A concert asked finds the events that name only their music ("Soirée jazz"), and leaving
-concerts out keeps a jazz workshop; real model and FAISS on a small hand-written corpus."""
+"""A kind asked finds the events that name it by other words: a concert by its music
+("Soirée jazz"), a hike by "Balade" (matched in words, not meaning); leaving concerts out
+keeps a jazz workshop. Real model and FAISS on a small hand-written corpus."""
 
 from __future__ import annotations
 
@@ -21,16 +22,19 @@ TODAY = date(2026, 11, 26)  # a Thursday
 SATURDAY = date(2026, 11, 28)
 
 
-def _event(uid: str, title: str, description: str, hour: int, keywords: list[str]) -> Event:
+def _event(
+    uid: str, title: str, description: str, hour: int, keywords: list[str], **place: str
+) -> Event:
     start = datetime(SATURDAY.year, SATURDAY.month, SATURDAY.day, hour, tzinfo=PARIS)
     return Event(
         uid=uid,
         title=title,
         description=description,
         occurrences=[Occurrence(start, start + timedelta(hours=2))],
-        venue="La Fabrique",
-        city="Paris",
-        region="Île-de-France",
+        venue=place.get("venue", "La Fabrique"),
+        city=place.get("city", "Paris"),
+        department=place.get("department", "Paris"),
+        region=place.get("region", "Île-de-France"),
         country="France",
         keywords=keywords,
         url=f"https://example.org/{uid}",
@@ -59,6 +63,17 @@ CORPUS = [
         18,
         ["conférence", "histoire"],
     ),
+    _event(
+        "walk",
+        "Balade sur Trinquies",
+        "Marche de 9,5 km",
+        9,
+        [],
+        venue="Place Charles de Gaulle",
+        city="Huppy",
+        department="Somme",
+        region="Hauts-de-France",
+    ),
 ]
 
 
@@ -85,3 +100,10 @@ def test_a_concert_is_found_by_its_music(assistant: Assistant, question: str) ->
 
 def test_leaving_concerts_out_keeps_a_workshop_about_music(assistant: Assistant) -> None:
     assert "workshop" in _ask(assistant, "Un atelier pour les enfants samedi, pas un concert")
+
+
+@pytest.mark.parametrize(
+    "question", ["une rando dans la Somme samedi ?", "a hike in the Somme on Saturday?"]
+)
+def test_a_hike_is_the_walk_that_says_balade(assistant: Assistant, question: str) -> None:
+    assert _ask(assistant, question) == ["walk"]
