@@ -960,6 +960,19 @@ def test_relatives_and_who_one_is_are_context(question: str, topic: str) -> None
 
 
 @pytest.mark.parametrize(
+    "question",
+    [
+        "I don't mind travelling, any jazz concerts?",
+        "Any jazz concerts? We wouldn't mind a train ride",
+        "Any jazz concerts? I do not mind the drive.",
+    ],
+)
+def test_what_the_asker_accepts_need_not_match(question: str) -> None:
+    u = understand(question, THURSDAY, GAZETTEER, TZ)
+    assert set(topic_terms(u.topic)) - u.incidental == set(topic_terms("jazz concerts"))
+
+
+@pytest.mark.parametrize(
     ("question", "topic", "place"),
     [
         # "aura" is the verb before it is the region (AURA, with a preposition or capitals)
