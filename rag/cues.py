@@ -201,14 +201,14 @@ _AGE_WORDS = [
     (re.compile(r"\b(?:bebes?|nourrissons?|babies|baby|infants?)\b"), AgeRange(0, 2)),
     (re.compile(r"\b(?:tout[-\s]?petits?|toddlers?|bambins?)\b"), AgeRange(0, 3)),
 ]
+_CURRENCY = r"(?:€|eur(?:os?)?\b)"  # "10 €", "10 euros", "10 eur", "€10"
 _FREE = re.compile(
     r"\b(?:gratuite?s?|gratuitement|gratuité|gratuite|sans\s+payer|entree\s+libre|acces\s+libre"
     r"|pas\s+payante?s?|free(?:\s+of\s+charge|\s+entry|\s+admission)?|for\s+free|no\s+charge)\b"
-    r"|\b0\s?(?:€|eur(?:os?)?\b)"
+    rf"|\b0\s?{_CURRENCY}"
 )
 # A price ceiling, before or after the amount: "moins de 10 €", "max 5 euros", "under
 # €15", "20 euros a head max", "pas plus de 12 €", "budget de 15 €"
-_CURRENCY = r"(?:€|eur(?:o?s)?\b)"
 _AMOUNT = r"\d{1,4}(?:[.,]\d{1,2})?"
 _CEILING = re.compile(
     r"\b(?:moins\s+de|pas\s+plus\s+de|max(?:imum)?(?:\s+of)?|maxi|au\s+plus|jusqu'?\s*a"
@@ -344,7 +344,7 @@ def _years(number: str, months: bool) -> float:
 _FREE_MARK = re.compile(
     r"\b(?:gratuit\w*|gratuite|entree\s+libre|acces\s+libre|libre\s+et\s+gratuit\w*|free)\b"
 )
-_PRICE = re.compile(r"(\d+(?:[.,]\d+)?)\s*(?:€|eur(?:os?)?\b)")
+_PRICE = re.compile(rf"(\d+(?:[.,]\d+)?)\s*{_CURRENCY}")
 # one pays what one wants: within any budget, though not free
 _PAY_WHAT_YOU_WANT = re.compile(
     r"\b(?:(?:prix|participation|tarif|entree)\s+libre|au\s+chapeau|pay\s+what\s+you\s+(?:want|can))\b"
@@ -374,9 +374,10 @@ def free_for_all(text: str | None) -> bool:
 def lowest_price(text: str | None) -> float | None:
     """The lowest price an event's conditions state (0 when free for all), None when they
     state none: what a price ceiling ("moins de 10 €") is checked against."""
-    if free_for_all(text) or _PAY_WHAT_YOU_WANT.search(fold(text or "")):
+    folded = fold(text or "")
+    if free_for_all(text) or _PAY_WHAT_YOU_WANT.search(folded):
         return 0.0
-    prices = [float(p.replace(",", ".")) for p in _PRICE.findall(fold(text or ""))]
+    prices = [float(p.replace(",", ".")) for p in _PRICE.findall(folded)]
     return min(prices) if prices else None
 
 

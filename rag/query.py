@@ -1080,7 +1080,8 @@ def understand(
         ages = ages or next((p.cues.ages for p in chain if p.cues.ages), None)
         free = free or any(p.cues.free for p in chain)
         if max_price is None:
-            max_price = next((p.cues.max_price for p in chain if p.cues.max_price), None)
+            ceilings = (p.cues.max_price for p in chain if p.cues.max_price is not None)
+            max_price = next(ceilings, None)
         access = access or next((p.cues.access for p in chain if p.cues.access), ())
     if city and city.strip():
         name = gazetteer.canonical_city(city) or normalize_space(city)

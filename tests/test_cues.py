@@ -244,6 +244,7 @@ def test_declared_ages_win_over_the_text() -> None:
         ("du théâtre, budget de 15 € par personne", 15.0),
         ("un spectacle jusqu'à 8,50 € pour les enfants", 8.5),
         ("max 5 euros, dimanche", 5.0),
+        ("moins de 8 euro par enfant", 8.0),
         ("20 euros la place maximum", 20.0),
         ("something under 15 euros this weekend?", 15.0),
         ("a show for less than €12 on Saturday", 12.0),
