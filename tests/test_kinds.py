@@ -33,6 +33,10 @@ def test_a_broad_kind_gets_the_narrower_ones_the_events_name() -> None:
     assert kind_choices("concerts de jazz", "fr") == []
     [job] = kind_choices("je cherche du taf", "fr")  # everyday words, the events' own
     assert {"taf", "emploi", "recrutement"} <= job
+    [author] = kind_choices("des rencontres avec des auteurs", "fr")  # a signing, a reading
+    assert {"auteur", "dedicac", "litteratur"} <= author
+    [comedy] = kind_choices("une soirée stand-up", "fr")  # as "a stand-up night" in English
+    assert "humour" in comedy
 
 
 @pytest.mark.parametrize(
