@@ -57,6 +57,7 @@ ARRAYS = (
     "grid_events",  # int32: events sorted by cell
     "event_young",  # rag/features.py
     "event_free",
+    "event_price",  # float32: the lowest price stated (0 free or pay what you want), NaN none
     "event_attendable",
     "event_access",
     "event_age_min",

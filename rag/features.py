@@ -18,6 +18,7 @@ from rag.cues import (
     event_access,
     is_attendable,
     is_free_for_all,
+    lowest_price,
     stated_access,
 )
 from rag.models import Event
@@ -71,6 +72,7 @@ def event_features(events: Sequence[Event], kinds: dict[str, int]) -> dict[str, 
     arrays = {
         "event_young": np.fromiter(map(youngness, events), dtype=np.float32, count=n),
         "event_free": np.fromiter(map(is_free_for_all, events), dtype=bool, count=n),
+        "event_price": np.fromiter(map(_price, events), dtype=np.float32, count=n),
         "event_attendable": np.fromiter(map(is_attendable, events), dtype=bool, count=n),
         "event_access": np.fromiter(map(event_access_bits, events), dtype=np.uint16, count=n),
         "event_age_min": age_min.astype(np.float32),
@@ -80,6 +82,12 @@ def event_features(events: Sequence[Event], kinds: dict[str, int]) -> dict[str, 
         ),
     }
     return arrays
+
+
+def _price(event: Event) -> float:
+    """`rag.cues.lowest_price` of the event's conditions, NaN when they state none."""
+    price = lowest_price(event.conditions)
+    return np.nan if price is None else price
 
 
 def _has_any(folded: str, words: tuple[str, ...]) -> bool:

@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 import numpy as np
 
 from rag.common_words import english_only, french_too
-from rag.cues import ADULTS, AUDIENCE_PHRASES, AgeRange, age_fits, lowest_price
+from rag.cues import ADULTS, AUDIENCE_PHRASES, AgeRange, age_fits
 from rag.embeddings import Embedder
 from rag.features import STATED_SHIFT, access_bits
 from rag.index import Index
@@ -680,17 +680,9 @@ class Retriever:
             fit += STATED_ACCESS_FIT * ((access >> STATED_SHIFT & asked) > 0)
         if _asked_ages(u) is not None:
             fit += self._age_fit(u, events)  # made for them > includes them > not said
-        if u.max_price is not None:
-            fit += self._within_budget(u.max_price, events)
+        if u.max_price is not None:  # no price stated (NaN) is not known to be within it
+            fit += self.candidates.feature("event_price", events) <= u.max_price
         return fit
-
-    def _within_budget(self, ceiling: float, events: np.ndarray) -> np.ndarray:
-        """1 for the events whose lowest stated price is at most `ceiling`, read from their
-        conditions when asked (a ceiling is rare; the events ranked are few)."""
-        prices = (lowest_price(self.index.events[int(i)].conditions) for i in events)
-        return np.fromiter(
-            (p is not None and p <= ceiling for p in prices), dtype=np.float64, count=len(events)
-        )
 
     def _age_fit(self, u: Understanding, events: np.ndarray) -> np.ndarray:
         """`rag.cues.age_fits` for the given events."""

@@ -12,10 +12,11 @@ import json
 from rag.config import Settings
 
 CURRENT = "CURRENT"
-FORMAT = 5
+FORMAT = 6
 """The index files this rag-events reads and writes. 4: no vectors.npy above IVF_THRESHOLD,
 the IVF codes are scored in place; 5: rag.lexical stems "-ie" nouns ("francophonie" is
-"francophone"). Older versions ask for a rebuild, which `rag up` runs itself."""
+"francophone"); 6: the lowest price each event states (`event_price`, for "moins de 10 €").
+Older versions ask for a rebuild, which `rag up` runs itself."""
 
 
 def active_version(settings: Settings) -> str | None:
