@@ -922,6 +922,22 @@ def test_courtesies_carry_no_topic(question: str) -> None:
 
 
 @pytest.mark.parametrize(
+    "question",
+    [
+        "It's the August 15 bank holiday - what's actually open that day?",
+        "Le 15 août, jour férié, qu'est-ce qui est ouvert ?",
+        "Is anything really open on the public holiday, the 1st of May?",
+        "Le 1er mai, c'est férié : il y a quelque chose d'ouvert ?",
+    ],
+)
+def test_a_day_off_and_what_is_open_ask_for_no_topic(question: str) -> None:
+    """The date says which day; that it is a holiday, or that a place is open, names no
+    kind of outing: the day's events answer."""
+    u = understand(question, THURSDAY, GAZETTEER, TZ)
+    assert u.window is not None and not topic_terms(u.topic)
+
+
+@pytest.mark.parametrize(
     ("question", "earlier"),
     [
         ("Coucou, et seulement dimanche ?", "Des concerts de jazz ce week-end ?"),
