@@ -938,6 +938,19 @@ def test_a_day_off_and_what_is_open_ask_for_no_topic(question: str) -> None:
 
 
 @pytest.mark.parametrize(
+    ("question", "topic"),
+    [
+        ("On cherche une vraie pièce de théâtre pour adultes", "pièce de théâtre"),
+        ("Une véritable expo de photo ?", "expo de photo"),
+        ("Je suis une vraie accro au chocolat, de quoi assouvir ma passion ?", "chocolat"),
+    ],
+)
+def test_intensifiers_carry_no_topic(question: str, topic: str) -> None:
+    u = understand(question, THURSDAY, GAZETTEER, TZ)
+    assert set(topic_terms(u.topic)) - u.incidental == set(topic_terms(topic))
+
+
+@pytest.mark.parametrize(
     ("question", "earlier"),
     [
         ("Coucou, et seulement dimanche ?", "Des concerts de jazz ce week-end ?"),
