@@ -77,6 +77,7 @@ def test_a_tie_of_function_words_is_broken_by_how_common_the_words_are() -> None
         ("an escape room", {"escap", "game"}),
         ("the Swedish Institute", {"suedoi"}),
         ("any open days", {"port", "ouvert"}),
+        ("a movie outdoors", {"air", "exterieur"}),  # "en plein air", "en extérieur"
     ],
 )
 def test_what_visitors_say_in_english_has_its_french_words(topic: str, french: set[str]) -> None:
