@@ -924,6 +924,19 @@ def test_courtesies_carry_no_topic(question: str) -> None:
 @pytest.mark.parametrize(
     "question",
     [
+        "Which jazz concerts can I book next week?",
+        "Any jazz concerts we could book tickets for?",
+        "Jazz concerts next week - where to book?",
+    ],
+)
+def test_booking_is_how_one_asks(question: str) -> None:
+    u = understand(question, THURSDAY, GAZETTEER, TZ)
+    assert set(topic_terms(u.topic)) == set(topic_terms("jazz concerts"))
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
         "It's the August 15 bank holiday - what's actually open that day?",
         "Le 15 août, jour férié, qu'est-ce qui est ouvert ?",
         "Is anything really open on the public holiday, the 1st of May?",
