@@ -78,6 +78,7 @@ def test_a_tie_of_function_words_is_broken_by_how_common_the_words_are() -> None
         ("the Swedish Institute", {"suedoi"}),
         ("any open days", {"port", "ouvert"}),
         ("a movie outdoors", {"air", "exterieur"}),  # "en plein air", "en extérieur"
+        ("a science camp for kids", {"stag", "colon"}),  # a "stage", a "colonie"
     ],
 )
 def test_what_visitors_say_in_english_has_its_french_words(topic: str, french: set[str]) -> None:
