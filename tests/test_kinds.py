@@ -79,6 +79,7 @@ def test_a_tie_of_function_words_is_broken_by_how_common_the_words_are() -> None
         ("any open days", {"port", "ouvert"}),
         ("a movie outdoors", {"air", "exterieur"}),  # "en plein air", "en extérieur"
         ("a science camp for kids", {"stag", "colon"}),  # a "stage", a "colonie"
+        ("open-air theatre", {"air", "exterieur"}),
     ],
 )
 def test_what_visitors_say_in_english_has_its_french_words(topic: str, french: set[str]) -> None:
