@@ -207,6 +207,12 @@ _FREE = re.compile(
     r"|pas\s+payante?s?|free(?:\s+of\s+charge|\s+entry|\s+admission)?|for\s+free|no\s+charge)\b"
     rf"|\b0\s?{_CURRENCY}"
 )
+# One pays what one wants: within any budget, though not free; asked, it is a 0 € ceiling
+# (free events fit it too). "entrée libre" is free (_FREE), and in an event's conditions too.
+_PAY_WHAT_YOU_WANT = re.compile(
+    r"\b(?:(?:prix|participation|tarif)\s+libre|au\s+chapeau|pay[\s-]+what[\s-]+you[\s-]+(?:want|can)"
+    r"|pay[\s-]+as[\s-]+you[\s-]+(?:wish|like))\b"
+)
 # A price ceiling, before or after the amount: "moins de 10 €", "max 5 euros", "under
 # €15", "20 euros a head max", "pas plus de 12 €", "budget de 15 €"
 _AMOUNT = r"\d{1,4}(?:[.,]\d{1,2})?"
@@ -321,6 +327,9 @@ def read_cues(folded: str) -> Cues:
         spans.append(m.span())
         free = True
     max_price = None
+    for m in _PAY_WHAT_YOU_WANT.finditer(folded):
+        spans.append(m.span())
+        max_price = 0.0
     for m in _CEILING.finditer(folded):
         spans.append(m.span())
         amount = float((m["before"] or m["said"] or m["after"]).replace(",", "."))
@@ -346,9 +355,6 @@ _FREE_MARK = re.compile(
 )
 _PRICE = re.compile(rf"(\d+(?:[.,]\d+)?)\s*{_CURRENCY}")
 # one pays what one wants: within any budget, though not free
-_PAY_WHAT_YOU_WANT = re.compile(
-    r"\b(?:(?:prix|participation|tarif|entree)\s+libre|au\s+chapeau|pay\s+what\s+you\s+(?:want|can))\b"
-)
 _PAID = re.compile(r"\b(?:tarifs?|tarification|prix|payant\w*|billet\w*|plein|reduit\w*)\b")
 _FOR_SOME = re.compile(
     r"\b(?:gratuit\w*|entree\s+libre|acces\s+libre)\s+(?:pour|aux|jusqu|des\s+moins|moins|-\s*\d)"

@@ -85,8 +85,11 @@ def event_features(events: Sequence[Event], kinds: dict[str, int]) -> dict[str, 
 
 
 def _price(event: Event) -> float:
-    """`rag.cues.lowest_price` of the event's conditions, NaN when they state none."""
+    """`rag.cues.lowest_price` of the event's conditions, or else of its title ("Échecs &
+    Jam ! Entrée à prix libre"); NaN when neither states one."""
     price = lowest_price(event.conditions)
+    if price is None:
+        price = lowest_price(event.title)
     return np.nan if price is None else price
 
 

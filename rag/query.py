@@ -1141,7 +1141,9 @@ def understood_summary(u: Understanding) -> str:
         parts.append(u.topic)
     if u.free:
         parts.append("free" if english else "gratuit")
-    if u.max_price is not None:
+    if u.max_price == 0 and not u.free:  # "prix libre": free or pay what you want
+        parts.append("pay what you want" if english else "à prix libre")
+    elif u.max_price:
         amount = f"{u.max_price:g}"
         parts.append(f"under €{amount}" if english else f"moins de {amount} €")
     words = AUDIENCE_PHRASES["en" if english else "fr"]

@@ -250,6 +250,9 @@ def test_declared_ages_win_over_the_text() -> None:
         ("a show for less than €12 on Saturday", 12.0),
         ("concerts, 20 euros a head max", 20.0),
         ("up to 30 € for two, no more than 10 € each", 10.0),  # the lowest ceiling said
+        # one pays what one wants: free events fit too
+        ("any pay-what-you-want live music in July?", 0.0),
+        ("un concert à prix libre ou au chapeau ?", 0.0),
         # an amount that is not a ceiling
         ("un concert à 10 € samedi ?", None),
         ("moins de 10 ans, un atelier ?", None),
@@ -263,7 +266,7 @@ def test_a_price_ceiling_is_read_in_french_and_english(
     folded = fold_aligned(question)
     cues = read_cues(folded)
     assert cues.max_price == ceiling
-    if ceiling is not None:  # the amount is part of the cue, so not of the topic
+    if ceiling:  # the amount is part of the cue, so not of the topic
         said = " ".join(folded[a:b] for a, b in cues.spans)
         assert f"{ceiling:g}".replace(".", ",") in said or f"{ceiling:g}" in said
 

@@ -6,11 +6,13 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import numpy as np
 import pytest
 
 from rag.config import Settings
 from rag.embeddings import create_embedder
 from rag.engine import Assistant
+from rag.features import event_features
 from rag.generation import create_generator
 from rag.index import build_index, load_index
 from rag.models import Event, Occurrence
@@ -97,3 +99,29 @@ def test_without_a_ceiling_no_price_is_preferred(assistant: Assistant) -> None:
     response = _ask(assistant, "Un concert de jazz samedi à Paris ?")
     assert response.understood.max_price is None
     assert len(response.sources) == len(PRICES)
+
+
+@pytest.mark.parametrize(
+    ("question", "said"),
+    [
+        ("Un concert de jazz à prix libre samedi ?", "à prix libre"),
+        ("Any pay-what-you-want jazz on Saturday?", "pay what you want"),
+    ],
+)
+def test_pay_what_you_want_asked_comes_first(
+    assistant: Assistant, question: str, said: str
+) -> None:
+    response = _ask(assistant, question)
+    assert response.sources[0].uid == "hat-Sat"
+    assert response.understood.max_price == 0
+    assert said in response.answer
+
+
+def test_a_price_stated_in_the_title_counts_when_the_conditions_say_none() -> None:
+    events = [
+        Event(uid="a", title="Échecs & Jam ! Entrée à prix libre"),
+        Event(uid="b", title="Concert de jazz", conditions="Tarif unique : 8 €"),
+        Event(uid="c", title="Concert de jazz"),
+    ]
+    prices = event_features(events, {})["event_price"]
+    assert prices[0] == 0 and prices[1] == 8 and np.isnan(prices[2])
