@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime, timedelta
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from rag.config import Settings
+from rag.embeddings import create_embedder
+from rag.engine import Assistant
+from rag.generation import create_generator
+from rag.index import build_index, load_index
 from rag.models import Event, Occurrence
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -43,3 +49,12 @@ def make_event(uid: str = "e1", **fields: Any) -> Event:
 def make_settings(**env: object) -> Settings:
     """Settings from these values only: no `.env` file, aliases as in the environment."""
     return Settings(_env_file=None, **env)  # type: ignore[call-arg]
+
+
+def indexed_assistant(data_dir: Path, events: Sequence[Event]) -> Assistant:
+    """The assistant over `events`: indexed in `data_dir` with the real default embedder
+    and FAISS, answering with the extractive writer."""
+    settings = make_settings(RAG_DATA_DIR=data_dir, LLM_PROVIDER="extractive")
+    embedder = create_embedder(settings)
+    build_index(settings, events, embedder)
+    return Assistant(settings, embedder, create_generator(settings), load_index(settings, embedder))

@@ -4,20 +4,15 @@ keeps a jazz workshop. Real model and FAISS on a small hand-written corpus."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date
 
 import pytest
 
-from rag.config import Settings
-from rag.embeddings import create_embedder
 from rag.engine import Assistant
-from rag.generation import create_generator
-from rag.index import build_index, load_index
-from rag.models import Event, Occurrence
+from rag.models import Event
 from rag.schemas import AskRequest
+from tests.factories import indexed_assistant, make_event
 
-PARIS = ZoneInfo("Europe/Paris")
 TODAY = date(2026, 11, 26)  # a Thursday
 SATURDAY = date(2026, 11, 28)
 
@@ -25,19 +20,15 @@ SATURDAY = date(2026, 11, 28)
 def _event(
     uid: str, title: str, description: str, hour: int, keywords: list[str], **place: str
 ) -> Event:
-    start = datetime(SATURDAY.year, SATURDAY.month, SATURDAY.day, hour, tzinfo=PARIS)
-    return Event(
-        uid=uid,
+    return make_event(
+        uid,
         title=title,
         description=description,
-        occurrences=[Occurrence(start, start + timedelta(hours=2))],
-        venue=place.get("venue", "La Fabrique"),
-        city=place.get("city", "Paris"),
-        department=place.get("department", "Paris"),
-        region=place.get("region", "Île-de-France"),
-        country="France",
+        days=[SATURDAY],
+        hour=hour,
         keywords=keywords,
-        url=f"https://example.org/{uid}",
+        address="",
+        **({"venue": "La Fabrique", "department": "Paris", "region": "Île-de-France"} | place),
     )
 
 
@@ -79,10 +70,7 @@ CORPUS = [
 
 @pytest.fixture(scope="module")
 def assistant(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
-    settings = Settings(RAG_DATA_DIR=tmp_path_factory.mktemp("kinds"), LLM_PROVIDER="extractive")
-    embedder = create_embedder(settings)
-    build_index(settings, CORPUS, embedder)
-    return Assistant(settings, embedder, create_generator(settings), load_index(settings, embedder))
+    return indexed_assistant(tmp_path_factory.mktemp("kinds"), CORPUS)
 
 
 def _ask(assistant: Assistant, question: str) -> list[str]:

@@ -3,22 +3,17 @@ and English and in a follow-up; real model and FAISS on a small hand-written cor
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date
 
 import numpy as np
 import pytest
 
-from rag.config import Settings
-from rag.embeddings import create_embedder
 from rag.engine import Assistant
 from rag.features import event_features
-from rag.generation import create_generator
-from rag.index import build_index, load_index
-from rag.models import Event, Occurrence
+from rag.models import Event
 from rag.schemas import AskRequest, AskResponse, HistoryMessage
+from tests.factories import indexed_assistant, make_event
 
-PARIS = ZoneInfo("Europe/Paris")
 TODAY = date(2026, 11, 26)  # a Thursday
 SATURDAY = date(2026, 11, 28)
 SUNDAY = date(2026, 11, 29)
@@ -29,19 +24,15 @@ PRICES |= {"hat": "Participation au chapeau", "unsaid": ""}
 
 
 def _concert(uid: str, day: date, conditions: str) -> Event:
-    start = datetime(day.year, day.month, day.day, 20, tzinfo=PARIS)
-    return Event(
-        uid=uid,
+    return make_event(
+        uid,
         title=f"Concert de jazz ({uid})",
         description="Un quartet de jazz joue ses compositions, concert debout.",
-        occurrences=[Occurrence(start, start + timedelta(hours=2))],
+        days=[day],
+        hour=20,
         venue="Le Caveau",
-        city="Paris",
-        region="Île-de-France",
-        country="France",
         conditions=conditions,
         keywords=["jazz", "concert"],
-        url=f"https://example.org/{uid}",
     )
 
 
@@ -54,10 +45,7 @@ CORPUS = [
 
 @pytest.fixture(scope="module")
 def assistant(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
-    settings = Settings(RAG_DATA_DIR=tmp_path_factory.mktemp("price"), LLM_PROVIDER="extractive")
-    embedder = create_embedder(settings)
-    build_index(settings, CORPUS, embedder)
-    return Assistant(settings, embedder, create_generator(settings), load_index(settings, embedder))
+    return indexed_assistant(tmp_path_factory.mktemp("price"), CORPUS)
 
 
 def _ask(assistant: Assistant, question: str, *history: str) -> AskResponse:
