@@ -354,7 +354,6 @@ _FREE_MARK = re.compile(
     r"\b(?:gratuit\w*|gratuite|entree\s+libre|acces\s+libre|libre\s+et\s+gratuit\w*|free)\b"
 )
 _PRICE = re.compile(rf"(\d+(?:[.,]\d+)?)\s*{_CURRENCY}")
-# one pays what one wants: within any budget, though not free
 _PAID = re.compile(r"\b(?:tarifs?|tarification|prix|payant\w*|billet\w*|plein|reduit\w*)\b")
 _FOR_SOME = re.compile(
     r"\b(?:gratuit\w*|entree\s+libre|acces\s+libre)\s+(?:pour|aux|jusqu|des\s+moins|moins|-\s*\d)"
