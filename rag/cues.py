@@ -369,21 +369,30 @@ def is_free_for_all(event: Event) -> bool:
 def free_for_all(text: str | None) -> bool:
     """`is_free_for_all` on the conditions text alone (for events still being written)."""
     conditions = fold(text or "")
-    if not _FREE_MARK.search(conditions) or _FOR_SOME.search(conditions):
-        return False
-    if any(float(p.replace(",", ".")) > 0 for p in _PRICE.findall(conditions)):
-        return False
-    return not _PAID.search(_FREE_MARK.sub(" ", conditions))
+    return _free_for_all(conditions, _prices(conditions))
 
 
 def lowest_price(text: str | None) -> float | None:
     """The lowest price an event's conditions state (0 when free for all), None when they
     state none: what a price ceiling ("moins de 10 €") is checked against."""
-    folded = fold(text or "")
-    if free_for_all(text) or _PAY_WHAT_YOU_WANT.search(folded):
+    conditions = fold(text or "")
+    prices = _prices(conditions)
+    if _free_for_all(conditions, prices) or _PAY_WHAT_YOU_WANT.search(conditions):
         return 0.0
-    prices = [float(p.replace(",", ".")) for p in _PRICE.findall(folded)]
     return min(prices) if prices else None
+
+
+def _prices(folded: str) -> list[float]:
+    return [float(p.replace(",", ".")) for p in _PRICE.findall(folded)]
+
+
+def _free_for_all(folded: str, prices: list[float]) -> bool:
+    """`free_for_all` on conditions already folded, with the prices they state."""
+    if not _FREE_MARK.search(folded) or _FOR_SOME.search(folded):
+        return False
+    if any(price > 0 for price in prices):
+        return False
+    return not _PAID.search(_FREE_MARK.sub(" ", folded))
 
 
 # Ages an event's own text states, when its age fields say nothing: "pour les 0-3 ans",

@@ -172,7 +172,7 @@ class Retriever:
                 # the topic words only order them
                 relevant = np.ones(len(events), dtype=bool)
             else:
-                relevant = self._relevant(u, terms, known, allowed, dense, coverage, named)
+                relevant = self._relevant(u, terms, known, allowed, dense, coverage, bool(named))
             if not relevant.any() and u.incidental & set(topic_words(u.topic)):
                 # "je bosse à Nantes", "on sort où ?": the asker's verb, not what to search;
                 # "le week-end de Pâques": the feast dates the question, nothing need name it.
@@ -245,7 +245,7 @@ class Retriever:
         allowed: np.ndarray | None,
         dense: np.ndarray,
         coverage: np.ndarray,
-        named: list[frozenset[str]],
+        names_kind: bool,
     ) -> np.ndarray:
         """Events with enough evidence for the topic: close in meaning, or sharing its words,
         or both a little; relative to the candidates when the filters left few of them."""
@@ -275,7 +275,7 @@ class Retriever:
             # Among few candidates a moderate meaning match stands out on its own: a word
             # the corpus lacks ("auteur", "cooking") is a paraphrase as often as an absence.
             relevant |= dense >= gate.relaxed_dense
-            if named:
+            if names_kind:
                 # A kind said in one word matches poorly in meaning: every word there,
                 # the kind by one of the words events use for it, is enough ("une rando
                 # dans la Somme" is the "Balade sur Trinquies", cosine 0.01)
