@@ -1445,6 +1445,7 @@ def _read_window(folded: str, ctx: _Ctx) -> _Read | None:
     adjacent = all(_ADJACENT.match(folded[a.end : b.start]) for a, b in pairwise(chosen))
     inner = _inside_widest(folded, ctx, chosen) if len(chosen) > 1 and adjacent else None
     in_week = _weekday_in_week(folded, ctx, chosen) if len(chosen) == 2 and adjacent else None
+    bracketed = _bracketed(folded, ctx, chosen)
     apart: tuple[tuple[int, int], ...] = ()  # expressions of the window said apart
     if in_week is not None:
         start, end, span = chosen[0].start, chosen[-1].end, in_week
@@ -1456,6 +1457,8 @@ def _read_window(folded: str, ctx: _Ctx) -> _Read | None:
     elif _restated(folded, chosen):  # "la Saint-Valentin (vendredi 14 février)": one day
         start, end = chosen[0].start, chosen[-1].end
         span = next((f.span for f in chosen if f.span.occasion), longest.span)
+    elif bracketed is not None:
+        start, end, span = chosen[0].start, chosen[-1].end, bracketed
     elif inner is not None:
         start, end = chosen[0].start, chosen[-1].end
         span = inner[0].span if len(inner) == 1 else _union(ctx, inner)
@@ -1532,6 +1535,37 @@ def _weekday_in_week(folded: str, c: _Ctx, chosen: list[_Found]) -> _Span | None
         return None
     found = day + timedelta(days=_WEEKDAYS[target[1]] - day.weekday())
     return weekday.span if found == weekday.span.start.date() else _days(c, found, found)
+
+
+_BRACKET = re.compile(r"\s*[(\[]\s*")
+
+
+def _bracketed(folded: str, c: _Ctx, chosen: list[_Found]) -> _Span | None:
+    """A date made precise in brackets is the window: "en juillet (du 10 au 14)" asked in
+    August is 10–14 July (the earlier days read again from the later ones), "easter
+    weekend (fri 26 to mon 29 march)" keeps the Friday. A bracket far wider than the date
+    before it is only its frame: "le 12 (septembre 2026)"; a bracket without numbers names
+    the occasion ("Feb 10-16 (Valentine's week!)")."""
+    if not (
+        len(chosen) == 2
+        and _BRACKET.fullmatch(folded[chosen[0].end : chosen[1].start])
+        and _DIGIT.search(folded[chosen[1].start : chosen[1].end])
+    ):
+        return None
+    first, said = chosen[0].span, chosen[1].span
+    if not _meet(first, said):  # one read in the other's frame: "le 9 (janvier 2027)"
+        # the earlier days are read again from the later ones' start
+        outer, inner = (said, chosen[0]) if said.start > first.start else (first, chosen[1])
+        read = _read_window(folded[inner.start : inner.end], replace(c, as_of=outer.start.date()))
+        if read is None or not _meet(outer, read.span):
+            return None
+        first, said = (first, read.span) if inner is chosen[1] else (read.span, said)
+    wide = said.end - said.start > 2 * (first.end - first.start)
+    return first if wide and _holds(said, first) else said
+
+
+def _meet(a: _Span, b: _Span) -> bool:
+    return a.start < b.end and b.start < a.end
 
 
 def _holds(outer: _Span, span: _Span) -> bool:

@@ -275,9 +275,27 @@ def test_a_date_said_again_in_other_words_is_one_expression(
 
 
 @pytest.mark.parametrize(
+    ("question", "start", "end"),
+    [
+        ("en juillet (du 10 au 14), un festival ?", "2027-07-10", "2027-07-15"),  # read in July
+        ("fin décembre (entre le 20 et le 31), un spectacle ?", "2026-12-20", "2027-01-01"),
+        ("en janvier (le 9), un concert ?", "2027-01-09", "2027-01-10"),
+        ("le 9 (janvier 2027) ?", "2027-01-09", "2027-01-10"),  # the bracket is the frame
+        ("easter weekend (fri 26 to mon 29 march)", "2027-03-26", "2027-03-30"),  # + Friday
+        ("in July (from the 10th to the 14th), any festival?", "2027-07-10", "2027-07-15"),
+    ],
+)  # fmt: skip
+def test_a_date_made_precise_in_brackets_is_the_bracketed_days(
+    question: str, start: str, end: str
+) -> None:
+    window = parse_dates(question, THURSDAY, TZ)
+    assert window is not None and (window.start, window.end) == (at(start), at(end))
+    assert "(" in window.expression  # both sayings are the date: neither is left as a topic
+
+
+@pytest.mark.parametrize(
     ("question", "restated"),
     [
-        ("easter weekend (fri 26 to mon 29 march)", ("easter weekend",)),
         ("ce week-end, de préférence samedi", ("samedi",)),
         ("demain, ou en décembre", ()),  # a wider window is not the same dates
     ],
