@@ -516,9 +516,9 @@ def test_topic_terms_join_a_letter_to_its_word_but_not_a_pronoun(
         ("un concert d'un ensemble baroque ?", "concert d'un ensemble baroque", set()),
         # a leading clause about the asker, up to its punctuation; auxiliaries skipped
         (
-            "Je rentre de vacances, qu'est-ce que j'ai raté ?",
-            "rentre de vacances qu'est-ce que j'ai raté",
-            {"rentr", "vacanc", "rate"},
+            "Je rentre de vacances, qu'est-ce que j'ai raté ?",  # what one missed is no topic
+            "rentre de vacances",
+            {"rentr", "vacanc"},
         ),
         ("I'm cycling through Caen with my kids, what to do?", "cycling", {"cycling"}),
         # being somewhere, as context before the question, says why the asker is there
@@ -935,6 +935,21 @@ def test_a_day_off_and_what_is_open_ask_for_no_topic(question: str) -> None:
     kind of outing: the day's events answer."""
     u = understand(question, THURSDAY, GAZETTEER, TZ)
     assert u.window is not None and not topic_terms(u.topic)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Just out of curiosity, what did we miss last weekend in Caen?",
+        "Qu'est-ce que j'ai loupé le week-end dernier à Caen ?",
+        "Ce week-end à Caen, qu'est-ce qu'il ne faut pas rater ?",
+        "Anything I shouldn't miss in Caen this weekend?",
+    ],
+)
+def test_what_one_missed_or_must_not_miss_asks_for_no_topic(question: str) -> None:
+    """Missing out names no kind of outing: the place's events of the window answer."""
+    u = understand(question, THURSDAY, GAZETTEER, TZ)
+    assert u.window is not None and u.place is not None and not topic_terms(u.topic)
 
 
 @pytest.mark.parametrize(
