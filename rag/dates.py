@@ -442,6 +442,15 @@ def _single_date(m: re.Match[str], c: _Ctx, tag: str = "p") -> date | None:
     return found
 
 
+def _said_date(m: re.Match[str], c: _Ctx) -> date | None:
+    """A date as written, or the next day of that number when its month is left out ("le
+    week-end du 12")."""
+    _, month, day = _day_of(m, "p")
+    if month is None and day is not None:
+        return _next_day_numbered(c, day)
+    return _single_date(m, c)
+
+
 def _range_dates(m: re.Match[str], c: _Ctx) -> tuple[date, date] | None:
     """'du 28 avril au 2 mai': the end decides the year, the start borrows what it lacks."""
     last = _single_date(m, c, "q")
@@ -976,8 +985,8 @@ _RESOLVERS: dict[str, _Resolver] = {
         c, *_weekend(c, 2 if c.as_of.weekday() >= 5 else 1), _label("weekend_after_next", lang)
     ),
     "last_weekend": lambda m, c, lang: _days(c, *_last_weekend(c), _label("last_weekend", lang)),
-    "weekend_of": lambda m, c, lang: _weekend_span(c, _weekend_of(_single_date(m, c))),
-    "week_of": lambda m, c, lang: _week_of(c, _single_date(m, c)),
+    "weekend_of": lambda m, c, lang: _weekend_span(c, _weekend_of(_said_date(m, c))),
+    "week_of": lambda m, c, lang: _week_of(c, _said_date(m, c)),
     "week_of_month": lambda m, c, lang: _week_of_month(m, c),
     "this_week": lambda m, c, lang: _this_week(c, _label("this_week", lang)),
     "next_week": lambda m, c, lang: _week(c, 1, _label("next_week", lang)),

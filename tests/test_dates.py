@@ -52,6 +52,7 @@ CASES = [
     (THURSDAY, "le week-end prochain", "2026-11-28", "2026-11-30", "le week-end prochain"),
     (THURSDAY, "le week-end du 5 décembre", "2026-12-05", "2026-12-07", None),
     (THURSDAY, "le week-end du 6 décembre", "2026-12-05", "2026-12-07", None),
+    (THURSDAY, "le week-end du 12", "2026-12-12", "2026-12-14", None),  # its month left out
     (SATURDAY, "ce week-end", "2026-11-28", "2026-11-30", "ce week-end"),
     (SUNDAY, "ce week-end", "2026-11-29", "2026-11-30", "ce week-end"),
     (SATURDAY, "le week-end prochain", "2026-12-05", "2026-12-07", "le week-end prochain"),
@@ -389,6 +390,8 @@ CLASSES = [
     (THURSDAY, "next weekend", "2026-11-28", "2026-11-30", False),
     (SUNDAY, "next weekend", "2026-12-05", "2026-12-07", False),
     (THURSDAY, "the weekend of December 5", "2026-12-05", "2026-12-07", False),
+    (THURSDAY, "the weekend of the 12th", "2026-12-12", "2026-12-14", False),
+    (THURSDAY, "the weekend of December 12-13", "2026-12-12", "2026-12-14", False),
     (THURSDAY, "tomorrow", "2026-11-27", "2026-11-28", False),
     (THURSDAY, "tomorrow evening", "2026-11-27 18:00", "2026-11-28", False),
     (THURSDAY, "the day after tomorrow", "2026-11-28", "2026-11-29", False),
@@ -433,6 +436,8 @@ CLASSES = [
     (THURSDAY, "3 days ago", "2026-11-23", "2026-11-24", True),
     # the week of a day, Monday to Sunday
     (THURSDAY, "la semaine du 8 décembre", "2026-12-07", "2026-12-14", False),
+    (THURSDAY, "la semaine du 8", "2026-12-07", "2026-12-14", False),
+    (THURSDAY, "la semaine du 8 au 11", "2026-12-08", "2026-12-12", False),  # a range
     (THURSDAY, "the week of December 8", "2026-12-07", "2026-12-14", False),
     # a week or weekend by its rank in a month: days 1-7, the last 7 days, the Nth Saturday
     (THURSDAY, "la première semaine de juillet 2027", "2027-07-01", "2027-07-08", False),
