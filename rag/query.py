@@ -88,6 +88,7 @@ class Understanding:
     excluded: str = ""  # what the question sets aside, as written: "pas une expo" -> "expo"
     outside: PlaceMatch | None = None  # "en dehors de Paris": its events are left out
     max_price: float | None = None  # "moins de 10 €": the most one pays (rag.cues)
+    also: tuple[PlaceMatch, ...] = ()  # "dans le 15e ou le 17e": more places, searched too
 
 
 _RESOURCES = Path(__file__).parent / "resources"
@@ -268,6 +269,7 @@ class _Parsed:
     limit: HourLimit | None = None  # "avant 18h": kept on the days a follow-up narrows to
     around_km: float | None = None  # "et 40 km autour ?", "et dans le coin ?": no place said
     part: HourLimit | None = None  # "en soirée", no day said: the hours a follow-up keeps
+    also: tuple[PlaceMatch, ...] = ()  # places listed with `place` ("l'Oise ou l'Aisne")
 
 
 def _parse(
@@ -333,6 +335,7 @@ def _parse(
         window = with_hour_limit(day, limit)
         drop(limit.start, limit.end)
     outside = None  # "en dehors de Paris", "not in Lyon": the place set aside
+    also: list[PlaceMatch] = []  # "dans le 15e ou le 17e": the places listed after it
     if place is not None:
         start = question.find(place.expression)
         if _set_aside_before(folded, start, place.expression):
@@ -355,9 +358,17 @@ def _parse(
             drop(*distance.span())
         rest = "".join(c if k else " " for c, k in zip(unread, keep, strict=True))
         after = question.find(place.expression) + len(place.expression)
-        listed = _listed_place(rest, place, after, gazetteer, near_km)
-        if listed is not None:  # "dans l'Oise ou l'Aisne": a place listed with it is no topic
-            drop(*listed)
+        # "dans l'Oise ou l'Aisne", "à Caen, Rouen ou au Havre": places listed are asked too
+        while (listed := _listed_place(rest, place, after, gazetteer, near_km)) is not None:
+            more, start, after = listed
+            drop(start, after)
+            if more != place and not (
+                more.name != place.name
+                and (
+                    more.name in _around(place, gazetteer) or place.name in _around(more, gazetteer)
+                )
+            ):  # "Rennes, en Bretagne" says where the place is: no second one
+                also.append(more)
         # "Montmartre (18e)", "Rennes, en Bretagne", "Aoste (Aosta, in Italy)": the same
         # place said again, or where it is, as often as it is
         while (other := gazetteer.find(rest, near_km)) is not None and (
@@ -447,6 +458,7 @@ def _parse(
         limit,
         around_km,
         part,
+        tuple(also),
     )
 
 
@@ -513,23 +525,21 @@ def _km(distance: re.Match[str]) -> float:
 
 def _listed_place(
     rest: str, place: PlaceMatch, after: int, gazetteer: Gazetteer, near_km: float
-) -> tuple[int, int] | None:
-    """Where `rest` (the question, what was read blanked) names another place right after
-    the place asked (ending at `after`), joined by "ou", "et" or a comma: "dans l'Oise ou
-    l'Aisne". The first place's preposition holds for the second ("l'Aisne" needs one)."""
+) -> tuple[PlaceMatch, int, int] | None:
+    """The other place `rest` (the question, what was read blanked) names right after the
+    place asked (ending at `after`), joined by "ou", "et" or a comma, and where: "dans
+    l'Oise ou l'Aisne", "à Lyon ou à Villeurbanne". The first place's preposition holds for
+    the second when it has none ("l'Aisne")."""
     joined = _LISTED.match(rest, after)
     if joined is None or joined.end() == after or not rest[joined.end() :].strip():
         return None
     preposition = place.expression.split()[0]
-    found = gazetteer.find(f"{preposition} {rest[joined.end() :]}", near_km)
-    if found is None:
-        return None
-    said = found.expression
-    if said.startswith(f"{preposition} "):
-        said = said[len(preposition) + 1 :]
-    if rest.find(said, joined.end()) != joined.end():
-        return None
-    return joined.end(), joined.end() + len(said)
+    for lead in ("", f"{preposition} "):  # "à Lyon ou à Villeurbanne", "ou l'Aisne"
+        found = gazetteer.find(lead + rest[joined.end() :], near_km)
+        said = found.expression.removeprefix(lead) if found else ""
+        if found is not None and rest.find(said, joined.end()) == joined.end():
+            return found, joined.end(), joined.end() + len(said)
+    return None
 
 
 def _within(place: PlaceMatch, km: float, gazetteer: Gazetteer) -> PlaceMatch:
@@ -1040,6 +1050,7 @@ def understand(
     language = detect_language(question)
     own = _parse(question, as_of, gazetteer, tz, near_km)
     window, place, venue, topic, cues = own.window, own.place, own.venue, own.topic, own.cues
+    also = own.also
     incidental = own.incidental
     audience, ages, free, access = cues.audience, cues.ages, cues.free, cues.access
     max_price = cues.max_price
@@ -1065,7 +1076,8 @@ def understand(
         else:
             window = _narrow(window, inherited, tz, language) if window else inherited
         if place is None and venue is None and own.outside is None:
-            place = next((p.place for p in chain if p.place), None)
+            placed = next((p for p in chain if p.place), None)
+            place, also = (placed.place, placed.also) if placed else (None, ())
             venue = next((p.venue for p in chain if p.venue), None)
             if place is not None and own.around_km is not None:
                 place = _within(place, own.around_km, gazetteer)
@@ -1085,7 +1097,7 @@ def understand(
         access = access or next((p.cues.access for p in chain if p.cues.access), ())
     if city and city.strip():
         name = gazetteer.canonical_city(city) or normalize_space(city)
-        place = PlaceMatch("city", name, normalize_space(city))
+        place, also = PlaceMatch("city", name, normalize_space(city)), ()
     if date_from is not None or date_to is not None:
         window = explicit_window(date_from, date_to, as_of, tz, language)
     return Understanding(
@@ -1106,6 +1118,7 @@ def understand(
         own.excluded,
         own.outside,
         max_price,
+        also,
     )
 
 
@@ -1159,7 +1172,8 @@ def understood_summary(u: Understanding) -> str:
     if u.venue:
         parts.append(u.venue.expression)
     if u.place:
-        parts.append(_english_place(u.place) if english else place_phrase(u.place))
+        phrases = [_english_place(p) if english else place_phrase(p) for p in (u.place, *u.also)]
+        parts.append((" or " if english else " ou ").join(phrases))
     if u.outside:
         parts.append(("outside " if english else "hors de ") + u.outside.name)
     return ", ".join(parts)

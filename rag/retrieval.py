@@ -99,6 +99,8 @@ class Retriever:
             allowed = self.candidates.in_bands(bands)
         if u.place is not None:
             at = self._at_place(u.place)
+            for other in u.also:  # "dans le 15e ou le 17e"
+                at = np.union1d(at, self._at_place(other))
             allowed = at if allowed is None else np.intersect1d(allowed, at, assume_unique=True)
         if u.venue is not None:
             at = self._at_venue(u.venue)

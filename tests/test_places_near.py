@@ -206,6 +206,23 @@ def test_a_second_place_listed_or_said_again_is_no_topic(
     assert u.place is not None and u.place.name == name and u.topic == topic
 
 
+@pytest.mark.parametrize(
+    ("question", "places"),
+    [
+        ("à Lyon ou à Villeurbanne, un concert ?", [("Lyon", None), ("Villeurbanne", None)]),
+        ("in Lyon, Vienne or Toulon?", [("Lyon", None), ("Vienne", None), ("Toulon", None)]),
+        ("dans le 11e ou le 12e ?", [("Paris", 11), ("Paris", 12)]),
+        ("à Rennes, en Bretagne", [("Rennes", None)]),  # where the town is: no second place
+    ],
+)
+def test_places_listed_together_are_all_asked(
+    question: str, places: list[tuple[str, int | None]]
+) -> None:
+    u = understand(question, date(2026, 11, 26), GAZETTEER, ZoneInfo("Europe/Paris"))
+    assert u.place is not None
+    assert [(p.name, p.arrondissement) for p in (u.place, *u.also)] == places
+
+
 def test_near_a_square_is_a_walk_around_it() -> None:
     place = GAZETTEER.find("près du métro Place d'Italie, un concert ?")
     assert place is not None and place.quarter == "Place d'Italie"

@@ -314,8 +314,11 @@ def test_a_generic_follow_up_keeps_the_conversation(assistant: Assistant) -> Non
         ("je bosse à Lyon, des trucs dans le coin ?", {"lyon-theatre", "villeurbanne-dance"}, 15),
         ("anything in the Lyon area?", {"lyon-theatre", "villeurbanne-dance"}, 15),
         ("in Lyon and around, anything on?", {"lyon-theatre", "villeurbanne-dance"}, 15),
+        # places listed together are all asked
+        ("à Lyon ou à Villeurbanne ?", {"lyon-theatre", "villeurbanne-dance"}, None),
+        ("in Villeurbanne or Nice?", {"villeurbanne-dance", "nice-pottery", "nice-walk"}, None),
     ],
-)
+)  # fmt: skip
 def test_places(
     assistant: Assistant, question: str, expected: set[str], radius: int | None
 ) -> None:
