@@ -118,7 +118,7 @@ _BACK = re.compile(
     r"|(?:he|she|they)\s+(?!say\b))"
 )
 _CLAUSE = re.compile(r"\W*([^,:;?!.]*?)\s*[,:;?!.]+")
-_PREAMBLE_ROLES = frozenset({"function", "greeting", "asking", "outing", "context"})
+_PREAMBLE_ROLES = frozenset({"function", "greeting", "asking", "outing", "context", "preference"})
 
 
 def _after_preamble(folded: str) -> str:
@@ -185,7 +185,7 @@ _ELSEWHERE = re.compile(
 
 
 # in this order when a word is in two
-SECTIONS = ("outing", "asking", "context", "negation", "dislike", "greeting")
+SECTIONS = ("outing", "asking", "context", "negation", "dislike", "preference", "greeting")
 
 
 @dataclass(frozen=True, slots=True)
@@ -196,7 +196,9 @@ class _Lexicon:
     asking: "faire", "cherche", "recommend"), "context" (the asker's situation: "en
     déplacement", "ma mère"), "negation" (what sets the words after it aside: "sauf",
     "except"), "dislike" (what sets the words before it aside: "ne m'intéressent pas",
-    "not my thing"), "greeting" (politeness, which asks for nothing: "bonjour", "merci")."""
+    "not my thing"), "preference" (what makes the words beside it a wish, `_wished`:
+    "idéalement", "if possible"), "greeting" (politeness, which asks for nothing: "bonjour",
+    "merci")."""
 
     by_stem: dict[str, str]  # stems of the single words -> section (the first in SECTIONS)
     by_lemma: dict[str, str]  # dictionary forms of the single words -> section ("vouloir")
@@ -647,6 +649,7 @@ def _topic(
     asker += _beside_any_outing(folded, tokens, role)
     asker += _together(tokens, role)
     asker += _label(folded, tokens, role)
+    asker += _wished(folded, tokens, role, outing)
     # a word of the story that the request says again is asked: "I'm a huge opera fan: is
     # there any opera in August?"
     told = set(asker)
@@ -944,6 +947,34 @@ def _clause(folded: str, tokens: list[re.Match[str]], first: int) -> range:
 
 _AND = frozenset({"et", "mais", "and", "but"})
 _ASKER = _SUBJECTS["fr"] | _SUBJECTS["en"]
+
+
+def _wished(folded: str, tokens: list[re.Match[str]], role: list[str], outing: bool) -> list[int]:
+    """The topic words a preference makes a wish: the rest of its clause ("idéalement un
+    peu éducative", "ideally a set at 7pm"), else the words just before it ("en plein air
+    si possible", "yoga outdoors if possible": not the question's first topic word). They
+    rank first but need not match (`Understanding.incidental`); never the whole topic,
+    unless the question asks for outings in general ("une sortie avec les enfants,
+    idéalement éducative"): "du yoga si possible" still asks for yoga."""
+    wished: list[int] = []
+    for i, r in enumerate(role):
+        if r != "preference" or (i and role[i - 1] == "preference"):
+            continue
+        after = [k for k in _clause(folded, tokens, i + 1) if role[k] == "topic"]
+        before: list[int] = []
+        k = i - 1
+        while (
+            k >= 0
+            and role[k] in ("topic", "preference")
+            and not _CLAUSE_END.search(folded[tokens[k].end() : tokens[k + 1].start()])
+        ):
+            before += [k] if role[k] == "topic" else []
+            k -= 1
+        if len(before) > 1 and before[-1] == min(i for i, r in enumerate(role) if r == "topic"):
+            before.pop()  # "yoga outdoors if possible": the first word is what is asked
+        wished += after or before
+    topic = [i for i, r in enumerate(role) if r == "topic"]
+    return wished if outing or not set(topic) <= set(wished) else []
 
 
 # "il n'y a pas de concert ?", "y a pas de jazz ?" ask for one: no negation there

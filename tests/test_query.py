@@ -852,7 +852,7 @@ def test_after_midnight_reaches_into_the_next_morning(question: str) -> None:
 @pytest.mark.parametrize(
     ("question", "label"),
     [
-        ("Night owl question: what's still going on in Paris tonight?", "owl"),
+        ("Insomniac question: what's still going on in Paris tonight?", "insomniac"),
         ("Question de maman débordée : un atelier pour les enfants samedi ?", "débordée"),
     ],
 )
@@ -935,6 +935,24 @@ def test_a_day_off_and_what_is_open_ask_for_no_topic(question: str) -> None:
     kind of outing: the day's events answer."""
     u = understand(question, THURSDAY, GAZETTEER, TZ)
     assert u.window is not None and not topic_terms(u.topic)
+
+
+@pytest.mark.parametrize(
+    ("question", "wished"),
+    [
+        ("Samedi, une sortie avec les enfants, idéalement un peu éducative", {"educativ"}),
+        ("any activities for the kids on Saturday, ideally educational?", {"educational"}),
+        ("du yoga, si possible en plein air", {"plein", "air"}),
+        ("yoga outdoors if possible", {"outdoor"}),
+        ("un concert, de préférence du jazz", {"jazz"}),
+        ("du yoga si possible", set()),  # the whole topic is asked, not wished
+        ("jazz, preferably", set()),
+    ],
+)
+def test_what_a_preference_names_is_wished_not_required(question: str, wished: set[str]) -> None:
+    """A wish ranks first but need not match: with nothing having it, the rest answers."""
+    u = understand(question, THURSDAY, GAZETTEER, TZ)
+    assert set(u.incidental) == wished
 
 
 @pytest.mark.parametrize(
