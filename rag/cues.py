@@ -254,7 +254,8 @@ _ACCESS = [
     ),
     (
         ("vi",),
-        r"\b(?:aveugles?|malvoyante?s?|non[-\s]voyante?s?|handicaps?\s+visuels?|audio[-\s]?descriptions?"
+        r"\b(?:aveugles?|mal[-\s]?voyante?s?|non[-\s]voyante?s?|handicaps?\s+visuels?"
+        r"|audio[-\s]?descriptions?"
         r"|braille|blind|visually[-\s]impaired|partially\s+sighted|low\s+vision|sight\s+loss"
         r"|deficien(?:te?s?|ces?)\s+visuel(?:le)?s?|visual(?:ly)?\s+(?:impair|disab|handicap)\w*)\b",
     ),
@@ -469,7 +470,8 @@ _EVENT_ACCESS = [
     ),
     (
         "vi",
-        r"\b(?:audio[-\s]?descri\w*|braille|malvoyants?|aveugles?|non[-\s]voyants?|handicap\s+visuel)\b",
+        r"\b(?:audio[-\s]?descri\w*|braille|mal[-\s]?voyante?s?|aveugles?|non[-\s]voyante?s?"
+        r"|handicap\s+visuel|visites?\s+(?:descriptives?\s+et\s+)?tactiles?)\b",
     ),
     ("ii", r"\b(?:falc|facile\s+a\s+lire|handicap\s+(?:mental|intellectuel)|autis\w*)\b"),
     ("pi", r"\b(?:handicap\s+psychique)\b"),

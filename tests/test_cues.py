@@ -80,6 +80,8 @@ def test_age_fit(age_min: int | None, age_max: int | None, ages: AgeRange, fit: 
         ({"description": "Visite en langue des signes française (LSF)."}, {"hi"}),
         ({"long_description": "Accessible aux personnes à mobilité réduite."}, {"mi"}),
         ({"description": "Une visite avec audiodescription."}, {"vi"}),
+        ({"description": "Visite descriptive et tactile pour le public mal-voyant"}, {"vi"}),
+        ({"description": "Un atelier sur tablette tactile."}, set()),
         ({"conditions": "Livret en FALC disponible"}, {"ii"}),
         ({"description": "Un concert de jazz."}, set()),
     ],
