@@ -82,6 +82,9 @@ def test_a_tie_of_function_words_is_broken_by_how_common_the_words_are() -> None
         ("a movie outdoors", {"air", "exterieur"}),  # "en plein air", "en extérieur"
         ("a science camp for kids", {"stag", "colon"}),  # a "stage", a "colonie"
         ("open-air theatre", {"air", "exterieur"}),
+        ("trade shows about tech", {"salon"}),  # not a "show", a spectacle
+        ("talks on artificial intelligence", {"ia"}),
+        ("an AI summit", {"ia"}),
     ],
 )
 def test_what_visitors_say_in_english_has_its_french_words(topic: str, french: set[str]) -> None:
