@@ -1755,6 +1755,15 @@ def said_now(folded: str) -> list[tuple[int, int]]:
     return [m.span() for m in _NOW_SAID.finditer(folded)]
 
 
+_SAME_HOURS = re.compile("|".join(_TABLE.tense["same_hours"].values()))
+
+
+def said_same_hours(folded: str) -> list[tuple[int, int]]:
+    """Where a follow-up asks for the hours said before ("à la même heure", "same kind of
+    hours?"): no topic, and the earlier hour limit holds on its days."""
+    return [m.span() for m in _SAME_HOURS.finditer(folded)]
+
+
 def is_bare_weekday(expression: str) -> bool:
     """'dimanche', 'Sunday only': a day a follow-up picks inside the window already asked."""
     return bool(_BARE_WEEKDAY.match(fold_aligned(expression)))

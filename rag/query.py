@@ -49,6 +49,7 @@ from rag.dates import (
     parse_dates,
     part_alone,
     said_now,
+    said_same_hours,
     with_hour_limit,
 )
 from rag.holidays import zone_of
@@ -272,6 +273,7 @@ class _Parsed:
     around_km: float | None = None  # "et 40 km autour ?", "et dans le coin ?": no place said
     part: HourLimit | None = None  # "en soirée", no day said: the hours a follow-up keeps
     also: tuple[PlaceMatch, ...] = ()  # places listed with `place` ("l'Oise ou l'Aisne")
+    same_hours: bool = False  # "à la même heure ?": the hours said before, on its own days
 
 
 def _parse(
@@ -328,6 +330,9 @@ def _parse(
             start = question.find(said)
             drop(start, start + len(said))
     for span in said_now(folded):
+        drop(*span)
+    same_hours = said_same_hours(folded)
+    for span in same_hours:
         drop(*span)
     dates, limit = window, hour_limit(question)
     # "en soirée uniquement": the evenings of the days a follow-up narrows; alone, no date
@@ -461,6 +466,7 @@ def _parse(
         around_km,
         part,
         tuple(also),
+        bool(same_hours),
     )
 
 
@@ -1100,6 +1106,8 @@ def understand(
                     else earlier_turn.window
                 )
         limit = own.limit or own.part
+        if limit is None and own.same_hours:  # "and Friday, same kind of hours?"
+            limit = next((p.limit or p.part for p in chain if p.limit or p.part), None)
         if limit is not None and inherited is not None:
             # "et samedi avant 18h ?", "and after 8pm?": the hours on the days of the talk
             days = _narrow(own.dates, inherited, tz, language) if own.dates else inherited

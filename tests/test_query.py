@@ -1094,13 +1094,25 @@ def test_a_date_of_the_askers_move_opens_the_window(question: str, start: str, e
             "and after 8pm?",
             "on Saturday 28 November 2026, after 8pm",
         ),
+        # the hours said back keep the earlier limit on the new day
+        (
+            "any concert on Saturday after 9pm?",
+            "and on Sunday, same kind of hours?",
+            "on Sunday 29 November 2026, after 9pm",
+        ),
+        (
+            "un concert samedi après 21h ?",
+            "et dimanche, à la même heure ?",
+            "le dimanche 29 novembre 2026, après 21h",
+        ),
     ],
 )
 def test_a_follow_up_keeps_its_hours_on_the_days_of_the_talk(
     earlier: str, question: str, label: str
 ) -> None:
-    window = understand(question, THURSDAY, GAZETTEER, TZ, previous_questions=[earlier]).window
-    assert window is not None and window.label == label
+    u = understand(question, THURSDAY, GAZETTEER, TZ, previous_questions=[earlier])
+    assert u.window is not None and u.window.label == label
+    assert topic_terms(u.topic) == ["concert"]  # "same hours" is no topic
 
 
 def test_a_postal_code_beside_its_town_is_no_topic() -> None:
