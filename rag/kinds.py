@@ -36,8 +36,11 @@ def _table(name: str) -> dict[tuple[str, ...], str]:
     return table
 
 
-def _found(words: list[str], table: dict[tuple[str, ...], str]) -> list[tuple[str, str]]:
-    """(what was said, the words events use) for each entry, longest expression first."""
+def _found(
+    words: list[str], table: dict[tuple[str, ...], str], whole: bool = True
+) -> list[tuple[str, str]]:
+    """(what was said, the words events use) for each entry, longest expression first;
+    without `whole`, the words no entry holds too, as themselves."""
     longest = max(map(len, table))
     found: list[tuple[str, str]] = []
     i = 0
@@ -49,8 +52,17 @@ def _found(words: list[str], table: dict[tuple[str, ...], str]) -> list[tuple[st
                 i += n
                 break
         else:
+            if not whole:
+                found.append((words[i], words[i]))
             i += 1
     return found
+
+
+@cache
+def _french_expressions() -> dict[tuple[str, ...], str]:
+    """The French expressions of several words the tables name, as themselves."""
+    tables = (_table("kinds-fr.tsv"), _table("fields-fr.tsv"))
+    return {said: " ".join(said) for table in tables for said in table if len(said) > 1}
 
 
 def kind_choices(topic: str, language: Language, fields: bool = True) -> list[frozenset[str]]:
@@ -62,8 +74,8 @@ def kind_choices(topic: str, language: Language, fields: bool = True) -> list[fr
     words = _WORD.findall(fold(topic))
     if language == "en":
         said = _found(words, _table("kinds-en-fr.tsv"))  # (English, its French words)
-    else:
-        said = [(word, word) for word in words]
+    else:  # each word, or an expression of several the tables name ("pièce de théâtre")
+        said = _found(words, _french_expressions(), whole=False)
     choices: list[frozenset[str]] = []
     asked = set(topic_terms(topic))
     for expression, french in said:

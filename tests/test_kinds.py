@@ -38,6 +38,8 @@ def test_a_broad_kind_gets_the_narrower_ones_the_events_name() -> None:
     [comedy] = kind_choices("une soirée stand-up", "fr")  # as "a stand-up night" in English
     assert "humour" in comedy
     [film, outside] = kind_choices("un film dehors", "fr")  # a "projection en plein air"
+    [play] = kind_choices("une pièce de théâtre", "fr")  # one kind said in three words
+    assert {"piec", "theatr", "comed"} <= play
     assert {"cinema", "projection"} <= film and {"air", "exterieur"} <= outside
 
 
