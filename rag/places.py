@@ -752,8 +752,8 @@ class Gazetteer:
                 start = i - 2
             elif start == i and i and words[i - 1] == "chez":
                 start = i - 1
-            elif start == i and i and words[i - 1] in _ARTICLES | {"the"}:
-                start, bare = i - 1, True
+            elif start == i and i and words[i - 1] in _ARTICLES | {"the", "du", "des"}:
+                start, bare = i - 1, True  # "la programmation du Théâtre Mandapa"
             elif start == i:
                 continue
             lo, hi, n = 0, len(keys), 0  # the venues whose words start with the run

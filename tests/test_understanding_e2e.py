@@ -599,6 +599,7 @@ def test_the_near_radius_is_a_setting(assistant: Assistant) -> None:
         # a whole name after an article, no preposition
         ("Que propose le Musée des Augustins ?", None, {"toulouse-1", "toulouse-6"}),
         ("what does the Musée des Augustins offer?", None, {"toulouse-1", "toulouse-6"}),
+        ("la programmation du Théâtre du Capitole ?", None, {"toulouse-0"}),  # "du": de le
     ],
 )
 def test_a_venue_named_is_where_to_look(
