@@ -452,6 +452,8 @@ CLASSES = [
     (THURSDAY, "à la rentrée", "2027-09-01", "2027-10-01", False),
     (THURSDAY, "for back to school", "2027-09-01", "2027-10-01", False),
     (THURSDAY, "le week-end des Journées du patrimoine", "2027-09-18", "2027-09-20", False),
+    (THURSDAY, "pendant les JEP", "2027-09-18", "2027-09-20", False),  # their initials
+    (THURSDAY, "JEP weekend: any factory visit?", "2027-09-18", "2027-09-20", False),
     (THURSDAY, "during the European Heritage Days", "2027-09-18", "2027-09-20", False),
     # feasts of the calendar: Ascension (its Thursday-to-Sunday bridge), Pentecost, All Saints
     (THURSDAY, "pendant le pont de l'Ascension", "2027-05-06", "2027-05-10", False),
