@@ -38,6 +38,8 @@ def test_a_broad_kind_gets_the_narrower_ones_the_events_name() -> None:
     [comedy] = kind_choices("une soirée stand-up", "fr")  # as "a stand-up night" in English
     assert "humour" in comedy
     [film, outside] = kind_choices("un film dehors", "fr")  # a "projection en plein air"
+    [women] = kind_choices("des rencontres pour les femmes", "fr")  # "l'industrie au féminin"
+    assert {"femm", "feminin", "mesdam"} <= women
     [play] = kind_choices("une pièce de théâtre", "fr")  # one kind said in three words
     assert {"piec", "theatr", "comed"} <= play
     assert {"cinema", "projection"} <= film and {"air", "exterieur"} <= outside
@@ -87,6 +89,7 @@ def test_a_tie_of_function_words_is_broken_by_how_common_the_words_are() -> None
         ("trade shows about tech", {"salon"}),  # not a "show", a spectacle
         ("talks on artificial intelligence", {"ia"}),
         ("an AI summit", {"ia"}),
+        ("industry events for women", {"femm", "feminin", "mesdam"}),  # "au féminin"
     ],
 )
 def test_what_visitors_say_in_english_has_its_french_words(topic: str, french: set[str]) -> None:
