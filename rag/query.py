@@ -392,6 +392,14 @@ def _parse(
                 place = other  # "Visiting Caen in Normandy": Caen, the narrower
     for span in cues.spans:
         drop(*span)
+    if (
+        place is not None
+        and place.kind == "city"
+        and place.radius_km is None
+        and place.arrondissement is None
+        and not gazetteer.event_count(place)
+    ):  # a town without events of its own: its surroundings ("à Valence" has none here)
+        place = _within(place, near_km, gazetteer)
     if place is not None and place.radius_km is None and VICINITY.search(folded):
         # "je loge à Caen, un truc sympa pas loin ?": around the place said, apart from it
         if place.arrondissement is None and place.quarter is None:

@@ -314,6 +314,8 @@ def test_a_generic_follow_up_keeps_the_conversation(assistant: Assistant) -> Non
         ("je bosse à Lyon, des trucs dans le coin ?", {"lyon-theatre", "villeurbanne-dance"}, 15),
         ("anything in the Lyon area?", {"lyon-theatre", "villeurbanne-dance"}, 15),
         ("in Lyon and around, anything on?", {"lyon-theatre", "villeurbanne-dance"}, 15),
+        # a town without events of its own: its surroundings, said in `understood`
+        ("Que faire à Bron ?", {"lyon-theatre", "villeurbanne-dance"}, 15),
         # places listed together are all asked
         ("à Lyon ou à Villeurbanne ?", {"lyon-theatre", "villeurbanne-dance"}, None),
         ("in Villeurbanne or Nice?", {"villeurbanne-dance", "nice-pottery", "nice-walk"}, None),
