@@ -369,17 +369,12 @@ def _parse(
         while (listed := _listed_place(rest, place, after, gazetteer, near_km)) is not None:
             more, start, after = listed
             drop(start, after)
-            if more != place and not (
-                more.name != place.name
-                and (
-                    more.name in _around(place, gazetteer) or place.name in _around(more, gazetteer)
-                )
-            ):  # "Rennes, en Bretagne" says where the place is: no second one
-                also.append(more)
+            if more != place and (more.name == place.name or not _one_area(place, more, gazetteer)):
+                also.append(more)  # "Rennes, en Bretagne" says where Rennes is: no second one
         # "Montmartre (18e)", "Rennes, en Bretagne", "Aoste (Aosta, in Italy)": the same
         # place said again, or where it is, as often as it is
-        while (other := gazetteer.find(rest, near_km)) is not None and (
-            other.name in _around(place, gazetteer) or place.name in _around(other, gazetteer)
+        while (other := gazetteer.find(rest, near_km)) is not None and _one_area(
+            place, other, gazetteer
         ):
             start = rest.find(other.expression)
             drop(start, start + len(other.expression))
@@ -491,11 +486,7 @@ def _destination(
     start = text.find(place.expression)
     end = start + len(place.expression)
     other = gazetteer.find(text[:start] + " " * (end - start) + text[end:], near_km)
-    if (
-        other is None
-        or other.name in _around(place, gazetteer)
-        or place.name in _around(other, gazetteer)
-    ):
+    if other is None or _one_area(place, other, gazetteer):
         return place, None, other
     at = text.find(other.expression)
     gap = fold(text[min(end, at + len(other.expression)) : max(start, at)])
@@ -591,6 +582,11 @@ def _around(place: PlaceMatch, gazetteer: Gazetteer) -> set[str]:
     region = department_region(department) if department else None
     abroad = gazetteer.city_areas(place.name) if place.kind == "city" else []
     return {name for name in (place.name, department, region, *abroad) if name}
+
+
+def _one_area(a: PlaceMatch, b: PlaceMatch, gazetteer: Gazetteer) -> bool:
+    """Whether one of the places is in the other, or is it: "Rennes" and "Bretagne"."""
+    return b.name in _around(a, gazetteer) or a.name in _around(b, gazetteer)
 
 
 def _school_zone(place: PlaceMatch | None, gazetteer: Gazetteer) -> str | None:
@@ -970,6 +966,7 @@ def _wished(folded: str, tokens: list[re.Match[str]], role: list[str], outing: b
     rank first but need not match (`Understanding.incidental`); never the whole topic,
     unless the question asks for outings in general ("une sortie avec les enfants,
     idéalement éducative"): "du yoga si possible" still asks for yoga."""
+    topic = [i for i, r in enumerate(role) if r == "topic"]
     wished: list[int] = []
     for i, r in enumerate(role):
         if r != "preference" or (i and role[i - 1] == "preference"):
@@ -984,10 +981,9 @@ def _wished(folded: str, tokens: list[re.Match[str]], role: list[str], outing: b
         ):
             before += [k] if role[k] == "topic" else []
             k -= 1
-        if len(before) > 1 and before[-1] == min(i for i, r in enumerate(role) if r == "topic"):
+        if len(before) > 1 and before[-1] == topic[0]:
             before.pop()  # "yoga outdoors if possible": the first word is what is asked
         wished += after or before
-    topic = [i for i, r in enumerate(role) if r == "topic"]
     return wished if outing or not set(topic) <= set(wished) else []
 
 
