@@ -239,6 +239,9 @@ _AVAILABLE = re.compile(
     rf"|(?:^|[.!?;:,(]\s*)free(?=\s+{_WHEN})"
 )
 _MIND = r"(?:mentale?s?|intellectuel(?:le)?s?|psychiques?|cognitifs?|cognitives?)"
+# French words a question and an event's own text both use for a need
+_SIGNED = r"langue\s+des\s+signes|lsf|boucles?\s+magnetiques?"
+_BLIND = r"braille|mal[-\s]?voyante?s?|aveugles?|non[-\s]voyante?s?"
 _ACCESS = [
     (
         ("mi",),
@@ -248,15 +251,14 @@ _ACCESS = [
     ),
     (
         ("hi",),
-        r"\b(?:sourds?|sourdes?|malentendante?s?|handicaps?\s+auditifs?|langue\s+des\s+signes|lsf"
-        r"|boucles?\s+magnetiques?|deaf|hard\s+of\s+hearing|hearing\s+(?:loss|disabilit\w*)"
+        rf"\b(?:sourds?|sourdes?|malentendante?s?|handicaps?\s+auditifs?|{_SIGNED}"
+        r"|deaf|hard\s+of\s+hearing|hearing\s+(?:loss|disabilit\w*)"
         r"|hearing(?:[-\s]impair\w*)?|sign\s+language|deficien(?:te?s?|ces?)\s+auditi(?:fs?|ves?))\b",
     ),
     (
         ("vi",),
-        r"\b(?:aveugles?|mal[-\s]?voyante?s?|non[-\s]voyante?s?|handicaps?\s+visuels?"
-        r"|audio[-\s]?descriptions?"
-        r"|braille|blind|visually[-\s]impaired|partially\s+sighted|low\s+vision|sight\s+loss"
+        rf"\b(?:{_BLIND}|handicaps?\s+visuels?|audio[-\s]?descriptions?"
+        r"|blind|visually[-\s]impaired|partially\s+sighted|low\s+vision|sight\s+loss"
         r"|deficien(?:te?s?|ces?)\s+visuel(?:le)?s?|visual(?:ly)?\s+(?:impair|disab|handicap)\w*)\b",
     ),
     (
@@ -465,13 +467,12 @@ _EVENT_ACCESS = [
     ),
     (
         "hi",
-        r"\b(?:langue\s+des\s+signes|lsf|boucles?\s+magnetiques?|sourds?|malentendants?"
-        r"|sous[-\s]titre\w*\s+pour|handicap\s+auditif)\b",
+        rf"\b(?:{_SIGNED}|sourds?|malentendants?|sous[-\s]titre\w*\s+pour|handicap\s+auditif)\b",
     ),
     (
         "vi",
-        r"\b(?:audio[-\s]?descri\w*|braille|mal[-\s]?voyante?s?|aveugles?|non[-\s]voyante?s?"
-        r"|handicap\s+visuel|visites?\s+(?:descriptives?\s+et\s+)?tactiles?)\b",
+        rf"\b(?:audio[-\s]?descri\w*|{_BLIND}|handicap\s+visuel"
+        r"|visites?\s+(?:descriptives?\s+et\s+)?tactiles?)\b",
     ),
     ("ii", r"\b(?:falc|facile\s+a\s+lire|handicap\s+(?:mental|intellectuel)|autis\w*)\b"),
     ("pi", r"\b(?:handicap\s+psychique)\b"),
